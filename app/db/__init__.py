@@ -1,0 +1,1 @@
+"""Storage: typed ORM models, the engine and session factory, and Alembic migrations."""

@@ -1,0 +1,307 @@
+"""Declaring deciders and recording resolutions: the decision log's rules.
+
+Every change writes a `DecisionEvent` in the same transaction, so the history is never lost.
+Redelivered requests are absorbed by unique keys in the database (`origin_key` on decisions,
+`idempotency_key` on events) and by compare-and-set status updates, not by in-process memory:
+a retry may land on another worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.db.models import Approach, Decision, DecisionEvent, Framework, Status, Zone
+from app.domain.errors import InvalidInput, NotAllowed, NotFound
+from app.domain.teams import ensure_team
+from app.domain.text import clean
+
+TITLE_MAX = 200
+TEXT_MAX = 3000
+RESOLVABLE = (Status.OPEN, Status.ESCALATED)
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """What someone asked for when opening a decision; validated before anything is stored."""
+
+    title: str
+    channel_id: str
+    decider_id: str | None = None
+    framework: Framework | None = None
+    approach: Approach | None = None
+    zone: Zone = Zone.LOCAL
+    reversible: bool | None = None
+    deadline: datetime | None = None
+    context: str | None = None
+    thread_ts: str | None = None
+
+
+def declaration_errors(declaration: Declaration, now: datetime) -> dict[str, str]:
+    """Field name -> what is wrong with it. Empty when the declaration can be stored."""
+    errors: dict[str, str] = {}
+    title = clean(declaration.title, single_line=True)
+    if not title:
+        errors["title"] = "Give the decision a title."
+    elif len(title) > TITLE_MAX:
+        errors["title"] = f"Keep the title to {TITLE_MAX} characters (it has {len(title)})."
+    if declaration.deadline is not None and declaration.deadline <= now:
+        errors["deadline"] = "The deadline is in the past; pick a time that is still ahead."
+    if declaration.context and len(declaration.context) > TEXT_MAX:
+        errors["context"] = f"Keep the context to {TEXT_MAX} characters."
+    return errors
+
+
+def open_decision(
+    session: Session,
+    *,
+    team_id: str,
+    declaration: Declaration,
+    actor_id: str,
+    origin_key: str,
+    now: datetime,
+    team_domain: str | None = None,
+) -> tuple[Decision, bool]:
+    """Store a new decision, or return the one this origin already made.
+
+    Returns (decision, created). `created` is False for a redelivered request.
+    """
+    errors = declaration_errors(declaration, now)
+    if errors:
+        raise InvalidInput(errors)
+    ensure_team(session, team_id, now, team_domain)
+    existing = _by_origin(session, team_id, origin_key)
+    if existing is not None:
+        return existing, False
+    decider = declaration.decider_id
+    decision = Decision(
+        team_id=team_id,
+        origin_key=origin_key,
+        title=clean(declaration.title, single_line=True),
+        context=clean(declaration.context) or None,
+        channel_id=declaration.channel_id,
+        thread_ts=declaration.thread_ts,
+        status=Status.OPEN,
+        decider_id=decider,
+        deferred_by=actor_id if decider and decider != actor_id else None,
+        framework=declaration.framework,
+        approach=declaration.approach,
+        zone=declaration.zone,
+        reversible=declaration.reversible,
+        deadline=declaration.deadline,
+        created_by=actor_id,
+        created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(decision)
+            session.flush()
+            _log(session, decision, "opened", actor_id, now, None, Status.OPEN, _summary(decision))
+    except IntegrityError:
+        # A concurrent delivery of the same request won the race; use its row.
+        existing = _by_origin(session, team_id, origin_key)
+        if existing is None:
+            raise
+        return existing, False
+    return decision, True
+
+
+def attach_card(
+    session: Session, *, team_id: str, decision_id: int, card_ts: str, permalink: str | None
+) -> Decision:
+    """Remember where the card was posted, so it can be updated in place and linked to."""
+    decision = get_decision(session, team_id, decision_id)
+    decision.card_ts = card_ts
+    decision.permalink = permalink
+    if decision.thread_ts is None:
+        decision.thread_ts = card_ts
+    return decision
+
+
+def get_decision(session: Session, team_id: str, decision_id: int) -> Decision:
+    decision = session.scalars(
+        select(Decision).where(Decision.team_id == team_id, Decision.id == decision_id)
+    ).one_or_none()
+    if decision is None:
+        raise NotFound("That decision does not exist in this workspace.")
+    return decision
+
+
+def may_record_resolution(decision: Decision, user_id: str) -> bool:
+    return user_id in {decision.decider_id, decision.created_by}
+
+
+def check_can_record(decision: Decision, user_id: str) -> None:
+    """Refuse, politely and with the reason, anyone who may not close this decision."""
+    if decision.status not in RESOLVABLE:
+        raise NotAllowed(f'"{decision.title}" is already {decision.status.value}.')
+    if not may_record_resolution(decision, user_id):
+        holders = [f"<@{decision.decider_id}>"] if decision.decider_id else []
+        holders.append(f"<@{decision.created_by}> (who opened it)")
+        raise NotAllowed(
+            "Only the decider or the person who opened this decision can record its "
+            f"resolution: {' or '.join(dict.fromkeys(holders))}."
+        )
+
+
+def record_resolution(
+    session: Session,
+    *,
+    team_id: str,
+    decision_id: int,
+    actor_id: str,
+    resolution: str,
+    rationale: str | None,
+    now: datetime,
+    idempotency_key: str,
+) -> tuple[Decision, bool]:
+    """Mark a decision decided. Returns (decision, changed); a redelivery changes nothing."""
+    resolution = clean(resolution)
+    rationale = clean(rationale) or None
+    errors: dict[str, str] = {}
+    if not resolution:
+        errors["resolution"] = "Say what was decided."
+    elif len(resolution) > TEXT_MAX:
+        errors["resolution"] = f"Keep the resolution to {TEXT_MAX} characters."
+    if rationale and len(rationale) > TEXT_MAX:
+        errors["rationale"] = f"Keep the rationale to {TEXT_MAX} characters."
+    if errors:
+        raise InvalidInput(errors)
+
+    decision = get_decision(session, team_id, decision_id)
+    if _event_exists(session, team_id, idempotency_key):
+        return decision, False
+    check_can_record(decision, actor_id)
+    before = decision.status
+    # Compare-and-set: of two concurrent submissions only one sees an open decision.
+    result = session.execute(
+        update(Decision)
+        .where(
+            Decision.team_id == team_id,
+            Decision.id == decision_id,
+            Decision.status.in_(RESOLVABLE),
+        )
+        .values(status=Status.DECIDED, decided_at=now, resolution=resolution, rationale=rationale)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        session.refresh(decision)
+        if _event_exists(session, team_id, idempotency_key):
+            return decision, False  # the same submission, delivered twice, won elsewhere
+        check_can_record(decision, actor_id)  # raises "already decided"
+    session.refresh(decision)
+    _log(
+        session,
+        decision,
+        "decided",
+        actor_id,
+        now,
+        before,
+        Status.DECIDED,
+        {"resolution": resolution, "rationale": rationale},
+        idempotency_key=idempotency_key,
+    )
+    return decision, True
+
+
+def search_log(
+    session: Session, team_id: str, words: str = "", *, limit: int = 20
+) -> tuple[list[Decision], int]:
+    """Decisions matching every word (title, context, resolution, rationale), newest first.
+
+    Returns (page, total matches) so the answer can say how many more there are.
+    """
+    query = _log_query(team_id, words)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = session.scalars(
+        query.order_by(Decision.created_at.desc(), Decision.id.desc()).limit(limit)
+    ).all()
+    return list(page), total
+
+
+def _log_query(team_id: str, words: str) -> Select[tuple[Decision]]:
+    query = select(Decision).where(Decision.team_id == team_id)
+    for word in words.split():
+        query = query.where(
+            Decision.title.icontains(word, autoescape=True)
+            | Decision.context.icontains(word, autoescape=True)
+            | Decision.resolution.icontains(word, autoescape=True)
+            | Decision.rationale.icontains(word, autoescape=True)
+        )
+    return query
+
+
+def _by_origin(session: Session, team_id: str, origin_key: str) -> Decision | None:
+    return session.scalars(
+        select(Decision).where(Decision.team_id == team_id, Decision.origin_key == origin_key)
+    ).one_or_none()
+
+
+def _event_exists(session: Session, team_id: str, idempotency_key: str) -> bool:
+    return (
+        session.scalar(
+            select(DecisionEvent.id).where(
+                DecisionEvent.team_id == team_id,
+                DecisionEvent.idempotency_key == idempotency_key,
+            )
+        )
+        is not None
+    )
+
+
+def _summary(decision: Decision) -> dict:
+    return {
+        "title": decision.title,
+        "decider": decision.decider_id,
+        "framework": decision.framework.value if decision.framework else None,
+        "zone": decision.zone.value,
+    }
+
+
+def _log(
+    session: Session,
+    decision: Decision,
+    kind: str,
+    actor_id: str,
+    now: datetime,
+    from_status: Status | None,
+    to_status: Status | None,
+    detail: dict,
+    *,
+    idempotency_key: str | None = None,
+) -> DecisionEvent:
+    event = DecisionEvent(
+        team_id=decision.team_id,
+        decision_id=decision.id,
+        kind=kind,
+        actor_id=actor_id,
+        at=now,
+        from_status=from_status,
+        to_status=to_status,
+        detail=detail,
+        idempotency_key=idempotency_key,
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def discard_unposted(session: Session, team_id: str, decision_id: int) -> bool:
+    """Drop a decision whose card Slack refused: nobody ever saw it, so there is nothing to keep.
+
+    A decision with a card is never deleted; that is what the event log is for.
+    """
+    decision = get_decision(session, team_id, decision_id)
+    if decision.card_ts is not None:
+        return False
+    session.execute(
+        DecisionEvent.__table__.delete().where(
+            DecisionEvent.team_id == team_id, DecisionEvent.decision_id == decision_id
+        )
+    )
+    session.delete(decision)
+    return True
