@@ -1,0 +1,267 @@
+"""Web API method semantics: the answers Slack gives, including its error codes.
+
+Why: the bot must meet the same refusals it meets in production (invalid blocks, expired
+triggers, archived channels) without a network. Each handler takes decoded params and
+returns the JSON body Slack would send; HTTP concerns live in server.py.
+"""
+
+from __future__ import annotations
+
+import copy
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from app.standin.blockkit import message_block_errors, view_errors
+from app.standin.responses import ResponseUrls
+from app.standin.state import (
+    APP_ID,
+    BOT_ID,
+    BOT_USER_ID,
+    TRIGGER_TTL,
+)
+
+Json = dict[str, Any]
+MAX_TEXT = 40_000
+
+
+def _fail(error: str, **extra: Any) -> Json:
+    return {"ok": False, "error": error, **extra}
+
+
+class WebApi(ResponseUrls):
+    """Implements the Web API methods the bot uses, on top of the shared state."""
+
+    def _dispatch(self, method: str, params: Json) -> Json:
+        handler: Callable[[Json], Json] | None = getattr(
+            self, "_m_" + method.replace(".", "_"), None
+        )
+        if handler is None:
+            return _fail("unknown_method")
+        with self._cond:
+            return handler(params)
+
+    def _socket_url(self) -> str | None:
+        return None
+
+    # -- auth / apps -----------------------------------------------------------------------
+
+    def _m_auth_test(self, p: Json) -> Json:
+        return {
+            "ok": True,
+            "url": f"https://{self.team_domain}.slack.com/",
+            "team": self.team_domain.capitalize(),
+            "user": "deference",
+            "team_id": self.team_id,
+            "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
+
+    def _m_apps_connections_open(self, p: Json) -> Json:
+        url = self._socket_url()
+        if url is None:
+            return _fail("not_allowed_token_type", detail="socket mode is not started")
+        return {"ok": True, "url": f"{url}?ticket={secrets.token_hex(8)}"}
+
+    # -- chat ------------------------------------------------------------------------------
+
+    def _content_error(self, p: Json) -> Json | None:
+        text, blocks = p.get("text"), p.get("blocks")
+        if not text and not blocks and not p.get("attachments"):
+            return _fail("no_text")
+        if isinstance(text, str) and len(text) > MAX_TEXT:
+            return _fail("msg_too_long")
+        errors = message_block_errors(blocks)
+        return _fail("invalid_blocks", errors=errors) if errors else None
+
+    def _channel_error(self, channel: Any) -> Json | None:
+        if not channel or not isinstance(channel, str):
+            return _fail("channel_not_found")
+        if channel[:1] in ("U", "D", "W"):
+            return None
+        if channel in self.archived:
+            return _fail("is_archived")
+        if channel in self.not_in_channels:
+            return _fail("not_in_channel")
+        return None
+
+    def _m_chat_postMessage(self, p: Json) -> Json:
+        error = self._channel_error(p.get("channel")) or self._content_error(p)
+        if error:
+            return error
+        message = self._new_message(p["channel"], p)
+        ts = message["ts"]
+        return {"ok": True, "channel": p["channel"], "ts": ts, "message": _public(message)}
+
+    def _m_chat_update(self, p: Json) -> Json:
+        message = self._find_message(p.get("channel") or "", p.get("ts") or "")
+        if message is None or message["deleted"]:
+            return _fail("message_not_found")
+        error = self._content_error(p)
+        if error:
+            return error
+        self._replace(message, p.get("text"), p.get("blocks"))
+        return {
+            "ok": True,
+            "channel": message["channel"],
+            "ts": message["ts"],
+            "text": message["text"],
+            "message": _public(message),
+        }
+
+    def _m_chat_delete(self, p: Json) -> Json:
+        message = self._find_message(p.get("channel") or "", p.get("ts") or "")
+        if message is None or message["deleted"]:
+            return _fail("message_not_found")
+        message["deleted"] = True
+        return {"ok": True, "channel": message["channel"], "ts": message["ts"]}
+
+    def _m_chat_postEphemeral(self, p: Json) -> Json:
+        if not p.get("user"):
+            return _fail("user_not_in_channel")
+        error = self._channel_error(p.get("channel")) or self._content_error(p)
+        if error:
+            return error
+        ts = self._next_ts()
+        self._ephemerals.append(
+            {
+                "channel": p["channel"],
+                "user": p["user"],
+                "text": p.get("text") or "",
+                "blocks": p.get("blocks") or [],
+                "thread_ts": p.get("thread_ts"),
+                "message_ts": ts,
+            }
+        )
+        return {"ok": True, "message_ts": ts}
+
+    def _m_chat_getPermalink(self, p: Json) -> Json:
+        channel, ts = p.get("channel") or "", p.get("message_ts") or ""
+        if self._find_message(channel, ts) is None:
+            return _fail("message_not_found")
+        base = f"https://{self.team_domain}.slack.com/archives/{channel}"
+        return {"ok": True, "channel": channel, "permalink": f"{base}/p{ts.replace('.', '')}"}
+
+    # -- directory -------------------------------------------------------------------------
+
+    def _m_users_info(self, p: Json) -> Json:
+        user = self.user_object(p.get("user") or "")
+        return {"ok": True, "user": user} if user else _fail("user_not_found")
+
+    def _m_conversations_info(self, p: Json) -> Json:
+        channel = self.channel_object(p.get("channel") or "")
+        return {"ok": True, "channel": channel} if channel else _fail("channel_not_found")
+
+    def _m_conversations_open(self, p: Json) -> Json:
+        users = str(p.get("users") or "").split(",")
+        if len(users) != 1 or not users[0]:
+            return _fail("users_list_not_supplied" if not users[0] else "not_enough_users")
+        return {"ok": True, "channel": {"id": "D" + users[0].lstrip("UW")}}
+
+    # -- views -----------------------------------------------------------------------------
+
+    def _take_trigger(self, trigger_id: Any) -> tuple[str | None, Json | None]:
+        trigger = self._triggers.get(trigger_id) if isinstance(trigger_id, str) else None
+        if trigger is None:
+            return None, _fail("invalid_trigger_id")
+        if trigger["used"] or self.clock() - trigger["at"] > TRIGGER_TTL:
+            return None, _fail("expired_trigger_id")
+        return trigger["user"], None
+
+    @staticmethod
+    def _view_invalid(view: Any, *, home: bool = False) -> Json | None:
+        errors = view_errors(view, home=home)
+        if not errors:
+            return None
+        return _fail("invalid_arguments", errors=errors, response_metadata={"messages": errors})
+
+    def _build_view(self, view: Json, view_id: str, previous: str | None, root: str) -> Json:
+        full = {
+            "id": view_id,
+            "team_id": self.team_id,
+            "type": view.get("type", "modal"),
+            "blocks": view.get("blocks") or [],
+            "private_metadata": view.get("private_metadata") or "",
+            "callback_id": view.get("callback_id") or "",
+            "state": {"values": {}},
+            "hash": f"{int(self.clock())}.{secrets.token_hex(4)}",
+            "title": view.get("title"),
+            "close": view.get("close"),
+            "submit": view.get("submit"),
+            "clear_on_close": bool(view.get("clear_on_close", False)),
+            "notify_on_close": bool(view.get("notify_on_close", False)),
+            "external_id": view.get("external_id") or "",
+            "previous_view_id": previous,
+            "root_view_id": root,
+            "app_id": APP_ID,
+            "app_installed_team_id": self.team_id,
+            "bot_id": BOT_ID,
+        }
+        return full
+
+    def _store_view(self, full: Json, user: str) -> Json:
+        self._seq += 1
+        self._views[full["id"]] = full
+        self._view_meta[full["id"]] = {"user": user, "touched": self._seq}
+        return {"ok": True, "view": copy.deepcopy(full)}
+
+    def _m_views_open(self, p: Json) -> Json:
+        user, error = self._take_trigger(p.get("trigger_id"))
+        error = error or self._view_invalid(p.get("view"))
+        if error or user is None:
+            return error or _fail("invalid_trigger_id")
+        self._triggers[p["trigger_id"]]["used"] = True
+        view_id = self._next_id("V")
+        return self._store_view(self._build_view(p["view"], view_id, None, view_id), user)
+
+    def _m_views_push(self, p: Json) -> Json:
+        user, error = self._take_trigger(p.get("trigger_id"))
+        error = error or self._view_invalid(p.get("view"))
+        if error or user is None:
+            return error or _fail("invalid_trigger_id")
+        self._triggers[p["trigger_id"]]["used"] = True
+        parent = self.latest_view(user)
+        view_id = self._next_id("V")
+        previous = parent["id"] if parent else None
+        root = parent["root_view_id"] if parent else view_id
+        return self._store_view(self._build_view(p["view"], view_id, previous, root), user)
+
+    def _m_views_update(self, p: Json) -> Json:
+        view_id = p.get("view_id")
+        if not view_id and p.get("external_id"):
+            matches = [v for v in self._views.values() if v["external_id"] == p["external_id"]]
+            view_id = matches[-1]["id"] if matches else None
+        current = self._views.get(view_id or "")
+        if current is None:
+            return _fail("not_found")
+        if p.get("hash") and p["hash"] != current["hash"]:
+            return _fail("hash_conflict")
+        error = self._view_invalid(p.get("view"))
+        if error:
+            return error
+        full = self._build_view(
+            p["view"], current["id"], current["previous_view_id"], current["root_view_id"]
+        )
+        return self._store_view(full, self._view_meta[current["id"]]["user"])
+
+    def _m_views_publish(self, p: Json) -> Json:
+        user = p.get("user_id")
+        if not isinstance(user, str) or user[:1] not in ("U", "W"):
+            return _fail("invalid_arguments" if not user else "user_not_found")
+        error = self._view_invalid(p.get("view"), home=True)
+        if error:
+            return error
+        previous = self._homes.get(user)
+        if previous and p.get("hash") and p["hash"] != previous["hash"]:
+            return _fail("hash_conflict")
+        view_id = previous["id"] if previous else self._next_id("V")
+        full = self._build_view(p["view"], view_id, None, view_id)
+        self._homes[user] = full
+        return {"ok": True, "view": copy.deepcopy(full)}
+
+
+def _public(message: Json) -> Json:
+    """The message as Slack echoes it back (no stand-in bookkeeping fields)."""
+    hidden = {"history", "deleted", "channel"}
+    return copy.deepcopy({k: v for k, v in message.items() if k not in hidden and v is not None})

@@ -1,0 +1,62 @@
+"""response_url handling: what Slack does with a POST to a command's or click's URL.
+
+Why: bots answer slash commands and clicks through response_url (bolt's ``respond``);
+Slack limits each URL to 5 uses in 30 minutes and applies ``replace_original`` /
+``delete_original`` / ``in_channel`` to the conversation. Tests see all of that here.
+"""
+
+from __future__ import annotations
+
+import json
+
+from app.standin.blockkit import message_block_errors
+from app.standin.state import RESPONSE_URL_TTL, RESPONSE_URL_USES, StandInState
+
+
+class ResponseUrls(StandInState):
+    """Serves POSTs to ``/response/<id>`` issued by ``new_response_url``."""
+
+    def _respond(self, url_id: str, body: bytes) -> tuple[int, str]:
+        """Handle a POST to a response_url; returns (HTTP status, body) like Slack."""
+        with self._cond:
+            entry = self._response_urls.get(url_id)
+            if entry is None:
+                return 404, "no_url"
+            if self.clock() - entry["at"] > RESPONSE_URL_TTL:
+                return 404, "expired_url"
+            if entry["uses"] >= RESPONSE_URL_USES:
+                return 404, "used_url"
+            try:
+                payload = json.loads(body.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                return 400, "invalid_payload"
+            if not isinstance(payload, dict):
+                return 400, "invalid_payload"
+            if message_block_errors(payload.get("blocks")):
+                return 400, "invalid_blocks"
+            if not payload.get("delete_original") and not (
+                payload.get("text") or payload.get("blocks")
+            ):
+                return 400, "no_text"
+            entry["uses"] += 1
+            original = entry["message_ts"] and self._find_message(
+                entry["channel"], entry["message_ts"]
+            )
+            if original and payload.get("delete_original"):
+                original["deleted"] = True
+            elif original and payload.get("replace_original"):
+                self._replace(original, payload.get("text"), payload.get("blocks"))
+            elif payload.get("response_type") == "in_channel":
+                self._new_message(entry["channel"], payload)
+            self._responses.append(
+                {
+                    "url_id": url_id,
+                    "channel": entry["channel"],
+                    "user": entry["user"],
+                    "message_ts": entry["message_ts"],
+                    "payload": payload,
+                    "at": self.clock(),
+                }
+            )
+            self._cond.notify_all()
+            return 200, '{"ok": true}'

@@ -1,0 +1,270 @@
+"""``SlackStandIn``: a real HTTP Slack Web API on 127.0.0.1 for tests, console and benchmarks.
+
+Why real HTTP: the bot's WebClient, retry handlers and proxy handling are part of what we
+test, so the stand-in is reached exactly like slack.com (only ``base_url`` differs). Stdlib
+only, one Condition for all shared state, no sleeps: waiters are woken by what they wait for.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import ThreadingHTTPServer
+from typing import Any
+
+from app.standin.api import WebApi, _fail
+from app.standin.handler import ApiHandler
+from app.standin.state import APP_ID
+
+Json = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One recorded Web API request, including injected failures (``status`` != 200)."""
+
+    method: str
+    params: Json
+    token: str | None
+    at: float
+    status: int = 200
+    response: Json | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and bool(self.response and self.response.get("ok"))
+
+
+@dataclass
+class _Fault:
+    status: int
+    count: int
+    retry_after: int
+    error: str | None
+    drop_connection: bool = False
+
+
+class SlackStandIn(WebApi):
+    """Slack's Web API, response URLs and (optionally) Socket Mode, served locally."""
+
+    def __init__(
+        self,
+        bot_token: str = "xoxb-test",  # noqa: S107 - a fake token for a fake Slack
+        app_token: str = "xapp-test",  # noqa: S107
+        team_id: str = "T0001",
+        team_domain: str = "acme",
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        super().__init__(team_id=team_id, team_domain=team_domain, **_clock_kw(clock))
+        self.bot_token = bot_token
+        self.app_token = app_token
+        self._calls: list[ApiCall] = []
+        self._faults: dict[str, list[_Fault]] = {}
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._socket: Any = None  # SocketModeServer, created lazily (websockets is optional)
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> SlackStandIn:
+        """Bind 127.0.0.1 on a free port and serve in a daemon thread."""
+        if self._httpd is not None:
+            return self
+        httpd = ThreadingHTTPServer(("127.0.0.1", 0), ApiHandler)
+        httpd.daemon_threads = True
+        httpd.standin = self  # type: ignore[attr-defined]
+        self._httpd = httpd
+        # A short poll interval only bounds how long stop() waits for the loop to notice.
+        self._thread = threading.Thread(
+            target=httpd.serve_forever, args=(0.05,), name="slack-standin", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop Socket Mode and the HTTP server; safe to call twice."""
+        if self._socket is not None:
+            self._socket.stop()
+            self._socket = None
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> SlackStandIn:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._httpd is None:
+            raise RuntimeError("SlackStandIn is not started")
+        return int(self._httpd.server_address[1])
+
+    @property
+    def api_url(self) -> str:
+        """What the bot passes as ``WebClient(base_url=...)``."""
+        return f"{self._base_url()}api/"
+
+    def _base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    # -- Socket Mode -----------------------------------------------------------------------
+
+    def start_socket_mode(self) -> str:
+        """Start the WebSocket endpoint that apps.connections.open hands out; returns its URL."""
+        from app.standin.socket_mode import SocketModeServer
+
+        with self._cond:
+            if self._socket is None:
+                self._socket = SocketModeServer(app_id=APP_ID)
+                self._socket.start()
+            return str(self._socket.url)
+
+    def _socket_url(self) -> str | None:
+        return str(self._socket.url) if self._socket is not None else None
+
+    def _require_socket(self) -> Any:
+        if self._socket is None:
+            raise RuntimeError("call start_socket_mode() first")
+        return self._socket
+
+    def socket_wait_connected(self, timeout: float = 10.0) -> None:
+        self._require_socket().wait_connected(timeout)
+
+    def socket_send(
+        self, envelope_type: str, payload: Json, accepts_response_payload: bool = True
+    ) -> str:
+        """Push an envelope to the connected client; returns its envelope_id."""
+        return str(self._require_socket().send(envelope_type, payload, accepts_response_payload))
+
+    def socket_wait_ack(self, envelope_id: str, timeout: float = 5.0) -> Json:
+        """The client's ack for ``envelope_id`` (``{"envelope_id", "payload"?}``)."""
+        return dict(self._require_socket().wait_ack(envelope_id, timeout))
+
+    # -- recording -------------------------------------------------------------------------
+
+    def calls(self, method: str | None = None) -> list[ApiCall]:
+        with self._cond:
+            return [c for c in self._calls if method in (None, c.method)]
+
+    def reset(self) -> None:
+        """Forget recorded calls, messages, views, responses and pending faults."""
+        with self._cond:
+            self._calls.clear()
+            self._faults.clear()
+            self._clear_records()
+
+    def wait_for(
+        self,
+        method: str,
+        predicate: Callable[[ApiCall], bool] = lambda call: True,
+        count: int = 1,
+        timeout: float = 5.0,
+        include_failed: bool = False,
+    ) -> list[ApiCall]:
+        """Block until ``count`` matching calls are recorded; AssertionError with a summary."""
+
+        def matching() -> list[ApiCall]:
+            return [
+                c
+                for c in self._calls
+                if c.method == method and (include_failed or c.status == 200) and predicate(c)
+            ]
+
+        with self._cond:
+            if self._cond.wait_for(lambda: len(matching()) >= count, timeout):
+                return matching()[:count]
+            raise AssertionError(
+                f"expected {count} {method} call(s) matching within {timeout}s, "
+                f"got {len(matching())}\n{self._summary()}"
+            )
+
+    def wait_until(
+        self, condition: Callable[[], bool], timeout: float = 5.0, what: str = "condition"
+    ) -> None:
+        """Block until ``condition()`` (evaluated under the lock) holds, e.g. on responses()."""
+        with self._cond:
+            if not self._cond.wait_for(condition, timeout):
+                raise AssertionError(
+                    f"timed out after {timeout}s waiting for {what}\n{self._summary()}"
+                )
+
+    def _summary(self) -> str:
+        lines = [f"recorded {len(self._calls)} call(s):"]
+        for c in self._calls[-25:]:
+            outcome = "ok" if c.ok else (c.response or {}).get("error", f"HTTP {c.status}")
+            shown = {k: v for k, v in c.params.items() if k in ("channel", "text", "user")}
+            lines.append(f"  {c.method} -> {outcome} {json.dumps(shown)[:160]}")
+        lines.append(f"responses: {len(self._responses)}, messages: {len(self._messages)}")
+        return "\n".join(lines)
+
+    def _record(self, call: ApiCall) -> None:
+        with self._cond:
+            self._calls.append(call)
+            self._cond.notify_all()
+
+    # -- fault injection -------------------------------------------------------------------
+
+    def fail_next(
+        self,
+        method: str,
+        status: int = 429,
+        count: int = 1,
+        retry_after: int = 1,
+        error: str | None = None,
+        drop_connection: bool = False,
+    ) -> None:
+        """Make the next ``count`` calls of ``method`` fail (HTTP status, Slack error or drop)."""
+        with self._cond:
+            fault = _Fault(status, count, retry_after, error, drop_connection)
+            self._faults.setdefault(method, []).append(fault)
+
+    def _take_fault(self, method: str) -> _Fault | None:
+        with self._cond:
+            queue = self._faults.get(method) or []
+            if not queue:
+                return None
+            fault = queue[0]
+            fault.count -= 1
+            if fault.count <= 0:
+                queue.pop(0)
+            return fault
+
+    # -- request entry point (called from handler threads) ---------------------------------
+
+    def _token_kind(self, token: str | None) -> str | None:
+        return {self.bot_token: "bot", self.app_token: "app"}.get(token or "")
+
+    def _api(self, method: str, params: Json, token: str | None) -> tuple[_Fault | None, Json]:
+        fault = self._take_fault(method)
+        kind = self._token_kind(token)
+        if fault is not None:
+            body = _fault_body(fault)
+        elif kind is None:
+            body = _fail("not_authed" if not token else "invalid_auth")
+        elif (kind == "app") != (method == "apps.connections.open"):
+            body = _fail("not_allowed_token_type")
+        else:
+            body = self._dispatch(method, params)
+        status = fault.status if fault and not fault.drop_connection else 200
+        status = 0 if fault and fault.drop_connection else status
+        self._record(ApiCall(method, params, token, self.clock(), status, body))
+        return fault, body
+
+
+def _clock_kw(clock: Callable[[], float] | None) -> dict[str, Callable[[], float]]:
+    return {"clock": clock} if clock is not None else {}
+
+
+def _fault_body(fault: _Fault) -> Json:
+    if fault.status == 429:
+        return _fail(fault.error or "ratelimited")
+    return _fail(fault.error or f"http_{fault.status}")

@@ -1,0 +1,197 @@
+"""``Workspace``: plays Slack's side towards the bot's ``POST /slack/events``.
+
+Why: end-to-end tests should reach the bot the way Slack does, through its signature check,
+form encoding and 3-second ack path, with response_urls and trigger_ids the stand-in
+will later honour or refuse. Proxy variables are never honoured: this is loopback traffic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from app.standin import payloads
+from app.standin.server import SlackStandIn
+
+Json = dict[str, Any]
+FORM = "application/x-www-form-urlencoded"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The bot's HTTP answer to one request."""
+
+    status: int
+    body: str
+    elapsed: float
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def json(self) -> Any:
+        """The body parsed as JSON, or None when empty or not JSON (acks are often empty)."""
+        try:
+            return json.loads(self.body) if self.body.strip() else None
+        except ValueError:
+            return None
+
+
+def sign(signing_secret: str, timestamp: str, body: bytes | str) -> str:
+    """Slack's request signature: ``v0=`` + hex HMAC-SHA256 of ``v0:{ts}:{body}``."""
+    raw = body.encode() if isinstance(body, str) else body
+    base = f"v0:{timestamp}:".encode() + raw
+    return "v0=" + hmac.new(signing_secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+class Workspace:
+    """A signed Slack client aimed at one bot URL, backed by a ``SlackStandIn``."""
+
+    def __init__(
+        self,
+        standin: SlackStandIn,
+        bot_url: str,
+        signing_secret: str,
+        team_id: str = "T0001",
+        team_domain: str = "acme",
+        api_app_id: str = "A0001",
+        clock: Callable[[], float] = time.time,
+        timeout: float = 10.0,
+    ) -> None:
+        self.standin = standin
+        self.bot_url = bot_url
+        self.signing_secret = signing_secret
+        self.team_id = team_id
+        self.team_domain = team_domain
+        self.api_app_id = api_app_id
+        self.clock = clock
+        self.timeout = timeout
+        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    # -- what users do ---------------------------------------------------------------------
+
+    def command(self, user: str, channel: str, text: str = "", command: str = "/decide") -> Reply:
+        """Run a slash command; the bot gets a fresh response_url and trigger_id."""
+        fields = payloads.slash_command(
+            self.standin,
+            user=user,
+            channel=channel,
+            text=text,
+            command=command,
+            api_app_id=self.api_app_id,
+        )
+        return self.send_raw(urlencode(fields), FORM)
+
+    def click(
+        self,
+        user: str,
+        action_id: str,
+        message: Json | None = None,
+        value: str | None = None,
+        selected_user: str | None = None,
+        selected_option: Any = None,
+        view: Json | None = None,
+    ) -> Reply:
+        """Click/select ``action_id`` on a stored bot message (or inside a stored view)."""
+        payload = payloads.block_actions(
+            self.standin,
+            user=user,
+            action_id=action_id,
+            api_app_id=self.api_app_id,
+            message=message,
+            view=view,
+            value=value,
+            selected_user=selected_user,
+            selected_option=selected_option,
+        )
+        return self.interaction(payload)
+
+    def submit(self, user: str, view: Json, values: Json | None = None) -> Reply:
+        """Submit a stored modal; ``values`` is block_id -> action_id -> Python value."""
+        payload = payloads.view_submission(
+            self.standin, user=user, view=view, values=values or {}, api_app_id=self.api_app_id
+        )
+        return self.interaction(payload)
+
+    def shortcut(self, user: str, callback_id: str, message: Json, channel: str) -> Reply:
+        """Invoke a message shortcut on ``message``."""
+        payload = payloads.message_action(
+            self.standin,
+            user=user,
+            callback_id=callback_id,
+            message=message,
+            channel=channel,
+            api_app_id=self.api_app_id,
+        )
+        return self.interaction(payload)
+
+    def event(
+        self,
+        event: Json,
+        event_id: str | None = None,
+        retry_num: int | None = None,
+        retry_reason: str | None = None,
+    ) -> Reply:
+        """Deliver an Events API event; retry headers mimic Slack's redelivery."""
+        body = payloads.event_callback(
+            self.standin, event=event, api_app_id=self.api_app_id, event_id=event_id
+        )
+        headers: dict[str, str] = {}
+        if retry_num is not None:
+            headers["X-Slack-Retry-Num"] = str(retry_num)
+            headers["X-Slack-Retry-Reason"] = retry_reason or "http_timeout"
+        return self.send_raw(json.dumps(body), "application/json", headers=headers)
+
+    def interaction(self, payload: Json) -> Reply:
+        """Send any interaction payload form-encoded as ``payload=<json>``."""
+        return self.send_raw(urlencode({"payload": json.dumps(payload)}), FORM)
+
+    # -- stand-in shortcuts ----------------------------------------------------------------
+
+    def latest_view(self, user: str) -> Json | None:
+        return self.standin.latest_view(user)
+
+    def latest_message(self, channel: str) -> Json | None:
+        found = self.standin.messages(channel)
+        return found[-1] if found else None
+
+    # -- transport -------------------------------------------------------------------------
+
+    def send_raw(
+        self,
+        body: bytes | str,
+        content_type: str,
+        timestamp: str | int | None = None,
+        signature: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Reply:
+        """POST ``body`` to the bot. By default signed correctly with the current clock;
+        pass ``timestamp``/``signature`` to forge them, or ``""`` to omit the header."""
+        raw = body.encode() if isinstance(body, str) else body
+        ts = str(int(self.clock())) if timestamp is None else str(timestamp)
+        if signature is None:
+            signature = sign(self.signing_secret, ts, raw)
+        all_headers = {"Content-Type": content_type, "User-Agent": "Slackbot 1.0"}
+        if ts:
+            all_headers["X-Slack-Request-Timestamp"] = ts
+        if signature:
+            all_headers["X-Slack-Signature"] = signature
+        all_headers.update(headers or {})
+        request = urllib.request.Request(  # noqa: S310 - fixed http URL chosen by the test
+            self.bot_url, data=raw, headers=all_headers, method="POST"
+        )
+        started = time.perf_counter()
+        try:
+            with self._opener.open(request, timeout=self.timeout) as response:
+                text = response.read().decode("utf-8", "replace")
+                status, got = response.status, dict(response.headers.items())
+        except urllib.error.HTTPError as error:
+            text = error.read().decode("utf-8", "replace")
+            status, got = error.code, dict(error.headers.items())
+        return Reply(status, text, time.perf_counter() - started, got)
