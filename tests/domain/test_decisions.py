@@ -12,12 +12,20 @@ T1, T2 = "T0001", "T0002"
 
 
 def declare(sessions, clock, *, team=T1, origin="o1", decider="U2", actor="U1", **fields):
-    declaration = Declaration(title=fields.pop("title", "Pick the billing database"),
-                              channel_id="C1", decider_id=decider, **fields)
+    declaration = Declaration(
+        title=fields.pop("title", "Pick the billing database"),
+        channel_id="C1",
+        decider_id=decider,
+        **fields,
+    )
     with sessions.begin() as session:
         decision, created = decisions.open_decision(
-            session, team_id=team, declaration=declaration, actor_id=actor,
-            origin_key=origin, now=clock.now(),
+            session,
+            team_id=team,
+            declaration=declaration,
+            actor_id=actor,
+            origin_key=origin,
+            now=clock.now(),
         )
     return decision, created
 
@@ -93,8 +101,14 @@ def test_title_of_exactly_200_characters_is_accepted(sessions, clock):
 def resolve(sessions, clock, decision_id, *, actor="U2", key="view:V9", team=T1, text="Postgres"):
     with sessions.begin() as session:
         return decisions.record_resolution(
-            session, team_id=team, decision_id=decision_id, actor_id=actor,
-            resolution=text, rationale="We know it well", now=clock.now(), idempotency_key=key,
+            session,
+            team_id=team,
+            decision_id=decision_id,
+            actor_id=actor,
+            resolution=text,
+            rationale="We know it well",
+            now=clock.now(),
+            idempotency_key=key,
         )
 
 
@@ -107,10 +121,14 @@ def test_decider_records_resolution_and_it_is_logged(sessions, clock):
     assert decided.decided_at == clock.now()
     assert (decided.resolution, decided.rationale) == ("Postgres", "We know it well")
     with sessions() as session:
-        kinds = [(e.kind, e.from_status, e.to_status, e.actor_id)
-                 for e in decisions.get_decision(session, T1, decision.id).events]
-    assert kinds == [("opened", None, Status.OPEN, "U1"),
-                     ("decided", Status.OPEN, Status.DECIDED, "U2")]
+        kinds = [
+            (e.kind, e.from_status, e.to_status, e.actor_id)
+            for e in decisions.get_decision(session, T1, decision.id).events
+        ]
+    assert kinds == [
+        ("opened", None, Status.OPEN, "U1"),
+        ("decided", Status.OPEN, Status.DECIDED, "U2"),
+    ]
 
 
 def test_opener_may_record_too(sessions, clock):

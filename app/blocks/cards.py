@@ -1,0 +1,129 @@
+"""The decision card: posted when a decision opens, updated in place as it moves."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from app import ids
+from app.blocks.text import date, escape, truncate, user
+from app.db.models import Decision, Status
+
+STATUS_BADGE = {
+    Status.OPEN: ":large_yellow_circle: Open",
+    Status.ESCALATED: ":large_orange_circle: Escalated",
+    Status.DECIDED: ":white_check_mark: Decided",
+    Status.SUPERSEDED: ":arrows_counterclockwise: Superseded",
+    Status.CANCELLED: ":no_entry_sign: Cancelled",
+}
+
+
+def card_text(decision: Decision) -> str:
+    """Notification and screen-reader text for the card."""
+    who = f"<@{decision.decider_id}> decides" if decision.decider_id else "no decider yet"
+    return truncate(f"Decision: {decision.title} ({who}, {decision.status.value})", 3000)
+
+
+def _reversible(decision: Decision) -> str:
+    if decision.reversible is None:
+        return "not stated"
+    return "yes" if decision.reversible else "no, hard to undo"
+
+
+def build_decision_card(decision: Decision) -> list[Block]:
+    fields = [
+        MarkdownTextObject(text=f"*Decider*\n{user(decision.decider_id)}"),
+        MarkdownTextObject(
+            text="*Framework*\n"
+            + (decision.framework.value if decision.framework else "_not stated_")
+        ),
+        MarkdownTextObject(text=f"*Zone*\n{decision.zone.value}"),
+        MarkdownTextObject(
+            text="*Approach*\n" + (decision.approach.value if decision.approach else "_not stated_")
+        ),
+        MarkdownTextObject(text=f"*Reversible*\n{_reversible(decision)}"),
+        MarkdownTextObject(
+            text="*Deadline*\n" + (date(decision.deadline) if decision.deadline else "_none_")
+        ),
+    ]
+    blocks: list[Block] = [
+        SectionBlock(
+            block_id="card.title",
+            text=MarkdownTextObject(text=f":scales: *{escape(truncate(decision.title, 200))}*"),
+        ),
+        SectionBlock(block_id="card.fields", fields=fields),
+    ]
+    if decision.context:
+        blocks.append(
+            SectionBlock(
+                block_id="card.context",
+                text=MarkdownTextObject(text=truncate(escape(decision.context), 2900)),
+            )
+        )
+    opened = (
+        f"Opened by <@{decision.created_by}> {date(decision.created_at, '{date_short_pretty}')}"
+    )
+    if decision.deferred_by:
+        opened += f" · authority deferred by <@{decision.deferred_by}>"
+    blocks.append(
+        ContextBlock(
+            block_id="card.meta",
+            elements=[
+                MarkdownTextObject(text=f"{STATUS_BADGE[decision.status]} · #{decision.id}"),
+                MarkdownTextObject(text=opened),
+            ],
+        )
+    )
+    if decision.status is Status.DECIDED:
+        blocks.extend(_resolution_blocks(decision))
+    if decision.status in (Status.OPEN, Status.ESCALATED):
+        blocks.append(
+            ActionsBlock(
+                block_id="card.actions",
+                elements=[
+                    ButtonElement(
+                        text="Record resolution",
+                        action_id=ids.RECORD_RESOLUTION,
+                        value=str(decision.id),
+                        style="primary",
+                    )
+                ],
+            )
+        )
+    return blocks
+
+
+def _resolution_blocks(decision: Decision) -> list[Block]:
+    blocks: list[Block] = [
+        DividerBlock(),
+        SectionBlock(
+            block_id="card.resolution",
+            text=MarkdownTextObject(
+                text=truncate(f"*Resolution*\n{escape(decision.resolution or '')}", 3000)
+            ),
+        ),
+    ]
+    if decision.rationale:
+        blocks.append(
+            SectionBlock(
+                block_id="card.rationale",
+                text=MarkdownTextObject(
+                    text=truncate(f"*Rationale*\n{escape(decision.rationale)}", 3000)
+                ),
+            )
+        )
+    if decision.decided_at:
+        blocks.append(
+            ContextBlock(
+                block_id="card.decided",
+                elements=[MarkdownTextObject(text=f"Decided {date(decision.decided_at)}")],
+            )
+        )
+    return blocks

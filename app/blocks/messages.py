@@ -1,0 +1,93 @@
+"""Ephemeral answers: the decision log, help, and errors that say what went wrong."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+
+from app.blocks.cards import STATUS_BADGE
+from app.blocks.text import date, escape, truncate, user
+from app.db.models import Decision
+
+USAGE = "\n".join(
+    [
+        "`/decide` - open the form to declare who decides",
+        "`/decide <title>` - open the form with the title filled in",
+        "`/decide <title> @person` - declare @person the decider at once",
+        "`/decide log [words]` - search the decision log, newest first",
+        "`/decide help` - this list",
+    ]
+)
+
+
+def build_help() -> list[Block]:
+    return [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text="*Deference* makes “who decides this?” explicit: declare who has final say, "
+                "then record what was decided and why."
+            )
+        ),
+        SectionBlock(text=MarkdownTextObject(text=USAGE)),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="On a decision card, *Record resolution* closes it. "
+                    "A message's ⋮ menu → *Decide on this* starts a decision from any message."
+                )
+            ]
+        ),
+    ]
+
+
+def build_error(problem: str, *, with_usage: bool = True) -> list[Block]:
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=f":warning: {truncate(problem, 2900)}"))
+    ]
+    if with_usage:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=USAGE)))
+    return blocks
+
+
+def build_notice(message: str) -> list[Block]:
+    return [SectionBlock(text=MarkdownTextObject(text=truncate(message, 3000)))]
+
+
+def _log_line(decision: Decision) -> str:
+    title = escape(truncate(decision.title, 150))
+    linked = f"<{decision.permalink}|{title}>" if decision.permalink else f"*{title}*"
+    line = f"{linked}\n{STATUS_BADGE[decision.status]} · decider {user(decision.decider_id)}"
+    line += f" · opened {date(decision.created_at, '{date_short}')}"
+    if decision.decided_at:
+        line += f" · decided {date(decision.decided_at, '{date_short}')}"
+    if decision.resolution:
+        line += f"\n>{escape(truncate(decision.resolution, 200))}"
+    return line
+
+
+def build_log_results(decisions: Sequence[Decision], words: str, total: int) -> list[Block]:
+    """One section per decision; the page size keeps it far below the 50-block cap."""
+    query = f" matching “{escape(words)}”" if words else ""
+    if not decisions:
+        hint = " Try fewer words." if words else " Start one with `/decide <title> @person`."
+        return build_notice(f"No decisions{query} yet.{hint}")
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=f":card_index_dividers: *Decision log*{query}"))
+    ]
+    blocks.extend(
+        SectionBlock(text=MarkdownTextObject(text=_log_line(decision))) for decision in decisions
+    )
+    if total > len(decisions):
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=f"Showing the newest {len(decisions)} of {total}. "
+                        "Add words to narrow the search, or export the whole log with "
+                        "`deference-bot export`."
+                    )
+                ]
+            )
+        )
+    return blocks

@@ -1,0 +1,184 @@
+"""Modals: declaring a decision and recording its resolution."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from slack_sdk.models.blocks import (
+    ContextBlock,
+    DateTimePickerElement,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    RadioButtonsElement,
+    SectionBlock,
+    StaticSelectElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from app import ids
+from app.blocks.text import escape, truncate
+from app.db.models import Approach, Decision, Framework, Zone
+from app.domain.decisions import TEXT_MAX, TITLE_MAX
+
+FRAMEWORK_HINTS = {
+    Framework.EXPERTISE: "Expertise: whoever knows most",
+    Framework.SITUATIONAL: "Situational: fits the moment",
+    Framework.ROTATING: "Rotating: the current lead",
+}
+APPROACH_HINTS = {
+    Approach.TACTICAL: "Tactical: one call, now",
+    Approach.STRATEGIC: "Strategic: long-term direction",
+    Approach.STRUCTURAL: "Structural: a standing rule",
+}
+ZONE_HINTS = {
+    Zone.LOCAL: "Local: decide here",
+    Zone.PRINCIPLE: "Principle: check team principles",
+    Zone.CENTRE: "Centre: leadership aware",
+}
+REVERSIBLE_CHOICES = {"yes": "Yes, easy to undo", "no": "No, hard to undo"}
+
+
+@dataclass(frozen=True)
+class DeclarePrefill:
+    title: str = ""
+    context: str = ""
+    decider_id: str | None = None
+
+
+def _options(hints: dict) -> list[Option]:
+    return [Option(value=key.value, text=text) for key, text in hints.items()]
+
+
+def _input(block_id: str, label: str, element, *, optional: bool = True, hint: str | None = None):
+    return InputBlock(block_id=block_id, label=label, element=element, optional=optional, hint=hint)
+
+
+def build_declare_modal(
+    prefill: DeclarePrefill,
+    *,
+    channel_id: str,
+    thread_ts: str | None = None,
+    response_url: str | None = None,
+) -> View:
+    """The declaration form. Where it was opened from rides along in private_metadata, with the
+    command's response_url so problems can be reported even where the bot cannot post."""
+    metadata = {"channel": channel_id}
+    if thread_ts:
+        metadata["thread_ts"] = thread_ts
+    if response_url:
+        metadata["response_url"] = response_url
+    zone_options = _options(ZONE_HINTS)
+    blocks = [
+        _input(
+            ids.TITLE,
+            "What needs deciding?",
+            PlainTextInputElement(
+                action_id=ids.VALUE,
+                initial_value=truncate(prefill.title, TITLE_MAX) or None,
+                max_length=TITLE_MAX,
+                placeholder="e.g. Pick the billing database",
+            ),
+            optional=False,
+        ),
+        _input(
+            ids.DECIDER,
+            "Who has final say?",
+            UserSelectElement(
+                action_id=ids.VALUE,
+                initial_user=prefill.decider_id,
+                placeholder="Choose the decider",
+            ),
+            hint="Leave empty to decide who decides later.",
+        ),
+        _input(
+            ids.FRAMEWORK,
+            "How was the decider chosen?",
+            StaticSelectElement(action_id=ids.VALUE, options=_options(FRAMEWORK_HINTS)),
+        ),
+        _input(
+            ids.APPROACH,
+            "Horizon",
+            StaticSelectElement(action_id=ids.VALUE, options=_options(APPROACH_HINTS)),
+        ),
+        _input(
+            ids.ZONE,
+            "Escalation zone",
+            StaticSelectElement(
+                action_id=ids.VALUE, options=zone_options, initial_option=zone_options[0]
+            ),
+            optional=False,
+        ),
+        _input(
+            ids.REVERSIBLE,
+            "Can it be undone cheaply?",
+            RadioButtonsElement(
+                action_id=ids.VALUE,
+                options=[Option(value=k, text=v) for k, v in REVERSIBLE_CHOICES.items()],
+            ),
+        ),
+        _input(ids.DEADLINE, "Decide by", DateTimePickerElement(action_id=ids.VALUE)),
+        _input(
+            ids.CONTEXT,
+            "Context",
+            PlainTextInputElement(
+                action_id=ids.VALUE,
+                multiline=True,
+                max_length=TEXT_MAX,
+                initial_value=truncate(prefill.context, TEXT_MAX) or None,
+                placeholder="What is known, what is at stake, links",
+            ),
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=ids.DECLARE_VIEW,
+        title="Who decides this?",
+        submit="Declare",
+        close="Cancel",
+        private_metadata=json.dumps(metadata),
+        blocks=blocks,
+    )
+
+
+def build_resolve_modal(decision: Decision) -> View:
+    return View(
+        type="modal",
+        callback_id=ids.RESOLVE_VIEW,
+        title="Record resolution",
+        submit="Record",
+        close="Cancel",
+        private_metadata=json.dumps({"decision_id": decision.id}),
+        blocks=[
+            SectionBlock(
+                text=MarkdownTextObject(text=f"*{escape(truncate(decision.title, 200))}*")
+            ),
+            _input(
+                ids.RESOLUTION,
+                "What was decided?",
+                PlainTextInputElement(action_id=ids.VALUE, multiline=True, max_length=TEXT_MAX),
+                optional=False,
+            ),
+            _input(
+                ids.RATIONALE,
+                "Why?",
+                PlainTextInputElement(
+                    action_id=ids.VALUE,
+                    multiline=True,
+                    max_length=TEXT_MAX,
+                    placeholder="The reasons, the options set aside, the principle in play",
+                ),
+            ),
+            ContextBlock(
+                elements=[
+                    PlainTextObject(
+                        text="The card in the channel will show this, and it goes in the log."
+                    )
+                ]
+            ),
+        ],
+    )

@@ -1,0 +1,126 @@
+"""The `deference-bot` command line: the composition root for every way of running the bot."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from app import __version__
+from app.config import Settings, SettingsError, configure_logging, load_settings
+
+log = logging.getLogger("deference")
+
+
+def _run(settings: Settings, _args: argparse.Namespace) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from app.wiring import build_runtime, make_web_client
+
+    runtime = build_runtime(settings, "socket")
+    app_token = settings.slack_app_token.get_secret_value()  # checked by require()
+    handler = SocketModeHandler(
+        runtime.bolt, app_token, web_client=make_web_client(settings, token=app_token)
+    )
+    log.info("Deference is running in Socket Mode; press Ctrl-C to stop")
+    try:
+        handler.start()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        handler.close()
+        runtime.close()
+    return 0
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    from app.db.engine import make_engine
+    from app.db.migrate import upgrade
+    from app.server import run_gunicorn
+    from app.wiring import build_runtime, make_wsgi_app
+
+    settings.require("http")
+    if settings.database_url.startswith("sqlite") and args.workers > 1:
+        raise SettingsError(
+            "--workers above 1 needs PostgreSQL: SQLite allows one writer process. "
+            "Set DATABASE_URL to a postgresql:// URL or use --threads instead."
+        )
+    engine = make_engine(settings.database_url)
+    upgrade(engine)  # once, in the master, before any worker starts
+    engine.dispose()
+    port = settings.port if args.port is None else args.port
+
+    def load():
+        return make_wsgi_app(build_runtime(settings, "http", migrate=False))
+
+    run_gunicorn(load, host=args.host, port=port, workers=args.workers, threads=args.threads)
+    return 0
+
+
+def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    from app.db.engine import make_engine
+    from app.db.migrate import current_revision, upgrade
+
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine)
+        print(f"database schema is at revision {current_revision(engine)}")
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _export(settings: Settings, args: argparse.Namespace) -> int:
+    from app.db.engine import make_engine, make_session_factory
+    from app.db.migrate import upgrade
+    from app.domain.export import iter_rows, team_ids, write_export
+
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine)
+        with make_session_factory(engine)() as session:
+            teams = [args.team] if args.team else team_ids(session)
+            write_export(iter_rows(session, teams), args.format, sys.stdout)
+    finally:
+        engine.dispose()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="deference-bot",
+        description="Deference: decision authority for Slack teams.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("run", help="connect to Slack in Socket Mode (SLACK_BOT_TOKEN, SLACK_APP_TOKEN)")
+    serve = sub.add_parser("serve", help="serve HTTP: POST /slack/events, GET /healthz")
+    serve.add_argument("--host", default="0.0.0.0", help="address to bind (default 0.0.0.0)")  # noqa: S104
+    serve.add_argument("--port", type=int, default=None, help="port (default: $PORT or 3000)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument("--threads", type=int, default=8, help="threads per worker (default 8)")
+    sub.add_parser("migrate", help="bring the database schema up to date")
+    export = sub.add_parser("export", help="write the decision log to stdout")
+    export.add_argument("--format", choices=("csv", "json", "markdown"), default="csv")
+    export.add_argument("--team", help="only this Slack team id (default: every team)")
+    return parser
+
+
+COMMANDS = {"run": _run, "serve": _serve, "migrate": _migrate, "export": _export}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        configure_logging(settings.log_level)
+        return COMMANDS[args.command](settings, args)
+    except SettingsError as exc:
+        print(f"deference-bot: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

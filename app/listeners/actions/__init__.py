@@ -1,0 +1,31 @@
+"""Buttons on the decision card."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from app import ids
+from app.blocks.modals import build_resolve_modal
+from app.domain import decisions
+from app.listeners.deps import Deps
+from app.listeners.payloads import BadPayload, BlockActions, parse
+
+
+def decision_id_from(value: str | None) -> int:
+    """Button values come back from the client: accept a plain positive id and nothing else."""
+    if value is None or not value.isdigit() or len(value) > 12:
+        raise BadPayload("button value is not a decision id")
+    return int(value)
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.action(ids.RECORD_RESOLUTION)
+    def record_resolution(ack: Ack, body: dict, client: WebClient) -> None:
+        ack()
+        click = parse(BlockActions, body)
+        decision_id = decision_id_from(click.action.value)
+        with deps.sessions() as session:
+            decision = decisions.get_decision(session, click.team.id, decision_id)
+            decisions.check_can_record(decision, click.user.id)
+        client.views_open(trigger_id=click.trigger_id, view=build_resolve_modal(decision))

@@ -1,0 +1,85 @@
+"""`/decide` and its subcommands."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from app import ids
+from app.blocks.messages import build_error, build_help, build_log_results, build_notice
+from app.blocks.modals import DeclarePrefill, build_declare_modal
+from app.domain import decisions
+from app.listeners.commands import grammar
+from app.listeners.deps import Deps
+from app.listeners.payloads import CommandPayload, parse
+from app.listeners.people import decider_problem
+from app.listeners.publish import CardNotPosted, post_card
+
+LOG_PAGE = 20
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.command(ids.DECIDE_COMMAND)
+    def decide(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
+        command = parse(CommandPayload, body)
+        intent = grammar.parse(command.text)
+        match intent:
+            case grammar.ShowHelp():
+                ack(response_type="ephemeral", text="How to use /decide", blocks=build_help())
+            case grammar.Problem(message):
+                ack(response_type="ephemeral", text=message, blocks=build_error(message))
+            case grammar.SearchLog(words):
+                ack()
+                with deps.sessions() as session:
+                    found, total = decisions.search_log(
+                        session, command.team_id, words, limit=LOG_PAGE
+                    )
+                    blocks = build_log_results(found, words, total)
+                respond(response_type="ephemeral", text="Decision log", blocks=blocks)
+            case grammar.OpenForm(title):
+                ack()
+                metadata_url = deps.trusted_response_url(command.response_url)
+                client.views_open(
+                    trigger_id=command.trigger_id,
+                    view=build_declare_modal(
+                        DeclarePrefill(title=title),
+                        channel_id=command.channel_id,
+                        response_url=metadata_url,
+                    ),
+                )
+            case grammar.DeclareNow(title, decider_id):
+                ack()
+                declare_now(command, title, decider_id, client, respond, deps)
+
+
+def declare_now(
+    command: CommandPayload,
+    title: str,
+    decider_id: str,
+    client: WebClient,
+    respond: Respond,
+    deps: Deps,
+) -> None:
+    problem = decider_problem(client, decider_id)
+    if problem:
+        respond(response_type="ephemeral", text=problem, blocks=build_error(problem))
+        return
+    declaration = decisions.Declaration(
+        title=title, channel_id=command.channel_id, decider_id=decider_id
+    )
+    with deps.sessions.begin() as session:
+        decision, created = decisions.open_decision(
+            session,
+            team_id=command.team_id,
+            team_domain=command.team_domain,
+            declaration=declaration,
+            actor_id=command.user_id,
+            origin_key=f"command:{command.trigger_id}",
+            now=deps.clock.now(),
+        )
+    if not created:
+        return
+    try:
+        post_card(client, deps, command.team_id, decision.id)
+    except CardNotPosted as exc:
+        respond(response_type="ephemeral", text=str(exc), blocks=build_notice(str(exc)))

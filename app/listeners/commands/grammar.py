@@ -1,0 +1,134 @@
+"""What the text after `/decide` asks for. Pure: Slack's escaped text in, an intent out.
+
+With `should_escape: true` Slack sends mentions as `<@U123|name>`, channels as `<#C1|name>`,
+groups as `<!subteam^S1|@name>`, and `<`, `>`, `&` typed by people as entities.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from dataclasses import dataclass
+
+from app.domain.decisions import TITLE_MAX
+
+SUBCOMMANDS = ("help", "log")
+# Named in PRODUCT.md and answered honestly until the issue that brings each one lands.
+PLANNED = (
+    "poll",
+    "rotation",
+    "checkin",
+    "retro",
+    "charter",
+    "values",
+    "stats",
+    "feedback",
+    "steward",
+)
+
+_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_TRAILING_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\s*$")
+_TRAILING_GROUP = re.compile(r"<(!subteam\^[A-Z0-9]+|!here|!channel|!everyone)(?:\|[^>]*)?>\s*$")
+_TRAILING_CHANNEL = re.compile(r"<#[CG][A-Z0-9]+(?:\|[^>]*)?>\s*$")
+_TRAILING_PLAIN_AT = re.compile(r"(?:^|\s)@([\w.\-]+)\s*$")
+_CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|([^>]*))?>")
+_SPECIAL = re.compile(r"<!(?:subteam\^[A-Z0-9]+\|)?([^>|]+)(?:\|([^>]*))?>")
+_LINK = re.compile(r"<((?:https?|mailto):[^>|]+)(?:\|([^>]*))?>")
+
+EXAMPLE = "`/decide Pick the billing database @bob`"
+
+
+@dataclass(frozen=True)
+class ShowHelp:
+    pass
+
+
+@dataclass(frozen=True)
+class SearchLog:
+    words: str
+
+
+@dataclass(frozen=True)
+class OpenForm:
+    title: str
+
+
+@dataclass(frozen=True)
+class DeclareNow:
+    title: str
+    decider_id: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+
+
+Intent = ShowHelp | SearchLog | OpenForm | DeclareNow | Problem
+
+
+def plain_text(text: str) -> str:
+    """Like plain_title, keeping line breaks: for a message's text used as context."""
+    return "\n".join(plain_title(line) for line in text.splitlines()).strip()
+
+
+def plain_title(text: str) -> str:
+    """Slack's escaped text as the person typed it, with user mentions kept as <@U…>."""
+    text = _USER.sub(lambda m: f"\x00{m.group(1)}\x00", text)
+    text = _CHANNEL.sub(lambda m: f"#{m.group(2) or m.group(1)}", text)
+    text = _LINK.sub(lambda m: m.group(2) or m.group(1), text)
+    text = _SPECIAL.sub(lambda m: m.group(2) or f"@{m.group(1)}", text)
+    text = html.unescape(text)
+    text = re.sub(r"\x00([UW][A-Z0-9]+)\x00", r"<@\1>", text)
+    return " ".join(text.split())
+
+
+def parse(text: str) -> Intent:
+    text = (text or "").strip()
+    if not text:
+        return OpenForm(title="")
+    # Subcommands are lowercase words; "Log retention policy @bob" is a title.
+    word, _, rest = text.partition(" ")
+    if word == "help":
+        return ShowHelp()
+    if word == "log":
+        return SearchLog(words=plain_title(rest))
+    if word in PLANNED:
+        return Problem(
+            f"`/decide {word}` is not available in this version of Deference yet. "
+            "Here is what you can do today:"
+        )
+    return _declaration(text)
+
+
+def _declaration(text: str) -> Intent:
+    decider: str | None = None
+    if match := _TRAILING_USER.search(text):
+        decider = match.group(1)
+        text = text[: match.start()].rstrip()
+        if _TRAILING_USER.search(text):
+            return Problem(f"Name one decider, at the end: {EXAMPLE}.")
+    elif _TRAILING_GROUP.search(text) or _TRAILING_CHANNEL.search(text):
+        return Problem(f"The decider must be one person, not a group or channel: {EXAMPLE}.")
+    elif match := _TRAILING_PLAIN_AT.search(text):
+        return Problem(
+            f"I couldn't tell who “@{match.group(1)}” is. Pick the person from Slack's "
+            "autocomplete so the mention turns into a link, then send again."
+        )
+
+    title = plain_title(text)
+    if not title and decider:
+        return Problem(f"Say what needs deciding before naming the decider: {EXAMPLE}.")
+    if len(title) > TITLE_MAX:
+        return Problem(
+            f"That title has {len(title)} characters; keep it to {TITLE_MAX} and put the "
+            "detail in the form's context field (`/decide` with no text opens it)."
+        )
+    if decider is None and " " not in title and title.lower() not in SUBCOMMANDS:
+        close = difflib.get_close_matches(title.lower(), SUBCOMMANDS + PLANNED, n=1, cutoff=0.66)
+        if close:
+            return Problem(f"Unknown subcommand “{title}”. Did you mean `/decide {close[0]}`?")
+    if decider:
+        return DeclareNow(title=title, decider_id=decider)
+    return OpenForm(title=title)

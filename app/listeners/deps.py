@@ -1,0 +1,35 @@
+"""What listeners need from the composition root: the session factory (not a session) and time.
+
+Bolt runs listener bodies on worker threads after ack(), so each handler opens its own short
+session from the factory; nothing request-scoped can be closed under it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.domain.clock import Clock
+
+SLACK_HOOKS = "https://hooks.slack.com/"
+
+
+@dataclass(frozen=True)
+class Deps:
+    sessions: sessionmaker[Session]
+    clock: Clock
+    api_url: str = "https://slack.com/api/"
+
+    def trusted_response_url(self, url: object) -> str | None:
+        """A response_url we may POST to: Slack's hooks host, or the configured API's host.
+
+        private_metadata comes back from the client; posting to any URL in it would let a forged
+        payload make the bot send requests wherever it likes.
+        """
+        if not isinstance(url, str):
+            return None
+        api = urlsplit(self.api_url)
+        own = f"{api.scheme}://{api.netloc}/"
+        return url if url.startswith((SLACK_HOOKS, own)) and len(url) < 1000 else None

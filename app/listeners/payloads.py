@@ -1,0 +1,142 @@
+"""Slack payloads parsed into typed models at the door, so handlers never dig in raw dicts.
+
+Only the fields the bot reads are declared; Slack adds fields freely and they are ignored.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class BadPayload(ValueError):
+    """The payload does not have the shape Slack sends; it was forged, truncated or stale."""
+
+
+class CommandPayload(Model):
+    team_id: str
+    team_domain: str | None = None
+    channel_id: str
+    user_id: str
+    command: str
+    text: str = ""
+    trigger_id: str
+    response_url: str | None = None
+
+
+class Ref(Model):
+    id: str
+
+
+class TeamRef(Model):
+    id: str
+    domain: str | None = None
+
+
+class Container(Model):
+    type: str | None = None
+    message_ts: str | None = None
+    channel_id: str | None = None
+    thread_ts: str | None = None
+
+
+class Action(Model):
+    action_id: str
+    block_id: str | None = None
+    value: str | None = None
+    selected_user: str | None = None
+
+
+class BlockActions(Model):
+    team: TeamRef
+    user: Ref
+    channel: Ref | None = None
+    container: Container = Field(default_factory=Container)
+    trigger_id: str | None = None
+    response_url: str | None = None
+    actions: list[Action] = Field(min_length=1)
+
+    @property
+    def action(self) -> Action:
+        return self.actions[0]
+
+
+class ViewState(Model):
+    values: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=dict)
+
+
+class SubmittedView(Model):
+    id: str
+    callback_id: str
+    private_metadata: str = ""
+    state: ViewState = Field(default_factory=ViewState)
+
+
+class ViewSubmission(Model):
+    team: TeamRef
+    user: Ref
+    view: SubmittedView
+
+    def metadata(self) -> dict[str, Any]:
+        try:
+            value = json.loads(self.view.private_metadata or "{}")
+        except json.JSONDecodeError as exc:
+            raise BadPayload("private_metadata is not JSON") from exc
+        if not isinstance(value, dict):
+            raise BadPayload("private_metadata is not an object")
+        return value
+
+    def _element(self, block_id: str) -> dict[str, Any]:
+        return next(iter(self.view.state.values.get(block_id, {}).values()), {})
+
+    def text_of(self, block_id: str) -> str:
+        return self._element(block_id).get("value") or ""
+
+    def user_of(self, block_id: str) -> str | None:
+        return self._element(block_id).get("selected_user") or None
+
+    def option_of(self, block_id: str) -> str | None:
+        selected = self._element(block_id).get("selected_option") or {}
+        return selected.get("value") if isinstance(selected, dict) else None
+
+    def datetime_of(self, block_id: str) -> datetime | None:
+        stamp = self._element(block_id).get("selected_date_time")
+        if stamp in (None, ""):
+            return None
+        try:
+            return datetime.fromtimestamp(int(stamp), UTC)
+        except (TypeError, ValueError, OverflowError, OSError) as exc:
+            raise BadPayload("selected_date_time is not a timestamp") from exc
+
+
+class MessageRef(Model):
+    ts: str
+    text: str = ""
+    thread_ts: str | None = None
+
+
+class MessageShortcut(Model):
+    team: TeamRef
+    user: Ref
+    channel: Ref
+    callback_id: str
+    trigger_id: str
+    message: MessageRef
+    response_url: str | None = None
+
+
+M = TypeVar("M", bound=Model)
+
+
+def parse(model: type[M], body: dict[str, Any]) -> M:
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        raise BadPayload(f"{model.__name__}: {exc.error_count()} invalid field(s)") from exc

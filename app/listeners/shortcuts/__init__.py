@@ -1,0 +1,40 @@
+"""Message shortcuts: start a decision from any message, in that message's thread."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from app import ids
+from app.blocks.modals import DeclarePrefill, build_declare_modal
+from app.domain.decisions import TITLE_MAX
+from app.listeners.commands.grammar import plain_text, plain_title
+from app.listeners.deps import Deps
+from app.listeners.payloads import MessageShortcut, parse
+
+
+def title_from_message(text: str) -> str:
+    """The message's first line, as plain text, cut at a word boundary to fit a title."""
+    first = plain_title(text.strip().splitlines()[0]) if text.strip() else ""
+    if len(first) <= TITLE_MAX:
+        return first
+    return first[: TITLE_MAX - 1].rsplit(" ", 1)[0].rstrip() + "…"
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.shortcut(ids.DECIDE_ON_MESSAGE)
+    def decide_on_message(ack: Ack, body: dict, client: WebClient) -> None:
+        ack()
+        shortcut = parse(MessageShortcut, body)
+        message = shortcut.message
+        client.views_open(
+            trigger_id=shortcut.trigger_id,
+            view=build_declare_modal(
+                DeclarePrefill(
+                    title=title_from_message(message.text), context=plain_text(message.text)
+                ),
+                channel_id=shortcut.channel.id,
+                thread_ts=message.thread_ts or message.ts,
+                response_url=deps.trusted_response_url(shortcut.response_url),
+            ),
+        )

@@ -1,0 +1,122 @@
+"""Builders the composition root uses: Web API client, Bolt app, WSGI app.
+
+Nothing here runs at import time; `app.cli` decides what to build and when.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from sqlalchemy import Engine
+
+from app.config import Mode, Settings
+from app.db.engine import database_answers, make_engine, make_session_factory
+from app.db.migrate import upgrade
+from app.domain.clock import Clock, SystemClock
+from app.executor import TrackedExecutor
+from app.listeners import register_all
+from app.listeners.deps import Deps
+
+log = logging.getLogger(__name__)
+
+
+def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
+    """The client every Web API call goes through, with slack_sdk's own retry handlers."""
+    if token is None and settings.slack_bot_token is not None:
+        token = settings.slack_bot_token.get_secret_value()
+    return WebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        timeout=15,
+        retry_handlers=[
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            ServerErrorRetryHandler(max_retry_count=2),
+            ConnectionErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def make_bolt_app(
+    settings: Settings, deps: Deps, mode: Mode, executor: TrackedExecutor | None = None
+) -> App:
+    signing_secret = settings.slack_signing_secret
+    app = App(
+        token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,
+        client=make_web_client(settings),
+        signing_secret=signing_secret.get_secret_value() if signing_secret else "",
+        request_verification_enabled=mode == "http",
+        token_verification_enabled=True,
+        raise_error_for_unhandled_request=False,
+        logger=logging.getLogger("slack_bolt"),
+        listener_executor=executor or TrackedExecutor(),
+    )
+    register_all(app, deps)
+    return app
+
+
+@dataclass
+class Runtime:
+    """One process's wiring: the engine, the dependencies of listeners, and the Bolt app."""
+
+    settings: Settings
+    engine: Engine
+    deps: Deps
+    bolt: App
+    executor: TrackedExecutor
+
+    def settle(self, timeout: float = 10.0) -> None:
+        """Wait until every listener has finished what it started after ack()."""
+        self.executor.wait_idle(timeout)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True)
+        self.engine.dispose()
+
+
+def build_runtime(
+    settings: Settings, mode: Mode, *, clock: Clock | None = None, migrate: bool = True
+) -> Runtime:
+    settings.require(mode)
+    engine = make_engine(settings.database_url)
+    if migrate:
+        upgrade(engine)
+    deps = Deps(
+        sessions=make_session_factory(engine),
+        clock=clock or SystemClock(),
+        api_url=settings.slack_api_url,
+    )
+    executor = TrackedExecutor()
+    return Runtime(settings, engine, deps, make_bolt_app(settings, deps, mode, executor), executor)
+
+
+WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
+
+
+def make_wsgi_app(runtime: Runtime) -> WSGIApp:
+    """POST /slack/events goes to Bolt; GET /healthz says whether the database answers."""
+    slack = SlackRequestHandler(runtime.bolt, path="/slack/events")
+
+    def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/healthz":
+            healthy = database_answers(runtime.engine)
+            body = json.dumps({"ok": healthy, "database": "up" if healthy else "down"}).encode()
+            status = "200 OK" if healthy else "503 Service Unavailable"
+            start_response(
+                status,
+                [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+            )
+            return [body]
+        return slack(environ, start_response)
+
+    return application

@@ -1,0 +1,116 @@
+from datetime import UTC, datetime
+
+from app.blocks.cards import build_decision_card, card_text
+from app.blocks.text import escape
+from app.db.models import Decision, Framework, Status, Zone
+
+OPENED = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def decision(**fields) -> Decision:
+    values = dict(
+        id=7,
+        team_id="T1",
+        title="Pick the billing database",
+        channel_id="C1",
+        status=Status.OPEN,
+        decider_id="U2",
+        created_by="U1",
+        created_at=OPENED,
+        zone=Zone.LOCAL,
+        framework=None,
+        approach=None,
+        reversible=None,
+        deadline=None,
+        context=None,
+        deferred_by="U1",
+    )
+    values.update(fields)
+    return Decision(**values)
+
+
+def dicts(blocks):
+    return [block.to_dict() for block in blocks]
+
+
+def test_open_card_names_decider_framework_zone_and_opener_with_a_record_button():
+    blocks = dicts(build_decision_card(decision(framework=Framework.EXPERTISE)))
+    assert blocks[0] == {
+        "type": "section",
+        "block_id": "card.title",
+        "text": {"type": "mrkdwn", "text": ":scales: *Pick the billing database*"},
+    }
+    fields = [f["text"] for f in blocks[1]["fields"]]
+    assert fields[:3] == ["*Decider*\n<@U2>", "*Framework*\nexpertise", "*Zone*\nlocal"]
+    meta = blocks[2]
+    assert meta["type"] == "context"
+    assert ":large_yellow_circle: Open · #7" in meta["elements"][0]["text"]
+    assert "Opened by <@U1>" in meta["elements"][1]["text"]
+    assert blocks[-1] == {
+        "type": "actions",
+        "block_id": "card.actions",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": "decision.record_resolution",
+                "text": {"type": "plain_text", "text": "Record resolution", "emoji": True},
+                "value": "7",
+                "style": "primary",
+            }
+        ],
+    }
+
+
+def test_decided_card_shows_resolution_and_has_no_buttons():
+    blocks = dicts(
+        build_decision_card(
+            decision(
+                status=Status.DECIDED,
+                resolution="Postgres",
+                rationale="Known well",
+                decided_at=datetime(2026, 11, 24, 10, 0, tzinfo=UTC),
+            )
+        )
+    )
+    assert not [b for b in blocks if b["type"] == "actions"]
+    texts = [b.get("text", {}).get("text", "") for b in blocks]
+    assert "*Resolution*\nPostgres" in texts
+    assert "*Rationale*\nKnown well" in texts
+    assert ":white_check_mark: Decided" in blocks[2]["elements"][0]["text"]
+
+
+def test_no_decider_yet_is_said_plainly():
+    blocks = dicts(build_decision_card(decision(decider_id=None, deferred_by=None)))
+    assert blocks[1]["fields"][0]["text"] == "*Decider*\n_no decider yet_"
+    assert "no decider yet" in card_text(decision(decider_id=None))
+
+
+def test_user_text_cannot_ping_or_disguise_links_but_mentions_stay():
+    assert escape("<!channel> <https://evil|x> & <@U12>") == (
+        "&lt;!channel&gt; &lt;https://evil|x&gt; &amp; <@U12>"
+    )
+    blocks = dicts(build_decision_card(decision(title="<!channel> now")))
+    assert "<!channel>" not in blocks[0]["text"]["text"]
+
+
+def test_deadline_is_rendered_in_each_readers_time_zone():
+    deadline = datetime(2026, 11, 30, 17, 0, tzinfo=UTC)
+    fields = dicts(build_decision_card(decision(deadline=deadline)))[1]["fields"]
+    assert fields[5]["text"] == (
+        f"*Deadline*\n<!date^{int(deadline.timestamp())}^{{date_short_pretty}} at {{time}}"
+        "|2026-11-30 17:00 UTC>"
+    )
+
+
+def test_longest_allowed_values_stay_within_block_limits():
+    big = decision(
+        title="x" * 200,
+        context="y" * 3000,
+        status=Status.DECIDED,
+        resolution="z" * 3000,
+        rationale="w" * 3000,
+        decided_at=OPENED,
+    )
+    for block in dicts(build_decision_card(big)):
+        if block["type"] == "section" and "text" in block:
+            assert len(block["text"]["text"]) <= 3000

@@ -1,0 +1,115 @@
+import csv
+import io
+import json
+from datetime import timedelta
+
+from app.domain import decisions
+from app.domain.decisions import Declaration
+from app.domain.export import COLUMNS, iter_rows, team_ids, write_export
+
+CONTRACT = [
+    "id",
+    "title",
+    "status",
+    "decider",
+    "framework",
+    "approach",
+    "zone",
+    "channel",
+    "created_by",
+    "created_at",
+    "decided_at",
+    "resolution",
+    "rationale",
+    "outcome",
+]
+
+
+def seed(sessions, clock):
+    with sessions.begin() as session:
+        open_one, _ = decisions.open_decision(
+            session,
+            team_id="T1",
+            actor_id="U1",
+            origin_key="a",
+            now=clock.now(),
+            declaration=Declaration(
+                title='Pick the "billing", database',
+                channel_id="C1",
+                decider_id="U2",
+                context="line one\nline two",
+            ),
+        )
+        decisions.open_decision(
+            session,
+            team_id="T2",
+            actor_id="U9",
+            origin_key="a",
+            now=clock.now(),
+            declaration=Declaration(title="Other team", channel_id="C9"),
+        )
+    clock.advance(timedelta(hours=1))
+    with sessions.begin() as session:
+        decisions.record_resolution(
+            session,
+            team_id="T1",
+            decision_id=open_one.id,
+            actor_id="U2",
+            resolution="Postgres",
+            rationale="Known",
+            now=clock.now(),
+            idempotency_key="k",
+        )
+
+
+def export(sessions, fmt, teams=None):
+    out = io.StringIO()
+    with sessions() as session:
+        write_export(iter_rows(session, teams or team_ids(session)), fmt, out)
+    return out.getvalue()
+
+
+def test_csv_has_the_contract_columns_in_order_and_iso_utc_times(sessions, clock):
+    seed(sessions, clock)
+    rows = list(csv.DictReader(io.StringIO(export(sessions, "csv", ["T1"]))))
+    assert list(rows[0].keys())[: len(CONTRACT)] == CONTRACT
+    assert tuple(rows[0].keys()) == COLUMNS
+    [row] = rows
+    assert row["title"] == 'Pick the "billing", database'
+    assert (row["status"], row["decider"], row["channel"], row["created_by"]) == (
+        "decided",
+        "U2",
+        "C1",
+        "U1",
+    )
+    assert row["created_at"] == "2026-11-23T09:00:00Z"
+    assert row["decided_at"] == "2026-11-23T10:00:00Z"
+    assert (row["resolution"], row["rationale"], row["outcome"]) == ("Postgres", "Known", "")
+    assert row["context"] == "line one\nline two"
+
+
+def test_export_without_team_lists_every_team_separately(sessions, clock):
+    seed(sessions, clock)
+    rows = list(csv.DictReader(io.StringIO(export(sessions, "csv"))))
+    assert [(r["team"], r["title"]) for r in rows] == [
+        ("T1", 'Pick the "billing", database'),
+        ("T2", "Other team"),
+    ]
+
+
+def test_json_is_a_list_of_objects(sessions, clock):
+    seed(sessions, clock)
+    data = json.loads(export(sessions, "json", ["T1"]))
+    assert data[0]["resolution"] == "Postgres" and data[0]["decider"] == "U2"
+    assert json.loads(export(sessions, "json", ["nobody"])) == []
+
+
+def test_markdown_has_one_adr_section_per_decision(sessions, clock):
+    seed(sessions, clock)
+    text = export(sessions, "markdown")
+    assert text.count("\n## ") == 2
+    assert "### Decision\n\nPostgres" in text
+    assert "### Rationale\n\nKnown" in text
+    assert "**Decider:** <@U2> (deferred by <@U1>)" in text
+    assert "_no decider yet_" in text
+    assert "No decisions recorded yet." in export(sessions, "markdown", ["nobody"])

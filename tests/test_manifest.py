@@ -1,0 +1,45 @@
+"""manifest.yml creates the app Slack needs: valid against Slack's schema, and in step with code."""
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from app import ids
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = ROOT.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
+
+
+@pytest.fixture(scope="module")
+def manifest() -> dict:
+    return yaml.safe_load((ROOT / "manifest.yml").read_text())
+
+
+def test_manifest_validates_against_slacks_schema(manifest):
+    if not SCHEMA.exists():
+        pytest.skip(f"{SCHEMA} is not present")
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(SCHEMA.read_text())
+    jsonschema.validate(manifest, schema)
+
+
+def test_decide_command_escapes_mentions(manifest):
+    [command] = manifest["features"]["slash_commands"]
+    assert command["command"] == ids.DECIDE_COMMAND
+    assert command["should_escape"] is True
+
+
+def test_shortcuts_match_the_listeners(manifest):
+    callbacks = {s["callback_id"] for s in manifest["features"]["shortcuts"]}
+    assert callbacks == {ids.DECIDE_ON_MESSAGE}
+
+
+def test_only_the_scopes_the_bot_uses(manifest):
+    assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == [
+        "chat:write",
+        "commands",
+        "users:read",
+    ]
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
