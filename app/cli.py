@@ -14,15 +14,10 @@ log = logging.getLogger("deference")
 
 
 def _run(settings: Settings, _args: argparse.Namespace) -> int:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-    from app.wiring import build_runtime, make_web_client
+    from app.wiring import build_runtime, make_socket_mode_handler
 
     runtime = build_runtime(settings, "socket")
-    app_token = settings.slack_app_token.get_secret_value()  # checked by require()
-    handler = SocketModeHandler(
-        runtime.bolt, app_token, web_client=make_web_client(settings, token=app_token)
-    )
+    handler = make_socket_mode_handler(runtime)
     log.info("Deference is running in Socket Mode; press Ctrl-C to stop")
     try:
         handler.start()

@@ -133,3 +133,5 @@ def configure_logging(level: str) -> None:
         level=getattr(logging, level, logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # Alembic announces every plugin it loads at INFO; only its warnings matter to operators.
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))

@@ -81,6 +81,10 @@ def run_gunicorn(
             self.cfg.set("graceful_timeout", 10)
             self.cfg.set("accesslog", None)
             self.cfg.set("when_ready", _announce)
+            if "control_socket_disable" in self.cfg.settings:
+                # gunicorn >= 25 opens a control socket in ~/.gunicorn; two servers on one
+                # machine would fight over it, and nothing here uses it.
+                self.cfg.set("control_socket_disable", True)
 
         def load(self) -> WSGIApp:
             return load()
@@ -90,4 +94,4 @@ def run_gunicorn(
 
 def _announce(server) -> None:
     for listener in server.LISTENERS:
-        print(f"deference-bot: listening on http://{listener}", file=sys.stderr, flush=True)
+        print(f"deference-bot: listening on {listener}", file=sys.stderr, flush=True)

@@ -100,6 +100,19 @@ def build_runtime(
     return Runtime(settings, engine, deps, make_bolt_app(settings, deps, mode, executor), executor)
 
 
+def make_socket_mode_handler(runtime: Runtime):
+    """Socket Mode: the same Bolt app and listeners, reached over Slack's WebSocket."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    app_token = runtime.settings.slack_app_token
+    if app_token is None:
+        raise ValueError("Socket Mode needs SLACK_APP_TOKEN")
+    token = app_token.get_secret_value()
+    return SocketModeHandler(
+        runtime.bolt, token, web_client=make_web_client(runtime.settings, token=token)
+    )
+
+
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 
 

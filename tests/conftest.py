@@ -77,10 +77,19 @@ def _postgres_ready() -> str | None:
     return url
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test that touches the database runs on SQLite, and on PostgreSQL as well when
+    TEST_DATABASE_URL is set."""
+    if "database_url" in metafunc.fixturenames:
+        backends = ["sqlite"] + (["postgresql"] if postgres_url() else [])
+        metafunc.parametrize("database_url", backends, indirect=True)
+
+
 @pytest.fixture
-def database_url(_sqlite_template: Path, _postgres_ready: str | None, tmp_path: Path) -> str:
+def database_url(request: pytest.FixtureRequest, _sqlite_template: Path, tmp_path: Path) -> str:
     """A migrated, empty database: a copied SQLite file, or the PostgreSQL one truncated."""
-    if _postgres_ready:
+    if request.param == "postgresql":
+        _postgres_ready = request.getfixturevalue("_postgres_ready")
         engine = make_engine(_postgres_ready)
         tables = ", ".join(t.name for t in reversed(Base.metadata.sorted_tables))
         with engine.begin() as connection:

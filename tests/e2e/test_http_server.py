@@ -1,0 +1,159 @@
+"""The HTTP contract: signatures, health, and the real `deference-bot serve` process."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from app import ids
+from app.standin import Workspace
+from tests.e2e.conftest import ALICE, BOT_TOKEN, GENERAL, SIGNING_SECRET, command_body
+
+FORM = "application/x-www-form-urlencoded"
+NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def get(url: str) -> tuple[int, dict | str]:
+    def parse(raw: bytes) -> dict | str:
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw.decode()
+
+    try:
+        with NO_PROXY.open(url, timeout=5) as response:
+            return response.status, parse(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, parse(error.read())
+
+
+def test_unsigned_badly_signed_and_stale_requests_get_401(bot, slack, standin):
+    body = command_body(standin, ALICE, "Pick the billing database <@U0BOB|bob>")
+    assert slack.send_raw(body, FORM, signature="").status == 401
+    assert slack.send_raw(body, FORM, timestamp="", signature="").status == 401
+    assert slack.send_raw(body, FORM, signature="v0=" + "0" * 64).status == 401
+    stale = str(int(time.time()) - 6 * 60)
+    assert slack.send_raw(body, FORM, timestamp=stale).status == 401
+    bot.settle()
+    assert standin.calls("chat.postMessage") == []
+    assert slack.send_raw(body, FORM).status == 200  # the same body, properly signed
+
+
+def test_healthz_reports_the_database(bot):
+    assert get(f"{bot.server.url}/healthz") == (200, {"ok": True, "database": "up"})
+    bot.runtime.engine.dispose()
+    bot.runtime.engine.pool._creator = lambda *a: (_ for _ in ()).throw(OSError("db down"))
+    status, body = get(f"{bot.server.url}/healthz")
+    assert (status, body["database"]) == (503, "down")
+
+
+def test_unknown_path_is_404(bot):
+    status, _ = get(f"{bot.server.url}/nope")
+    assert status == 404
+
+
+def cli_env(standin, database_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    env.update(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=standin.api_url,
+        DATABASE_URL=database_url,
+        LOG_LEVEL="INFO",
+    )
+    return env
+
+
+def deference_bot(*args: str) -> list[str]:
+    return [sys.executable, "-m", "app", *args]
+
+
+@pytest.fixture
+def served(standin, database_url, tmp_path: Path):
+    """`deference-bot serve --port 0` as its own process, as an operator would run it."""
+    env = cli_env(standin, database_url)
+    log = (tmp_path / "serve.log").open("w+")
+    process = subprocess.Popen(  # noqa: S603
+        deference_bot("serve", "--host", "127.0.0.1", "--port", "0"),
+        env=env,
+        stderr=log,
+        stdout=log,
+        cwd=tmp_path,
+    )
+    url = None
+    deadline = time.monotonic() + 30
+    while url is None and time.monotonic() < deadline and process.poll() is None:
+        log.seek(0)
+        found = re.search(r"listening on (http://127\.0\.0\.1:\d+)", log.read())
+        url = found.group(1) if found else None
+        time.sleep(0.05)  # waiting for another process's start-up, not for app behaviour
+    if url is None:
+        process.kill()
+        log.seek(0)
+        pytest.fail(f"serve did not start:\n{log.read()}")
+    yield url, env
+    process.terminate()
+    process.wait(timeout=15)
+
+
+def test_served_bot_declares_resolves_and_exports(served, standin, tmp_path):
+    url, env = served
+    slack = Workspace(standin, bot_url=f"{url}/slack/events", signing_secret=SIGNING_SECRET)
+    standin.add_user("U123", "bob")
+    assert get(f"{url}/healthz")[0] == 200
+    reply = slack.command(ALICE, GENERAL, "Pick the billing database <@U123|bob>")
+    assert reply.status == 200
+    assert reply.elapsed < 3, "Slack gives up after 3 s"
+    [post] = standin.wait_for("chat.postMessage", timeout=10)
+    assert "<@U123>" in json.dumps(post.params["blocks"])
+    standin.wait_for("chat.getPermalink", timeout=10)
+
+    card = slack.latest_message(GENERAL)
+    assert slack.click("U123", ids.RECORD_RESOLUTION, message=card).status == 200
+    standin.wait_for("views.open", timeout=10)
+    modal = standin.latest_view("U123")
+    reply = slack.submit("U123", modal, {ids.RESOLUTION: {"value": "PostgreSQL"}})
+    assert (reply.status, reply.body) == (200, "")
+    standin.wait_for("chat.update", timeout=10)
+
+    exported = subprocess.run(  # noqa: S603
+        deference_bot("export", "--format", "csv"),
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    rows = list(csv.DictReader(io.StringIO(exported.stdout)))
+    assert [
+        (r["title"], r["decider"], r["created_by"], r["status"], r["resolution"]) for r in rows
+    ] == [("Pick the billing database", "U123", ALICE, "decided", "PostgreSQL")]
+
+
+def test_serve_without_signing_secret_stops_with_one_clear_line(standin, database_url, tmp_path):
+    env = cli_env(standin, database_url)
+    del env["SLACK_SIGNING_SECRET"]
+    result = subprocess.run(  # noqa: S603
+        deference_bot("serve", "--port", "0"),
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "deference-bot: SLACK_SIGNING_SECRET is not set: copy it from the app's Basic "
+        "Information page."
+    ]

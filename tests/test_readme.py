@@ -1,0 +1,21 @@
+"""The README's commands are the ones CI runs, and the container keeps its promises."""
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```sh\n(.*?)\n```", readme, re.S)
+    test_command = next(b for b in blocks if "pytest" in b)
+    assert test_command in (ROOT / ".ci" / "run").read_text().splitlines()
+
+
+def test_container_serves_http_as_non_root_with_a_health_check():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    user = re.search(r"^USER (\S+)", dockerfile, re.M)
+    assert user and user.group(1) not in ("root", "0")
+    assert re.search(r"^HEALTHCHECK .*\n?.*/healthz", dockerfile, re.M)
+    assert 'CMD ["deference-bot", "serve"' in dockerfile
