@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -18,10 +19,12 @@ def _run(settings: Settings, _args: argparse.Namespace) -> int:
 
     runtime = build_runtime(settings, "socket")
     handler = make_socket_mode_handler(runtime)
+    # A container stop sends SIGTERM: finish like Ctrl-C, closing the socket and the pool.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     log.info("Deference is running in Socket Mode; press Ctrl-C to stop")
     try:
         handler.start()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         pass
     finally:
         handler.close()

@@ -44,3 +44,36 @@ def payload(standin, text: str) -> dict[str, str]:
     return slash_command(
         standin, user=ALICE, channel=GENERAL, text=text, command="/decide", api_app_id="A0001"
     )
+
+
+def test_deference_bot_run_connects_and_answers(standin, database_url, tmp_path):
+    """The `run` command itself, as its own process, over the stand-in's WebSocket."""
+    import os
+    import subprocess
+    import sys
+
+    standin.start_socket_mode()
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    (tmp_path / ".env").write_text(
+        f"SLACK_BOT_TOKEN={BOT_TOKEN}\nSLACK_APP_TOKEN={standin.app_token}\n"
+        f"SLACK_API_URL={standin.api_url}\nDATABASE_URL={database_url}\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", "run"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        standin.socket_wait_connected(timeout=30)
+        envelope = standin.socket_send(
+            "slash_commands", payload(standin, "Pick the billing database <@U0BOB|bob>")
+        )
+        standin.socket_wait_ack(envelope, timeout=5)
+        [post] = standin.wait_for("chat.postMessage", timeout=10)
+        assert "<@U0BOB>" in json.dumps(post.params["blocks"])
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=15)
+    assert b"Traceback" not in stderr, stderr.decode()
