@@ -14,7 +14,7 @@ from collections.abc import Callable
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from app.wiring import WSGIApp
+from app.web import WSGIApp
 
 log = logging.getLogger(__name__)
 

@@ -5,13 +5,10 @@ Nothing here runs at import time; `app.cli` decides what to build and when.
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -20,13 +17,15 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from sqlalchemy import Engine
 
+from app import web
 from app.config import Mode, Settings
-from app.db.engine import database_answers, make_engine, make_session_factory
+from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade
 from app.domain.clock import Clock, SystemClock
 from app.executor import TrackedExecutor
 from app.listeners import register_all
 from app.listeners.deps import Deps
+from app.web import WSGIApp
 
 log = logging.getLogger(__name__)
 
@@ -113,23 +112,9 @@ def make_socket_mode_handler(runtime: Runtime):
     )
 
 
-WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
-
-
 def make_wsgi_app(runtime: Runtime) -> WSGIApp:
     """POST /slack/events goes to Bolt; GET /healthz says whether the database answers."""
-    slack = SlackRequestHandler(runtime.bolt, path="/slack/events")
-
-    def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == "/healthz":
-            healthy = database_answers(runtime.engine)
-            body = json.dumps({"ok": healthy, "database": "up" if healthy else "down"}).encode()
-            status = "200 OK" if healthy else "503 Service Unavailable"
-            start_response(
-                status,
-                [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
-            )
-            return [body]
-        return slack(environ, start_response)
-
-    return application
+    secret = runtime.settings.slack_signing_secret
+    return web.make_wsgi_app(
+        runtime.bolt, runtime.engine, secret.get_secret_value() if secret else ""
+    )

@@ -157,3 +157,26 @@ def test_serve_without_signing_secret_stops_with_one_clear_line(standin, databas
         "deference-bot: SLACK_SIGNING_SECRET is not set: copy it from the app's Basic "
         "Information page."
     ]
+
+
+def test_a_command_that_mentions_payload_is_not_dropped(bot, slack, standin, errors_logged):
+    """Bolt alone reads any form body containing "payload" as empty and answers 404."""
+    reply = slack.command(ALICE, GENERAL, "Decide the payload format <@U0BOB|bob>")
+    assert reply.status == 200
+    bot.settle()
+    [post] = standin.calls("chat.postMessage")
+    assert "Decide the payload format" in json.dumps(post.params["blocks"])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "payload=" + "%7B%22type%22%3A%20%22block_actions%22%2C%20%22user%22%3A%20%7B%22id",
+        "payload=%5B1%2C2%5D",
+        "payload=not-json",
+    ],
+)
+def test_unparseable_bodies_get_400_signed_and_401_unsigned(bot, slack, body, errors_logged):
+    assert slack.send_raw(body, FORM).status == 400
+    assert slack.send_raw(body, FORM, signature="v0=" + "1" * 64).status == 401
+    assert slack.send_raw("{truncated", "application/json").status == 400
