@@ -17,7 +17,7 @@ log = logging.getLogger("deference")
 def _run(settings: Settings, _args: argparse.Namespace) -> int:
     from app.wiring import build_runtime, make_socket_mode_handler
 
-    runtime = build_runtime(settings, "socket")
+    runtime = build_runtime(settings, "socket", scheduler=True)
     handler = make_socket_mode_handler(runtime)
     # A container stop sends SIGTERM: finish like Ctrl-C, closing the socket and the pool.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -50,7 +50,12 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     port = settings.port if args.port is None else args.port
 
     def load():
-        return make_wsgi_app(build_runtime(settings, "http", migrate=False))
+        # The scheduler that closes polls on time runs in a worker only when there is exactly one
+        # (gunicorn's master cannot host it, and two schedulers on one job table would race).
+        # With more workers, polls close at each worker's start-up sweep or when their opener
+        # closes them; electing one scheduler through PostgreSQL is left to a later issue.
+        runtime = build_runtime(settings, "http", migrate=False, scheduler=args.workers == 1)
+        return make_wsgi_app(runtime)
 
     run_gunicorn(load, host=args.host, port=port, workers=args.workers, threads=args.threads)
     return 0

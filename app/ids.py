@@ -7,13 +7,24 @@ DECIDE_COMMAND = "/decide"
 
 # Buttons on the decision card
 RECORD_RESOLUTION = "decision.record_resolution"
+RUN_POLL = "decision.run_poll"
+
+# The expertise poll message: rating buttons POLL_RATE + "1".."5" (action_ids must be unique in
+# a message), the "I'd defer to" picker, closing early, and adopting the result.
+POLL_RATE = "poll.rate."
+POLL_RATE_PATTERN = r"^poll\.rate\.[1-5]$"
+POLL_NOMINATE = "poll.nominate"
+POLL_CLOSE = "poll.close"
+POLL_ADOPT = "poll.make_decider"
 
 # Modals (callback_id)
 DECLARE_VIEW = "decision.declare"
 RESOLVE_VIEW = "decision.resolve"
+POLL_VIEW = "poll.start"
 
 # Message shortcuts (callback_id, also in manifest.yml)
 DECIDE_ON_MESSAGE = "decide_on_message"
+POLL_ON_MESSAGE = "poll_on_message"
 
 # Input blocks of the declaration modal: block_id -> its element's action_id is always VALUE
 VALUE = "value"
@@ -29,3 +40,9 @@ CONTEXT = "context"
 # Input blocks of the resolution modal
 RESOLUTION = "resolution"
 RATIONALE = "rationale"
+
+# Input blocks of the poll options modal
+TOPIC = "topic"
+ANONYMOUS = "anonymous"
+CLOSES = "closes"
+MIN_RESPONSES = "min_responses"

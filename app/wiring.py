@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Literal
 
+from apscheduler.schedulers.base import BaseScheduler
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
@@ -17,12 +19,14 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from sqlalchemy import Engine
 
-from app import web
+from app import jobs, web
 from app.config import Mode, Settings
 from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade
 from app.domain.clock import Clock, SystemClock
 from app.executor import TrackedExecutor
+from app.jobs.polls import close_due_polls
+from app.jobs.scheduler import make_scheduler
 from app.listeners import register_all
 from app.listeners.deps import Deps
 from app.web import WSGIApp
@@ -73,30 +77,62 @@ class Runtime:
     deps: Deps
     bolt: App
     executor: TrackedExecutor
+    scheduler: BaseScheduler | None = None
 
     def settle(self, timeout: float = 10.0) -> None:
         """Wait until every listener has finished what it started after ack()."""
         self.executor.wait_idle(timeout)
 
     def close(self) -> None:
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
         self.executor.shutdown(wait=True)
         self.engine.dispose()
 
 
 def build_runtime(
-    settings: Settings, mode: Mode, *, clock: Clock | None = None, migrate: bool = True
+    settings: Settings,
+    mode: Mode,
+    *,
+    clock: Clock | None = None,
+    migrate: bool = True,
+    scheduler: bool | Literal["paused"] = False,
 ) -> Runtime:
+    """Wire one process. `scheduler` starts the APScheduler that closes polls on time ("paused"
+    persists jobs without running them: tests). Either way start-up closes overdue polls."""
     settings.require(mode)
     engine = make_engine(settings.database_url)
     if migrate:
         upgrade(engine)
+    jobs_scheduler = _start_scheduler(engine, paused=scheduler == "paused") if scheduler else None
     deps = Deps(
         sessions=make_session_factory(engine),
         clock=clock or SystemClock(),
         api_url=settings.slack_api_url,
+        scheduler=jobs_scheduler,
     )
+    jobs.install(jobs.JobContext(deps.sessions, make_web_client(settings), deps.clock))
+    closed = close_due_polls()  # polls that fell due while the bot was down
+    if closed:
+        log.info("closed %d poll(s) that fell due while the bot was down", closed)
     executor = TrackedExecutor()
-    return Runtime(settings, engine, deps, make_bolt_app(settings, deps, mode, executor), executor)
+    bolt = make_bolt_app(settings, deps, mode, executor)
+    return Runtime(settings, engine, deps, bolt, executor, jobs_scheduler)
+
+
+def _start_scheduler(engine: Engine, *, paused: bool) -> BaseScheduler:
+    scheduler = make_scheduler(engine)
+    scheduler.start(paused=paused)
+    # A periodic sweep as well as each poll's date job: it also closes polls started in
+    # processes that run no scheduler.
+    scheduler.add_job(
+        "app.jobs.polls:close_due_polls",
+        "interval",
+        minutes=5,
+        id="poll-sweep",
+        replace_existing=True,
+    )
+    return scheduler
 
 
 def make_socket_mode_handler(runtime: Runtime):

@@ -33,7 +33,7 @@ def test_decide_command_escapes_mentions(manifest):
 
 def test_shortcuts_match_the_listeners(manifest):
     callbacks = {s["callback_id"] for s in manifest["features"]["shortcuts"]}
-    assert callbacks == {ids.DECIDE_ON_MESSAGE}
+    assert callbacks == {ids.DECIDE_ON_MESSAGE, ids.POLL_ON_MESSAGE}
 
 
 def test_only_the_scopes_the_bot_uses(manifest):

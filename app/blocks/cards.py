@@ -93,7 +93,12 @@ def build_decision_card(decision: Decision) -> list[Block]:
                         action_id=ids.RECORD_RESOLUTION,
                         value=str(decision.id),
                         style="primary",
-                    )
+                    ),
+                    ButtonElement(
+                        text="Run expertise poll",
+                        action_id=ids.RUN_POLL,
+                        value=str(decision.id),
+                    ),
                 ],
             )
         )

@@ -15,6 +15,8 @@ USAGE = "\n".join(
         "`/decide` - open the form to declare who decides",
         "`/decide <title>` - open the form with the title filled in",
         "`/decide <title> @person` - declare @person the decider at once",
+        "`/decide poll <topic> [--anonymous] [--closes 2h|tomorrow 10:00] [--min N]` - "
+        "ask the thread who knows most",
         "`/decide log [words]` - search the decision log, newest first",
         "`/decide help` - this list",
     ]

@@ -9,6 +9,13 @@ from alembic.config import Config
 from sqlalchemy import Engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# APScheduler owns the layout of its job table and creates it on start (app/jobs/scheduler.py);
+# autogenerate must neither create nor drop it.
+EXTERNAL_TABLES = frozenset({"apscheduler_jobs"})
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    return not (type_ == "table" and name in EXTERNAL_TABLES)
 
 
 def alembic_config(engine: Engine) -> Config:

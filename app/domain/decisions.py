@@ -235,6 +235,18 @@ def _log_query(team_id: str, words: str) -> Select[tuple[Decision]]:
     return query
 
 
+def event_exists(session: Session, team_id: str, idempotency_key: str) -> bool:
+    """Whether a change with this key was already made (a redelivered request)."""
+    return _event_exists(session, team_id, idempotency_key)
+
+
+def log_event(session: Session, decision: Decision, kind: str, actor_id: str, now: datetime, **kw):
+    """Append to a decision's history; other rules (polls) change decisions through this too."""
+    detail = kw.pop("detail", {})
+    status = decision.status
+    return _log(session, decision, kind, actor_id, now, status, status, detail, **kw)
+
+
 def _by_origin(session: Session, team_id: str, origin_key: str) -> Decision | None:
     return session.scalars(
         select(Decision).where(Decision.team_id == team_id, Decision.origin_key == origin_key)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.clock import Clock
@@ -21,6 +22,7 @@ class Deps:
     sessions: sessionmaker[Session]
     clock: Clock
     api_url: str = "https://slack.com/api/"
+    scheduler: BaseScheduler | None = None  # None where this process runs no scheduler
 
     def trusted_response_url(self, url: object) -> str | None:
         """A response_url we may POST to: Slack's hooks host, or the configured API's host.

@@ -106,6 +106,11 @@ class ViewSubmission(Model):
         selected = self._element(block_id).get("selected_option") or {}
         return selected.get("value") if isinstance(selected, dict) else None
 
+    def options_of(self, block_id: str) -> list[str]:
+        """Values of the checked boxes (checkboxes send selected_options)."""
+        selected = self._element(block_id).get("selected_options") or []
+        return [o.get("value") for o in selected if isinstance(o, dict)]
+
     def datetime_of(self, block_id: str) -> datetime | None:
         stamp = self._element(block_id).get("selected_date_time")
         if stamp in (None, ""):

@@ -56,7 +56,13 @@ def test_open_card_names_decider_framework_zone_and_opener_with_a_record_button(
                 "text": {"type": "plain_text", "text": "Record resolution", "emoji": True},
                 "value": "7",
                 "style": "primary",
-            }
+            },
+            {
+                "type": "button",
+                "action_id": "decision.run_poll",
+                "text": {"type": "plain_text", "text": "Run expertise poll", "emoji": True},
+                "value": "7",
+            },
         ],
     }
 

@@ -91,3 +91,14 @@ def command_body(standin: SlackStandIn, user: str, text: str, channel: str = GEN
         standin, user=user, channel=channel, text=text, command="/decide", api_app_id="A0001"
     )
     return urlencode(fields)
+
+
+def start_bot(standin: SlackStandIn, database_url: str, clock: ManualClock, **options) -> Bot:
+    """Another bot process on the same database (for restarts); stop it with `stop_bot`."""
+    runtime = build_runtime(bot_settings(standin, database_url), "http", clock=clock, **options)
+    return Bot(runtime, BackgroundServer(make_wsgi_app(runtime)).start())
+
+
+def stop_bot(bot: Bot) -> None:
+    bot.server.stop()
+    bot.runtime.close()

@@ -47,7 +47,11 @@ def test_parse(text, intent):
         ("lgo", "Did you mean `/decide log`"),
         ("hlep", "Did you mean `/decide help`"),
         ("x" * 201 + " <@U1|a>", "keep it to 200"),
-        ("poll Which queue?", "not available in this version"),
+        ("rotation now", "not available in this version"),
+        ("poll", "Say what the poll is about"),
+        ("poll Pick it --closes soon", "closing time"),
+        ("poll Pick it --min 0", "`--min N` (1-100)"),
+        ("poll Pick it --sure", "I don't understand `--sure`"),
     ],
 )
 def test_problems_say_what_is_wrong(text, says):

@@ -9,10 +9,12 @@ from app import ids
 from app.blocks.messages import build_error, build_help, build_log_results, build_notice
 from app.blocks.modals import DeclarePrefill, build_declare_modal
 from app.domain import decisions
+from app.domain.poll_service import PollOptions
 from app.listeners.commands import grammar
 from app.listeners.deps import Deps
 from app.listeners.payloads import CommandPayload, parse
 from app.listeners.people import decider_problem
+from app.listeners.poll_publish import closing_time, launch_poll
 from app.listeners.publish import CardNotPosted, post_card
 
 LOG_PAGE = 20
@@ -50,6 +52,9 @@ def register(app: App, deps: Deps) -> None:
             case grammar.DeclareNow(title, decider_id):
                 ack()
                 declare_now(command, title, decider_id, client, respond, deps)
+            case grammar.StartPoll() as poll:
+                ack()
+                start_poll(command, poll, client, respond, deps)
 
 
 def declare_now(
@@ -81,5 +86,46 @@ def declare_now(
         return
     try:
         post_card(client, deps, command.team_id, decision.id)
+    except CardNotPosted as exc:
+        respond(response_type="ephemeral", text=str(exc), blocks=build_notice(str(exc)))
+
+
+def start_poll(
+    command: CommandPayload,
+    poll: grammar.StartPoll,
+    client: WebClient,
+    respond: Respond,
+    deps: Deps,
+) -> None:
+    """Open a decision with no decider yet, post its card, and the poll in its thread."""
+    options = PollOptions(
+        closes_at=closing_time(client, poll.closes, command.user_id, deps.clock.now()),
+        anonymous=poll.anonymous,
+        min_responses=poll.min_responses,
+    )
+    origin = f"command:{command.trigger_id}"
+    with deps.sessions.begin() as session:
+        decision, created = decisions.open_decision(
+            session,
+            team_id=command.team_id,
+            team_domain=command.team_domain,
+            declaration=decisions.Declaration(title=poll.topic, channel_id=command.channel_id),
+            actor_id=command.user_id,
+            origin_key=origin,
+            now=deps.clock.now(),
+        )
+    if not created:
+        return
+    try:
+        post_card(client, deps, command.team_id, decision.id)
+        launch_poll(
+            client,
+            deps,
+            team_id=command.team_id,
+            decision_id=decision.id,
+            user_id=command.user_id,
+            options=options,
+            origin_key=origin,
+        )
     except CardNotPosted as exc:
         respond(response_type="ephemeral", text=str(exc), blocks=build_notice(str(exc)))

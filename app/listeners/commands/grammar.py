@@ -9,14 +9,15 @@ from __future__ import annotations
 import difflib
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from app.domain import when
 from app.domain.decisions import TITLE_MAX
+from app.domain.errors import InvalidInput
 
-SUBCOMMANDS = ("help", "log")
+SUBCOMMANDS = ("help", "log", "poll")
 # Named in PRODUCT.md and answered honestly until the issue that brings each one lands.
 PLANNED = (
-    "poll",
     "rotation",
     "checkin",
     "retro",
@@ -37,6 +38,8 @@ _SPECIAL = re.compile(r"<!(?:subteam\^[A-Z0-9]+\|)?([^>|]+)(?:\|([^>]*))?>")
 _LINK = re.compile(r"<((?:https?|mailto):[^>|]+)(?:\|([^>]*))?>")
 
 EXAMPLE = "`/decide Pick the billing database @bob`"
+POLL_EXAMPLE = "`/decide poll Pick the billing database --anonymous --closes 2h --min 3`"
+_FLAG = re.compile(r"(?:^|\s)(?:--|—)(?=\S)")
 
 
 @dataclass(frozen=True)
@@ -61,11 +64,19 @@ class DeclareNow:
 
 
 @dataclass(frozen=True)
+class StartPoll:
+    topic: str
+    closes: when.Spec = field(default_factory=lambda: when.Delay(when.DEFAULT))
+    anonymous: bool = False
+    min_responses: int = 1
+
+
+@dataclass(frozen=True)
 class Problem:
     message: str
 
 
-Intent = ShowHelp | SearchLog | OpenForm | DeclareNow | Problem
+Intent = ShowHelp | SearchLog | OpenForm | DeclareNow | StartPoll | Problem
 
 
 def plain_text(text: str) -> str:
@@ -94,6 +105,8 @@ def parse(text: str) -> Intent:
         return ShowHelp()
     if word == "log":
         return SearchLog(words=plain_title(rest))
+    if word == "poll":
+        return _poll(rest)
     if word in PLANNED:
         return Problem(
             f"`/decide {word}` is not available in this version of Deference yet. "
@@ -132,3 +145,37 @@ def _declaration(text: str) -> Intent:
     if decider:
         return DeclareNow(title=title, decider_id=decider)
     return OpenForm(title=title)
+
+
+def _poll(text: str) -> Intent:
+    """`<topic> [--anonymous] [--closes 30m|2h|tomorrow 10:00] [--min N]`, flags after the topic."""
+    topic, *flags = _FLAG.split(text.strip())
+    topic = plain_title(topic)
+    if not topic:
+        return Problem(f"Say what the poll is about: {POLL_EXAMPLE}.")
+    if len(topic) > TITLE_MAX:
+        return Problem(f"Keep the topic to {TITLE_MAX} characters: {POLL_EXAMPLE}.")
+    options: dict = {}
+    for flag in flags:
+        name, _, value = html.unescape(flag).strip().partition(" ")
+        value = value.strip()
+        if name == "anonymous" and not value:
+            options["anonymous"] = True
+        elif name == "closes" and value:
+            try:
+                options["closes"] = when.parse(value)
+            except InvalidInput as exc:
+                return Problem(f"{exc} For example: {POLL_EXAMPLE}.")
+        elif name == "min" and value.isdigit() and 1 <= int(value) <= 100:
+            options["min_responses"] = int(value)
+        else:
+            return Problem(
+                f"I don't understand `--{escape_code(flag.strip())}`. The options are "
+                f"`--anonymous`, `--closes 30m|2h|tomorrow 10:00` and `--min N` (1-100), "
+                f"after the topic: {POLL_EXAMPLE}."
+            )
+    return StartPoll(topic=topic, **options)
+
+
+def escape_code(text: str) -> str:
+    return text.replace("`", "'")[:60]

@@ -1,4 +1,4 @@
-"""Message shortcuts: start a decision from any message, in that message's thread."""
+"""Message shortcuts: start a decision, or an expertise poll, from any message, in its thread."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from slack_sdk import WebClient
 
 from app import ids
 from app.blocks.modals import DeclarePrefill, build_declare_modal
+from app.blocks.polls import build_poll_modal
 from app.domain.decisions import TITLE_MAX
 from app.listeners.commands.grammar import plain_text, plain_title
 from app.listeners.deps import Deps
@@ -37,4 +38,17 @@ def register(app: App, deps: Deps) -> None:
                 thread_ts=message.thread_ts or message.ts,
                 response_url=deps.trusted_response_url(shortcut.response_url),
             ),
+        )
+
+    @app.shortcut(ids.POLL_ON_MESSAGE)
+    def poll_on_message(ack: Ack, body: dict, client: WebClient) -> None:
+        ack()
+        shortcut = parse(MessageShortcut, body)
+        message = shortcut.message
+        metadata = {"channel": shortcut.channel.id, "thread_ts": message.thread_ts or message.ts}
+        if url := deps.trusted_response_url(shortcut.response_url):
+            metadata["response_url"] = url
+        client.views_open(
+            trigger_id=shortcut.trigger_id,
+            view=build_poll_modal(metadata, topic=title_from_message(message.text)),
         )

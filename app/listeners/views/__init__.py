@@ -17,6 +17,7 @@ from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload, ViewSubmission, parse
 from app.listeners.people import decider_problem
 from app.listeners.publish import CardNotPosted, post_card, refresh_card, tell
+from app.listeners.views import polls
 
 E = TypeVar("E", bound=enum.Enum)
 _CHANNEL_ID = re.compile(r"^[CDG][A-Z0-9]{2,30}$")
@@ -59,6 +60,8 @@ def _declaration(submission: ViewSubmission) -> decisions.Declaration:
 
 
 def register(app: App, deps: Deps) -> None:
+    polls.register(app, deps)
+
     @app.view(ids.DECLARE_VIEW)
     def declare(ack: Ack, body: dict, client: WebClient) -> None:
         submission = parse(ViewSubmission, body)

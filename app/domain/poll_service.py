@@ -1,0 +1,287 @@
+"""Expertise polls in the database: start, vote, close, and adopt the result.
+
+Redelivery is absorbed by the database, never by memory: starting is keyed by `origin_key`,
+a ballot is an upsert on UNIQUE(team_id, poll_id, voter_key), closing is a compare-and-set from
+open to closed (so the scheduled job and the start-up sweep cannot both close a poll), and
+adopting the result is keyed by a decision event's idempotency key.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from app.db.models import Decision, ExpertisePoll, Framework, PollStatus, PollVote
+from app.domain import decisions
+from app.domain.errors import InvalidInput, NotAllowed, NotFound
+from app.domain.polls import Ballot, Outcome, score_ballots
+
+MAX_MIN_RESPONSES = 100
+
+
+@dataclass(frozen=True)
+class PollOptions:
+    closes_at: datetime
+    anonymous: bool = False
+    min_responses: int = 1
+
+
+def check_can_poll(decision: Decision) -> None:
+    if decision.status not in decisions.RESOLVABLE:
+        raise NotAllowed(
+            f"“{decision.title}” is already {decision.status.value}, so there is nobody left to "
+            "choose: a poll can only help an open decision."
+        )
+
+
+def start_poll(
+    session: Session,
+    *,
+    team_id: str,
+    decision_id: int,
+    opened_by: str,
+    options: PollOptions,
+    origin_key: str,
+    now: datetime,
+) -> tuple[ExpertisePoll, bool]:
+    """Open a poll on an open decision. Returns (poll, created); False for a redelivery."""
+    existing = session.scalars(
+        select(ExpertisePoll).where(
+            ExpertisePoll.team_id == team_id, ExpertisePoll.origin_key == origin_key
+        )
+    ).one_or_none()
+    if existing is not None:
+        return existing, False
+    if not 1 <= options.min_responses <= MAX_MIN_RESPONSES:
+        raise InvalidInput({"min": f"Ask for between 1 and {MAX_MIN_RESPONSES} responses."})
+    if options.closes_at <= now:
+        raise InvalidInput({"closes": "The closing time has already passed."})
+    decision = decisions.get_decision(session, team_id, decision_id)
+    check_can_poll(decision)
+    running = session.scalar(
+        select(ExpertisePoll.id).where(
+            ExpertisePoll.team_id == team_id,
+            ExpertisePoll.decision_id == decision_id,
+            ExpertisePoll.status == PollStatus.OPEN,
+        )
+    )
+    if running is not None:
+        raise NotAllowed(f"An expertise poll is already running on “{decision.title}”.")
+    poll = ExpertisePoll(
+        team_id=team_id,
+        decision_id=decision_id,
+        origin_key=origin_key,
+        channel_id=decision.channel_id,
+        thread_ts=decision.thread_ts or decision.card_ts,
+        opened_by=opened_by,
+        anonymous=options.anonymous,
+        salt=secrets.token_hex(32) if options.anonymous else None,
+        min_responses=options.min_responses,
+        closes_at=options.closes_at,
+        status=PollStatus.OPEN,
+        created_at=now,
+    )
+    session.add(poll)
+    session.flush()
+    decisions.log_event(
+        session, decision, "poll_started", opened_by, now, detail={"poll_id": poll.id}
+    )
+    return poll, True
+
+
+def get_poll(session: Session, team_id: str, poll_id: int) -> ExpertisePoll:
+    poll = session.scalars(
+        select(ExpertisePoll).where(ExpertisePoll.team_id == team_id, ExpertisePoll.id == poll_id)
+    ).one_or_none()
+    if poll is None:
+        raise NotFound("That poll does not exist in this workspace.")
+    return poll
+
+
+def attach_message(session: Session, team_id: str, poll_id: int, message_ts: str) -> None:
+    get_poll(session, team_id, poll_id).message_ts = message_ts
+
+
+def discard_unposted(session: Session, team_id: str, poll_id: int) -> None:
+    """Drop a poll Slack refused to show: nobody could have voted on it."""
+    poll = get_poll(session, team_id, poll_id)
+    if poll.message_ts is None:
+        session.delete(poll)
+
+
+def response_count(session: Session, team_id: str, poll_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(PollVote)
+            .where(PollVote.team_id == team_id, PollVote.poll_id == poll_id)
+        )
+        or 0
+    )
+
+
+def voter_key(poll: ExpertisePoll, user_id: str) -> str:
+    """The user id, or in an anonymous poll an HMAC only the (closing-destroyed) salt can make."""
+    if not poll.anonymous:
+        return user_id
+    if poll.salt is None:
+        raise NotAllowed("This poll has closed; votes are no longer counted.")
+    return hmac.new(bytes.fromhex(poll.salt), f"{poll.id}:{user_id}".encode(), "sha256").hexdigest()
+
+
+def cast_vote(
+    session: Session,
+    *,
+    team_id: str,
+    poll_id: int,
+    user_id: str,
+    now: datetime,
+    rating: int | None = None,
+    nominee: str | None = None,
+) -> int:
+    """Record or replace this person's rating or nomination. Returns the response count."""
+    poll = get_poll(session, team_id, poll_id)
+    if poll.status is not PollStatus.OPEN or now >= poll.closes_at:
+        raise NotAllowed("This poll has closed; votes are no longer counted.")
+    if rating is not None and rating not in range(1, 6):
+        raise InvalidInput({"rating": "Rate your confidence from 1 to 5."})
+    if nominee is not None and nominee == user_id:
+        raise InvalidInput(
+            {"nominee": "Nominate someone else; rate yourself with the 1-5 buttons."}
+        )
+    changes = {"updated_at": now}
+    if rating is not None:
+        changes["rating"] = rating
+    if nominee is not None:
+        changes["nominee_id"] = nominee
+    row = {"team_id": team_id, "poll_id": poll_id, "voter_key": voter_key(poll, user_id)}
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(
+        insert(PollVote)
+        .values(**row, **changes)
+        .on_conflict_do_update(index_elements=list(row), set_=changes)
+    )
+    return response_count(session, team_id, poll_id)
+
+
+def due_polls(session: Session, now: datetime) -> list[tuple[str, int]]:
+    """(team, poll) of every open poll past its closing time, across teams: the scheduler's
+    sweep is not acting for any one team; each poll is then closed under its own team."""
+    rows = session.execute(
+        select(ExpertisePoll.team_id, ExpertisePoll.id)
+        .where(ExpertisePoll.status == PollStatus.OPEN, ExpertisePoll.closes_at <= now)
+        .order_by(ExpertisePoll.closes_at)
+    )
+    return [(team, poll_id) for team, poll_id in rows]
+
+
+def close_poll(
+    session: Session, *, team_id: str, poll_id: int, now: datetime, actor_id: str | None = None
+) -> tuple[ExpertisePoll, bool]:
+    """Close and score a poll. `actor_id` None means the clock closed it. Returns (poll, changed);
+    changed is False when something else closed it first."""
+    poll = get_poll(session, team_id, poll_id)
+    if actor_id is not None and actor_id != poll.opened_by:
+        raise NotAllowed(f"Only <@{poll.opened_by}>, who started this poll, can close it early.")
+    closed = session.execute(
+        update(ExpertisePoll)
+        .where(
+            ExpertisePoll.team_id == team_id,
+            ExpertisePoll.id == poll_id,
+            ExpertisePoll.status == PollStatus.OPEN,
+        )
+        .values(status=PollStatus.CLOSED, closed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(poll)
+    if closed.rowcount != 1:
+        return poll, False
+    decision = decisions.get_decision(session, team_id, poll.decision_id)
+    outcome = score_ballots(
+        _ballots(session, poll),
+        _open_load(session, team_id),
+        min_responses=poll.min_responses,
+        tiebreaker=decision.tiebreaker,
+        opener=decision.created_by,
+    )
+    poll.result = outcome.to_json()
+    poll.salt = None  # from now on no ballot can be tied to a person, by anyone
+    decisions.log_event(
+        session,
+        decision,
+        "poll_closed",
+        actor_id or "scheduler",
+        now,
+        detail={"poll_id": poll.id, "decider": outcome.decider, "reason": outcome.reason},
+    )
+    return poll, True
+
+
+def _ballots(session: Session, poll: ExpertisePoll) -> list[Ballot]:
+    votes = session.scalars(
+        select(PollVote).where(PollVote.team_id == poll.team_id, PollVote.poll_id == poll.id)
+    ).all()
+    if not poll.anonymous:
+        return [Ballot(v.voter_key, v.rating, v.nominee_id) for v in votes]
+    # Anonymous: a self-rating can be attributed only to a nominee, by recomputing their key
+    # while the salt still exists; everyone else's ballot counts as an unnamed response.
+    keys = {voter_key(poll, v.nominee_id): v.nominee_id for v in votes if v.nominee_id}
+    return [Ballot(keys.get(v.voter_key), v.rating, v.nominee_id) for v in votes]
+
+
+def _open_load(session: Session, team_id: str) -> dict[str, int]:
+    rows = session.execute(
+        select(Decision.decider_id, func.count())
+        .where(
+            Decision.team_id == team_id,
+            Decision.status.in_(decisions.RESOLVABLE),
+            Decision.decider_id.is_not(None),
+        )
+        .group_by(Decision.decider_id)
+    )
+    return {decider: count for decider, count in rows}
+
+
+def outcome_of(poll: ExpertisePoll) -> Outcome | None:
+    return Outcome.from_json(poll.result) if poll.result else None
+
+
+def adopt_result(
+    session: Session, *, team_id: str, poll_id: int, actor_id: str, now: datetime
+) -> tuple[Decision, ExpertisePoll, bool]:
+    """Make the poll's pick the decider, framework expertise. Returns (decision, poll, changed)."""
+    poll = get_poll(session, team_id, poll_id)
+    outcome = outcome_of(poll)
+    if poll.status is not PollStatus.CLOSED or outcome is None or outcome.decider is None:
+        raise NotAllowed("This poll has no result to act on yet.")
+    decision = decisions.get_decision(session, team_id, poll.decision_id)
+    key = f"poll-decider:{poll.id}"
+    if decisions.event_exists(session, team_id, key):
+        return decision, poll, False
+    if actor_id not in {decision.created_by, poll.opened_by}:
+        raise NotAllowed(
+            f"Only <@{decision.created_by}>, who opened the decision, or <@{poll.opened_by}>, "
+            "who started the poll, can settle who decides."
+        )
+    check_can_poll(decision)
+    decision.decider_id = outcome.decider
+    decision.framework = Framework.EXPERTISE
+    decision.deferred_by = actor_id if actor_id != outcome.decider else None
+    session.flush()
+    decisions.log_event(
+        session,
+        decision,
+        "decider_set",
+        actor_id,
+        now,
+        detail={"decider": outcome.decider, "framework": "expertise", "poll_id": poll.id},
+        idempotency_key=key,
+    )
+    return decision, poll, True

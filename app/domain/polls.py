@@ -1,0 +1,147 @@
+"""Expertise poll rules: who the room would defer to, as a pure function over ballots.
+
+Scoring (the documented rule):
+
+    score(c) = NOMINATION_WEIGHT * (peer nominations of c) + (c's own self-rating) / 5
+
+with NOMINATION_WEIGHT = 2.0. A self-rating (1-5) adds at most 1.0 while a single nomination by
+someone else adds 2.0, so one peer's word outweighs any self-claim: claimed expertise alone never
+beats recognised expertise. Nominating yourself is refused at the door and never counts.
+Candidates are the people with a score above zero (they rated themselves or were nominated).
+
+The poll *recommends* the single highest scorer. It does not when the top score is shared (a
+tie), when fewer ballots than `min_responses` came in, or when nobody is a candidate; then the
+decision's tiebreaker names who decides, and the result says so:
+
+- `opener`: the person who opened the decision;
+- `poll_leader`: the tied leader holding the fewest open decisions (the opener if still tied or
+  if there is no leader);
+- `steward`, `rotation_lead`: not available yet, so the opener, and the result says why.
+
+Open decisions already held are shown beside each candidate so the room can see fatigue; they
+break ties only under `poll_leader`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+
+from app.db.models import Tiebreaker
+
+NOMINATION_WEIGHT = 2.0
+RATINGS = range(1, 6)
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """One voter's ballot. `voter` is None when it cannot be known (anonymous, not nominated)."""
+
+    voter: str | None
+    rating: int | None = None
+    nominee: str | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    user_id: str
+    score: float
+    nominations: int
+    self_rating: int | None
+    open_decisions: int
+
+
+@dataclass(frozen=True)
+class Outcome:
+    candidates: list[Candidate]
+    responses: int
+    min_responses: int
+    recommended: str | None  # who the poll itself settled on; None when it did not
+    decider: str | None  # who should decide: the recommendation, or the tiebreaker's choice
+    reason: str  # "poll", "tie", "too_few", "no_candidates"
+    tiebreaker: str
+    tied: list[str] = field(default_factory=list)
+    note: str = ""
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> Outcome:
+        candidates = [Candidate(**c) for c in data.get("candidates", [])]
+        return cls(**{**data, "candidates": candidates})
+
+
+def score_ballots(
+    ballots: Iterable[Ballot],
+    open_load: Mapping[str, int],
+    *,
+    min_responses: int,
+    tiebreaker: Tiebreaker,
+    opener: str,
+) -> Outcome:
+    """Rank candidates and say who should decide. Pure: same ballots, same answer."""
+    ballots = [b for b in ballots if b.rating is not None or b.nominee is not None]
+    nominations: Counter[str] = Counter(
+        b.nominee for b in ballots if b.nominee is not None and b.nominee != b.voter
+    )
+    self_ratings = {b.voter: b.rating for b in ballots if b.voter and b.rating in RATINGS}
+    people = set(nominations) | set(self_ratings)
+    candidates = sorted(
+        (
+            Candidate(
+                user_id=person,
+                score=round(
+                    NOMINATION_WEIGHT * nominations[person] + (self_ratings.get(person) or 0) / 5,
+                    2,
+                ),
+                nominations=nominations[person],
+                self_rating=self_ratings.get(person),
+                open_decisions=open_load.get(person, 0),
+            )
+            for person in people
+        ),
+        key=lambda c: (-c.score, c.open_decisions, c.user_id),
+    )
+    common = {
+        "candidates": candidates,
+        "responses": len(ballots),
+        "min_responses": min_responses,
+        "tiebreaker": tiebreaker.value,
+    }
+    if not candidates:
+        return _tiebreak("no_candidates", [], common, tiebreaker, opener)
+    leaders = [c for c in candidates if c.score == candidates[0].score]
+    if len(ballots) < min_responses:
+        return _tiebreak("too_few", leaders, common, tiebreaker, opener)
+    if len(leaders) > 1:
+        return _tiebreak("tie", leaders, common, tiebreaker, opener)
+    top = candidates[0].user_id
+    note = f"Defer to <@{top}>."
+    return Outcome(**common, recommended=top, decider=top, reason="poll", note=note)
+
+
+WHY = {
+    "tie": "Tie between {tied}",
+    "too_few": "Only {responses} of the {min_responses} responses needed came in",
+    "no_candidates": "Nobody rated themselves or was nominated",
+}
+
+
+def _tiebreak(
+    reason: str, leaders: list[Candidate], common: dict, rule: Tiebreaker, opener: str
+) -> Outcome:
+    why = WHY[reason].format(tied=", ".join(f"<@{c.user_id}>" for c in leaders), **common)
+    decider, who = opener, f"<@{opener}> (who opened it) decides"
+    if rule is Tiebreaker.POLL_LEADER and leaders:
+        fewest = min(c.open_decisions for c in leaders)
+        lightest = [c for c in leaders if c.open_decisions == fewest]
+        if len(lightest) == 1:
+            decider = lightest[0].user_id
+            who = f"<@{decider}> (the poll leader, holding the fewest open decisions) decides"
+    elif rule in (Tiebreaker.STEWARD, Tiebreaker.ROTATION_LEAD):
+        who += f" (the {rule.value.replace('_', ' ')} rule is not available yet)"
+    note = f"{why}: by the tiebreaker rule, {who}."
+    tied = [c.user_id for c in leaders] if reason == "tie" else []
+    return Outcome(**common, recommended=None, decider=decider, reason=reason, tied=tied, note=note)

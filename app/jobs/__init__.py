@@ -1,0 +1,63 @@
+"""Scheduled work, and the registry job functions find their dependencies in.
+
+APScheduler persists a job as a *reference* to a module-level function plus picklable
+arguments, never as live objects: a session factory, a Web API client or a clock cannot be
+pickled into the job table, and after a restart the old ones would not exist anyway. So the
+composition root calls `install(...)` once per process, and job functions (app.jobs.polls)
+look their dependencies up here at run time.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from apscheduler.schedulers.base import BaseScheduler
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.domain.clock import Clock
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class JobContext:
+    sessions: sessionmaker[Session]
+    client: WebClient
+    clock: Clock
+
+
+_installed: JobContext | None = None
+
+
+def install(context: JobContext) -> None:
+    global _installed
+    _installed = context
+
+
+def installed() -> JobContext:
+    if _installed is None:
+        raise RuntimeError("app.jobs.install() was not called by the composition root")
+    return _installed
+
+
+def poll_job_id(team_id: str, poll_id: int) -> str:
+    return f"poll-close:{team_id}:{poll_id}"
+
+
+def schedule_poll_close(
+    scheduler: BaseScheduler | None, team_id: str, poll_id: int, closes_at: datetime
+) -> None:
+    """One date job per poll. Without a scheduler (extra web workers, tests) the poll is still
+    closed by the start-up sweep or by whichever process runs the scheduler's sweep."""
+    if scheduler is None:
+        return
+    scheduler.add_job(
+        "app.jobs.polls:close_due_polls",
+        trigger="date",
+        run_date=closes_at,
+        id=poll_job_id(team_id, poll_id),
+        replace_existing=True,
+    )

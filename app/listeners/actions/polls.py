@@ -1,0 +1,109 @@
+"""Clicks on an expertise poll: rate yourself, nominate someone, close early, adopt the result.
+
+Each ack()s first, then changes state through the domain in a short session; the domain
+re-checks team and user, and a click delivered twice changes state once (unique ballot key,
+compare-and-set closing, idempotent adoption).
+"""
+
+from __future__ import annotations
+
+import re
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from app import ids
+from app.blocks.polls import build_poll_modal
+from app.domain import decisions, poll_service
+from app.domain.errors import NotAllowed
+from app.listeners.deps import Deps
+from app.listeners.payloads import BadPayload, BlockActions, parse
+from app.listeners.people import decider_problem
+from app.listeners.poll_publish import redraw_poll
+from app.listeners.publish import refresh_card
+
+
+def id_from(value: str | None) -> int:
+    """Values come back from the client: accept a plain positive id and nothing else."""
+    if value is None or not value.isdigit() or len(value) > 12:
+        raise BadPayload("value is not an id")
+    return int(value)
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.action(ids.RUN_POLL)
+    def run_poll(ack: Ack, body: dict, client: WebClient) -> None:
+        ack()
+        click = parse(BlockActions, body)
+        decision_id = id_from(click.action.value)
+        with deps.sessions() as session:
+            decision = decisions.get_decision(session, click.team.id, decision_id)
+            poll_service.check_can_poll(decision)
+        metadata = {"decision_id": decision_id}
+        if url := deps.trusted_response_url(click.response_url):
+            metadata["response_url"] = url
+        client.views_open(trigger_id=click.trigger_id, view=build_poll_modal(metadata))
+
+    @app.action(re.compile(ids.POLL_RATE_PATTERN))
+    def rate(ack: Ack, body: dict, client: WebClient) -> None:
+        ack()
+        click = parse(BlockActions, body)
+        rating = int(click.action.action_id.removeprefix(ids.POLL_RATE))
+        vote(client, click, id_from(click.action.value), rating=rating)
+
+    @app.action(ids.POLL_NOMINATE)
+    def nominate(ack: Ack, body: dict, client: WebClient) -> None:
+        ack()
+        click = parse(BlockActions, body)
+        poll_id = id_from((click.action.block_id or "").removeprefix("poll.nominate."))
+        nominee = click.action.selected_user
+        if not nominee:
+            return  # the picker was cleared: nothing to count
+        if problem := decider_problem(client, nominee):
+            raise NotAllowed(problem)
+        vote(client, click, poll_id, nominee=nominee)
+
+    def vote(client: WebClient, click: BlockActions, poll_id: int, **choice) -> None:
+        with deps.sessions.begin() as session:
+            poll_service.cast_vote(
+                session,
+                team_id=click.team.id,
+                poll_id=poll_id,
+                user_id=click.user.id,
+                now=deps.clock.now(),
+                **choice,
+            )
+        redraw_poll(client, deps.sessions, click.team.id, poll_id)
+
+    @app.action(ids.POLL_CLOSE)
+    def close(ack: Ack, body: dict, client: WebClient) -> None:
+        ack()
+        click = parse(BlockActions, body)
+        poll_id = id_from(click.action.value)
+        with deps.sessions.begin() as session:
+            _poll, changed = poll_service.close_poll(
+                session,
+                team_id=click.team.id,
+                poll_id=poll_id,
+                now=deps.clock.now(),
+                actor_id=click.user.id,
+            )
+        if changed:
+            redraw_poll(client, deps.sessions, click.team.id, poll_id)
+
+    @app.action(ids.POLL_ADOPT)
+    def adopt(ack: Ack, body: dict, client: WebClient) -> None:
+        ack()
+        click = parse(BlockActions, body)
+        poll_id = id_from(click.action.value)
+        with deps.sessions.begin() as session:
+            decision, _poll, changed = poll_service.adopt_result(
+                session,
+                team_id=click.team.id,
+                poll_id=poll_id,
+                actor_id=click.user.id,
+                now=deps.clock.now(),
+            )
+        if changed:
+            refresh_card(client, decision)
+            redraw_poll(client, deps.sessions, click.team.id, poll_id)

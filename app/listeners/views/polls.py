@@ -1,0 +1,101 @@
+"""The poll options modal: start a poll on a decision, or on a message (opening a decision)."""
+
+from __future__ import annotations
+
+import re
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from app import ids
+from app.domain import decisions, poll_service, when
+from app.domain.errors import InvalidInput
+from app.listeners.deps import Deps
+from app.listeners.payloads import BadPayload, ViewSubmission, parse
+from app.listeners.poll_publish import closing_time, launch_poll
+from app.listeners.publish import CardNotPosted, post_card, tell
+
+_CHANNEL_ID = re.compile(r"^[CDG][A-Z0-9]{2,30}$")
+_TS = re.compile(r"^\d{1,12}\.\d{1,8}$")
+
+
+def _options(submission: ViewSubmission, client: WebClient, deps: Deps):
+    """(PollOptions, errors by block id): what can be said inline is said before ack()."""
+    errors: dict[str, str] = {}
+    closes_at = deps.clock.now() + when.DEFAULT
+    try:
+        spec = when.parse(submission.text_of(ids.CLOSES) or "24h")
+        closes_at = closing_time(client, spec, submission.user.id, deps.clock.now())
+    except InvalidInput as exc:
+        errors[ids.CLOSES] = str(exc)
+    minimum = submission.text_of(ids.MIN_RESPONSES) or "1"
+    if not minimum.isdigit() or not 1 <= int(minimum) <= poll_service.MAX_MIN_RESPONSES:
+        errors[ids.MIN_RESPONSES] = "Ask for between 1 and 100 responses."
+        minimum = "1"
+    anonymous = "yes" in submission.options_of(ids.ANONYMOUS)
+    return poll_service.PollOptions(closes_at, anonymous, int(minimum)), errors
+
+
+def _new_decision(submission: ViewSubmission, deps: Deps) -> tuple[int, bool]:
+    """The shortcut's poll opens a decision in the message's thread."""
+    metadata = submission.metadata()
+    channel, thread_ts = metadata.get("channel"), metadata.get("thread_ts")
+    if not isinstance(channel, str) or not _CHANNEL_ID.match(channel):
+        raise BadPayload("private_metadata has no channel")
+    if not isinstance(thread_ts, str) or not _TS.match(thread_ts):
+        raise BadPayload("private_metadata has no thread_ts")
+    declaration = decisions.Declaration(
+        title=submission.text_of(ids.TOPIC), channel_id=channel, thread_ts=thread_ts
+    )
+    with deps.sessions.begin() as session:
+        decision, created = decisions.open_decision(
+            session,
+            team_id=submission.team.id,
+            team_domain=submission.team.domain,
+            declaration=declaration,
+            actor_id=submission.user.id,
+            origin_key=f"view:{submission.view.id}",
+            now=deps.clock.now(),
+        )
+    return decision.id, created
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.view(ids.POLL_VIEW)
+    def start(ack: Ack, body: dict, client: WebClient) -> None:
+        submission = parse(ViewSubmission, body)
+        metadata = submission.metadata()
+        options, errors = _options(submission, client, deps)
+        if ids.TOPIC in submission.view.state.values:
+            title_errors = decisions.declaration_errors(
+                decisions.Declaration(title=submission.text_of(ids.TOPIC), channel_id="C0"),
+                deps.clock.now(),
+            )
+            if "title" in title_errors:
+                errors[ids.TOPIC] = title_errors["title"]
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        team, user = submission.team.id, submission.user.id
+        response_url = deps.trusted_response_url(metadata.get("response_url"))
+        try:
+            if ids.TOPIC in submission.view.state.values:
+                decision_id, created = _new_decision(submission, deps)
+                if created:
+                    post_card(client, deps, team, decision_id)
+            else:
+                decision_id = metadata.get("decision_id")
+                if not isinstance(decision_id, int) or isinstance(decision_id, bool):
+                    raise BadPayload("private_metadata has no decision id")
+            launch_poll(
+                client,
+                deps,
+                team_id=team,
+                decision_id=decision_id,
+                user_id=user,
+                options=options,
+                origin_key=f"view:{submission.view.id}",
+            )
+        except CardNotPosted as exc:
+            tell(client, user_id=user, text=str(exc), response_url=response_url)

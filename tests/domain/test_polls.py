@@ -1,0 +1,186 @@
+"""Poll scoring and tie rules (pure), closing times, and the anonymity of stored ballots."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from app.blocks.polls import build_poll_result
+from app.db.models import PollVote, Tiebreaker
+from app.domain import decisions, poll_service, when
+from app.domain.errors import InvalidInput, NotAllowed
+from app.domain.polls import Ballot, score_ballots
+
+OPENER = "U0OPENER"
+
+
+def score(ballots, load=None, *, minimum=1, rule=Tiebreaker.OPENER):
+    return score_ballots(ballots, load or {}, min_responses=minimum, tiebreaker=rule, opener=OPENER)
+
+
+def test_one_peer_nomination_outweighs_the_highest_self_rating():
+    outcome = score([Ballot("U1", rating=5), Ballot("U2", rating=1, nominee="U3")])
+    assert [c.user_id for c in outcome.candidates] == ["U3", "U1", "U2"]
+    assert [c.score for c in outcome.candidates] == [2.0, 1.0, 0.2]
+    assert (outcome.recommended, outcome.decider, outcome.reason) == ("U3", "U3", "poll")
+    assert outcome.note == "Defer to <@U3>."
+
+
+def test_self_nomination_does_not_count():
+    outcome = score([Ballot("U1", rating=2, nominee="U1"), Ballot("U2", rating=3)])
+    assert outcome.recommended == "U2"
+
+
+def test_a_tie_goes_to_the_opener_and_says_so():
+    outcome = score([Ballot("U1", nominee="U2"), Ballot("U2", nominee="U1")])
+    assert (outcome.recommended, outcome.decider, outcome.reason) == (None, OPENER, "tie")
+    assert outcome.tied == ["U1", "U2"]
+    assert "Tie between <@U1>, <@U2>: by the tiebreaker rule, <@U0OPENER>" in outcome.note
+
+
+def test_poll_leader_breaks_a_tie_by_fewest_open_decisions():
+    ballots = [Ballot("U1", nominee="U2"), Ballot("U2", nominee="U1")]
+    outcome = score(ballots, {"U1": 3, "U2": 1}, rule=Tiebreaker.POLL_LEADER)
+    assert (outcome.recommended, outcome.decider) == (None, "U2")
+    assert "poll leader" in outcome.note
+
+
+def test_too_few_responses_go_to_the_tiebreaker():
+    outcome = score([Ballot("U1", rating=5)], minimum=3)
+    assert (outcome.decider, outcome.reason) == (OPENER, "too_few")
+    assert "Only 1 of the 3 responses needed came in" in outcome.note
+
+
+def test_rules_not_available_yet_fall_back_to_the_opener_and_say_why():
+    outcome = score([], rule=Tiebreaker.STEWARD)
+    assert (outcome.decider, outcome.reason) == (OPENER, "no_candidates")
+    assert "steward rule is not available yet" in outcome.note
+
+
+VOTERS = [f"U{n}" for n in range(8)]
+ballots_strategy = st.lists(
+    st.builds(
+        Ballot,
+        voter=st.sampled_from(VOTERS),
+        rating=st.none() | st.integers(1, 5),
+        nominee=st.none() | st.sampled_from(VOTERS),
+    ),
+    max_size=12,
+    unique_by=lambda b: b.voter,
+)
+
+
+@given(ballots_strategy, st.integers(1, 5), st.sampled_from(list(Tiebreaker)))
+def test_the_recommendation_always_has_votes_or_nominations(ballots, minimum, rule):
+    outcome = score(ballots, minimum=minimum, rule=rule)
+    supported = {b.voter for b in ballots if b.rating} | {
+        b.nominee for b in ballots if b.nominee and b.nominee != b.voter
+    }
+    assert outcome.recommended is None or outcome.recommended in supported
+    assert outcome.decider in supported | {OPENER}
+    if outcome.recommended:  # a recommendation is a sole leader with enough responses
+        scores = [c.score for c in outcome.candidates]
+        assert scores.count(scores[0]) == 1 and outcome.responses >= minimum
+
+
+@given(ballots_strategy)
+def test_anonymous_results_name_only_candidates_and_show_no_ratings(ballots):
+    # Anonymous polls cannot attribute a self-rating to anyone but a nominee.
+    nominees = {b.nominee for b in ballots if b.nominee}
+    anonymised = [
+        Ballot(b.voter if b.voter in nominees else None, b.rating, b.nominee) for b in ballots
+    ]
+    outcome = score(anonymised)
+    text = json.dumps([b.to_dict() for b in build_poll_result(outcome, True, poll_id=1, title="t")])
+    named = {c.user_id for c in outcome.candidates} | {OPENER}
+    for voter in set(VOTERS) - named:
+        assert f"<@{voter}>" not in text
+    assert "self-rated" not in text and "score " not in text and "/5" not in text
+
+
+def test_closing_times():
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 10:00 in Berlin
+    assert when.resolve(when.parse("30m"), now) == now + timedelta(minutes=30)
+    assert when.resolve(when.parse("2 h"), now) == now + timedelta(hours=2)
+    tomorrow = when.resolve(when.parse("tomorrow 10:00"), now, "Europe/Berlin")
+    assert tomorrow == datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    assert when.resolve(when.parse("09:30"), now, "America/New_York") == datetime(
+        2026, 11, 23, 14, 30, tzinfo=UTC
+    )
+    for bad in ("soon", "25:00", "tomorrow", "-1h"):
+        with pytest.raises(InvalidInput):
+            when.parse(bad)
+    for too in ("1m", "15d"):
+        with pytest.raises(InvalidInput):
+            when.resolve(when.parse(too), now)
+
+
+def open_poll(sessions, clock, anonymous):
+    declaration = decisions.Declaration(title="Pick the queue", channel_id="C1")
+    with sessions.begin() as session:
+        decision, _ = decisions.open_decision(
+            session,
+            team_id="T1",
+            declaration=declaration,
+            actor_id="U1",
+            origin_key="o",
+            now=clock.now(),
+        )
+        options = poll_service.PollOptions(clock.now() + timedelta(hours=1), anonymous)
+        poll, _ = poll_service.start_poll(
+            session,
+            team_id="T1",
+            decision_id=decision.id,
+            opened_by="U1",
+            options=options,
+            origin_key="p",
+            now=clock.now(),
+        )
+    return poll.id
+
+
+def test_anonymous_ballots_cannot_be_tied_to_people_after_closing(sessions, clock):
+    poll_id = open_poll(sessions, clock, anonymous=True)
+    with sessions.begin() as session:
+        for voter, rating, nominee in [("U2", 4, "U3"), ("U3", 5, None), ("U4", 2, "U3")]:
+            poll_service.cast_vote(
+                session,
+                team_id="T1",
+                poll_id=poll_id,
+                user_id=voter,
+                now=clock.now(),
+                rating=rating,
+                nominee=nominee,
+            )
+    with sessions.begin() as session:
+        poll, changed = poll_service.close_poll(
+            session, team_id="T1", poll_id=poll_id, now=clock.now()
+        )
+    with sessions() as session:
+        keys = set(session.scalars(select(PollVote.voter_key)))
+    assert changed and poll.salt is None
+    assert not keys & {"U2", "U3", "U4"}
+    outcome = poll_service.outcome_of(poll)
+    assert outcome.recommended == "U3"
+    assert outcome.candidates[0].self_rating == 5  # attributed to the nominee before the salt went
+    with sessions.begin() as session, pytest.raises(NotAllowed):
+        poll_service.cast_vote(
+            session, team_id="T1", poll_id=poll_id, user_id="U5", now=clock.now(), rating=3
+        )
+
+
+def test_closing_is_compare_and_set_and_other_teams_see_nothing(sessions, clock):
+    poll_id = open_poll(sessions, clock, anonymous=False)
+    with sessions.begin() as session:
+        assert poll_service.close_poll(session, team_id="T1", poll_id=poll_id, now=clock.now())[1]
+    with sessions.begin() as session:
+        assert not poll_service.close_poll(session, team_id="T1", poll_id=poll_id, now=clock.now())[
+            1
+        ]
+    with sessions() as session, pytest.raises(Exception, match="does not exist"):
+        poll_service.get_poll(session, "T2", poll_id)
