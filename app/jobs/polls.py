@@ -6,6 +6,7 @@ import logging
 
 from app import jobs
 from app.domain import poll_service
+from app.posting.polls import redraw_poll
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +19,6 @@ def close_due_polls() -> int:
     the same poll, one closes it and posts; the other finds it closed and does nothing.
     Returns how many polls this call closed.
     """
-    from app.listeners.poll_publish import redraw_poll  # listeners import app.jobs
 
     context = jobs.installed()
     now = context.clock.now()

@@ -15,7 +15,7 @@ from app.blocks.messages import build_error, build_notice
 from app.domain.errors import DomainError
 from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload
-from app.listeners.publish import explain_slack_error, tell
+from app.posting.cards import explain_slack_error, tell
 
 log = logging.getLogger("app.errors")
 

@@ -1,4 +1,4 @@
-"""Posting and redrawing expertise polls; shared by listeners and the closing job."""
+"""Starting a poll from a listener: resolve its closing time, store it, post it, schedule it."""
 
 from __future__ import annotations
 
@@ -7,14 +7,12 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy.orm import Session, sessionmaker
 
-from app.blocks.polls import build_poll_message, build_poll_result, poll_text
-from app.db.models import PollStatus
+from app.blocks.polls import build_poll_message, poll_text
 from app.domain import decisions, poll_service, when
 from app.jobs import schedule_poll_close
 from app.listeners.deps import Deps
-from app.listeners.publish import CardNotPosted, explain_slack_error
+from app.posting.cards import CardNotPosted, explain_slack_error
 
 log = logging.getLogger(__name__)
 
@@ -68,51 +66,3 @@ def launch_poll(
         poll_service.attach_message(session, team_id, poll.id, str(posted["ts"]))
     schedule_poll_close(deps.scheduler, team_id, poll.id, poll.closes_at)
     return poll.id
-
-
-def redraw_poll(
-    client: WebClient, sessions: sessionmaker[Session], team_id: str, poll_id: int
-) -> bool:
-    """Show the poll as it now stands: the response count while open, the result once closed."""
-    with sessions() as session:
-        poll = poll_service.get_poll(session, team_id, poll_id)
-        decision = decisions.get_decision(session, team_id, poll.decision_id)
-        count = poll_service.response_count(session, team_id, poll_id)
-    if poll.message_ts is None:
-        return False
-    if poll.status is PollStatus.OPEN:
-        blocks = build_poll_message(poll, count, decision.title)
-    else:
-        outcome = poll_service.outcome_of(poll)
-        assert outcome is not None
-        adopted = outcome.decider is not None and decision.decider_id == outcome.decider
-        blocks = build_poll_result(
-            outcome,
-            poll.anonymous,
-            poll_id=poll.id,
-            title=decision.title,
-            adopted=adopted,
-            decider_name=None if adopted else _name(client, outcome.decider),
-        )
-    try:
-        client.chat_update(
-            channel=poll.channel_id,
-            ts=poll.message_ts,
-            text=poll_text(decision.title, closed=poll.status is PollStatus.CLOSED),
-            blocks=blocks,
-        )
-    except SlackApiError as exc:
-        log.warning("poll %s not redrawn: %s", poll_id, exc.response.get("error"))
-        return False
-    return True
-
-
-def _name(client: WebClient, user_id: str | None) -> str | None:
-    if user_id is None:
-        return None
-    try:
-        user = client.users_info(user=user_id)["user"]
-    except SlackApiError:
-        return None
-    profile = user.get("profile") or {}
-    return profile.get("display_name") or user.get("name")

@@ -19,8 +19,8 @@ from app.domain.errors import NotAllowed
 from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload, BlockActions, parse
 from app.listeners.people import decider_problem
-from app.listeners.poll_publish import redraw_poll
-from app.listeners.publish import refresh_card
+from app.posting.cards import refresh_card
+from app.posting.polls import redraw_poll
 
 
 def id_from(value: str | None) -> int:

@@ -15,7 +15,7 @@ from app.listeners.deps import Deps
 from app.listeners.payloads import CommandPayload, parse
 from app.listeners.people import decider_problem
 from app.listeners.poll_publish import closing_time, launch_poll
-from app.listeners.publish import CardNotPosted, post_card
+from app.posting.cards import CardNotPosted, post_card
 
 LOG_PAGE = 20
 
@@ -85,7 +85,7 @@ def declare_now(
     if not created:
         return
     try:
-        post_card(client, deps, command.team_id, decision.id)
+        post_card(client, deps.sessions, command.team_id, decision.id)
     except CardNotPosted as exc:
         respond(response_type="ephemeral", text=str(exc), blocks=build_notice(str(exc)))
 
@@ -117,7 +117,7 @@ def start_poll(
     if not created:
         return
     try:
-        post_card(client, deps, command.team_id, decision.id)
+        post_card(client, deps.sessions, command.team_id, decision.id)
         launch_poll(
             client,
             deps,

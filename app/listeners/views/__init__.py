@@ -16,8 +16,8 @@ from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload, ViewSubmission, parse
 from app.listeners.people import decider_problem
-from app.listeners.publish import CardNotPosted, post_card, refresh_card, tell
 from app.listeners.views import polls
+from app.posting.cards import CardNotPosted, post_card, refresh_card, tell
 
 E = TypeVar("E", bound=enum.Enum)
 _CHANNEL_ID = re.compile(r"^[CDG][A-Z0-9]{2,30}$")
@@ -87,7 +87,7 @@ def register(app: App, deps: Deps) -> None:
         if not created:
             return
         try:
-            post_card(client, deps, team, decision.id)
+            post_card(client, deps.sessions, team, decision.id)
         except CardNotPosted as exc:
             tell(
                 client,

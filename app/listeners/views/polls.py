@@ -13,7 +13,7 @@ from app.domain.errors import InvalidInput
 from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload, ViewSubmission, parse
 from app.listeners.poll_publish import closing_time, launch_poll
-from app.listeners.publish import CardNotPosted, post_card, tell
+from app.posting.cards import CardNotPosted, post_card, tell
 
 _CHANNEL_ID = re.compile(r"^[CDG][A-Z0-9]{2,30}$")
 _TS = re.compile(r"^\d{1,12}\.\d{1,8}$")
@@ -83,7 +83,7 @@ def register(app: App, deps: Deps) -> None:
             if ids.TOPIC in submission.view.state.values:
                 decision_id, created = _new_decision(submission, deps)
                 if created:
-                    post_card(client, deps, team, decision_id)
+                    post_card(client, deps.sessions, team, decision_id)
             else:
                 decision_id = metadata.get("decision_id")
                 if not isinstance(decision_id, int) or isinstance(decision_id, bool):

@@ -8,11 +8,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 from slack_sdk.webhook import WebhookClient
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.blocks.cards import build_decision_card, card_text
 from app.db.models import Decision
 from app.domain import decisions
-from app.listeners.deps import Deps
 
 log = logging.getLogger(__name__)
 
@@ -35,13 +35,15 @@ def explain_slack_error(error: str) -> str:
     )
 
 
-def post_card(client: WebClient, deps: Deps, team_id: str, decision_id: int) -> Decision:
+def post_card(
+    client: WebClient, sessions: sessionmaker[Session], team_id: str, decision_id: int
+) -> Decision:
     """Post a new decision's card and remember where it is.
 
     The decision is committed before posting, so a crash never leaves a card with no row behind
     it; if Slack refuses the card, the unseen decision is discarded and the user is told why.
     """
-    with deps.sessions() as session:
+    with sessions() as session:
         decision = decisions.get_decision(session, team_id, decision_id)
     try:
         posted = client.chat_postMessage(
@@ -53,7 +55,7 @@ def post_card(client: WebClient, deps: Deps, team_id: str, decision_id: int) -> 
         )
     except SlackApiError as exc:
         error = str(exc.response.get("error", "unknown_error"))
-        with deps.sessions.begin() as session:
+        with sessions.begin() as session:
             decisions.discard_unposted(session, team_id, decision_id)
         raise CardNotPosted(explain_slack_error(error) + " Nothing was saved.") from exc
     ts = str(posted["ts"])
@@ -64,7 +66,7 @@ def post_card(client: WebClient, deps: Deps, team_id: str, decision_id: int) -> 
         )
     except SlackApiError as exc:
         log.warning("no permalink for decision %s: %s", decision_id, exc.response.get("error"))
-    with deps.sessions.begin() as session:
+    with sessions.begin() as session:
         return decisions.attach_card(
             session, team_id=team_id, decision_id=decision_id, card_ts=ts, permalink=permalink
         )
