@@ -25,8 +25,8 @@ from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade
 from app.domain.clock import Clock, SystemClock
 from app.executor import TrackedExecutor
-from app.jobs.polls import close_due_polls
 from app.jobs.scheduler import make_scheduler
+from app.jobs.sweeps import run_due
 from app.listeners import register_all
 from app.listeners.deps import Deps
 from app.web import WSGIApp
@@ -104,35 +104,34 @@ def build_runtime(
     engine = make_engine(settings.database_url)
     if migrate:
         upgrade(engine)
-    jobs_scheduler = _start_scheduler(engine, paused=scheduler == "paused") if scheduler else None
+    jobs_scheduler = make_scheduler(engine) if scheduler else None
     deps = Deps(
         sessions=make_session_factory(engine),
         clock=clock or SystemClock(),
         api_url=settings.slack_api_url,
         scheduler=jobs_scheduler,
     )
+    # Job functions find their dependencies here; install before any job can fire.
     jobs.install(jobs.JobContext(deps.sessions, make_web_client(settings), deps.clock))
-    closed = close_due_polls()  # polls that fell due while the bot was down
-    if closed:
-        log.info("closed %d poll(s) that fell due while the bot was down", closed)
+    run_due()  # whatever fell due while the bot was down
+    if jobs_scheduler is not None:
+        _start_scheduler(jobs_scheduler, paused=scheduler == "paused")
     executor = TrackedExecutor()
     bolt = make_bolt_app(settings, deps, mode, executor)
     return Runtime(settings, engine, deps, bolt, executor, jobs_scheduler)
 
 
-def _start_scheduler(engine: Engine, *, paused: bool) -> BaseScheduler:
-    scheduler = make_scheduler(engine)
+def _start_scheduler(scheduler: BaseScheduler, *, paused: bool) -> None:
     scheduler.start(paused=paused)
-    # A periodic sweep as well as each poll's date job: it also closes polls started in
-    # processes that run no scheduler.
+    # Every minute, everything that is due: besides each item's own job, this catches work
+    # whose job was added by a process that runs no scheduler, or lost with a job table.
     scheduler.add_job(
-        "app.jobs.polls:close_due_polls",
+        "app.jobs.sweeps:run_due",
         "interval",
-        minutes=5,
-        id="poll-sweep",
+        minutes=1,
+        id="sweep",
         replace_existing=True,
     )
-    return scheduler
 
 
 def make_socket_mode_handler(runtime: Runtime):

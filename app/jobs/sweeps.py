@@ -1,0 +1,27 @@
+"""Everything that is due now, in one call: start-up catch-up and the offline console's clock.
+
+Each sweep is a module-level job function that does all of its kind of work due at the
+installed clock's `now()` and is safe to run any number of times (work already done is
+recognised in the database). Add new kinds of scheduled work here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from app.jobs.polls import close_due_polls
+
+log = logging.getLogger(__name__)
+
+SWEEPS: dict[str, Callable[[], int]] = {
+    "polls closed": close_due_polls,
+}
+
+
+def run_due() -> dict[str, int]:
+    """Run every sweep; returns how much each one did."""
+    done = {name: sweep() for name, sweep in SWEEPS.items()}
+    if any(done.values()):
+        log.info("caught up: %s", ", ".join(f"{n} {name}" for name, n in done.items() if n))
+    return done
