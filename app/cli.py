@@ -90,6 +90,14 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _console(_settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app.console.main import run_console
+
+    return run_console(args.script, Path(args.db) if args.db else None)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="deference-bot",
@@ -104,6 +112,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=None, help="port (default: $PORT or 3000)")
     serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     serve.add_argument("--threads", type=int, default=8, help="threads per worker (default 8)")
+    console = sub.add_parser(
+        "console", help="try the bot offline: a local Slack, the real bot, and you at the keyboard"
+    )
+    console.add_argument(
+        "--script", nargs="?", const="demo", help="play a script (default: the shipped demo)"
+    )
+    console.add_argument("--db", help="SQLite file (default: console.db; a fresh one for scripts)")
     sub.add_parser("migrate", help="bring the database schema up to date")
     export = sub.add_parser("export", help="write the decision log to stdout")
     export.add_argument("--format", choices=("csv", "json", "markdown"), default="csv")
@@ -111,7 +126,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = {"run": _run, "serve": _serve, "migrate": _migrate, "export": _export}
+COMMANDS = {
+    "run": _run,
+    "serve": _serve,
+    "migrate": _migrate,
+    "export": _export,
+    "console": _console,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,57 @@
+"""`deference-bot console`: start the world, run the loop, shut down cleanly on any exit."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import TextIO
+
+from app.console.repl import Console, ScriptError, script_reader
+from app.console.world import World
+
+DEMO = "demo.txt"
+
+
+def demo_script() -> str:
+    return resources.files("app.console").joinpath(DEMO).read_text(encoding="utf-8")
+
+
+def interactive_reader(out: TextIO):
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401  (line editing and history where available)
+
+    def ask(prompt: str) -> str | None:
+        try:
+            return input(prompt)
+        except EOFError:
+            out.write("\n")
+            return None
+
+    return ask
+
+
+def run_console(script: str | None, database: Path | None, out: TextIO = sys.stdout) -> int:
+    """Returns the exit status: 0, or 1 when a script met a problem (so demos fail loudly)."""
+    lines = None
+    if script is not None:
+        text = demo_script() if script == "demo" else Path(script).read_text(encoding="utf-8")
+        lines = text.splitlines()
+    with tempfile.TemporaryDirectory(prefix="deference-console-") as scratch:
+        if database is None:
+            database = Path(scratch) / "console.db" if lines is not None else Path("console.db")
+        world = World(database)
+        ask = script_reader(lines, out) if lines is not None else interactive_reader(out)
+        console = Console(world, out, ask, scripted=lines is not None)
+        try:
+            return console.run()
+        except ScriptError as problem:
+            out.write(f"deference-bot console: {problem}\n")
+            return 2
+        except KeyboardInterrupt:
+            out.write("\n")
+            return 0
+        finally:
+            world.close()

@@ -1,0 +1,179 @@
+"""Block Kit as terminal text: sections, fields, context and numbered buttons.
+
+Pure: dicts in, lines out. Buttons and selects get numbers the person types to click them;
+`Control` remembers what each number does.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+EMOJI = {
+    ":scales:": "⚖",
+    ":white_check_mark:": "✅",
+    ":large_yellow_circle:": "🟡",
+    ":large_orange_circle:": "🟠",
+    ":no_entry_sign:": "🚫",
+    ":arrows_counterclockwise:": "🔄",
+    ":warning:": "⚠",
+    ":card_index_dividers:": "🗂",
+    ":bar_chart:": "📊",
+    ":trophy:": "🏆",
+    ":hourglass_flowing_sand:": "⏳",
+    ":alarm_clock:": "⏰",
+    ":sunrise:": "🌅",
+    ":mag:": "🔍",
+}
+WIDTH = 78
+
+
+@dataclass(frozen=True)
+class Control:
+    """A clickable thing on screen: which message or view it sits in, and what it sends."""
+
+    kind: str  # "button" | "users_select" | "static_select"
+    action_id: str
+    label: str
+    value: str | None
+    message: dict | None
+    options: tuple[tuple[str, str], ...] = ()  # (value, text) for static selects
+
+
+Names = Callable[[str], str]
+
+
+def mrkdwn(text: str, names: Names, tz: str = "UTC") -> str:
+    """Slack's markup as a person would read it: names for ids, local times, link labels."""
+
+    def date(match: re.Match) -> str:
+        moment = datetime.fromtimestamp(int(match.group(1)), UTC).astimezone(ZoneInfo(tz))
+        style = match.group(2)
+        if "{time}" in style and "{date" in style:
+            return moment.strftime("%a %d %b %H:%M")
+        if "{time}" in style:
+            return moment.strftime("%H:%M")
+        return moment.strftime("%a %d %b")
+
+    text = re.sub(r"<!date\^(\d+)\^([^|>]*)(?:\|[^>]*)?>", date, text)
+    text = re.sub(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>", lambda m: "@" + names(m.group(1)), text)
+    text = re.sub(
+        r"<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>", lambda m: "#" + (m.group(2) or m.group(1)), text
+    )
+    text = re.sub(r"<!(here|channel|everyone)(?:\|[^>]*)?>", r"@\1", text)
+    text = re.sub(r"<(https?://[^|>]+)\|([^>]+)>", r"\2", text)
+    text = re.sub(r"<(https?://[^>]+)>", r"\1", text)
+    for code, symbol in EMOJI.items():
+        text = text.replace(code, symbol)
+    text = re.sub(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])", r"\1", text)  # *bold*
+    text = re.sub(r"(?<![\w_])_([^_\n]+)_(?![\w_])", r"\1", text)  # _italic_
+    return html.unescape(text)
+
+
+def _text(obj: dict | str | None, names: Names, tz: str) -> str:
+    if obj is None:
+        return ""
+    if isinstance(obj, str):
+        return obj
+    raw = obj.get("text", "")
+    return mrkdwn(raw, names, tz) if obj.get("type") == "mrkdwn" else html.unescape(raw)
+
+
+def _wrap(text: str, indent: str = "  ") -> list[str]:
+    lines: list[str] = []
+    for line in text.splitlines() or [""]:
+        lines.extend(
+            textwrap.wrap(line, WIDTH, initial_indent=indent, subsequent_indent=indent)
+            or [indent.rstrip()]
+        )
+    return lines
+
+
+class Screen:
+    """Renders blocks, numbering controls from 1 on each new screenful."""
+
+    def __init__(self, names: Names, tz: str = "UTC") -> None:
+        self.names = names
+        self.tz = tz
+        self.controls: dict[int, Control] = {}
+        self._numbers: dict[tuple, int] = {}
+
+    def _number(self, control: Control) -> int:
+        """The same button on the same message keeps its number however often it is redrawn."""
+        where = (control.message or {}).get("channel"), (control.message or {}).get("ts")
+        key = (where, control.action_id, control.value)
+        number = self._numbers.setdefault(key, len(self._numbers) + 1)
+        self.controls[number] = control
+        return number
+
+    @property
+    def highest(self) -> int:
+        return len(self._numbers)
+
+    def forget(self, message: dict) -> None:
+        """A redrawn message: its old buttons stop working until drawn again."""
+        where = message.get("channel"), message.get("ts")
+        for key, number in self._numbers.items():
+            if key[0] == where:
+                self.controls.pop(number, None)
+
+    def blocks(self, blocks: list[dict], message: dict | None = None) -> list[str]:
+        if message is not None:
+            self.forget(message)
+        lines: list[str] = []
+        for block in blocks:
+            lines.extend(self._block(block, message))
+        return lines
+
+    def _block(self, block: dict, message: dict | None) -> list[str]:
+        kind = block.get("type")
+        text = lambda obj: _text(obj, self.names, self.tz)  # noqa: E731
+        if kind == "header":
+            return [f"  {text(block.get('text')).upper()}"]
+        if kind == "divider":
+            return ["  " + "─" * 40]
+        if kind == "context":
+            return _wrap(
+                " · ".join(text(e) for e in block.get("elements", []) if "text" in e), "    "
+            )
+        if kind == "section":
+            lines = _wrap(text(block.get("text"))) if block.get("text") else []
+            fields = [text(f).replace("\n", ": ", 1) for f in block.get("fields", [])]
+            for i in range(0, len(fields), 2):
+                lines.extend(_wrap("   ".join(fields[i : i + 2])))
+            if block.get("accessory"):
+                lines.append(self._controls([block["accessory"]], message))
+            return lines
+        if kind == "actions":
+            return [self._controls(block.get("elements", []), message)]
+        if kind == "input":
+            return [f"  • {text(block.get('label'))}"]
+        if kind == "image":
+            return [f"  [image: {block.get('alt_text', '')}]"]
+        return []
+
+    def _controls(self, elements: list[dict], message: dict | None) -> str:
+        shown = []
+        for element in elements:
+            kind = element.get("type")
+            if kind == "button":
+                label = _text(element.get("text"), self.names, self.tz)
+                n = self._number(
+                    Control("button", element["action_id"], label, element.get("value"), message)
+                )
+                shown.append(f"[{n}] {label}")
+            elif kind in ("users_select", "static_select"):
+                label = _text(element.get("placeholder"), self.names, self.tz) or "choose"
+                options = tuple(
+                    (o["value"], _text(o["text"], self.names, self.tz))
+                    for o in element.get("options", [])
+                )
+                n = self._number(Control(kind, element["action_id"], label, None, message, options))
+                hint = "@name" if kind == "users_select" else "option number"
+                shown.append(f"[{n}] {label} (type: {n} {hint})")
+        return "  " + "   ".join(shown)

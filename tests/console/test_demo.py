@@ -1,0 +1,59 @@
+"""The shipped demo, end to end: the transcript tells the story and the database agrees."""
+
+from __future__ import annotations
+
+import io
+
+from sqlalchemy import select
+
+from app.console.main import run_console
+from app.db.engine import make_engine, make_session_factory
+from app.db.models import Decision, Framework, Status
+
+
+def test_demo_script_tells_a_whole_story(tmp_path):
+    out = io.StringIO()
+    database = tmp_path / "demo.db"
+    assert run_console("demo", database, out=out) == 0, out.getvalue()
+    transcript = out.getvalue()
+    for line in [
+        "alice in #general> /decide Pick the billing database @bob",
+        "│ > We move billing to PostgreSQL 16",
+        "✅ Decided · #1",
+        "📊 Expertise poll: Which message queue for the event pipeline?",
+        "4 responses so far",
+        "1. @erin · score 4.8 · 2 nominations",
+        "Defer to @erin.",
+        "✅ @erin is now the decider (framework: expertise).",
+        "🗂 Decision log",
+    ]:
+        assert line in transcript, line
+    assert "Traceback" not in transcript and "⚠" not in transcript
+
+    engine = make_engine(f"sqlite:///{database}")
+    with make_session_factory(engine)() as session:
+        billing, queue = session.scalars(select(Decision).order_by(Decision.id))
+        assert (billing.status, billing.decider_id, billing.resolution) == (
+            Status.DECIDED,
+            "U0BOB",
+            "We move billing to PostgreSQL 16",
+        )
+        assert (queue.status, queue.decider_id, queue.framework) == (
+            Status.OPEN,
+            "U0ERIN",
+            Framework.EXPERTISE,
+        )
+    engine.dispose()
+
+
+def test_a_script_with_mistakes_explains_them_and_fails(tmp_path):
+    script = tmp_path / "mistakes.txt"
+    script.write_text("frobnicate\n42\nas @nobody\nwait soon\n/decide lgo\n")
+    out = io.StringIO()
+    assert run_console(str(script), tmp_path / "m.db", out=out) == 1
+    transcript = out.getvalue()
+    assert "I don't know “frobnicate”" in transcript
+    assert "there is no button 42" in transcript
+    assert "nobody called @nobody" in transcript
+    assert "usage: wait 30m" in transcript
+    assert "Did you mean `/decide log`?" in transcript  # the bot's own answer, rendered
