@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     slack_api_url: str = "https://slack.com/api/"
     log_level: str = "INFO"
     port: int = Field(default=3000, ge=0, le=65535)
+    # Days after a decision is decided that its decider is asked how it turned out.
+    outcome_review_days: int = Field(default=14, ge=1, le=365)
 
     @field_validator("slack_bot_token", "slack_app_token", mode="after")
     @classmethod

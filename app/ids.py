@@ -46,3 +46,22 @@ TOPIC = "topic"
 ANONYMOUS = "anonymous"
 CLOSES = "closes"
 MIN_RESPONSES = "min_responses"
+
+# The stand-up deference check: claim a decision with no decider, or hand it to someone
+# (users_select in block "checkin.assign.<decision id>").
+CHECKIN_CLAIM = "checkin.claim"
+CHECKIN_ASSIGN = "checkin.assign"
+CHECKIN_ASSIGN_BLOCK = "checkin.assign."
+
+# Outcome review DM: OUTCOME_PICK + worked|mixed|did_not_work|too_early, then the note modal
+OUTCOME_PICK = "outcome."
+OUTCOME_PICK_PATTERN = r"^outcome\.(worked|mixed|did_not_work|too_early)$"
+OUTCOME_VIEW = "outcome.note"
+OUTCOME_NOTE = "outcome_note"
+
+# Retrospective: the anonymous answers modal (one input block per question key)
+RETRO_ANSWER = "retro.answer"
+RETRO_VIEW = "retro.answers"
+
+# Deadline nudge
+APPLY_TIEBREAKER = "deadline.apply_tiebreaker"

@@ -112,7 +112,15 @@ def build_runtime(
         scheduler=jobs_scheduler,
     )
     # Job functions find their dependencies here; install before any job can fire.
-    jobs.install(jobs.JobContext(deps.sessions, make_web_client(settings), deps.clock))
+    jobs.install(
+        jobs.JobContext(
+            deps.sessions,
+            make_web_client(settings),
+            deps.clock,
+            scheduler=jobs_scheduler,
+            outcome_review_days=settings.outcome_review_days,
+        )
+    )
     run_due()  # whatever fell due while the bot was down
     if jobs_scheduler is not None:
         _start_scheduler(jobs_scheduler, paused=scheduler == "paused")

@@ -38,6 +38,7 @@ SLACK_VARIABLES = (
     "SLACK_API_URL",
     "LOG_LEVEL",
     "PORT",
+    "OUTCOME_REVIEW_DAYS",
 )
 
 

@@ -18,6 +18,10 @@ USAGE = "\n".join(
         "`/decide poll <topic> [--anonymous] [--closes 2h|tomorrow 10:00] [--min N]` - "
         "ask the thread who knows most",
         "`/decide log [words]` - search the decision log, newest first",
+        "`/decide checkin <09:30> [mon-fri] [Europe/Berlin]` - this channel's stand-up "
+        "deference check (`/decide checkin` shows it, `/decide checkin off` removes it)",
+        "`/decide retro every <1w|2w|4w> <fri> <16:00> [tz]` - this channel's retrospective "
+        "(`/decide retro` shows it, `off` removes it)",
         "`/decide help` - this list",
     ]
 )

@@ -133,15 +133,24 @@ def _tiebreak(
     reason: str, leaders: list[Candidate], common: dict, rule: Tiebreaker, opener: str
 ) -> Outcome:
     why = WHY[reason].format(tied=", ".join(f"<@{c.user_id}>" for c in leaders), **common)
-    decider, who = opener, f"<@{opener}> (who opened it) decides"
+    decider, who = who_decides(rule, opener)
     if rule is Tiebreaker.POLL_LEADER and leaders:
         fewest = min(c.open_decisions for c in leaders)
         lightest = [c for c in leaders if c.open_decisions == fewest]
         if len(lightest) == 1:
             decider = lightest[0].user_id
             who = f"<@{decider}> (the poll leader, holding the fewest open decisions) decides"
-    elif rule in (Tiebreaker.STEWARD, Tiebreaker.ROTATION_LEAD):
-        who += f" (the {rule.value.replace('_', ' ')} rule is not available yet)"
     note = f"{why}: by the tiebreaker rule, {who}."
     tied = [c.user_id for c in leaders] if reason == "tie" else []
     return Outcome(**common, recommended=None, decider=decider, reason=reason, tied=tied, note=note)
+
+
+def who_decides(rule: Tiebreaker, opener: str, poll_leader: str | None = None) -> tuple[str, str]:
+    """The person a tiebreaker rule names outside a poll's own tie (a deadline that passed),
+    and the words that say why. `poll_leader` is who a closed poll pointed to, if any."""
+    if rule is Tiebreaker.POLL_LEADER and poll_leader:
+        return poll_leader, f"<@{poll_leader}> (the expertise poll's leader) decides"
+    who = f"<@{opener}> (who opened it) decides"
+    if rule in (Tiebreaker.STEWARD, Tiebreaker.ROTATION_LEAD):
+        who += f" (the {rule.value.replace('_', ' ')} rule is not available yet)"
+    return opener, who

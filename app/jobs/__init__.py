@@ -9,15 +9,19 @@ look their dependencies up here at run time.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.cron import CronTrigger
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.clock import Clock
+from app.domain.schedules import DAYS, Recurrence
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +31,8 @@ class JobContext:
     sessions: sessionmaker[Session]
     client: WebClient
     clock: Clock
+    scheduler: BaseScheduler | None = None
+    outcome_review_days: int = 14
 
 
 _installed: JobContext | None = None
@@ -61,3 +67,38 @@ def schedule_poll_close(
         id=poll_job_id(team_id, poll_id),
         replace_existing=True,
     )
+
+
+def channel_job_id(kind: str, team_id: str, channel_id: str) -> str:
+    return f"{kind}:{team_id}:{channel_id}"
+
+
+def schedule_channel_job(
+    scheduler: BaseScheduler | None, kind: str, team_id: str, channel_id: str, rec: Recurrence
+) -> None:
+    """One cron job per channel schedule, in the schedule's own time zone (zoneinfo, so DST
+    moves the UTC time). `every 2w` fires weekly; the job skips the off weeks. The job reads the
+    schedule when it runs, so this only has to be redone when the time or days change."""
+    if scheduler is None:
+        return
+    scheduler.add_job(
+        f"app.jobs.schedules:run_{kind}",
+        CronTrigger(
+            day_of_week=",".join(DAYS[d] for d in rec.weekdays),
+            hour=rec.hour,
+            minute=rec.minute,
+            timezone=rec.zone,
+        ),
+        args=[team_id, channel_id],
+        id=channel_job_id(kind, team_id, channel_id),
+        replace_existing=True,
+    )
+
+
+def unschedule_channel_job(
+    scheduler: BaseScheduler | None, kind: str, team_id: str, channel_id: str
+) -> None:
+    if scheduler is None:
+        return
+    with contextlib.suppress(JobLookupError):
+        scheduler.remove_job(channel_job_id(kind, team_id, channel_id))

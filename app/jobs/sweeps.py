@@ -11,11 +11,17 @@ import logging
 from collections.abc import Callable
 
 from app.jobs.polls import close_due_polls
+from app.jobs.reviews import nudge_deadlines, send_outcome_reviews
+from app.jobs.schedules import post_due_checkins, post_due_retros
 
 log = logging.getLogger(__name__)
 
 SWEEPS: dict[str, Callable[[], int]] = {
     "polls closed": close_due_polls,
+    "deadlines nudged": nudge_deadlines,
+    "check-ins posted": post_due_checkins,
+    "retros posted": post_due_retros,
+    "outcome reviews sent": send_outcome_reviews,
 }
 
 

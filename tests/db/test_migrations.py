@@ -5,7 +5,7 @@ from sqlalchemy import inspect
 from app.db.migrate import current_revision, downgrade, include_object, upgrade
 from app.db.models import Base
 
-HEAD = "0002"
+HEAD = "0003"
 
 
 def test_migrations_build_exactly_the_models(engine):
@@ -21,9 +21,16 @@ def test_downgrade_to_nothing_and_back(engine):
     assert set(inspect(engine).get_table_names()) <= {"alembic_version", "apscheduler_jobs"}
     upgrade(engine)
     assert current_revision(engine) == HEAD
-    assert {"teams", "decisions", "decision_events", "expertise_polls", "poll_votes"} <= set(
-        inspect(engine).get_table_names()
-    )
+    assert {
+        "teams",
+        "decisions",
+        "decision_events",
+        "expertise_polls",
+        "poll_votes",
+        "channel_schedules",
+        "scheduled_posts",
+        "retro_answers",
+    } <= set(inspect(engine).get_table_names())
 
 
 def test_upgrade_is_idempotent(engine):

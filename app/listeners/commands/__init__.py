@@ -10,7 +10,7 @@ from app.blocks.messages import build_error, build_help, build_log_results, buil
 from app.blocks.modals import DeclarePrefill, build_declare_modal
 from app.domain import decisions
 from app.domain.poll_service import PollOptions
-from app.listeners.commands import grammar
+from app.listeners.commands import grammar, schedules
 from app.listeners.deps import Deps
 from app.listeners.payloads import CommandPayload, parse
 from app.listeners.people import decider_problem
@@ -55,6 +55,9 @@ def register(app: App, deps: Deps) -> None:
             case grammar.StartPoll() as poll:
                 ack()
                 start_poll(command, poll, client, respond, deps)
+            case grammar.ShowSchedule() | grammar.RemoveSchedule() | grammar.SetSchedule():
+                ack()
+                schedules.handle(intent, command, client, respond, deps)
 
 
 def declare_now(

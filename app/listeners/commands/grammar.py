@@ -11,16 +11,14 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from app.domain import when
+from app.domain import schedules, when
 from app.domain.decisions import TITLE_MAX
 from app.domain.errors import InvalidInput
 
-SUBCOMMANDS = ("help", "log", "poll")
+SUBCOMMANDS = ("help", "log", "poll", "checkin", "retro")
 # Named in PRODUCT.md and answered honestly until the issue that brings each one lands.
 PLANNED = (
     "rotation",
-    "checkin",
-    "retro",
     "charter",
     "values",
     "stats",
@@ -39,6 +37,8 @@ _LINK = re.compile(r"<((?:https?|mailto):[^>|]+)(?:\|([^>]*))?>")
 
 EXAMPLE = "`/decide Pick the billing database @bob`"
 POLL_EXAMPLE = "`/decide poll Pick the billing database --anonymous --closes 2h --min 3`"
+CHECKIN_EXAMPLE = "`/decide checkin 09:30 mon-fri Europe/Berlin`"
+RETRO_EXAMPLE = "`/decide retro every 2w fri 16:00`"
 _FLAG = re.compile(r"(?:^|\s)(?:--|—)(?=\S)")
 
 
@@ -72,11 +72,43 @@ class StartPoll:
 
 
 @dataclass(frozen=True)
+class ShowSchedule:
+    kind: str  # "checkin" | "retro"
+
+
+@dataclass(frozen=True)
+class RemoveSchedule:
+    kind: str
+
+
+@dataclass(frozen=True)
+class SetSchedule:
+    """A schedule as typed; `tz` None means the caller's Slack time zone."""
+
+    kind: str
+    hour: int
+    minute: int
+    weekdays: tuple[int, ...]
+    tz: str | None = None
+    every_weeks: int = 1
+
+
+@dataclass(frozen=True)
 class Problem:
     message: str
 
 
-Intent = ShowHelp | SearchLog | OpenForm | DeclareNow | StartPoll | Problem
+Intent = (
+    ShowHelp
+    | SearchLog
+    | OpenForm
+    | DeclareNow
+    | StartPoll
+    | ShowSchedule
+    | RemoveSchedule
+    | SetSchedule
+    | Problem
+)
 
 
 def plain_text(text: str) -> str:
@@ -107,6 +139,8 @@ def parse(text: str) -> Intent:
         return SearchLog(words=plain_title(rest))
     if word == "poll":
         return _poll(rest)
+    if word in ("checkin", "retro"):
+        return _schedule(word, rest)
     if word in PLANNED:
         return Problem(
             f"`/decide {word}` is not available in this version of Deference yet. "
@@ -175,6 +209,51 @@ def _poll(text: str) -> Intent:
                 f"after the topic: {POLL_EXAMPLE}."
             )
     return StartPoll(topic=topic, **options)
+
+
+def _schedule(kind: str, text: str) -> Intent:
+    """`checkin [<time> [weekdays] [tz] | off]`, `retro [[every] 1w|2w|4w <weekday> <time> [tz]
+    | off]`."""
+    words = html.unescape(text).split()
+    if not words:
+        return ShowSchedule(kind)
+    if words == ["off"]:
+        return RemoveSchedule(kind)
+    example = CHECKIN_EXAMPLE if kind == "checkin" else RETRO_EXAMPLE
+    try:
+        if kind == "checkin":
+            return _checkin(words)
+        return _retro(words)
+    except InvalidInput as exc:
+        return Problem(f"{exc} For example: {example}.")
+
+
+def _checkin(words: list[str]) -> SetSchedule:
+    hour, minute = schedules.parse_time(words[0])
+    rest = words[1:]
+    days = schedules.NAMED["weekdays"]
+    if rest and ("/" not in rest[0] and rest[0].upper() not in ("UTC", "GMT")):
+        days = schedules.parse_weekdays(rest.pop(0))
+    tz = schedules.parse_tz(rest.pop(0)) if rest else None
+    if rest:
+        raise InvalidInput({"extra": f"I don't understand “{' '.join(rest)}”."})
+    return SetSchedule("checkin", hour, minute, days, tz)
+
+
+def _retro(words: list[str]) -> SetSchedule:
+    if words[0].lower() == "every":
+        words = words[1:]
+    if len(words) < 3:
+        raise InvalidInput({"retro": "Say how often, which day and what time."})
+    every = schedules.parse_every(words[0])
+    day = schedules.parse_weekdays(words[1])
+    if len(day) != 1:
+        raise InvalidInput({"weekday": f"Pick one weekday, not “{words[1]}”."})
+    hour, minute = schedules.parse_time(words[2])
+    tz = schedules.parse_tz(words[3]) if len(words) > 3 else None
+    if len(words) > 4:
+        raise InvalidInput({"extra": f"I don't understand “{' '.join(words[4:])}”."})
+    return SetSchedule("retro", hour, minute, day, tz, every)
 
 
 def escape_code(text: str) -> str:

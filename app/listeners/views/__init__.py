@@ -16,7 +16,7 @@ from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload, ViewSubmission, parse
 from app.listeners.people import decider_problem
-from app.listeners.views import polls
+from app.listeners.views import polls, schedules
 from app.posting.cards import CardNotPosted, post_card, refresh_card, tell
 
 E = TypeVar("E", bound=enum.Enum)
@@ -61,6 +61,7 @@ def _declaration(submission: ViewSubmission) -> decisions.Declaration:
 
 def register(app: App, deps: Deps) -> None:
     polls.register(app, deps)
+    schedules.register(app, deps)
 
     @app.view(ids.DECLARE_VIEW)
     def declare(ack: Ack, body: dict, client: WebClient) -> None:

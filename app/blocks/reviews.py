@@ -1,0 +1,157 @@
+"""Outcome review DMs and modal, the retro answers modal, and the deadline nudge."""
+
+from __future__ import annotations
+
+import json
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    InputBlock,
+    MarkdownTextObject,
+    PlainTextInputElement,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from app import ids
+from app.blocks.text import date, escape, truncate
+from app.db.models import Decision
+from app.domain.outcomes import NOTE_MAX, OUTCOMES
+from app.domain.retros import ANSWER_MAX, QUESTIONS
+
+
+def outcome_request_text(decision: Decision) -> str:
+    return truncate(f"How did “{decision.title}” turn out?", 3000)
+
+
+def build_outcome_request(decision: Decision) -> list[Block]:
+    decided = date(decision.decided_at, "{date_short_pretty}") if decision.decided_at else ""
+    title = escape(truncate(decision.title, 200))
+    linked = f"<{decision.permalink}|{title}>" if decision.permalink else f"*{title}*"
+    text = f":mag: *Outcome review*\nYou decided {linked} {decided}. How did it turn out?"
+    if decision.resolution:
+        text += f"\n>{escape(truncate(decision.resolution, 300))}"
+    return [
+        SectionBlock(text=MarkdownTextObject(text=text)),
+        ActionsBlock(
+            block_id="outcome.actions",
+            elements=[
+                ButtonElement(
+                    text=label, action_id=f"{ids.OUTCOME_PICK}{key}", value=str(decision.id)
+                )
+                for key, label in OUTCOMES.items()
+            ],
+        ),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="The answer goes into the decision log and the next retrospective."
+                )
+            ]
+        ),
+    ]
+
+
+def build_outcome_recorded(decision: Decision) -> list[Block]:
+    label = OUTCOMES.get(decision.outcome or "", decision.outcome or "")
+    text = f":white_check_mark: Recorded for *{escape(truncate(decision.title, 200))}*: *{label}*"
+    if decision.outcome_note:
+        text += f"\n>{escape(truncate(decision.outcome_note, 500))}"
+    return [SectionBlock(text=MarkdownTextObject(text=text))]
+
+
+def build_outcome_modal(decision: Decision, outcome: str) -> View:
+    return View(
+        type="modal",
+        callback_id=ids.OUTCOME_VIEW,
+        title="Outcome review",
+        submit="Save",
+        close="Cancel",
+        private_metadata=json.dumps({"decision_id": decision.id, "outcome": outcome}),
+        blocks=[
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"*{escape(truncate(decision.title, 200))}*\n"
+                    f"Outcome: *{OUTCOMES[outcome]}*"
+                )
+            ),
+            InputBlock(
+                block_id=ids.OUTCOME_NOTE,
+                label="A note for the log (optional)",
+                optional=True,
+                element=PlainTextInputElement(
+                    action_id=ids.VALUE, multiline=True, max_length=NOTE_MAX
+                ),
+            ),
+        ],
+    )
+
+
+def build_retro_modal(post_id: int) -> View:
+    return View(
+        type="modal",
+        callback_id=ids.RETRO_VIEW,
+        title="Anonymous answers",
+        submit="Send",
+        close="Cancel",
+        private_metadata=json.dumps({"post_id": post_id}),
+        blocks=[
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text="Your name is not stored with your answers. Leave a question blank "
+                    "to skip it."
+                )
+            ),
+            *(
+                InputBlock(
+                    block_id=key,
+                    label=question,
+                    optional=True,
+                    element=PlainTextInputElement(
+                        action_id=ids.VALUE, multiline=True, max_length=ANSWER_MAX
+                    ),
+                )
+                for key, question in QUESTIONS.items()
+            ),
+        ],
+    )
+
+
+def deadline_text(decision: Decision, who: str) -> str:
+    return truncate(
+        f"The deadline for “{decision.title}” has passed. By the tiebreaker rule, {who}.", 3000
+    )
+
+
+def build_deadline_nudge(decision: Decision, who: str) -> list[Block]:
+    title = escape(truncate(decision.title, 200))
+    when = date(decision.deadline) if decision.deadline else ""
+    return [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f":hourglass: The deadline for *{title}* ({when}) has passed. "
+                f"By the tiebreaker rule, {who}."
+            )
+        ),
+        ActionsBlock(
+            block_id="deadline.actions",
+            elements=[
+                ButtonElement(
+                    text="Apply the tiebreaker",
+                    action_id=ids.APPLY_TIEBREAKER,
+                    value=str(decision.id),
+                    style="primary",
+                )
+            ],
+        ),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=f"Only <@{decision.created_by}>, who opened it, can apply it."
+                )
+            ]
+        ),
+    ]

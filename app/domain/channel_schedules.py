@@ -1,0 +1,90 @@
+"""A channel's check-in and retro schedules in the database: set, show, remove, disable."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.models import ChannelSchedule
+from app.domain.schedules import Recurrence, week_start
+from app.domain.teams import ensure_team
+
+CHECKIN, RETRO = "checkin", "retro"
+KINDS = (CHECKIN, RETRO)
+
+
+def recurrence(schedule: ChannelSchedule) -> Recurrence:
+    return Recurrence(
+        hour=schedule.hour,
+        minute=schedule.minute,
+        weekdays=tuple(int(d) for d in schedule.weekdays.split(",") if d),
+        tz=schedule.tz,
+        every_weeks=schedule.every_weeks,
+        anchor=date.fromisoformat(schedule.anchor),
+    )
+
+
+def get(session: Session, team_id: str, channel_id: str, kind: str) -> ChannelSchedule | None:
+    return session.scalars(
+        select(ChannelSchedule).where(
+            ChannelSchedule.team_id == team_id,
+            ChannelSchedule.channel_id == channel_id,
+            ChannelSchedule.kind == kind,
+        )
+    ).one_or_none()
+
+
+def put(
+    session: Session,
+    *,
+    team_id: str,
+    channel_id: str,
+    kind: str,
+    rec: Recurrence,
+    actor_id: str,
+    now: datetime,
+) -> ChannelSchedule:
+    """Create or replace the channel's schedule of this kind (re-enabling a disabled one).
+    The week count of `every 2w` starts from the week it is set in."""
+    ensure_team(session, team_id, now)
+    row = get(session, team_id, channel_id, kind)
+    if row is None:
+        row = ChannelSchedule(team_id=team_id, channel_id=channel_id, kind=kind)
+        session.add(row)
+    row.hour, row.minute, row.tz = rec.hour, rec.minute, rec.tz
+    row.weekdays = ",".join(str(d) for d in rec.weekdays)
+    row.every_weeks = rec.every_weeks
+    row.anchor = week_start(now.astimezone(rec.zone).date()).isoformat()
+    row.created_by, row.updated_at, row.disabled_reason = actor_id, now, None
+    session.flush()
+    return row
+
+
+def remove(session: Session, team_id: str, channel_id: str, kind: str) -> bool:
+    row = get(session, team_id, channel_id, kind)
+    if row is None:
+        return False
+    session.delete(row)
+    return True
+
+
+def disable(
+    session: Session, team_id: str, channel_id: str, kind: str, reason: str, now: datetime
+) -> None:
+    row = get(session, team_id, channel_id, kind)
+    if row is not None:
+        row.disabled_reason, row.updated_at = reason, now
+
+
+def active(session: Session, kind: str) -> list[ChannelSchedule]:
+    """Every enabled schedule of `kind`, across teams: the sweep acts for no one team, and
+    each schedule is then posted under its own team."""
+    return list(
+        session.scalars(
+            select(ChannelSchedule)
+            .where(ChannelSchedule.kind == kind, ChannelSchedule.disabled_reason.is_(None))
+            .order_by(ChannelSchedule.id)
+        )
+    )

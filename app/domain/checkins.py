@@ -1,0 +1,65 @@
+"""The stand-up deference check: what is open in a channel, and giving a decision a decider."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.models import Decision
+from app.domain import decisions
+from app.domain.errors import NotAllowed
+
+QUESTION = "For today's decisions, who has authority?"
+
+
+def open_decisions(session: Session, team_id: str, channel_id: str) -> list[Decision]:
+    """The channel's open and escalated decisions, those with a deadline first (soonest)."""
+    rows = session.scalars(
+        select(Decision)
+        .where(
+            Decision.team_id == team_id,
+            Decision.channel_id == channel_id,
+            Decision.status.in_(decisions.RESOLVABLE),
+        )
+        .order_by(Decision.deadline.is_(None), Decision.deadline, Decision.created_at)
+    )
+    return list(rows)
+
+
+def assign_decider(
+    session: Session,
+    *,
+    team_id: str,
+    decision_id: int,
+    actor_id: str,
+    decider_id: str,
+    now: datetime,
+    idempotency_key: str,
+) -> tuple[Decision, bool]:
+    """Claim (decider = actor) or hand a decision that has no decider to someone.
+
+    Only a decision with no decider can be taken this way: a decider already named is changed
+    on the card, with a trace, never from a stand-up prompt. Returns (decision, changed).
+    """
+    decision = decisions.get_decision(session, team_id, decision_id)
+    if decisions.event_exists(session, team_id, idempotency_key):
+        return decision, False
+    if decision.status not in decisions.RESOLVABLE:
+        raise NotAllowed(f"“{decision.title}” is already {decision.status.value}.")
+    if decision.decider_id is not None:
+        raise NotAllowed(f"<@{decision.decider_id}> already decides “{decision.title}”.")
+    decision.decider_id = decider_id
+    decision.deferred_by = actor_id if actor_id != decider_id else None
+    session.flush()
+    decisions.log_event(
+        session,
+        decision,
+        "decider_set",
+        actor_id,
+        now,
+        detail={"decider": decider_id, "via": "checkin"},
+        idempotency_key=idempotency_key,
+    )
+    return decision, True

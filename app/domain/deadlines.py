@@ -1,0 +1,78 @@
+"""Deadlines: when one passes on an open decision, the pre-agreed tiebreaker names who decides."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.models import Decision, ExpertisePoll, PollStatus
+from app.domain import decisions, ledger
+from app.domain.errors import NotAllowed
+from app.domain.polls import Outcome, who_decides
+
+KIND = "deadline"
+
+
+def due_nudges(session: Session, now: datetime) -> list[tuple[str, int]]:
+    """(team, decision) of open decisions whose deadline passed and that were not nudged yet."""
+    rows = session.execute(
+        select(Decision.team_id, Decision.id)
+        .where(
+            Decision.status.in_(decisions.RESOLVABLE),
+            Decision.deadline.is_not(None),
+            Decision.deadline <= now,
+            ~ledger.done(KIND, Decision.team_id, Decision.id),
+        )
+        .order_by(Decision.deadline)
+    )
+    return [(team, decision_id) for team, decision_id in rows]
+
+
+def tiebreaker_choice(session: Session, decision: Decision) -> tuple[str, str]:
+    """(who decides, why) by the decision's tiebreaker rule, using its latest closed poll."""
+    poll = session.scalars(
+        select(ExpertisePoll)
+        .where(
+            ExpertisePoll.team_id == decision.team_id,
+            ExpertisePoll.decision_id == decision.id,
+            ExpertisePoll.status == PollStatus.CLOSED,
+        )
+        .order_by(ExpertisePoll.closed_at.desc())
+        .limit(1)
+    ).one_or_none()
+    leader = Outcome.from_json(poll.result).decider if poll is not None and poll.result else None
+    return who_decides(decision.tiebreaker, decision.created_by, leader)
+
+
+def apply_tiebreaker(
+    session: Session, *, team_id: str, decision_id: int, actor_id: str, now: datetime
+) -> tuple[Decision, bool]:
+    """Make the tiebreaker's person the decider; only the opener may. Returns (decision,
+    changed); a second click changes nothing."""
+    decision = decisions.get_decision(session, team_id, decision_id)
+    key = f"tiebreaker:{decision_id}"
+    if decisions.event_exists(session, team_id, key):
+        return decision, False
+    if actor_id != decision.created_by:
+        raise NotAllowed(
+            f"Only <@{decision.created_by}>, who opened “{decision.title}”, can apply its "
+            "tiebreaker."
+        )
+    if decision.status not in decisions.RESOLVABLE:
+        raise NotAllowed(f"“{decision.title}” is already {decision.status.value}.")
+    decider, _why = tiebreaker_choice(session, decision)
+    decision.decider_id = decider
+    decision.deferred_by = actor_id if actor_id != decider else None
+    session.flush()
+    decisions.log_event(
+        session,
+        decision,
+        "decider_set",
+        actor_id,
+        now,
+        detail={"decider": decider, "via": "tiebreaker", "rule": decision.tiebreaker.value},
+        idempotency_key=key,
+    )
+    return decision, True

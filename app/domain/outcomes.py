@@ -1,0 +1,81 @@
+"""Outcome reviews: some days after a decision is decided, its decider says how it turned out."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.models import Decision, Status
+from app.domain import decisions, ledger
+from app.domain.errors import InvalidInput, NotAllowed
+from app.domain.text import clean
+
+KIND = "outcome"
+OUTCOMES = {
+    "worked": "Worked",
+    "mixed": "Mixed",
+    "did_not_work": "Did not work",
+    "too_early": "Too early to tell",
+}
+NOTE_MAX = 3000
+
+
+def due_reviews(session: Session, now: datetime, days: int) -> list[tuple[str, int]]:
+    """(team, decision) of decided decisions at least `days` old, with a decider, no outcome
+    yet, and no review already sent."""
+    rows = session.execute(
+        select(Decision.team_id, Decision.id)
+        .where(
+            Decision.status == Status.DECIDED,
+            Decision.decider_id.is_not(None),
+            Decision.outcome.is_(None),
+            Decision.decided_at <= now - timedelta(days=days),
+            ~ledger.done(KIND, Decision.team_id, Decision.id),
+        )
+        .order_by(Decision.decided_at)
+    )
+    return [(team, decision_id) for team, decision_id in rows]
+
+
+def record_outcome(
+    session: Session,
+    *,
+    team_id: str,
+    decision_id: int,
+    actor_id: str,
+    outcome: str,
+    note: str | None,
+    now: datetime,
+    idempotency_key: str,
+) -> tuple[Decision, bool]:
+    """Store how a decision turned out. The decider (or its opener) may answer, and may answer
+    again later (too early -> worked); each answer is an event. Returns (decision, changed)."""
+    if outcome not in OUTCOMES:
+        raise InvalidInput({"outcome": "Pick worked, mixed, did not work or too early."})
+    note = clean(note) or None
+    if note and len(note) > NOTE_MAX:
+        raise InvalidInput({"note": f"Keep the note to {NOTE_MAX} characters."})
+    decision = decisions.get_decision(session, team_id, decision_id)
+    if decisions.event_exists(session, team_id, idempotency_key):
+        return decision, False
+    if actor_id not in {decision.decider_id, decision.created_by}:
+        raise NotAllowed(
+            f"Only <@{decision.decider_id}>, who decided “{decision.title}”, can say how it "
+            "turned out."
+        )
+    if decision.status is not Status.DECIDED:
+        raise NotAllowed(f"“{decision.title}” is {decision.status.value}, not decided.")
+    decision.outcome, decision.outcome_note = outcome, note
+    session.flush()
+    decisions.log_event(
+        session,
+        decision,
+        "outcome_recorded",
+        actor_id,
+        now,
+        detail={"outcome": outcome, "note": note},
+        idempotency_key=idempotency_key,
+    )
+    return decision, True

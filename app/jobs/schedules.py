@@ -1,0 +1,116 @@
+"""Posting channel check-ins and retrospectives when their local time comes.
+
+`run_checkin` / `run_retro` are what each schedule's cron job calls (picklable ids only);
+`post_due_checkins` / `post_due_retros` are the sweeps (start-up, every minute, the offline
+console). Both do the same thing for a schedule: read it from the database now, find its latest
+slot at or before now, and post it unless the ledger has it. Slots older than GRACE are not
+posted, so a bot that was down for days posts once, for the latest slot, not once per miss.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from app import jobs
+from app.blocks.schedules import build_checkin, build_retro, checkin_text
+from app.domain import channel_schedules, checkins, ledger, retros
+from app.domain.channel_schedules import CHECKIN, RETRO
+from app.domain.schedules import Recurrence, latest_occurrence
+from app.posting.scheduled import ChannelGone, Message, Slot, deliver
+
+log = logging.getLogger(__name__)
+
+GRACE = timedelta(hours=2)
+
+
+def run_checkin(team_id: str, channel_id: str) -> int:
+    return _post_latest(jobs.installed(), CHECKIN, team_id, channel_id)
+
+
+def run_retro(team_id: str, channel_id: str) -> int:
+    return _post_latest(jobs.installed(), RETRO, team_id, channel_id)
+
+
+def post_due_checkins() -> int:
+    return _sweep(CHECKIN)
+
+
+def post_due_retros() -> int:
+    return _sweep(RETRO)
+
+
+def _sweep(kind: str) -> int:
+    context = jobs.installed()
+    now = context.clock.now()
+    with context.sessions() as session:
+        due = [
+            (s.team_id, s.channel_id)
+            for s in channel_schedules.active(session, kind)
+            if _due_slot(channel_schedules.recurrence(s), now, s.updated_at) is not None
+        ]
+    return sum(_post_latest(context, kind, team, channel) for team, channel in due)
+
+
+def _due_slot(rec: Recurrence, now: datetime, since: datetime) -> datetime | None:
+    """The slot to post now: the latest one, if it is recent and came after the schedule was
+    set (a check-in set at 10:00 for 09:30 starts tomorrow, not with a late post today)."""
+    slot = latest_occurrence(rec, now)
+    return slot if slot is not None and now - slot <= GRACE and slot >= since else None
+
+
+def _post_latest(context: jobs.JobContext, kind: str, team_id: str, channel_id: str) -> int:
+    now = context.clock.now()
+    with context.sessions() as session:
+        schedule = channel_schedules.get(session, team_id, channel_id, kind)
+        if schedule is None or schedule.disabled_reason:
+            return 0  # removed or disabled since the job was made: nothing to do
+        rec = channel_schedules.recurrence(schedule)
+        slot = _due_slot(rec, now, schedule.updated_at)
+    if slot is None:
+        return 0
+    occurrence = slot.isoformat()
+    render = (
+        _checkin(team_id, channel_id, now)
+        if kind == CHECKIN
+        else _retro(team_id, channel_id, rec, slot)
+    )
+    try:
+        posted = deliver(
+            context.client,
+            context.sessions,
+            Slot(team_id, kind, channel_id, occurrence),
+            now,
+            render,
+        )
+    except ChannelGone as gone:
+        with context.sessions.begin() as session:
+            channel_schedules.disable(session, team_id, channel_id, kind, gone.error, now)
+        jobs.unschedule_channel_job(context.scheduler, kind, team_id, channel_id)
+        log.warning("disabled the %s of %s in team %s: %s", kind, channel_id, team_id, gone.error)
+        return 0
+    return int(posted)
+
+
+def _checkin(team_id: str, channel_id: str, now: datetime):
+    def render(session: Session, _post_id: int) -> Message:
+        found = checkins.open_decisions(session, team_id, channel_id)
+        return Message(channel_id, checkin_text(len(found)), build_checkin(found, now))
+
+    return render
+
+
+def _retro(team_id: str, channel_id: str, rec, slot: datetime):
+    def render(session: Session, post_id: int) -> Message:
+        previous = ledger.last_sent(session, team_id, RETRO, channel_id, slot.isoformat())
+        if previous is not None:
+            since = datetime.fromisoformat(previous.occurrence)
+        else:
+            since = slot - timedelta(weeks=rec.every_weeks)
+        decided = retros.decided_between(session, team_id, channel_id, since, slot)
+        text = f"Retrospective: {len(decided)} decisions since the last one"
+        return Message(channel_id, text, build_retro(decided, since, post_id))
+
+    return render

@@ -1,0 +1,106 @@
+"""`/decide checkin …` and `/decide retro …`: show, set and remove a channel's schedule."""
+
+from __future__ import annotations
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from app import jobs
+from app.blocks.messages import build_notice
+from app.blocks.schedules import NAMES, describe_schedule
+from app.domain import channel_schedules
+from app.domain.errors import InvalidInput
+from app.domain.schedules import Recurrence, next_occurrence, parse_tz
+from app.listeners.commands import grammar
+from app.listeners.deps import Deps
+from app.listeners.payloads import CommandPayload
+
+INVITE = (
+    "I'm not in this channel, so I couldn't post the {name} here. Invite me with "
+    "`/invite @Deference`, then run the command again."
+)
+EXAMPLES = {"checkin": grammar.CHECKIN_EXAMPLE, "retro": grammar.RETRO_EXAMPLE}
+
+
+def handle(
+    intent: grammar.ShowSchedule | grammar.RemoveSchedule | grammar.SetSchedule,
+    command: CommandPayload,
+    client: WebClient,
+    respond: Respond,
+    deps: Deps,
+) -> None:
+    team, channel, kind = command.team_id, command.channel_id, intent.kind
+    match intent:
+        case grammar.ShowSchedule():
+            with deps.sessions() as session:
+                row = channel_schedules.get(session, team, channel, kind)
+                rec = channel_schedules.recurrence(row) if row else None
+                disabled = row.disabled_reason if row else None
+            if rec is None:
+                text = f"No {NAMES[kind]} is scheduled here. Set one with {EXAMPLES[kind]}."
+            elif disabled:
+                text = describe_schedule(kind, rec, None) + (
+                    f" It is paused because Slack said `{disabled}`; set it again to resume."
+                )
+            else:
+                text = describe_schedule(kind, rec, next_occurrence(rec, deps.clock.now()))
+        case grammar.RemoveSchedule():
+            with deps.sessions.begin() as session:
+                removed = channel_schedules.remove(session, team, channel, kind)
+            jobs.unschedule_channel_job(deps.scheduler, kind, team, channel)
+            text = f"Removed the {NAMES[kind]} here." if removed else f"No {NAMES[kind]} was set."
+        case grammar.SetSchedule():
+            text = _set(intent, command, client, deps)
+    respond(response_type="ephemeral", text=text, blocks=build_notice(text))
+
+
+def _set(
+    intent: grammar.SetSchedule, command: CommandPayload, client: WebClient, deps: Deps
+) -> str:
+    problem = _channel_problem(client, command.channel_id, NAMES[intent.kind])
+    if problem:
+        return problem
+    tz = intent.tz or _user_tz(client, command.user_id)
+    rec = Recurrence(intent.hour, intent.minute, intent.weekdays, tz, intent.every_weeks)
+    now = deps.clock.now()
+    with deps.sessions.begin() as session:
+        row = channel_schedules.put(
+            session,
+            team_id=command.team_id,
+            channel_id=command.channel_id,
+            kind=intent.kind,
+            rec=rec,
+            actor_id=command.user_id,
+            now=now,
+        )
+        rec = channel_schedules.recurrence(row)
+    jobs.schedule_channel_job(deps.scheduler, intent.kind, command.team_id, command.channel_id, rec)
+    return "Scheduled. " + describe_schedule(intent.kind, rec, next_occurrence(rec, now))
+
+
+def _user_tz(client: WebClient, user_id: str) -> str:
+    """The caller's Slack time zone; UTC when Slack has none we know."""
+    name = client.users_info(user=user_id)["user"].get("tz") or "UTC"
+    try:
+        return parse_tz(name)
+    except InvalidInput:
+        return "UTC"
+
+
+def _channel_problem(client: WebClient, channel_id: str, name: str) -> str | None:
+    if channel_id.startswith("D"):
+        return f"A {name} belongs in a channel, not a direct message."
+    try:
+        info = client.conversations_info(channel=channel_id)["channel"]
+    except SlackApiError as exc:
+        if exc.response.get("error") in {"channel_not_found", "not_in_channel"}:
+            return INVITE.format(name=name)
+        if exc.response.get("error") == "missing_scope":
+            return None  # without channels:read, the first post finds out (and disables it)
+        raise
+    if info.get("is_archived"):
+        return "This channel is archived, so nothing can be posted here."
+    if not info.get("is_member", False):
+        return INVITE.format(name=name)
+    return None
