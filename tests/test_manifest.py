@@ -38,8 +38,10 @@ def test_shortcuts_match_the_listeners(manifest):
 
 def test_only_the_scopes_the_bot_uses(manifest):
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == [
+        "channels:read",
         "chat:write",
         "commands",
+        "groups:read",
         "users:read",
     ]
     assert manifest["settings"]["interactivity"]["is_enabled"] is True

@@ -143,7 +143,7 @@ def build_retro(decided: Sequence[Decision], since: datetime | None, post_id: in
         SectionBlock(
             text=MarkdownTextObject(
                 text=f"*Two anonymous questions*\n{questions}\nAnswers are stored without your "
-                f"name and shown in this thread once at least {THRESHOLD} have come in."
+                f"name and shown in this thread once at least {THRESHOLD} people have answered."
             )
         )
     )

@@ -374,6 +374,9 @@ def script_reader(lines: list[str], out: TextIO) -> Ask:
             if line.strip() and not line.lstrip().startswith("#"):
                 out.write(f"\n{prompt}{line}\n")
                 return line
-        return "" if in_form else None
+        if in_form:
+            out.write(f"{prompt}\n")
+            return ""
+        return None
 
     return ask

@@ -289,8 +289,9 @@ class ScheduledPost(Base):
 
 
 class RetroAnswer(Base):
-    """An anonymous answer to a retrospective question. There is deliberately no user column:
-    a double-submitted modal is recognised by a hash of its view id, never by its author."""
+    """An anonymous answer to a retrospective question. There is deliberately no user column
+    and no time: a double-submitted modal is recognised by a hash of its view id, and nothing
+    in the row can be lined up with who submitted what, or when."""
 
     __tablename__ = "retro_answers"
     __table_args__ = (
@@ -310,4 +311,27 @@ class RetroAnswer(Base):
     question: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text)
     dedupe_key: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RetroRespondent(Base):
+    """That someone answered a retrospective, kept apart from what they answered.
+
+    Counting distinct respondents (not answers) is what keeps answers hidden until three
+    people have spoken; nothing links a respondent row to an answer row.
+    """
+
+    __tablename__ = "retro_respondents"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["team_id", "post_id"],
+            ["scheduled_posts.team_id", "scheduled_posts.id"],
+            ondelete="CASCADE",
+            name="fk_retro_respondents_post",
+        ),
+        UniqueConstraint("team_id", "post_id", "respondent_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    post_id: Mapped[int] = mapped_column(Integer)
+    respondent_key: Mapped[str] = mapped_column(String(64))

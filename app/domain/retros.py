@@ -1,7 +1,9 @@
 """Retrospectives: what was decided since the last one, and two anonymous questions.
 
-Answers are stored with no author at all; a double-submitted modal is recognised by a hash of
-the view id. They are shown only once THRESHOLD answers exist, and in a fixed order (by
+Answers are stored with no author and no time; a double-submitted modal is recognised by a hash
+of the view id. That someone answered is kept apart, as a hash of (team, retro, user) with no
+link to any answer, so that answers are shown only once THRESHOLD different people have
+answered (one person submitting three times unlocks nothing), and then in a fixed order (by
 question, then text), never by time, so that nobody can be singled out.
 """
 
@@ -14,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.db.models import Decision, RetroAnswer, Status
+from app.db.models import Decision, RetroAnswer, RetroRespondent, Status
 from app.domain import ledger
 from app.domain.errors import InvalidInput, NotFound
 from app.domain.text import clean
@@ -51,7 +53,7 @@ def add_answers(
     post_id: int,
     answers: dict[str, str],
     view_id: str,
-    now: datetime,
+    respondent_id: str,
 ) -> int:
     """Store the non-empty answers of one modal; returns how many were new."""
     if ledger.get(session, team_id, post_id) is None:
@@ -62,6 +64,7 @@ def add_answers(
     for question, text in cleaned.items():
         if len(text) > ANSWER_MAX:
             raise InvalidInput({question: f"Keep each answer to {ANSWER_MAX} characters."})
+    _count_respondent(session, team_id, post_id, respondent_id)
     added = 0
     for question, text in cleaned.items():
         key = hashlib.sha256(f"{view_id}:{question}".encode()).hexdigest()
@@ -74,7 +77,6 @@ def add_answers(
                         question=question,
                         text=text,
                         dedupe_key=key,
-                        created_at=now,
                     )
                 )
                 session.flush()
@@ -84,16 +86,26 @@ def add_answers(
     return added
 
 
-def answer_count(session: Session, team_id: str, post_id: int) -> int:
+def _count_respondent(session: Session, team_id: str, post_id: int, user_id: str) -> None:
+    key = hashlib.sha256(f"{team_id}:{post_id}:{user_id}".encode()).hexdigest()
+    try:
+        with session.begin_nested():
+            session.add(RetroRespondent(team_id=team_id, post_id=post_id, respondent_key=key))
+            session.flush()
+    except IntegrityError:
+        pass  # answered before: still one person
+
+
+def respondent_count(session: Session, team_id: str, post_id: int) -> int:
     query = select(func.count()).where(
-        RetroAnswer.team_id == team_id, RetroAnswer.post_id == post_id
+        RetroRespondent.team_id == team_id, RetroRespondent.post_id == post_id
     )
     return session.scalar(query) or 0
 
 
 def visible_answers(session: Session, team_id: str, post_id: int) -> list[tuple[str, str]] | None:
-    """(question, text) pairs once THRESHOLD answers exist; None before that."""
-    if answer_count(session, team_id, post_id) < THRESHOLD:
+    """(question, text) pairs once THRESHOLD people have answered; None before that."""
+    if respondent_count(session, team_id, post_id) < THRESHOLD:
         return None
     rows = session.execute(
         select(RetroAnswer.question, RetroAnswer.text)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.console.main import run_console
 from app.db.engine import make_engine, make_session_factory
-from app.db.models import Decision, Framework, Status
+from app.db.models import Decision, Framework, RetroAnswer, RetroRespondent, Status
 
 
 def test_demo_script_tells_a_whole_story(tmp_path):
@@ -26,6 +26,10 @@ def test_demo_script_tells_a_whole_story(tmp_path):
         "Defer to @erin.",
         "✅ @erin is now the decider (framework: expertise).",
         "🗂 Decision log",
+        "FOR TODAY'S DECISIONS, WHO HAS AUTHORITY?",
+        "RETROSPECTIVE: WHO DECIDED, AND HOW DID IT GO?",
+        "Anonymous answers (3)",
+        "> I deferred on billing although I had doubts about the migration cost.",
     ]:
         assert line in transcript, line
     assert "Traceback" not in transcript and "⚠" not in transcript
@@ -38,11 +42,14 @@ def test_demo_script_tells_a_whole_story(tmp_path):
             "U0BOB",
             "We move billing to PostgreSQL 16",
         )
-        assert (queue.status, queue.decider_id, queue.framework) == (
-            Status.OPEN,
+        assert (queue.status, queue.decider_id, queue.framework, queue.resolution) == (
+            Status.DECIDED,
             "U0ERIN",
             Framework.EXPERTISE,
+            "Kafka, managed by the platform team",
         )
+        assert len(session.scalars(select(RetroAnswer.text)).all()) == 3
+        assert session.scalar(select(func.count()).select_from(RetroRespondent)) == 3
     engine.dispose()
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import inspect, select
 
 from app import ids
-from app.db.models import Decision, DecisionEvent, RetroAnswer
+from app.db.models import Decision, DecisionEvent, RetroAnswer, RetroRespondent
 from app.domain import decisions
 from app.domain.export import iter_rows, write_export
 from app.jobs.reviews import nudge_deadlines, send_outcome_reviews
@@ -169,3 +169,30 @@ def test_weekly_retro_lists_last_weeks_decisions_and_shows_answers_from_three(
     assert not any("user" in c or "author" in c for c in columns)
     with bot.sessions() as session:
         assert len(session.scalars(select(RetroAnswer)).all()) == 4
+
+
+def test_one_person_answering_three_times_does_not_unlock_the_answers(
+    bot, slack, standin, clock, errors_logged
+):
+    slack.command(ALICE, GENERAL, "retro every 1w fri 16:00 Europe/Berlin")
+    bot.settle()
+    clock.set(utc(2026, 11, 27, 15))
+    assert post_due_retros() == 1
+    [retro] = standin.messages(GENERAL)
+    for n in range(3):  # three separate forms, one person
+        slack.click(BOB, ids.RETRO_ANSWER, message=retro)
+        bot.settle()
+        view = standin.latest_view(BOB)
+        slack.submit(BOB, view, {"overlooked": {ids.VALUE: f"answer {n}"}})
+        bot.settle()
+    assert [m for m in standin.messages(GENERAL) if m["thread_ts"] == retro["ts"]] == []
+    for user in (ALICE, CAROL):
+        slack.click(user, ids.RETRO_ANSWER, message=retro)
+        bot.settle()
+        slack.submit(user, standin.latest_view(user), {"pressured": {ids.VALUE: "no"}})
+        bot.settle()
+    [shown] = [m for m in standin.messages(GENERAL) if m["thread_ts"] == retro["ts"]]
+    assert "Anonymous answers (5)" in json.dumps(shown["blocks"])
+    with bot.sessions() as session:
+        keys = session.scalars(select(RetroRespondent.respondent_key)).all()
+    assert len(keys) == 3 and not any(user in "".join(keys) for user in (ALICE, BOB, CAROL))

@@ -71,7 +71,7 @@ def register(app: App, deps: Deps) -> None:
                     post_id=post_id,
                     answers=answers,
                     view_id=submission.view.id,
-                    now=deps.clock.now(),
+                    respondent_id=submission.user.id,
                 )
         except InvalidInput as exc:
             ack(response_action="errors", errors={next(iter(retros.QUESTIONS)): str(exc)})

@@ -78,7 +78,6 @@ def upgrade() -> None:
         sa.Column("question", sa.String(32), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("dedupe_key", sa.String(64), nullable=False),
-        sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["team_id", "post_id"],
             ["scheduled_posts.team_id", "scheduled_posts.id"],
@@ -90,9 +89,31 @@ def upgrade() -> None:
         sa.UniqueConstraint("team_id", "dedupe_key", name="uq_retro_answers_team_id_dedupe_key"),
     )
     op.create_index("ix_retro_answers_post", "retro_answers", ["team_id", "post_id"])
+    op.create_table(
+        "retro_respondents",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("team_id", sa.String(32), nullable=False),
+        sa.Column("post_id", sa.Integer(), nullable=False),
+        sa.Column("respondent_key", sa.String(64), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["team_id", "post_id"],
+            ["scheduled_posts.team_id", "scheduled_posts.id"],
+            name="fk_retro_respondents_post",
+            ondelete="CASCADE",
+        ),
+        _team_fk("retro_respondents"),
+        sa.PrimaryKeyConstraint("id", name="pk_retro_respondents"),
+        sa.UniqueConstraint(
+            "team_id",
+            "post_id",
+            "respondent_key",
+            name="uq_retro_respondents_team_id_post_id_respondent_key",
+        ),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("retro_respondents")
     op.drop_table("retro_answers")
     op.drop_table("scheduled_posts")
     op.drop_table("channel_schedules")
