@@ -9,6 +9,7 @@ from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, Sec
 from app.blocks.cards import STATUS_BADGE
 from app.blocks.text import date, escape, truncate, user
 from app.db.models import Decision
+from app.domain.outcomes import OUTCOMES
 
 USAGE = "\n".join(
     [
@@ -67,6 +68,8 @@ def _log_line(decision: Decision) -> str:
     line += f" · opened {date(decision.created_at, '{date_short}')}"
     if decision.decided_at:
         line += f" · decided {date(decision.decided_at, '{date_short}')}"
+    if decision.outcome:
+        line += f" · outcome: {OUTCOMES.get(decision.outcome, decision.outcome).lower()}"
     if decision.resolution:
         line += f"\n>{escape(truncate(decision.resolution, 200))}"
     return line

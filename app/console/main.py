@@ -5,12 +5,14 @@ from __future__ import annotations
 import contextlib
 import sys
 import tempfile
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
 from app.console.repl import Console, ScriptError, script_reader
 from app.console.world import World
+from app.domain.clock import ManualClock
 
 DEMO = "demo.txt"
 
@@ -33,7 +35,12 @@ def interactive_reader(out: TextIO):
     return ask
 
 
-def run_console(script: str | None, database: Path | None, out: TextIO = sys.stdout) -> int:
+def run_console(
+    script: str | None,
+    database: Path | None,
+    out: TextIO = sys.stdout,
+    start: datetime | None = None,
+) -> int:
     """Returns the exit status: 0, or 1 when a script met a problem (so demos fail loudly)."""
     lines = None
     if script is not None:
@@ -42,7 +49,7 @@ def run_console(script: str | None, database: Path | None, out: TextIO = sys.std
     with tempfile.TemporaryDirectory(prefix="deference-console-") as scratch:
         if database is None:
             database = Path(scratch) / "console.db" if lines is not None else Path("console.db")
-        world = World(database)
+        world = World(database, ManualClock(start) if start else None)
         ask = script_reader(lines, out) if lines is not None else interactive_reader(out)
         console = Console(world, out, ask, scripted=lines is not None)
         try:

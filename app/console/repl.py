@@ -37,6 +37,7 @@ class Console:
         self.channel = "C0GENERAL"
         self.screen = Screen(world.name, world.tz(self.user))
         self.said: dict[str, dict] = {}
+        self.unread: dict[str, list[Change]] = {}  # direct messages to people not at the keyboard
         self.problems = 0
 
     # -- the loop --------------------------------------------------------------------------
@@ -217,6 +218,8 @@ class Console:
             return
         self.user = uid
         self.screen.tz = self.world.tz(uid)
+        for change in self.unread.pop(uid, []):
+            self.show(change)
 
     def switch_channel(self, rest: str) -> None:
         cid = self.world.channel_id(rest.strip())
@@ -262,10 +265,9 @@ class Console:
             return
         channel = change.channel or ""
         if channel in PEOPLE and channel != self.user:
-            self.say_line(
-                f"  (Deference sent @{self.world.name(channel)} a direct message; "
-                f"`as @{self.world.name(channel)}` to read it)"
-            )
+            name = self.world.name(channel)
+            self.unread.setdefault(channel, []).append(change)
+            self.say_line(f"  (Deference sent @{name} a direct message; `as @{name}` to read it)")
             return
         where = self.world.channel_name(channel)
         thread = " · in thread" if change.message and change.message.get("thread_ts") else ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
@@ -14,8 +15,10 @@ from app.db.models import Decision, Framework, RetroAnswer, RetroRespondent, Sta
 def test_demo_script_tells_a_whole_story(tmp_path):
     out = io.StringIO()
     database = tmp_path / "demo.db"
-    assert run_console("demo", database, out=out) == 0, out.getvalue()
+    sunday = datetime(2026, 11, 22, 11, 0, tzinfo=UTC)
+    assert run_console("demo", database, out=out, start=sunday) == 0, out.getvalue()
     transcript = out.getvalue()
+    flat = " ".join(transcript.split())
     for line in [
         "alice in #general> /decide Pick the billing database @bob",
         "│ > We move billing to PostgreSQL 16",
@@ -30,8 +33,10 @@ def test_demo_script_tells_a_whole_story(tmp_path):
         "RETROSPECTIVE: WHO DECIDED, AND HOW DID IT GO?",
         "Anonymous answers (3)",
         "> I deferred on billing although I had doubts about the migration cost.",
+        "✅ Recorded for Pick the billing database: Worked",
+        "decided Sun 22 Nov · outcome: worked",
     ]:
-        assert line in transcript, line
+        assert " ".join(line.split()) in flat, line
     assert "Traceback" not in transcript and "⚠" not in transcript
 
     engine = make_engine(f"sqlite:///{database}")
@@ -41,6 +46,10 @@ def test_demo_script_tells_a_whole_story(tmp_path):
             Status.DECIDED,
             "U0BOB",
             "We move billing to PostgreSQL 16",
+        )
+        assert (billing.outcome, billing.outcome_note) == (
+            "worked",
+            "The migration took a week less than planned.",
         )
         assert (queue.status, queue.decider_id, queue.framework, queue.resolution) == (
             Status.DECIDED,
