@@ -43,6 +43,7 @@ class Control:
     value: str | None
     message: dict | None
     options: tuple[tuple[str, str], ...] = ()  # (value, text) for static selects
+    view: dict | None = None  # set when the control sits in a view (the Home tab)
 
 
 Names = Callable[[str], str]
@@ -111,6 +112,11 @@ class Screen:
         self.controls[number] = control
         return number
 
+    def find(self, match: Callable[[Control], bool]) -> int | None:
+        """The highest-numbered (most recently drawn) control on screen that matches."""
+        found = [n for n, control in self.controls.items() if match(control)]
+        return max(found) if found else None
+
     @property
     def highest(self) -> int:
         return len(self._numbers)
@@ -122,9 +128,12 @@ class Screen:
             if key[0] == where:
                 self.controls.pop(number, None)
 
-    def blocks(self, blocks: list[dict], message: dict | None = None) -> list[str]:
+    def blocks(
+        self, blocks: list[dict], message: dict | None = None, view: dict | None = None
+    ) -> list[str]:
         if message is not None:
             self.forget(message)
+        self._view = view
         lines: list[str] = []
         for block in blocks:
             lines.extend(self._block(block, message))

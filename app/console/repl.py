@@ -17,6 +17,8 @@ HELP = """\
   /decide ...           run the slash command as Slack would (@name and #channel work)
   say <text>            post a message as yourself (then: shortcut <m#> decide|poll)
   <n> / click <n>       click button number n;  <n> @name or <n> <option> for a picker
+  click <label>         click the button with that label drawn last (click "4" for a label 4)
+  choose @name          pick a person in the picker drawn last
   as @name, in #channel switch who you are and where you are
   wait 2h | 30m | 1d    move the clock on; anything scheduled runs as it falls due
   at 09:30 [mon]        move the clock to the next such local time
@@ -68,6 +70,7 @@ class Console:
             "say": lambda: self.post_as_user(rest),
             "shortcut": lambda: self.shortcut(rest),
             "click": lambda: self.click(rest),
+            "choose": lambda: self.choose(rest),
         }
         try:
             if line.startswith("/"):
@@ -109,7 +112,17 @@ class Console:
         return re.sub(r"(?<![\w&<])#([a-z][\w-]*)", channel, text)
 
     def click(self, rest: str) -> None:
-        number, _, choice = rest.strip().partition(" ")
+        rest = rest.strip()
+        if not rest[:1].isdigit():  # by label: `click Record resolution`, `click "4"`
+            label = rest.strip('"')
+            number = self.screen.find(
+                lambda c: c.kind == "button" and c.label.lower() == label.lower()
+            )
+            if number is None:
+                self.problem(f"no button labelled “{label}” on screen")
+                return
+            rest = str(number)
+        number, _, choice = rest.partition(" ")
         control = self.screen.controls.get(int(number)) if number.isdigit() else None
         if control is None:
             known = number.isdigit() and int(number) <= self.screen.highest
@@ -138,11 +151,21 @@ class Console:
                 self.problem(f"choose one of: {', '.join(t for _, t in control.options)}")
                 return
             kwargs = {"selected_option": found[0]}
+        if control.view is not None:
+            kwargs["view"] = self.world.standin.home(self.user) or control.view
         reply = self.world.slack.click(self.user, control.action_id, message=message, **kwargs)
         self.world.settle()
         if reply.status >= 400:
             self.problem(f"the bot answered HTTP {reply.status}")
         self.show_changes()
+
+    def choose(self, rest: str) -> None:
+        """`choose @erin`: the person picker drawn last (e.g. a poll's “I'd defer to…”)."""
+        number = self.screen.find(lambda c: c.kind == "users_select")
+        if number is None:
+            self.problem("there is no person picker on screen")
+            return
+        self.click(f"{number} {rest.strip()}")
 
     def post_as_user(self, text: str) -> None:
         key = f"m{len(self.said) + 1}"
@@ -235,12 +258,26 @@ class Console:
         )
 
     def home(self) -> None:
+        """Open the App Home tab, as clicking the app's name in Slack does."""
+        event = {
+            "type": "app_home_opened",
+            "user": self.user,
+            "tab": "home",
+            "channel": f"D{self.user[1:]}",
+        }
+        reply = self.world.slack.event(event)
+        self.world.settle()
+        if reply.status != 200:
+            self.problem(f"the bot answered HTTP {reply.status}")
+        others = [c for c in self.world.changes() if c.kind != "home"]
         view = self.world.standin.home(self.user)
         if view is None:
             self.say_line("  (no Home tab has been published for you)")
-            return
-        self.say_line("── your App Home " + "─" * 40)
-        self.say_line("\n".join(self.screen.blocks(view.get("blocks", []))))
+        else:
+            self.say_line("── your App Home " + "─" * 40)
+            self.say_line("\n".join(self.screen.blocks(view.get("blocks", []), view=view)))
+        for change in others:
+            self.show(change)
 
     # -- showing what the bot did ----------------------------------------------------------
 
