@@ -8,6 +8,30 @@ DECIDE_COMMAND = "/decide"
 # Buttons on the decision card
 RECORD_RESOLUTION = "decision.record_resolution"
 RUN_POLL = "decision.run_poll"
+ESCALATE = "decision.escalate"
+CONSENSUS_CHECK = "decision.consensus_check"
+
+# The consensus check message in a decision's thread (button value: the check's id)
+CONSENSUS_AGREE = "consensus.agree"
+CONSENSUS_OBJECT = "consensus.object"
+
+# Charter, values, steward and anonymous reports (modals' callback_ids and their buttons)
+CHARTER_EDIT = "charter.edit"
+CHARTER_VIEW = "charter.save"
+VALUES_EDIT = "values.edit"
+VALUES_VIEW = "values.save"
+ESCALATE_VIEW = "decision.escalate_why"
+FEEDBACK_VIEW = "feedback.report"
+REASON = "reason"
+FEEDBACK_KIND = "feedback_kind"
+FEEDBACK_TEXT = "feedback_text"
+FEEDBACK_DECISION = "feedback_decision"
+CHARTER_CONTACT = "charter.contact"
+CHARTER_LEADS = "charter.formal_leads"
+CHARTER_EDITORS = "charter.editors"
+CHARTER_EDITOR_IDS = "charter.editor_ids"
+DOMAIN_FIELD = "domain.{i}.{field}"  # name | person | rotation | zone | contact
+VALUE_FIELD = "value.{i}.{field}"  # name | principles
 
 # The expertise poll message: rating buttons POLL_RATE + "1".."5" (action_ids must be unique in
 # a message), the "I'd defer to" picker, closing early, and adopting the result.
@@ -36,6 +60,10 @@ ZONE = "zone"
 REVERSIBLE = "reversible"
 DEADLINE = "deadline"
 CONTEXT = "context"
+DOMAIN = "domain"
+PRINCIPLE = "principle"
+STAKES = "stakes"
+TIME_PRESSURE = "time_pressure"
 
 # Input blocks of the resolution modal
 RESOLUTION = "resolution"

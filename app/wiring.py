@@ -110,6 +110,7 @@ def build_runtime(
         clock=clock or SystemClock(),
         api_url=settings.slack_api_url,
         scheduler=jobs_scheduler,
+        review_days=settings.outcome_review_days,
     )
     # Job functions find their dependencies here; install before any job can fire.
     jobs.install(

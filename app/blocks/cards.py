@@ -37,14 +37,28 @@ def _reversible(decision: Decision) -> str:
     return "yes" if decision.reversible else "no, hard to undo"
 
 
+def _decider(decision: Decision) -> str:
+    if decision.decider_id is None and decision.reopened:
+        return "_no decider yet — reopened after an objection_"
+    who = user(decision.decider_id)
+    return f"{who} (per charter)" if decision.per_charter and decision.decider_id else who
+
+
+def _zone(decision: Decision) -> str:
+    zone = decision.zone.value
+    if decision.domain:
+        zone += f" · {escape(decision.domain)}" + (" (per charter)" if decision.per_charter else "")
+    return zone
+
+
 def build_decision_card(decision: Decision) -> list[Block]:
     fields = [
-        MarkdownTextObject(text=f"*Decider*\n{user(decision.decider_id)}"),
+        MarkdownTextObject(text=f"*Decider*\n{_decider(decision)}"),
         MarkdownTextObject(
             text="*Framework*\n"
             + (decision.framework.value if decision.framework else "_not stated_")
         ),
-        MarkdownTextObject(text=f"*Zone*\n{decision.zone.value}"),
+        MarkdownTextObject(text=f"*Zone*\n{_zone(decision)}"),
         MarkdownTextObject(
             text="*Approach*\n" + (decision.approach.value if decision.approach else "_not stated_")
         ),
@@ -65,6 +79,17 @@ def build_decision_card(decision: Decision) -> list[Block]:
             SectionBlock(
                 block_id="card.context",
                 text=MarkdownTextObject(text=truncate(escape(decision.context), 2900)),
+            )
+        )
+    if decision.principle:
+        blocks.append(
+            ContextBlock(
+                block_id="card.principle",
+                elements=[
+                    MarkdownTextObject(
+                        text=f"Principle in play: {escape(truncate(decision.principle, 200))}"
+                    )
+                ],
             )
         )
     opened = (
@@ -99,6 +124,12 @@ def build_decision_card(decision: Decision) -> list[Block]:
                         action_id=ids.RUN_POLL,
                         value=str(decision.id),
                     ),
+                    ButtonElement(
+                        text="Consensus check",
+                        action_id=ids.CONSENSUS_CHECK,
+                        value=str(decision.id),
+                    ),
+                    ButtonElement(text="Escalate", action_id=ids.ESCALATE, value=str(decision.id)),
                 ],
             )
         )

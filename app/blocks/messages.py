@@ -23,6 +23,13 @@ USAGE = "\n".join(
         "deference check (`/decide checkin` shows it, `/decide checkin off` removes it)",
         "`/decide retro every <1w|2w|4w> <fri> <16:00> [tz]` - this channel's retrospective "
         "(`/decide retro` shows it, `off` removes it)",
+        "`/decide stats [channel|team] [30d|90d|all] [chart]` - how decisions are made here, "
+        "with charts on request",
+        "`/decide rotation [<name> @a @b every 2w [starting 2027-03-01]]` - rotating leads "
+        "(`skip`, `swap @a @b`, `away @a until <date>`)",
+        "`/decide charter` · `/decide values` - the team's domains, values and principles",
+        "`/decide steward @person [every quarter]` · `/decide feedback` - report misused "
+        "deference anonymously",
         "`/decide help` - this list",
     ]
 )

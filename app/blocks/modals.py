@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from slack_sdk.models.blocks import (
+    Block,
     ContextBlock,
     DateTimePickerElement,
     InputBlock,
@@ -64,6 +66,7 @@ def build_declare_modal(
     channel_id: str,
     thread_ts: str | None = None,
     response_url: str | None = None,
+    extras: Sequence[Block] = (),
 ) -> View:
     """The declaration form. Where it was opened from rides along in private_metadata, with the
     command's response_url so problems can be reported even where the bot cannot post."""
@@ -121,6 +124,7 @@ def build_declare_modal(
                 options=[Option(value=k, text=v) for k, v in REVERSIBLE_CHOICES.items()],
             ),
         ),
+        *extras,
         _input(ids.DEADLINE, "Decide by", DateTimePickerElement(action_id=ids.VALUE)),
         _input(
             ids.CONTEXT,

@@ -63,3 +63,15 @@ def assign_decider(
         idempotency_key=idempotency_key,
     )
     return decision, True
+
+
+def recent_in_team(session: Session, team_id: str, limit: int = 50) -> list[Decision]:
+    """The team's newest decisions, for pickers (a report may be about one)."""
+    return list(
+        session.scalars(
+            select(Decision)
+            .where(Decision.team_id == team_id)
+            .order_by(Decision.created_at.desc(), Decision.id.desc())
+            .limit(limit)
+        )
+    )

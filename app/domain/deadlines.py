@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import Decision, ExpertisePoll, PollStatus
-from app.domain import decisions, ledger
+from app.domain import decisions, ledger, rotation_service, steward
 from app.domain.errors import NotAllowed
 from app.domain.polls import Outcome, who_decides
 
@@ -30,7 +30,7 @@ def due_nudges(session: Session, now: datetime) -> list[tuple[str, int]]:
     return [(team, decision_id) for team, decision_id in rows]
 
 
-def tiebreaker_choice(session: Session, decision: Decision) -> tuple[str, str]:
+def tiebreaker_choice(session: Session, decision: Decision, now: datetime) -> tuple[str, str]:
     """(who decides, why) by the decision's tiebreaker rule, using its latest closed poll."""
     poll = session.scalars(
         select(ExpertisePoll)
@@ -43,7 +43,15 @@ def tiebreaker_choice(session: Session, decision: Decision) -> tuple[str, str]:
         .limit(1)
     ).one_or_none()
     leader = Outcome.from_json(poll.result).decider if poll is not None and poll.result else None
-    return who_decides(decision.tiebreaker, decision.created_by, leader)
+    return who_decides(
+        decision.tiebreaker,
+        decision.created_by,
+        leader,
+        steward=steward.current(session, decision.team_id, now),
+        rotation_lead=rotation_service.channel_lead(
+            session, decision.team_id, decision.channel_id, now
+        ),
+    )
 
 
 def apply_tiebreaker(
@@ -62,7 +70,7 @@ def apply_tiebreaker(
         )
     if decision.status not in decisions.RESOLVABLE:
         raise NotAllowed(f"“{decision.title}” is already {decision.status.value}.")
-    decider, _why = tiebreaker_choice(session, decision)
+    decider, _why = tiebreaker_choice(session, decision, now)
     decision.decider_id = decider
     decision.deferred_by = actor_id if actor_id != decider else None
     session.flush()

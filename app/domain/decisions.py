@@ -39,6 +39,9 @@ class Declaration:
     deadline: datetime | None = None
     context: str | None = None
     thread_ts: str | None = None
+    domain: str | None = None
+    principle: str | None = None
+    per_charter: bool = False
 
 
 def declaration_errors(declaration: Declaration, now: datetime) -> dict[str, str]:
@@ -93,6 +96,9 @@ def open_decision(
         zone=declaration.zone,
         reversible=declaration.reversible,
         deadline=declaration.deadline,
+        domain=declaration.domain,
+        principle=declaration.principle,
+        per_charter=declaration.per_charter,
         created_by=actor_id,
         created_at=now,
     )

@@ -40,6 +40,8 @@ COLUMNS = (
     "context",
     "outcome_note",
     "permalink",
+    "domain",
+    "principle",
 )
 FORMATS = ("csv", "json", "markdown")
 
@@ -71,6 +73,8 @@ def decision_row(decision: Decision) -> dict[str, object]:
         "context": decision.context,
         "outcome_note": decision.outcome_note,
         "permalink": decision.permalink,
+        "domain": decision.domain,
+        "principle": decision.principle,
     }
 
 

@@ -16,7 +16,8 @@ decision's tiebreaker names who decides, and the result says so:
 - `opener`: the person who opened the decision;
 - `poll_leader`: the tied leader holding the fewest open decisions (the opener if still tied or
   if there is no leader);
-- `steward`, `rotation_lead`: not available yet, so the opener, and the result says why.
+- `steward`, `rotation_lead`: the steward or the channel's current rotation lead when a
+  deadline passes (`who_decides`); inside a poll's own tie, and when there is none, the opener.
 
 Open decisions already held are shown beside each candidate so the room can see fatigue; they
 break ties only under `poll_leader`.
@@ -145,12 +146,24 @@ def _tiebreak(
     return Outcome(**common, recommended=None, decider=decider, reason=reason, tied=tied, note=note)
 
 
-def who_decides(rule: Tiebreaker, opener: str, poll_leader: str | None = None) -> tuple[str, str]:
+def who_decides(
+    rule: Tiebreaker,
+    opener: str,
+    poll_leader: str | None = None,
+    *,
+    steward: str | None = None,
+    rotation_lead: str | None = None,
+) -> tuple[str, str]:
     """The person a tiebreaker rule names outside a poll's own tie (a deadline that passed),
-    and the words that say why. `poll_leader` is who a closed poll pointed to, if any."""
+    and the words that say why. `poll_leader` is who a closed poll pointed to, if any;
+    `steward` and `rotation_lead` are the team's steward and the channel's current lead."""
     if rule is Tiebreaker.POLL_LEADER and poll_leader:
         return poll_leader, f"<@{poll_leader}> (the expertise poll's leader) decides"
+    if rule is Tiebreaker.STEWARD and steward:
+        return steward, f"<@{steward}> (the steward) decides"
+    if rule is Tiebreaker.ROTATION_LEAD and rotation_lead:
+        return rotation_lead, f"<@{rotation_lead}> (the current rotation lead) decides"
     who = f"<@{opener}> (who opened it) decides"
     if rule in (Tiebreaker.STEWARD, Tiebreaker.ROTATION_LEAD):
-        who += f" (the {rule.value.replace('_', ' ')} rule is not available yet)"
+        who += f" (there is no {rule.value.replace('_', ' ')} to ask)"
     return opener, who

@@ -48,7 +48,7 @@ def nudge_deadlines() -> int:
     def render(team_id: str, decision_id: int):
         def build(session: Session, _post_id: int) -> Message:
             decision = decisions.get_decision(session, team_id, decision_id)
-            _decider, who = deadlines.tiebreaker_choice(session, decision)
+            _decider, who = deadlines.tiebreaker_choice(session, decision, now)
             return Message(
                 decision.channel_id,
                 deadline_text(decision, who),

@@ -12,18 +12,21 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from app import jobs
 from app.blocks.schedules import build_checkin, build_retro, checkin_text
-from app.domain import channel_schedules, checkins, ledger, retros
+from app.domain import channel_schedules, checkins, ledger, metrics, retros, rotation_service
 from app.domain.channel_schedules import CHECKIN, RETRO
 from app.domain.schedules import Recurrence, latest_occurrence
+from app.posting.charts import post_charts
 from app.posting.scheduled import ChannelGone, Message, Slot, deliver
 
 log = logging.getLogger(__name__)
 
 GRACE = timedelta(hours=2)
+RETRO_CHARTS = "retro_charts"
 
 
 def run_checkin(team_id: str, channel_id: str) -> int:
@@ -91,13 +94,63 @@ def _post_latest(context: jobs.JobContext, kind: str, team_id: str, channel_id: 
         jobs.unschedule_channel_job(context.scheduler, kind, team_id, channel_id)
         log.warning("disabled the %s of %s in team %s: %s", kind, channel_id, team_id, gone.error)
         return 0
+    if posted and kind == RETRO:
+        attach_retro_charts(context, team_id, channel_id, occurrence, slot - rec_span(rec))
     return int(posted)
+
+
+def rec_span(rec: Recurrence) -> timedelta:
+    return timedelta(weeks=rec.every_weeks)
+
+
+def attach_retro_charts(
+    context: jobs.JobContext, team_id: str, channel_id: str, occurrence: str, since: datetime
+) -> bool:
+    """Charts of the period in the retrospective's thread, uploaded once (the ledger keeps the
+    key). A failed upload is logged; the retrospective itself stands without its charts."""
+    now = context.clock.now()
+    with context.sessions.begin() as session:
+        retro = ledger.find(session, team_id, RETRO, channel_id, occurrence)
+        if retro is None or retro.message_ts is None:
+            return False
+        charts_id = ledger.claim(
+            session,
+            team_id=team_id,
+            kind=RETRO_CHARTS,
+            subject=str(retro.id),
+            occurrence=ledger.ONCE,
+            now=now,
+            channel_id=channel_id,
+        )
+        thread_ts = retro.message_ts
+    if charts_id is None:
+        return False
+    scope = metrics.Scope(team_id, channel_id, since)
+    try:
+        post_charts(
+            context.client,
+            context.sessions,
+            scope,
+            channel_id=channel_id,
+            where="this channel",
+            comment="How this period's decisions went, in three charts.",
+            thread_ts=thread_ts,
+        )
+    except SlackApiError as exc:
+        with context.sessions.begin() as session:
+            ledger.finish(session, charts_id, now=now, status=ledger.SKIPPED)
+        log.warning("retro charts not posted in %s: %s", channel_id, exc.response.get("error"))
+        return False
+    with context.sessions.begin() as session:
+        ledger.finish(session, charts_id, now=now, ts=thread_ts, channel_id=channel_id)
+    return True
 
 
 def _checkin(team_id: str, channel_id: str, now: datetime):
     def render(session: Session, _post_id: int) -> Message:
         found = checkins.open_decisions(session, team_id, channel_id)
-        return Message(channel_id, checkin_text(len(found)), build_checkin(found, now))
+        lead = rotation_service.channel_lead(session, team_id, channel_id, now)
+        return Message(channel_id, checkin_text(len(found)), build_checkin(found, now, lead))
 
     return render
 

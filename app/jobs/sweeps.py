@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from app.jobs.polls import close_due_polls
 from app.jobs.reviews import nudge_deadlines, send_outcome_reviews
+from app.jobs.rotations import announce_handoffs
 from app.jobs.schedules import post_due_checkins, post_due_retros
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,7 @@ SWEEPS: dict[str, Callable[[], int]] = {
     "check-ins posted": post_due_checkins,
     "retros posted": post_due_retros,
     "outcome reviews sent": send_outcome_reviews,
+    "handoffs announced": announce_handoffs,
 }
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from app.listeners import actions, commands, errors, shortcuts, views
+from app.listeners import actions, commands, errors, events, shortcuts, views
 from app.listeners.deps import Deps
 
-SURFACES = (commands, actions, views, shortcuts, errors)
+SURFACES = (commands, actions, views, shortcuts, events, errors)
 
 
 def register_all(app: App, deps: Deps) -> None:

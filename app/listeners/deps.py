@@ -23,6 +23,7 @@ class Deps:
     clock: Clock
     api_url: str = "https://slack.com/api/"
     scheduler: BaseScheduler | None = None  # None where this process runs no scheduler
+    review_days: int = 14  # days after deciding before an outcome review is due
 
     def trusted_response_url(self, url: object) -> str | None:
         """A response_url we may POST to: Slack's hooks host, or the configured API's host.

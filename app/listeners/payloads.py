@@ -102,6 +102,11 @@ class ViewSubmission(Model):
     def user_of(self, block_id: str) -> str | None:
         return self._element(block_id).get("selected_user") or None
 
+    def users_of(self, block_id: str) -> list[str]:
+        """The people picked in a multi_users_select."""
+        picked = self._element(block_id).get("selected_users") or []
+        return [u for u in picked if isinstance(u, str)]
+
     def option_of(self, block_id: str) -> str | None:
         selected = self._element(block_id).get("selected_option") or {}
         return selected.get("value") if isinstance(selected, dict) else None

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from app.standin.blockkit import message_block_errors, view_errors
+from app.standin.files import FileUploads
 from app.standin.responses import ResponseUrls
 from app.standin.state import (
     APP_ID,
@@ -29,7 +30,7 @@ def _fail(error: str, **extra: Any) -> Json:
     return {"ok": False, "error": error, **extra}
 
 
-class WebApi(ResponseUrls):
+class WebApi(ResponseUrls, FileUploads):
     """Implements the Web API methods the bot uses, on top of the shared state."""
 
     def _dispatch(self, method: str, params: Json) -> Json:

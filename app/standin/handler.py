@@ -49,6 +49,9 @@ class ApiHandler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         if parts.path.startswith("/api/"):
             self._api(standin, parts.path[len("/api/") :], parts.query, body)
+        elif parts.path.startswith("/upload/") and self.command == "POST":
+            status, text = standin._receive_upload(parts.path[len("/upload/") :], body)
+            self._send(status, text.encode(), "text/plain")
         elif parts.path.startswith("/response/") and self.command == "POST":
             status, text = standin._respond(parts.path[len("/response/") :], body)
             kind = "application/json" if status == 200 else "text/plain"

@@ -41,6 +41,7 @@ class StandInState:
         self.team_domain = team_domain
         self.clock = clock
         self._cond = threading.Condition(threading.RLock())
+        self._init_files()
         #: Channel ids the bot is not a member of (posting there -> ``not_in_channel``).
         self.not_in_channels: set[str] = set()
         #: Archived channel ids (posting there -> ``is_archived``).

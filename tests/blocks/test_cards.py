@@ -1,5 +1,6 @@
 from datetime import UTC, datetime
 
+from app import ids
 from app.blocks.cards import build_decision_card, card_text
 from app.blocks.text import escape
 from app.db.models import Decision, Framework, Status, Zone
@@ -63,8 +64,42 @@ def test_open_card_names_decider_framework_zone_and_opener_with_a_record_button(
                 "text": {"type": "plain_text", "text": "Run expertise poll", "emoji": True},
                 "value": "7",
             },
+            {
+                "type": "button",
+                "action_id": "decision.consensus_check",
+                "text": {"type": "plain_text", "text": "Consensus check", "emoji": True},
+                "value": "7",
+            },
+            {
+                "type": "button",
+                "action_id": "decision.escalate",
+                "text": {"type": "plain_text", "text": "Escalate", "emoji": True},
+                "value": "7",
+            },
         ],
     }
+
+
+def test_card_says_per_charter_names_the_domain_and_the_principle():
+    blocks = dicts(
+        build_decision_card(
+            decision(domain="design", per_charter=True, principle="Craft: Ship small")
+        )
+    )
+    fields = [f["text"] for f in blocks[1]["fields"]]
+    assert fields[0] == "*Decider*\n<@U2> (per charter)"
+    assert fields[2] == "*Zone*\nlocal · design (per charter)"
+    principle = next(b for b in blocks if b.get("block_id") == "card.principle")
+    assert principle["elements"][0]["text"] == "Principle in play: Craft: Ship small"
+
+
+def test_card_after_an_objection_says_the_choice_of_decider_is_reopened():
+    blocks = dicts(build_decision_card(decision(decider_id=None, reopened=True)))
+    assert blocks[1]["fields"][0]["text"] == (
+        "*Decider*\n_no decider yet — reopened after an objection_"
+    )
+    actions = [e["action_id"] for e in blocks[-1]["elements"]]
+    assert actions[:2] == [ids.RECORD_RESOLUTION, ids.RUN_POLL] and len(actions) <= 5
 
 
 def test_decided_card_shows_resolution_and_has_no_buttons():

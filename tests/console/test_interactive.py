@@ -94,7 +94,7 @@ def test_declare_and_resolve_by_hand(tmp_path):
     term.expect("What needs deciding? [required]")
     term.expect("│ > ")
     term.type("")  # leave the title empty: the bot refuses it inline
-    for _ in range(7):
+    for _ in range(9):  # decider … reversible, stakes, time pressure, deadline, context
         term.expect("│ > ")
         term.type("")
     term.expect("⚠ Give the decision a title.")

@@ -38,6 +38,8 @@ def seed(sessions, clock):
                 channel_id="C1",
                 decider_id="U2",
                 context="line one\nline two",
+                domain="architecture",
+                principle="Ownership: whoever is closest decides",
             ),
         )
         decisions.open_decision(
@@ -86,6 +88,11 @@ def test_csv_has_the_contract_columns_in_order_and_iso_utc_times(sessions, clock
     assert row["decided_at"] == "2026-11-23T10:00:00Z"
     assert (row["resolution"], row["rationale"], row["outcome"]) == ("Postgres", "Known", "")
     assert row["context"] == "line one\nline two"
+    assert COLUMNS[-2:] == ("domain", "principle")
+    assert (row["domain"], row["principle"]) == (
+        "architecture",
+        "Ownership: whoever is closest decides",
+    )
 
 
 def test_export_without_team_lists_every_team_separately(sessions, clock):

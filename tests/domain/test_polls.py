@@ -14,7 +14,7 @@ from app.blocks.polls import build_poll_result
 from app.db.models import PollVote, Tiebreaker
 from app.domain import decisions, poll_service, when
 from app.domain.errors import InvalidInput, NotAllowed
-from app.domain.polls import Ballot, score_ballots
+from app.domain.polls import Ballot, score_ballots, who_decides
 
 OPENER = "U0OPENER"
 
@@ -59,7 +59,7 @@ def test_too_few_responses_go_to_the_tiebreaker():
 def test_rules_not_available_yet_fall_back_to_the_opener_and_say_why():
     outcome = score([], rule=Tiebreaker.STEWARD)
     assert (outcome.decider, outcome.reason) == (OPENER, "no_candidates")
-    assert "steward rule is not available yet" in outcome.note
+    assert "there is no steward to ask" in outcome.note
 
 
 VOTERS = [f"U{n}" for n in range(8)]
@@ -184,3 +184,12 @@ def test_closing_is_compare_and_set_and_other_teams_see_nothing(sessions, clock)
         ]
     with sessions() as session, pytest.raises(Exception, match="does not exist"):
         poll_service.get_poll(session, "T2", poll_id)
+
+
+def test_steward_and_rotation_lead_rules_name_their_person_when_there_is_one():
+    assert who_decides(Tiebreaker.STEWARD, "U1", steward="U7") == (
+        "U7",
+        "<@U7> (the steward) decides",
+    )
+    assert who_decides(Tiebreaker.ROTATION_LEAD, "U1", rotation_lead="U8")[0] == "U8"
+    assert who_decides(Tiebreaker.ROTATION_LEAD, "U1")[0] == "U1"

@@ -111,8 +111,12 @@ def test_decide_alone_opens_the_form_and_submitting_posts_the_card(
     ) == ("Choose the on-call tool", BOB, "expertise", "tactical", "principle", False)
     assert int(decision.deadline.timestamp()) == deadline
     assert decision.context == "PagerDuty or Opsgenie"
-    card = json.dumps(card_of(standin)["blocks"])
-    assert "*Framework*\\nexpertise" in card and "*Zone*\\nprinciple" in card
+    card, check = standin.messages(GENERAL)
+    assert "*Framework*\\nexpertise" in json.dumps(card["blocks"])
+    assert "*Zone*\\nprinciple" in json.dumps(card["blocks"])
+    # Hard to undo: the thread is asked for a consensus check by default.
+    assert check["thread_ts"] == card["ts"]
+    assert check["text"] == f"Is everyone comfortable with <@{BOB}> having final say?"
 
 
 def test_title_prefills_the_form(bot, slack, standin, errors_logged):

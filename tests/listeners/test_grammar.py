@@ -47,7 +47,7 @@ def test_parse(text, intent):
         ("lgo", "Did you mean `/decide log`"),
         ("hlep", "Did you mean `/decide help`"),
         ("x" * 201 + " <@U1|a>", "keep it to 200"),
-        ("rotation now", "not available in this version"),
+        ("rotation oncall <@U1|a> every 2w", "at least two people"),
         ("poll", "Say what the poll is about"),
         ("poll Pick it --closes soon", "closing time"),
         ("poll Pick it --min 0", "`--min N` (1-100)"),

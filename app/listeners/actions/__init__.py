@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 from app import ids
 from app.blocks.modals import build_resolve_modal
 from app.domain import decisions
-from app.listeners.actions import polls, schedules
+from app.listeners.actions import deference, polls, schedules
 from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload, BlockActions, parse
 
@@ -23,6 +23,7 @@ def decision_id_from(value: str | None) -> int:
 def register(app: App, deps: Deps) -> None:
     polls.register(app, deps)
     schedules.register(app, deps)
+    deference.register(app, deps)
 
     @app.action(ids.RECORD_RESOLUTION)
     def record_resolution(ack: Ack, body: dict, client: WebClient) -> None:

@@ -10,7 +10,9 @@ from app.blocks.messages import build_error, build_help, build_log_results, buil
 from app.blocks.modals import DeclarePrefill, build_declare_modal
 from app.domain import decisions
 from app.domain.poll_service import PollOptions
-from app.listeners.commands import grammar, schedules
+from app.listeners.commands import charter, grammar, schedules
+from app.listeners.commands.stats import show_stats
+from app.listeners.declare_form import declare_extras
 from app.listeners.deps import Deps
 from app.listeners.payloads import CommandPayload, parse
 from app.listeners.people import decider_problem
@@ -47,6 +49,7 @@ def register(app: App, deps: Deps) -> None:
                         DeclarePrefill(title=title),
                         channel_id=command.channel_id,
                         response_url=metadata_url,
+                        extras=declare_extras(deps, command.team_id),
                     ),
                 )
             case grammar.DeclareNow(title, decider_id):
@@ -55,9 +58,15 @@ def register(app: App, deps: Deps) -> None:
             case grammar.StartPoll() as poll:
                 ack()
                 start_poll(command, poll, client, respond, deps)
+            case grammar.ShowStats() as stats:
+                ack()
+                show_stats(stats, command, client, respond, deps)
             case grammar.ShowSchedule() | grammar.RemoveSchedule() | grammar.SetSchedule():
                 ack()
                 schedules.handle(intent, command, client, respond, deps)
+            case _:  # rotation, charter, values, steward, feedback
+                ack()
+                charter.handle(intent, command, client, respond, deps)
 
 
 def declare_now(

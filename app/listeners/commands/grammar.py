@@ -14,17 +14,11 @@ from dataclasses import dataclass, field
 from app.domain import schedules, when
 from app.domain.decisions import TITLE_MAX
 from app.domain.errors import InvalidInput
+from app.listeners.commands import grammar_charter
 
-SUBCOMMANDS = ("help", "log", "poll", "checkin", "retro")
+SUBCOMMANDS = ("help", "log", "poll", "checkin", "retro", "stats", *grammar_charter.WORDS)
 # Named in PRODUCT.md and answered honestly until the issue that brings each one lands.
-PLANNED = (
-    "rotation",
-    "charter",
-    "values",
-    "stats",
-    "feedback",
-    "steward",
-)
+PLANNED: tuple[str, ...] = ()
 
 _USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _TRAILING_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\s*$")
@@ -94,6 +88,13 @@ class SetSchedule:
 
 
 @dataclass(frozen=True)
+class ShowStats:
+    whole_team: bool = False
+    days: int | None = 30  # None: all time
+    chart: bool = False
+
+
+@dataclass(frozen=True)
 class Problem:
     message: str
 
@@ -107,6 +108,8 @@ Intent = (
     | ShowSchedule
     | RemoveSchedule
     | SetSchedule
+    | ShowStats
+    | grammar_charter.Intent
     | Problem
 )
 
@@ -141,6 +144,13 @@ def parse(text: str) -> Intent:
         return _poll(rest)
     if word in ("checkin", "retro"):
         return _schedule(word, rest)
+    if word == "stats":
+        return _stats(rest)
+    if word in grammar_charter.WORDS:
+        try:
+            return grammar_charter.parse(word, rest)
+        except grammar_charter.Refused as exc:
+            return Problem(str(exc))
     if word in PLANNED:
         return Problem(
             f"`/decide {word}` is not available in this version of Deference yet. "
@@ -258,3 +268,26 @@ def _retro(words: list[str]) -> SetSchedule:
 
 def escape_code(text: str) -> str:
     return text.replace("`", "'")[:60]
+
+
+STATS_EXAMPLE = "`/decide stats team 90d chart`"
+_PERIOD = re.compile(r"^(\d{1,4})d$")
+
+
+def _stats(rest: str) -> Intent:
+    """`stats [channel|team] [30d|90d|all] [chart]`, in any order."""
+    whole_team, days, chart = False, 30, False
+    for word in rest.lower().split():
+        if word in ("channel", "team"):
+            whole_team = word == "team"
+        elif word == "all":
+            days = None
+        elif word == "chart":
+            chart = True
+        elif (match := _PERIOD.match(word)) and 0 < int(match.group(1)) <= 3650:
+            days = int(match.group(1))
+        else:
+            return Problem(
+                f"I can't read “{word}” in `/decide stats`. For example: {STATS_EXAMPLE}."
+            )
+    return ShowStats(whole_team=whole_team, days=days, chart=chart)

@@ -10,6 +10,7 @@ from app.blocks.modals import DeclarePrefill, build_declare_modal
 from app.blocks.polls import build_poll_modal
 from app.domain.decisions import TITLE_MAX
 from app.listeners.commands.grammar import plain_text, plain_title
+from app.listeners.declare_form import declare_extras
 from app.listeners.deps import Deps
 from app.listeners.payloads import MessageShortcut, parse
 
@@ -37,6 +38,7 @@ def register(app: App, deps: Deps) -> None:
                 channel_id=shortcut.channel.id,
                 thread_ts=message.thread_ts or message.ts,
                 response_url=deps.trusted_response_url(shortcut.response_url),
+                extras=declare_extras(deps, shortcut.team.id),
             ),
         )
 

@@ -11,13 +11,14 @@ from slack_sdk import WebClient
 
 from app import ids
 from app.db.models import Approach, Framework, Zone
-from app.domain import decisions
+from app.domain import decisions, prefill
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload, ViewSubmission, parse
 from app.listeners.people import decider_problem
-from app.listeners.views import polls, schedules
+from app.listeners.views import charter, polls, schedules
 from app.posting.cards import CardNotPosted, post_card, refresh_card, tell
+from app.posting.consensus import post_consensus_check
 
 E = TypeVar("E", bound=enum.Enum)
 _CHANNEL_ID = re.compile(r"^[CDG][A-Z0-9]{2,30}$")
@@ -59,14 +60,37 @@ def _declaration(submission: ViewSubmission) -> decisions.Declaration:
     )
 
 
+def _answers(submission: ViewSubmission) -> prefill.Answers:
+    stakes = submission.option_of(ids.STAKES)
+    pressure = submission.option_of(ids.TIME_PRESSURE)
+    if stakes not in (None, "low", "high") or pressure not in (None, "yes", "no"):
+        raise BadPayload("unknown stakes or time pressure option")
+    return prefill.Answers(
+        domain=submission.option_of(ids.DOMAIN),
+        principle_key=submission.option_of(ids.PRINCIPLE),
+        high_stakes=None if stakes is None else stakes == "high",
+        time_pressure=None if pressure is None else pressure == "yes",
+    )
+
+
 def register(app: App, deps: Deps) -> None:
     polls.register(app, deps)
     schedules.register(app, deps)
+    charter.register(app, deps)
 
     @app.view(ids.DECLARE_VIEW)
     def declare(ack: Ack, body: dict, client: WebClient) -> None:
         submission = parse(ViewSubmission, body)
         declaration = _declaration(submission)
+        team, user, now = submission.team.id, submission.user.id, deps.clock.now()
+        try:
+            with deps.sessions() as session:
+                declaration, suggestion = prefill.complete(
+                    session, team, declaration, _answers(submission), now
+                )
+        except (NotFound, InvalidInput) as exc:
+            ack(response_action="errors", errors={ids.DOMAIN: str(exc)[:150]})
+            return
         errors = decisions.declaration_errors(declaration, deps.clock.now())
         if declaration.decider_id and (problem := decider_problem(client, declaration.decider_id)):
             errors["decider"] = problem
@@ -74,7 +98,6 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors=errors)
             return
         ack()
-        team, user = submission.team.id, submission.user.id
         with deps.sessions.begin() as session:
             decision, created = decisions.open_decision(
                 session,
@@ -87,15 +110,25 @@ def register(app: App, deps: Deps) -> None:
             )
         if not created:
             return
+        response_url = deps.trusted_response_url(submission.metadata().get("response_url"))
         try:
             post_card(client, deps.sessions, team, decision.id)
         except CardNotPosted as exc:
-            tell(
+            tell(client, user_id=user, text=str(exc), response_url=response_url)
+            return
+        wants_check = declaration.reversible is False or (suggestion and suggestion.consensus)
+        if wants_check and declaration.decider_id:
+            post_consensus_check(
                 client,
-                user_id=user,
-                text=str(exc),
-                response_url=deps.trusted_response_url(submission.metadata().get("response_url")),
+                deps.sessions,
+                team_id=team,
+                decision_id=decision.id,
+                actor_id=user,
+                origin_key=f"auto:{decision.id}",
+                now=now,
             )
+        if suggestion is not None:
+            tell(client, user_id=user, text=suggestion.line(), response_url=response_url)
 
     @app.view(ids.RESOLVE_VIEW)
     def resolve(ack: Ack, body: dict, client: WebClient) -> None:

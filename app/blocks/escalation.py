@@ -1,0 +1,125 @@
+"""Escalation and consensus: the "why" modal, the contact's DM, and the check in the thread."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    InputBlock,
+    MarkdownTextObject,
+    PlainTextInputElement,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from app import ids
+from app.blocks.text import escape, truncate
+from app.db.models import Decision, Zone
+from app.domain.consensus import question
+from app.domain.escalation import REASON_MAX
+
+
+def _link(decision: Decision) -> str:
+    title = escape(truncate(decision.title, 150))
+    return f"<{decision.permalink}|{title}>" if decision.permalink else f"*{title}*"
+
+
+def build_escalate_modal(decision: Decision, target: Zone) -> View:
+    return View(
+        type="modal",
+        callback_id=ids.ESCALATE_VIEW,
+        title="Escalate",
+        submit="Escalate",
+        close="Cancel",
+        private_metadata=json.dumps({"decision_id": decision.id}),
+        blocks=[
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"Move *{escape(truncate(decision.title, 150))}* from the "
+                    f"{decision.zone.value} zone to the *{target.value}* zone."
+                )
+            ),
+            InputBlock(
+                block_id=ids.REASON,
+                label="Why does it need to go higher?",
+                element=PlainTextInputElement(
+                    action_id=ids.VALUE, multiline=True, max_length=REASON_MAX
+                ),
+            ),
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text="Your name and reason go in the decision's history, and the "
+                        "escalation contact gets a direct message."
+                    )
+                ]
+            ),
+        ],
+    )
+
+
+def escalation_text(decision: Decision, actor_id: str, reason: str) -> str:
+    return truncate(
+        f"<@{actor_id}> escalated “{decision.title}” to the {decision.zone.value} zone: {reason}",
+        3000,
+    )
+
+
+def build_escalation_notice(decision: Decision, actor_id: str, reason: str) -> list[Block]:
+    return [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=truncate(
+                    f":arrow_up: <@{actor_id}> escalated {_link(decision)} to the "
+                    f"*{decision.zone.value}* zone.\n>{escape(reason)}",
+                    3000,
+                )
+            )
+        )
+    ]
+
+
+def build_consensus_check(
+    check_id: int, decider_id: str, agreed: Sequence[str], objector: str | None = None
+) -> list[Block]:
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=f":raised_hand: {question(decider_id)}"))
+    ]
+    if agreed:
+        names = ", ".join(f"<@{u}>" for u in agreed[:50])
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"Agreed: {names}")]))
+    if objector:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"<@{objector}> objected, so the choice of decider is reopened: "
+                    "there is no decider until the team names one."
+                )
+            )
+        )
+        return blocks
+    blocks.append(
+        ActionsBlock(
+            block_id="consensus.actions",
+            elements=[
+                ButtonElement(
+                    text="Agree",
+                    action_id=ids.CONSENSUS_AGREE,
+                    value=str(check_id),
+                    style="primary",
+                ),
+                ButtonElement(
+                    text="Object",
+                    action_id=ids.CONSENSUS_OBJECT,
+                    value=str(check_id),
+                    style="danger",
+                ),
+            ],
+        )
+    )
+    return blocks

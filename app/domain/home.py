@@ -1,0 +1,99 @@
+"""What one person's App Home shows: their open decisions, what waits for them, the team's
+recent decisions. Each list is one indexed query with a limit, plus a count for "N more"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.db.models import Decision, ExpertisePoll, PollStatus, PollVote, Status
+from app.domain.poll_service import voter_key
+
+OPEN = (Status.OPEN, Status.ESCALATED)
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
+@dataclass(frozen=True)
+class HomeData:
+    mine: Page  # open decisions I decide
+    polls: Page  # open polls I have not answered: (poll, decision title)
+    outcomes: Page  # my decided decisions still without an outcome
+    recent: Page  # the team's latest decisions
+
+
+def _page(session: Session, query, limit: int) -> Page:
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return Page(list(session.scalars(query.limit(limit))), total or 0)
+
+
+def home_data(
+    session: Session, team_id: str, user_id: str, now: datetime, review_days: int, limit: int = 8
+) -> HomeData:
+    mine = (
+        select(Decision)
+        .where(
+            Decision.team_id == team_id, Decision.decider_id == user_id, Decision.status.in_(OPEN)
+        )
+        .order_by(Decision.deadline.is_(None), Decision.deadline, Decision.created_at)
+    )
+    outcomes = (
+        select(Decision)
+        .where(
+            Decision.team_id == team_id,
+            Decision.decider_id == user_id,
+            Decision.status == Status.DECIDED,
+            Decision.outcome.is_(None),
+            Decision.decided_at <= now - timedelta(days=review_days),
+        )
+        .order_by(Decision.decided_at)
+    )
+    recent = (
+        select(Decision)
+        .where(Decision.team_id == team_id)
+        .order_by(Decision.created_at.desc(), Decision.id.desc())
+    )
+    return HomeData(
+        mine=_page(session, mine, limit),
+        polls=_waiting_polls(session, team_id, user_id, limit),
+        outcomes=_page(session, outcomes, limit),
+        recent=_page(session, recent, limit),
+    )
+
+
+def _waiting_polls(session: Session, team_id: str, user_id: str, limit: int) -> Page:
+    """Open polls this person has not answered. Anonymous ballots are keyed by a salted hash,
+    recomputed here per poll, so the check never stores or reveals who voted."""
+    rows = session.execute(
+        select(ExpertisePoll, Decision.title)
+        .join(
+            Decision,
+            (Decision.team_id == ExpertisePoll.team_id)
+            & (Decision.id == ExpertisePoll.decision_id),
+        )
+        .where(ExpertisePoll.team_id == team_id, ExpertisePoll.status == PollStatus.OPEN)
+        .order_by(ExpertisePoll.closes_at)
+    ).all()
+    waiting = []
+    for poll, title in rows:
+        answered = session.scalar(
+            select(PollVote.id).where(
+                PollVote.team_id == team_id,
+                PollVote.poll_id == poll.id,
+                PollVote.voter_key == voter_key(poll, user_id),
+            )
+        )
+        if answered is None:
+            waiting.append((poll, title))
+    return Page(waiting[:limit], len(waiting))

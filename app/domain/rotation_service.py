@@ -1,0 +1,243 @@
+"""Rotations in the database: creating, adjusting, reading who leads, and handoffs due.
+
+The lead is never stored; it is computed (app.domain.rotations) from the row and its dated
+changes whenever it is needed, so there is no job to keep it current and nothing goes stale.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.models import Decision, Framework, Rotation, RotationChange
+from app.domain import decisions, rotations
+from app.domain.charter import log_change
+from app.domain.errors import InvalidInput, NotFound
+from app.domain.teams import ensure_team
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+KIND = "handoff"
+
+
+def check_name(name: str) -> str:
+    name = name.strip().lower()
+    if not _NAME.match(name):
+        raise InvalidInput(
+            {"name": f"“{name[:40]}” can't be a rotation name: use letters, digits, - or _."}
+        )
+    return name
+
+
+def plan_of(session: Session, rotation: Rotation) -> rotations.Plan:
+    rows = session.scalars(
+        select(RotationChange)
+        .where(
+            RotationChange.team_id == rotation.team_id,
+            RotationChange.rotation_id == rotation.id,
+        )
+        .order_by(RotationChange.id)
+    )
+    changes = tuple(
+        rotations.Change(
+            kind=r.kind,
+            effective=date.fromisoformat(r.effective),
+            user=r.user_id,
+            other=r.other_id,
+            until=date.fromisoformat(r.until) if r.until else None,
+        )
+        for r in rows
+    )
+    return rotations.Plan(
+        members=tuple(rotation.members),
+        start=date.fromisoformat(rotation.start_date),
+        period_days=rotation.period_days,
+        changes=changes,
+    )
+
+
+def put(
+    session: Session,
+    *,
+    team_id: str,
+    channel_id: str,
+    name: str,
+    members: list[str],
+    period_days: int,
+    start: date | None,
+    tz: str,
+    actor_id: str,
+    now: datetime,
+) -> tuple[Rotation, bool]:
+    """Create a rotation, or redefine the one with this name here. Returns (row, created)."""
+    name = check_name(name)
+    rotations.check_members(members)
+    ensure_team(session, team_id, now)
+    start = start or rotations.local_day(now, tz)
+    row = find(session, team_id, channel_id, name)
+    created = row is None
+    if row is None:
+        row = Rotation(team_id=team_id, channel_id=channel_id, name=name, created_by=actor_id)
+        session.add(row)
+    row.members, row.period_days, row.start_date, row.tz = (
+        members,
+        period_days,
+        start.isoformat(),
+        tz,
+    )
+    row.created_at = now
+    session.flush()
+    detail = {"rotation": name, "channel": channel_id, "members": members, "days": period_days}
+    log_change(session, team_id, "rotation_set", actor_id, now, detail)
+    return row, created
+
+
+def find(session: Session, team_id: str, channel_id: str, name: str) -> Rotation | None:
+    return session.scalars(
+        select(Rotation).where(
+            Rotation.team_id == team_id, Rotation.channel_id == channel_id, Rotation.name == name
+        )
+    ).one_or_none()
+
+
+def get(session: Session, team_id: str, channel_id: str, name: str) -> Rotation:
+    row = find(session, team_id, channel_id, name.strip().lower())
+    if row is None:
+        known = ", ".join(f"`{r.name}`" for r in in_channel(session, team_id, channel_id))
+        hint = f" Rotations here: {known}." if known else " There are no rotations here yet."
+        raise NotFound(f"There is no rotation called “{name[:40]}” in this channel.{hint}")
+    return row
+
+
+def by_id(session: Session, team_id: str, rotation_id: int) -> Rotation | None:
+    return session.scalars(
+        select(Rotation).where(Rotation.team_id == team_id, Rotation.id == rotation_id)
+    ).one_or_none()
+
+
+def in_channel(session: Session, team_id: str, channel_id: str) -> list[Rotation]:
+    return list(
+        session.scalars(
+            select(Rotation)
+            .where(Rotation.team_id == team_id, Rotation.channel_id == channel_id)
+            .order_by(Rotation.id)
+        )
+    )
+
+
+def in_team(session: Session, team_id: str) -> list[Rotation]:
+    return list(
+        session.scalars(select(Rotation).where(Rotation.team_id == team_id).order_by(Rotation.name))
+    )
+
+
+def lead_now(session: Session, rotation: Rotation, now: datetime) -> str:
+    return rotations.lead_on(plan_of(session, rotation), rotations.local_day(now, rotation.tz))
+
+
+def channel_lead(session: Session, team_id: str, channel_id: str, now: datetime) -> str | None:
+    """The current lead of the channel's first rotation, or None when it has none."""
+    found = in_channel(session, team_id, channel_id)
+    return lead_now(session, found[0], now) if found else None
+
+
+def adjust(
+    session: Session,
+    rotation: Rotation,
+    *,
+    kind: str,
+    actor_id: str,
+    now: datetime,
+    user: str | None = None,
+    other: str | None = None,
+    until: date | None = None,
+) -> str:
+    """Record a skip, swap or away from today; returns who leads today afterwards."""
+    today = rotations.local_day(now, rotation.tz)
+    for person in (user, other):
+        if person is not None and person not in rotation.members:
+            raise InvalidInput({"member": f"<@{person}> is not in the `{rotation.name}` rotation."})
+    if kind == "swap" and user == other:
+        raise InvalidInput({"member": "Name two different people to swap."})
+    if kind == "away" and (until is None or until <= today):
+        raise InvalidInput({"until": "The date they are back must be after today."})
+    session.add(
+        RotationChange(
+            team_id=rotation.team_id,
+            rotation_id=rotation.id,
+            kind=kind,
+            effective=today.isoformat(),
+            user_id=user,
+            other_id=other,
+            until=until.isoformat() if until else None,
+            actor_id=actor_id,
+            at=now,
+        )
+    )
+    session.flush()
+    detail = {"rotation": rotation.name, "user": user, "other": other}
+    detail["until"] = until.isoformat() if until else None
+    log_change(session, rotation.team_id, f"rotation_{kind}", actor_id, now, detail)
+    return lead_now(session, rotation, now)
+
+
+def due_handoffs(session: Session, now: datetime) -> list[tuple[str, int, date]]:
+    """(team, rotation, day) of the latest lead change of each rotation since it was set."""
+    due = []
+    for rotation in session.scalars(select(Rotation).order_by(Rotation.id)):
+        since = rotations.local_day(rotation.created_at, rotation.tz)
+        day = rotations.latest_change(
+            plan_of(session, rotation), rotations.local_day(now, rotation.tz), since
+        )
+        if day is not None:
+            due.append((rotation.team_id, rotation.id, day))
+    return due
+
+
+def held_by(session: Session, rotation: Rotation, lead: str) -> list[Decision]:
+    """Open rotating decisions in the rotation's channel that `lead` holds."""
+    return [d for d in _rotating(session, rotation) if d.decider_id == lead]
+
+
+def inherit(
+    session: Session, rotation: Rotation, day: date, outgoing: str | None, incoming: str, now
+) -> None:
+    """Hand the outgoing lead's open rotating decisions in the channel to the incoming lead,
+    once per handoff: the event key makes a second run change nothing."""
+    if outgoing is None:
+        return
+    for decision in _rotating(session, rotation):
+        key = f"handoff:{rotation.id}:{day.isoformat()}:{decision.id}"
+        if decision.decider_id != outgoing or decisions.event_exists(
+            session, rotation.team_id, key
+        ):
+            continue
+        decision.decider_id = incoming
+        decision.deferred_by = None
+        session.flush()
+        decisions.log_event(
+            session,
+            decision,
+            "decider_set",
+            outgoing,
+            now,
+            detail={"decider": incoming, "via": "rotation", "rotation": rotation.name},
+            idempotency_key=key,
+        )
+
+
+def _rotating(session: Session, rotation: Rotation) -> list[Decision]:
+    return list(
+        session.scalars(
+            select(Decision)
+            .where(
+                Decision.team_id == rotation.team_id,
+                Decision.channel_id == rotation.channel_id,
+                Decision.status.in_(decisions.RESOLVABLE),
+                Decision.framework == Framework.ROTATING,
+            )
+            .order_by(Decision.id)
+        )
+    )

@@ -1,0 +1,82 @@
+"""Team values, each with principles, kept on the charter row; a decision cites one principle.
+
+A principle is addressed by its position ("2.1": the first principle of the second value) in
+select menus, and stored on the decision as its text, so later edits never rewrite history.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from app.db.models import Charter
+from app.domain import charter as charters
+from app.domain.errors import InvalidInput
+
+MIN_VALUES, MAX_VALUES = 3, 5
+MIN_PRINCIPLES, MAX_PRINCIPLES = 2, 3
+NAME_MAX, PRINCIPLE_MAX = 60, 150
+EXAMPLE = "“Ownership” with the principles “Whoever is closest decides” and “Say why”"
+
+
+def check(values: list[dict]) -> list[dict]:
+    """Cleaned values, or InvalidInput saying what is wrong (with an example)."""
+    kept = [v for v in values if v.get("name", "").strip() or v.get("principles")]
+    if not MIN_VALUES <= len(kept) <= MAX_VALUES:
+        raise InvalidInput(
+            {"values": f"Write {MIN_VALUES} to {MAX_VALUES} values (you wrote {len(kept)})."}
+        )
+    cleaned = []
+    for value in kept:
+        name = " ".join(value.get("name", "").split())
+        principles = [" ".join(p.split()) for p in value.get("principles", []) if p.strip()]
+        if not name or len(name) > NAME_MAX:
+            raise InvalidInput({"values": f"Give each value a name of 1-{NAME_MAX} characters."})
+        if not MIN_PRINCIPLES <= len(principles) <= MAX_PRINCIPLES:
+            raise InvalidInput(
+                {
+                    "values": f"“{name}” needs {MIN_PRINCIPLES} or {MAX_PRINCIPLES} principles, "
+                    f"one per line; for example {EXAMPLE}."
+                }
+            )
+        if any(len(p) > PRINCIPLE_MAX for p in principles):
+            raise InvalidInput({"values": f"Keep each principle to {PRINCIPLE_MAX} characters."})
+        cleaned.append({"name": name, "principles": principles})
+    return cleaned
+
+
+def save(
+    session: Session,
+    *,
+    team_id: str,
+    values: list[dict],
+    base_version: int,
+    actor_id: str,
+    now: datetime,
+) -> Charter:
+    cleaned = check(values)
+    charter = charters.get(session, team_id, now)
+    charters.bump(session, charter, base_version, now, actor_id)
+    charter.values = cleaned
+    session.flush()
+    charters.log_change(session, team_id, "values_saved", actor_id, now, {"values": cleaned})
+    return charter
+
+
+def principles(charter: Charter) -> list[tuple[str, str]]:
+    """(key, "Value: principle") for every principle, in order."""
+    return [
+        (f"{i}.{j}", f"{value['name']}: {principle}")
+        for i, value in enumerate(charter.values or [], start=1)
+        for j, principle in enumerate(value.get("principles", []), start=1)
+    ]
+
+
+def principle_text(charter: Charter, key: str | None) -> str | None:
+    if not key:
+        return None
+    found = dict(principles(charter)).get(key)
+    if found is None:
+        raise InvalidInput({"principle": "That principle is no longer in the charter; pick again."})
+    return found[:200]

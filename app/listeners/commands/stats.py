@@ -1,0 +1,53 @@
+"""`/decide stats [channel|team] [30d|90d|all] [chart]`: the figures, privately; charts, shared."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from app.blocks.messages import build_notice
+from app.blocks.stats import build_stats
+from app.domain import metrics
+from app.listeners.commands import grammar
+from app.listeners.deps import Deps
+from app.listeners.payloads import CommandPayload
+from app.posting.cards import explain_slack_error
+from app.posting.charts import post_charts
+
+
+def show_stats(
+    intent: grammar.ShowStats,
+    command: CommandPayload,
+    client: WebClient,
+    respond: Respond,
+    deps: Deps,
+) -> None:
+    since = deps.clock.now() - timedelta(days=intent.days) if intent.days else None
+    channel = None if intent.whole_team else command.channel_id
+    scope = metrics.Scope(command.team_id, channel, since)
+    where = "the team" if intent.whole_team else "this channel"
+    period = f"last {intent.days} days" if intent.days else "all time"
+    with deps.sessions() as session:
+        board = metrics.dashboard(session, scope)
+    respond(
+        response_type="ephemeral",
+        text=f"How {where} decides ({period})",
+        blocks=build_stats(board, where, period),
+    )
+    if not intent.chart:
+        return
+    try:
+        post_charts(
+            client,
+            deps.sessions,
+            scope,
+            channel_id=command.channel_id,
+            where=where,
+            comment=f"Decision charts for {where} ({period}), asked for by <@{command.user_id}>.",
+        )
+    except SlackApiError as exc:
+        problem = explain_slack_error(str(exc.response.get("error", "unknown_error")))
+        respond(response_type="ephemeral", text=problem, blocks=build_notice(problem))

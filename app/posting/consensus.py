@@ -1,0 +1,45 @@
+"""Posting a consensus check in a decision's thread (from the card, or by default)."""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.blocks.escalation import build_consensus_check
+from app.domain import consensus, decisions
+
+
+def post_consensus_check(
+    client: WebClient,
+    sessions: sessionmaker[Session],
+    *,
+    team_id: str,
+    decision_id: int,
+    actor_id: str,
+    origin_key: str,
+    now,
+) -> bool:
+    """Ask the thread once per origin; False when this origin already asked."""
+    with sessions.begin() as session:
+        check, created = consensus.start(
+            session,
+            team_id=team_id,
+            decision_id=decision_id,
+            actor_id=actor_id,
+            now=now,
+            origin_key=origin_key,
+        )
+        decision = decisions.get_decision(session, team_id, decision_id)
+        check_id, decider = check.id, check.decider_id
+        channel, thread = decision.channel_id, decision.thread_ts or decision.card_ts
+    if not created:
+        return False
+    posted = client.chat_postMessage(
+        channel=channel,
+        thread_ts=thread,
+        text=consensus.question(decider),
+        blocks=build_consensus_check(check_id, decider, []),
+    )
+    with sessions.begin() as session:
+        consensus.attach(session, team_id, check_id, str(posted["ts"]))
+    return True

@@ -1,0 +1,74 @@
+"""Escalate and Consensus check from the card, end to end."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from app import ids
+from app.db.models import ConsensusVote, Decision, DecisionEvent, Status
+from app.domain import charter as charters
+from tests.e2e.conftest import ALICE, BOB, CAROL, GENERAL
+
+
+def declare(bot, slack, standin):
+    assert slack.command(ALICE, GENERAL, f"Pick the queue <@{BOB}|b>").status == 200
+    bot.settle()
+    return standin.messages(GENERAL)[0]
+
+
+def decision(bot) -> Decision:
+    with bot.sessions() as session:
+        return session.scalars(select(Decision)).one()
+
+
+def test_escalate_moves_the_zone_logs_why_and_tells_the_contact(
+    bot, slack, standin, clock, errors_logged
+):
+    with bot.sessions.begin() as session:
+        charters.get(session, "T0001", clock.now()).escalation_contact = CAROL
+    card = declare(bot, slack, standin)
+    slack.click(BOB, ids.ESCALATE, message=card)
+    bot.settle()
+    view = standin.latest_view(BOB)
+    assert view["callback_id"] == ids.ESCALATE_VIEW
+    reply = slack.submit(BOB, view, {ids.REASON: {ids.VALUE: "Touches customer data"}})
+    assert reply.status == 200
+    bot.settle()
+    found = decision(bot)
+    assert (found.zone.value, found.status) == ("principle", Status.ESCALATED)
+    with bot.sessions() as session:
+        event = session.scalars(
+            select(DecisionEvent).where(DecisionEvent.kind == "escalated")
+        ).one()
+    assert (event.actor_id, event.detail["reason"]) == (BOB, "Touches customer data")
+    [dm] = standin.messages(CAROL)
+    assert "escalated" in dm["text"] and "Touches customer data" in dm["text"]
+    assert "*Zone*\\nprinciple" in json.dumps(standin.messages(GENERAL)[0]["blocks"])
+
+
+def test_one_objection_reopens_the_decider_and_a_double_click_counts_once(
+    bot, slack, standin, errors_logged
+):
+    card = declare(bot, slack, standin)
+    slack.click(ALICE, ids.CONSENSUS_CHECK, message=card)
+    bot.settle()
+    check = standin.messages(GENERAL)[-1]
+    assert check["text"] == f"Is everyone comfortable with <@{BOB}> having final say?"
+    assert check["thread_ts"] == card["ts"]
+    slack.click(CAROL, ids.CONSENSUS_AGREE, message=check)
+    slack.click(CAROL, ids.CONSENSUS_AGREE, message=check)
+    bot.settle()
+    with bot.sessions() as session:
+        assert len(session.scalars(select(ConsensusVote)).all()) == 1
+    slack.click(ALICE, ids.CONSENSUS_OBJECT, message=standin.messages(GENERAL)[-1])
+    bot.settle()
+    found = decision(bot)
+    assert (found.decider_id, found.reopened) == (None, True)
+    card_now = json.dumps(standin.messages(GENERAL)[0]["blocks"], ensure_ascii=False)
+    assert "no decider yet — reopened after an objection" in card_now
+    assert "objected" in json.dumps(standin.messages(GENERAL)[-1]["blocks"])
+    with bot.sessions() as session:
+        kinds = [e.kind for e in session.scalars(select(DecisionEvent))]
+    assert "consensus_objection" in kinds

@@ -1,0 +1,121 @@
+"""/decide stats, the App Home and charts, end to end through the HTTP server."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from app import ids
+from app.blocks.home import build_home
+from app.db.models import Decision, Status, Team, Zone
+from app.domain import home, metrics
+from app.jobs.schedules import post_due_retros
+from app.standin import view_errors
+from tests.charts.test_charts import size
+from tests.e2e.conftest import ALICE, BOB, CAROL, GENERAL
+from tests.e2e.test_reviews import decide, open_decision, utc
+
+
+def seed(session: Session, clock, count: int, *, decider=BOB, status=Status.OPEN, team="T0001"):
+    if session.get(Team, team) is None:
+        session.add(Team(id=team, domain="acme", created_at=clock.now()))
+        session.flush()
+    for n in range(count):
+        session.add(
+            Decision(
+                team_id=team,
+                origin_key=f"seed:{decider}:{status.value}:{n}",
+                title=f"Seeded decision {n}",
+                channel_id=GENERAL,
+                decider_id=decider,
+                created_by=ALICE,
+                created_at=clock.now() - timedelta(hours=n + 1),
+                status=status,
+                zone=Zone.LOCAL,
+            )
+        )
+
+
+def test_stats_answers_privately_with_figures_and_warnings(
+    bot, slack, standin, clock, errors_logged
+):
+    with bot.sessions.begin() as session:
+        seed(session, clock, 7, decider=BOB)  # Bob holds too much
+        seed(session, clock, 1, decider=CAROL)
+    reply = slack.command(ALICE, GENERAL, "stats")
+    assert reply.status == 200
+    bot.settle()
+    [answer] = standin.responses(ALICE)
+    assert answer["payload"]["response_type"] == "ephemeral"
+    text = json.dumps(answer["payload"]["blocks"], ensure_ascii=False)
+    assert "How this channel decides (last 30 days)" in text
+    assert "*Decisions opened:* 8" in text
+    assert "top decider 88% of decisions" in text
+    assert "<@U0BOB> holds 88% of the decisions" in text
+    assert "<@U0BOB> has 7 open decisions (more than 5)" in text
+    assert standin.uploaded_files() == []
+
+
+def test_stats_chart_uploads_three_readable_pngs(bot, slack, standin, clock, errors_logged):
+    decision_id = open_decision(bot, clock, "Pick the queue", decider=BOB)
+    clock.advance(timedelta(hours=5))
+    decide(bot, clock, decision_id)
+    slack.command(ALICE, GENERAL, "stats team 90d chart")
+    bot.settle()
+    files = standin.uploaded_files(GENERAL)
+    assert [f["name"] for f in files] == ["velocity.png", "deciders.png", "outcomes.png"]
+    assert all(size(f["bytes"]) == (800, 450) for f in files)
+    assert "asked for by <@U0ALICE>" in files[0]["initial_comment"]
+    names = [c.params["user"] for c in standin.calls("users.info")]
+    assert BOB in names  # the chart labels people by name, looked up, not by id
+
+
+def test_stats_with_a_bad_word_explains(bot, slack, errors_logged):
+    reply = slack.command(ALICE, GENERAL, "stats fortnight")
+    assert "I can't read “fortnight”" in reply.json["text"]
+
+
+def test_opening_the_home_tab_publishes_it(bot, slack, standin, clock, errors_logged):
+    open_decision(bot, clock, "Pick the queue", decider=BOB)
+    reply = slack.event({"type": "app_home_opened", "user": BOB, "channel": "D0BOB", "tab": "home"})
+    assert reply.status == 200
+    bot.settle()
+    view = standin.home(BOB)
+    assert view is not None and view["type"] == "home"
+    text = json.dumps(view["blocks"], ensure_ascii=False)
+    assert "Decisions you hold" in text and "Pick the queue" in text
+    assert ids.RECORD_RESOLUTION in text
+    slack.event({"type": "app_home_opened", "user": BOB, "channel": "D0BOB", "tab": "messages"})
+    bot.settle()
+    assert len(standin.calls("views.publish")) == 1  # the Messages tab needs no drawing
+
+
+def test_home_stays_within_slacks_limits_with_a_thousand_open_decisions(bot, clock):
+    with bot.sessions.begin() as session:
+        seed(session, clock, 1000, decider=BOB)
+        seed(session, clock, 200, decider=BOB, status=Status.DECIDED)
+    now = clock.now()
+    with bot.sessions() as session:
+        data = home.home_data(session, "T0001", BOB, now, review_days=0)
+        board = metrics.dashboard(session, metrics.Scope("T0001"))
+        view = build_home(data, board).to_dict()
+    assert data.mine.total == 1000 and data.mine.more == 992
+    assert len(view["blocks"]) <= 100
+    assert view_errors(view) == []  # the stand-in's check of every Block Kit limit
+    assert "…and 992 more decisions" in json.dumps(view, ensure_ascii=False)
+
+
+def test_each_retrospective_carries_its_charts_once(bot, slack, standin, clock, errors_logged):
+    assert slack.command(ALICE, GENERAL, "retro every 1w fri 16:00 Europe/Berlin").status == 200
+    bot.settle()
+    clock.set(utc(2026, 11, 24, 12))
+    decide(bot, clock, open_decision(bot, clock, "Pick the cache", decider=BOB))
+    clock.set(utc(2026, 11, 27, 15))
+    assert post_due_retros() == 1
+    assert post_due_retros() == 0
+    [retro] = [m for m in standin.messages(GENERAL) if m["text"].startswith("Retrospective")]
+    files = standin.uploaded_files(GENERAL)
+    assert [f["thread_ts"] for f in files] == [retro["ts"]] * 3
+    assert len(standin.calls("files.completeUploadExternal")) == 1
