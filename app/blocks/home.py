@@ -61,6 +61,32 @@ def _line(text: str) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=text))
 
 
+MAX_ROWS = 8
+
+
+def build_team_context(
+    leads: list[tuple[str, str, str]], domains: list[tuple[str, str, str]]
+) -> list[Block]:
+    """Rotation leads (name, channel, lead) and charter domains (name, authority, zone)."""
+    rotations = (
+        "\n".join(f"*{escape(n)}* in <#{c}>: {user(lead)}" for n, c, lead in leads[:MAX_ROWS])
+        or "No rotations yet: `/decide rotation <name> @a @b every 2w`."
+    )
+    charter = (
+        "\n".join(f"*{escape(n)}*: {who} · {zone}" for n, who, zone in domains[:MAX_ROWS])
+        or "No charter domains yet: `/decide charter`."
+    )
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=f"*Current rotation leads*\n{rotations}")),
+        SectionBlock(text=MarkdownTextObject(text=f"*Charter*\n{charter}")),
+    ]
+    hidden = max(0, len(leads) - MAX_ROWS) + max(0, len(domains) - MAX_ROWS)
+    if hidden:
+        note = f"…and {hidden} more; `/decide rotation` and `/decide charter` list them all."
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
+    return blocks
+
+
 def build_home(data: HomeData, board: Dashboard, extra: list[Block] | None = None) -> View:
     blocks: list[Block] = [HeaderBlock(text="Who decides this?")]
     blocks += _section(

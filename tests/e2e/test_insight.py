@@ -119,3 +119,39 @@ def test_each_retrospective_carries_its_charts_once(bot, slack, standin, clock, 
     files = standin.uploaded_files(GENERAL)
     assert [f["thread_ts"] for f in files] == [retro["ts"]] * 3
     assert len(standin.calls("files.completeUploadExternal")) == 1
+
+
+def test_home_shows_rotation_leads_and_the_charter_and_stats_compare_formal_leads(
+    bot, slack, standin, clock, errors_logged
+):
+    from app.db.models import CharterDomain, CharterFormalLead, Rotation
+
+    with bot.sessions.begin() as session:
+        seed(session, clock, 3, decider=BOB)
+        seed(session, clock, 1, decider=CAROL)
+        session.add(
+            Rotation(
+                team_id="T0001",
+                channel_id=GENERAL,
+                name="triage",
+                members=[CAROL, ALICE],
+                period_days=7,
+                start_date=clock.now().date().isoformat(),
+                tz="UTC",
+                created_by=ALICE,
+                created_at=clock.now(),
+            )
+        )
+        session.add(
+            CharterDomain(team_id="T0001", name="billing", authority_id=BOB, zone=Zone.PRINCIPLE)
+        )
+        session.add(CharterFormalLead(team_id="T0001", user_id=BOB))
+    slack.event({"type": "app_home_opened", "user": ALICE, "channel": "D0A", "tab": "home"})
+    bot.settle()
+    text = json.dumps(standin.home(ALICE)["blocks"], ensure_ascii=False)
+    assert "*triage* in <#C0GENERAL>: <@U0CAROL>" in text
+    assert "*billing*: <@U0BOB> · principle" in text
+    assert "*Formal leads:* 75% of decisions were decided by a formal lead" in text
+    slack.command(ALICE, GENERAL, "stats")
+    bot.settle()
+    assert "*Formal leads:* 75%" in json.dumps(standin.responses(ALICE)[-1]["payload"])

@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 
 from app.blocks.messages import build_notice
 from app.blocks.stats import build_stats
-from app.domain import metrics
+from app.domain import charter, metrics
 from app.listeners.commands import grammar
 from app.listeners.deps import Deps
 from app.listeners.payloads import CommandPayload
@@ -31,7 +31,8 @@ def show_stats(
     where = "the team" if intent.whole_team else "this channel"
     period = f"last {intent.days} days" if intent.days else "all time"
     with deps.sessions() as session:
-        board = metrics.dashboard(session, scope)
+        leads = frozenset(charter.formal_leads(session, command.team_id))
+        board = metrics.dashboard(session, scope, formal_leads=leads)
     respond(
         response_type="ephemeral",
         text=f"How {where} decides ({period})",

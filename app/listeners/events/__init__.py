@@ -7,8 +7,8 @@ from datetime import timedelta
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from app.blocks.home import build_home
-from app.domain import home, metrics
+from app.blocks.home import build_home, build_team_context
+from app.domain import charter, home, metrics, rotation_service
 from app.listeners.deps import Deps
 
 DASHBOARD_DAYS = 30
@@ -30,6 +30,18 @@ def publish_home(client: WebClient, deps: Deps, team_id: str, user_id: str) -> N
     with deps.sessions() as session:
         data = home.home_data(session, team_id, user_id, now, deps.review_days)
         scope = metrics.Scope(team_id, since=now - timedelta(days=DASHBOARD_DAYS))
-        board = metrics.dashboard(session, scope)
-        view = build_home(data, board)
+        leads = frozenset(charter.formal_leads(session, team_id))
+        board = metrics.dashboard(session, scope, formal_leads=leads)
+        rotations = [
+            (r.name, r.channel_id, rotation_service.lead_now(session, r, now))
+            for r in rotation_service.in_team(session, team_id)
+        ]
+        domains = [(d.name, _authority(d), d.zone.value) for d in charter.domains(session, team_id)]
+        view = build_home(data, board, extra=build_team_context(rotations, domains))
     client.views_publish(user_id=user_id, view=view)
+
+
+def _authority(domain) -> str:
+    if domain.authority_id:
+        return f"<@{domain.authority_id}>"
+    return "the rotation's lead" if domain.rotation_id else "_no default_"
