@@ -58,15 +58,18 @@ def build_declare_extras(
             )
         )
     if principles:
-        blocks.append(
-            InputBlock(
-                block_id=ids.PRINCIPLE,
-                label="Principle in play",
-                element=StaticSelectElement(
-                    action_id=ids.VALUE,
-                    options=[Option(value=k, text=truncate(t, 75)) for k, t in principles[:100]],
-                ),
-                optional=True,
-            )
-        )
+        blocks.append(principle_input(principles))
     return blocks
+
+
+def principle_input(principles: Sequence[tuple[str, str]], label: str = "Principle in play"):
+    """A select of the team's principles, keyed by position ("2.1"), for citing one."""
+    return InputBlock(
+        block_id=ids.PRINCIPLE,
+        label=label,
+        element=StaticSelectElement(
+            action_id=ids.VALUE,
+            options=[Option(value=k, text=truncate(t, 75)) for k, t in principles[:100]],
+        ),
+        optional=True,
+    )

@@ -23,6 +23,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from app import ids
+from app.blocks.declare_extras import principle_input
 from app.blocks.text import escape, truncate
 from app.db.models import Approach, Decision, Framework, Zone
 from app.domain.decisions import TEXT_MAX, TITLE_MAX
@@ -149,7 +150,7 @@ def build_declare_modal(
     )
 
 
-def build_resolve_modal(decision: Decision) -> View:
+def build_resolve_modal(decision: Decision, principles: Sequence[tuple[str, str]] = ()) -> View:
     return View(
         type="modal",
         callback_id=ids.RESOLVE_VIEW,
@@ -177,6 +178,7 @@ def build_resolve_modal(decision: Decision) -> View:
                     placeholder="The reasons, the options set aside, the principle in play",
                 ),
             ),
+            *([principle_input(principles, "Principle cited")] if principles else []),
             ContextBlock(
                 elements=[
                     PlainTextObject(

@@ -164,8 +164,12 @@ def record_resolution(
     rationale: str | None,
     now: datetime,
     idempotency_key: str,
+    principle: str | None = None,
 ) -> tuple[Decision, bool]:
-    """Mark a decision decided. Returns (decision, changed); a redelivery changes nothing."""
+    """Mark a decision decided. Returns (decision, changed); a redelivery changes nothing.
+
+    `principle` is the principle the decider cites for the resolution; it replaces the one
+    cited when the decision was declared, and the event keeps both."""
     resolution = clean(resolution)
     rationale = clean(rationale) or None
     errors: dict[str, str] = {}
@@ -182,7 +186,7 @@ def record_resolution(
     if _event_exists(session, team_id, idempotency_key):
         return decision, False
     check_can_record(decision, actor_id)
-    before = decision.status
+    before, cited_before = decision.status, decision.principle
     # Compare-and-set: of two concurrent submissions only one sees an open decision.
     result = session.execute(
         update(Decision)
@@ -191,7 +195,13 @@ def record_resolution(
             Decision.id == decision_id,
             Decision.status.in_(RESOLVABLE),
         )
-        .values(status=Status.DECIDED, decided_at=now, resolution=resolution, rationale=rationale)
+        .values(
+            status=Status.DECIDED,
+            decided_at=now,
+            resolution=resolution,
+            rationale=rationale,
+            principle=principle or Decision.principle,
+        )
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -208,7 +218,12 @@ def record_resolution(
         now,
         before,
         Status.DECIDED,
-        {"resolution": resolution, "rationale": rationale},
+        {
+            "resolution": resolution,
+            "rationale": rationale,
+            "principle": decision.principle,
+            "declared_principle": cited_before,
+        },
         idempotency_key=idempotency_key,
     )
     return decision, True

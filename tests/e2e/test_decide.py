@@ -279,3 +279,31 @@ def test_decide_on_this_shortcut_posts_in_the_messages_thread(bot, slack, standi
     [post] = standin.calls("chat.postMessage")
     assert post.params["thread_ts"] == "1700000000.000100"
     assert decisions_in(bot)[0].thread_ts == "1700000000.000100"
+
+
+def test_a_resolution_can_cite_a_team_principle(bot, slack, standin, clock, errors_logged):
+    from app.domain import charter
+
+    with bot.sessions.begin() as session:
+        found = charter.get(session, "T0001", clock.now())
+        found.values = [
+            {"name": "Ownership", "principles": ["Whoever is closest decides", "Say why"]},
+            {"name": "Candour", "principles": ["Disagree early", "Write it down"]},
+        ]
+    card = declared(bot, slack, standin)
+    slack.click(BOB, ids.RECORD_RESOLUTION, message=card)
+    bot.settle()
+    modal = standin.latest_view(BOB)
+    picker = next(b for b in modal["blocks"] if b.get("block_id") == ids.PRINCIPLE)
+    assert [o["text"]["text"] for o in picker["element"]["options"]][:2] == [
+        "Ownership: Whoever is closest decides",
+        "Ownership: Say why",
+    ]
+    slack.submit(BOB, modal, {ids.RESOLUTION: v("Postgres"), ids.PRINCIPLE: v("2.2")})
+    bot.settle()
+    [decision] = decisions_in(bot)
+    assert (decision.status, decision.principle) == (Status.DECIDED, "Candour: Write it down")
+    with bot.sessions() as session:
+        [event] = session.scalars(select(DecisionEvent).where(DecisionEvent.kind == "decided"))
+    assert event.detail["principle"] == "Candour: Write it down"
+    assert event.detail["declared_principle"] is None

@@ -9,6 +9,7 @@ from app import ids
 from app.blocks.modals import build_resolve_modal
 from app.domain import decisions
 from app.listeners.actions import deference, polls, schedules
+from app.listeners.declare_form import team_principles
 from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload, BlockActions, parse
 
@@ -33,4 +34,7 @@ def register(app: App, deps: Deps) -> None:
         with deps.sessions() as session:
             decision = decisions.get_decision(session, click.team.id, decision_id)
             decisions.check_can_record(decision, click.user.id)
-        client.views_open(trigger_id=click.trigger_id, view=build_resolve_modal(decision))
+            principles = team_principles(session, click.team.id)
+        client.views_open(
+            trigger_id=click.trigger_id, view=build_resolve_modal(decision, principles)
+        )

@@ -13,6 +13,7 @@ from app import ids
 from app.db.models import Approach, Framework, Zone
 from app.domain import decisions, prefill
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
+from app.listeners.declare_form import cited_principle
 from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload, ViewSubmission, parse
 from app.listeners.people import decider_problem
@@ -147,6 +148,9 @@ def register(app: App, deps: Deps) -> None:
                     rationale=submission.text_of(ids.RATIONALE),
                     now=deps.clock.now(),
                     idempotency_key=f"view:{submission.view.id}",
+                    principle=cited_principle(
+                        session, submission.team.id, submission.option_of(ids.PRINCIPLE)
+                    ),
                 )
         except InvalidInput as exc:
             ack(response_action="errors", errors=exc.errors)
