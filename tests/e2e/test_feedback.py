@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from sqlalchemy import JSON, String, Text, cast, func, select
 
 from app import ids
-from app.db.models import Base, FeedbackReport
+from app.db.models import Base, Charter, FeedbackReport
 from tests.e2e.conftest import ALICE, BOB, GENERAL
 
 REPORTER = "U0REPORTER"
@@ -62,3 +63,18 @@ def test_a_report_without_a_steward_is_refused_before_anything_is_stored(
     assert standin.latest_view(ALICE) is None
     with bot.sessions() as session:
         assert session.scalars(select(FeedbackReport)).all() == []
+
+
+def test_only_those_the_charter_allows_name_the_steward(bot, slack, standin, errors_logged):
+    standin.add_user(ADMIN, "admin", is_admin=True)
+    assert slack.command(ALICE, GENERAL, f"steward <@{BOB}|b>").status == 200
+    bot.settle()
+    refusal = standin.responses(ALICE)[-1]["payload"]
+    assert refusal["response_type"] == "ephemeral"
+    assert "Only workspace admins" in json.dumps(refusal)
+    with bot.sessions() as session:
+        assert session.scalars(select(Charter.steward_id)).all() in ([], [None])
+    slack.command(ADMIN, GENERAL, f"steward <@{BOB}|b>")
+    bot.settle()
+    with bot.sessions() as session:
+        assert session.scalars(select(Charter.steward_id)).all() == [BOB]
