@@ -29,6 +29,15 @@ EMOJI = {
     ":alarm_clock:": "⏰",
     ":sunrise:": "🌅",
     ":mag:": "🔍",
+    ":raised_hand:": "✋",
+    ":hourglass:": "⌛",
+    ":tada:": "🎉",
+    ":shield:": "🛡",
+    ":arrow_up:": "⬆",
+    ":busts_in_silhouette:": "👥",
+    ":repeat:": "🔁",
+    ":envelope:": "✉",
+    ":scroll:": "📜",
 }
 WIDTH = 78
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from app.console import modal
 from app.console.render import Screen
-from app.console.world import CHANNELS, PEOPLE, Change, World
+from app.console.world import ADMINS, CHANNELS, PEOPLE, Change, World
 
 HELP = """\
   /decide ...           run the slash command as Slack would (@name and #channel work)
@@ -252,7 +252,9 @@ class Console:
         self.channel = cid
 
     def who(self) -> None:
-        people = ", ".join(f"@{n} ({tz})" for n, tz in PEOPLE.values())
+        people = ", ".join(
+            f"@{n} ({tz}{', admin' if uid in ADMINS else ''})" for uid, (n, tz) in PEOPLE.items()
+        )
         self.say_line(
             f"  people: {people}\n  channels: " + ", ".join(f"#{c}" for c in CHANNELS.values())
         )

@@ -21,6 +21,7 @@ from app.standin import SlackStandIn, Workspace
 from app.wiring import build_runtime, make_wsgi_app
 
 TEAM = "T0DEMO"
+ADMINS = {"U0ALICE"}  # so the charter, rotations and steward can be tried from the console
 PEOPLE = {  # id: (name, time zone)
     "U0ALICE": ("alice", "Europe/Berlin"),
     "U0BOB": ("bob", "Europe/Berlin"),
@@ -62,7 +63,7 @@ class World:
         self.standin = SlackStandIn(bot_token=FAKE_TOKEN, team_id=TEAM, team_domain="demo")
         self.standin.start()
         for user_id, (name, tz) in PEOPLE.items():
-            self.standin.add_user(user_id, name, tz=tz)
+            self.standin.add_user(user_id, name, tz=tz, is_admin=user_id in ADMINS)
         for channel_id, name in CHANNELS.items():
             self.standin.add_channel(channel_id, name)
         secret = secrets.token_hex(16)
