@@ -50,16 +50,13 @@ def assign_decider(
         raise NotAllowed(f"“{decision.title}” is already {decision.status.value}.")
     if decision.decider_id is not None:
         raise NotAllowed(f"<@{decision.decider_id}> already decides “{decision.title}”.")
-    decision.decider_id = decider_id
-    decision.deferred_by = actor_id if actor_id != decider_id else None
-    session.flush()
-    decisions.log_event(
+    decisions.set_decider(
         session,
         decision,
-        "decider_set",
-        actor_id,
-        now,
-        detail={"decider": decider_id, "via": "checkin"},
+        decider_id,
+        actor_id=actor_id,
+        now=now,
+        via={"via": "checkin"},
         idempotency_key=idempotency_key,
     )
     return decision, True

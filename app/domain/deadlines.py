@@ -71,16 +71,13 @@ def apply_tiebreaker(
     if decision.status not in decisions.RESOLVABLE:
         raise NotAllowed(f"“{decision.title}” is already {decision.status.value}.")
     decider, _why = tiebreaker_choice(session, decision, now)
-    decision.decider_id = decider
-    decision.deferred_by = actor_id if actor_id != decider else None
-    session.flush()
-    decisions.log_event(
+    decisions.set_decider(
         session,
         decision,
-        "decider_set",
-        actor_id,
-        now,
-        detail={"decider": decider, "via": "tiebreaker", "rule": decision.tiebreaker.value},
+        decider,
+        actor_id=actor_id,
+        now=now,
+        via={"via": "tiebreaker", "rule": decision.tiebreaker.value},
         idempotency_key=key,
     )
     return decision, True

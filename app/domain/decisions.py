@@ -261,6 +261,42 @@ def event_exists(session: Session, team_id: str, idempotency_key: str) -> bool:
     return _event_exists(session, team_id, idempotency_key)
 
 
+def set_decider(
+    session: Session,
+    decision: Decision,
+    decider_id: str,
+    *,
+    actor_id: str,
+    now: datetime,
+    via: dict,
+    idempotency_key: str,
+    yielded: bool = True,
+    framework: Framework | None = None,
+) -> None:
+    """Give a decision its decider, and keep the trace: who yielded authority, and how.
+
+    Every way a decider is chosen (a check-in claim, a poll, a tiebreaker, a rotation handoff)
+    goes through here, so deferral and the event log follow one rule: the actor yielded
+    authority when they named someone other than themselves (`yielded=False` where a standing
+    rule, not a person, made the choice).
+    """
+    decision.decider_id = decider_id
+    decision.deferred_by = actor_id if yielded and actor_id != decider_id else None
+    if framework is not None:
+        decision.framework = framework
+    session.flush()
+    detail = {"decider": decider_id, **via}
+    log_event(
+        session,
+        decision,
+        "decider_set",
+        actor_id,
+        now,
+        detail=detail,
+        idempotency_key=idempotency_key,
+    )
+
+
 def log_event(session: Session, decision: Decision, kind: str, actor_id: str, now: datetime, **kw):
     """Append to a decision's history; other rules (polls) change decisions through this too."""
     detail = kw.pop("detail", {})

@@ -271,17 +271,14 @@ def adopt_result(
             "who started the poll, can settle who decides."
         )
     check_can_poll(decision)
-    decision.decider_id = outcome.decider
-    decision.framework = Framework.EXPERTISE
-    decision.deferred_by = actor_id if actor_id != outcome.decider else None
-    session.flush()
-    decisions.log_event(
+    decisions.set_decider(
         session,
         decision,
-        "decider_set",
-        actor_id,
-        now,
-        detail={"decider": outcome.decider, "framework": "expertise", "poll_id": poll.id},
+        outcome.decider,
+        actor_id=actor_id,
+        now=now,
+        via={"framework": "expertise", "poll_id": poll.id},
         idempotency_key=key,
+        framework=Framework.EXPERTISE,
     )
     return decision, poll, True

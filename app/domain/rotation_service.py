@@ -214,17 +214,15 @@ def inherit(
             session, rotation.team_id, key
         ):
             continue
-        decision.decider_id = incoming
-        decision.deferred_by = None
-        session.flush()
-        decisions.log_event(
+        decisions.set_decider(
             session,
             decision,
-            "decider_set",
-            outgoing,
-            now,
-            detail={"decider": incoming, "via": "rotation", "rotation": rotation.name},
+            incoming,
+            actor_id=outgoing,
+            now=now,
+            via={"via": "rotation", "rotation": rotation.name},
             idempotency_key=key,
+            yielded=False,  # the rotation's rule chose, not the outgoing lead
         )
 
 
