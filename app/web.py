@@ -39,6 +39,35 @@ def parse_slack_body(raw: str, content_type: str | None) -> dict[str, Any]:
     return body
 
 
+# Fields Bolt itself reads before any listener runs: a wrong type there crashes Bolt (a 500).
+_REQUIRED = {
+    "block_actions": "actions",
+    "view_submission": "view",
+    "view_closed": "view",
+    "event_callback": "event",
+    "message_action": "message",
+}
+_OBJECTS = ("user", "team", "channel", "container", "view", "event", "message", "enterprise")
+
+
+def well_typed(body: dict[str, Any]) -> bool:
+    """False when a field Bolt reads has a type Slack never sends ("user": 7, "actions": {})."""
+    if any(body.get(k) is not None and not isinstance(body[k], dict) for k in _OBJECTS):
+        return False
+    needed = _REQUIRED.get(body.get("type"))  # type: ignore[arg-type]
+    if needed and not isinstance(body.get(needed), dict | list):
+        return False
+    actions = body.get("actions")
+    if "actions" in body and not (
+        isinstance(actions, list) and actions and all(isinstance(a, dict) for a in actions)
+    ):
+        return False
+    authorizations = body.get("authorizations")
+    return authorizations is None or (
+        isinstance(authorizations, list) and all(isinstance(a, dict) for a in authorizations)
+    )
+
+
 class SlackEvents(SlackRequestHandler):
     def __init__(self, app, signing_secret: str, path: str = "/slack/events") -> None:
         super().__init__(app, path=path)
@@ -53,10 +82,17 @@ class SlackEvents(SlackRequestHandler):
             body = parse_slack_body(raw, content_type)
         except ValueError:  # json.JSONDecodeError is a ValueError
             return self._refuse(raw, headers)
+        if not well_typed(body):
+            return self._refuse(raw, headers)
         # Build the request from the parsed body, then give it the raw text to verify.
-        bolt_request = BoltRequest(
-            body=body, query=request.query_string, headers=headers, mode="socket_mode"
-        )
+        try:
+            bolt_request = BoltRequest(
+                body=body, query=request.query_string, headers=headers, mode="socket_mode"
+            )
+        except (TypeError, AttributeError, KeyError, IndexError):
+            # Bolt reads ids out of the body to build its context and fails on wrong types
+            # ("user": 7); such a body is malformed, not a server error.
+            return self._refuse(raw, headers)
         bolt_request.raw_body = raw
         bolt_request.mode = "http"
         return self.app.dispatch(bolt_request)

@@ -13,6 +13,7 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             connect_args={"check_same_thread": False, "timeout": 30},
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _begin_before_savepoint)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size)
 
@@ -25,6 +26,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     if not _is_memory(dbapi_connection):
         cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def _begin_before_savepoint(connection, _name) -> None:
+    """pysqlite opens a transaction only before a write. A SAVEPOINT outside one starts its own,
+    and releasing it commits: a later rollback of the session would leave its rows behind."""
+    raw = connection.connection.dbapi_connection
+    if not raw.in_transaction:
+        raw.execute("BEGIN")
 
 
 def _is_memory(dbapi_connection) -> bool:

@@ -98,6 +98,7 @@ def _is_spent_trigger(error: Exception) -> bool:
     return isinstance(error, SlackApiError) and error.response.get("error") in {
         "expired_trigger_id",
         "exchanged_trigger_id",
+        "invalid_trigger_id",  # a garbled or forged payload: nobody is waiting for a modal
     }
 
 

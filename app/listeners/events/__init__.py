@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from app.blocks.home import build_home, build_team_context
 from app.domain import charter, home, metrics, rotation_service
 from app.listeners.deps import Deps
 
 DASHBOARD_DAYS = 30
+NOT_A_PERSON = frozenset({"user_not_found", "invalid_user", "cannot_dm_bot"})
+log = logging.getLogger(__name__)
 
 
 def register(app: App, deps: Deps) -> None:
@@ -22,7 +26,13 @@ def register(app: App, deps: Deps) -> None:
         team_id, user_id = context.team_id, event.get("user")
         if not team_id or not isinstance(user_id, str):
             return
-        publish_home(client, deps, team_id, user_id)
+        try:
+            publish_home(client, deps, team_id, user_id)
+        except SlackApiError as exc:
+            if exc.response.get("error") not in NOT_A_PERSON:
+                raise
+            # A forged or garbled event: there is nobody to draw a Home for.
+            log.warning("no Home for %s: %s", user_id[:20], exc.response.get("error"))
 
 
 def publish_home(client: WebClient, deps: Deps, team_id: str, user_id: str) -> None:

@@ -1,0 +1,142 @@
+"""Slack delivers twice: every command, click, submission and event, sent again byte for byte
+(events with X-Slack-Retry-Num), changes state once and posts nothing more."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from app import ids
+from app.standin.payloads import block_actions, view_submission
+from tests.e2e.conftest import ALICE, BOB, CAROL, command_body
+from tests.reliability.figures import Figure
+from tests.reliability.surfaces import World, rows
+
+FIGURE = Figure("Every command, click, submission and event delivered twice")
+FORM = "application/x-www-form-urlencoded"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _record_figures():
+    yield
+    FIGURE.write()
+
+
+def command(text: str, user: str = ALICE):
+    def prepare(world: World) -> Callable:
+        body = command_body(world.standin, user, text)
+        return lambda: world.slack.send_raw(body, FORM)
+
+    return prepare
+
+
+def click(where: str, action_id: str, user: str, **kw):
+    def prepare(world: World) -> Callable:
+        message = getattr(world, where)()
+        payload = block_actions(
+            world.standin, user=user, action_id=action_id, api_app_id="A0001", message=message, **kw
+        )
+        return lambda: world.slack.interaction(payload)
+
+    return prepare
+
+
+def submit(opener: Callable[[World], dict], user: str, values: dict):
+    def prepare(world: World) -> Callable:
+        view = opener(world)
+        given = {block: {ids.VALUE: value} for block, value in values.items()}
+        payload = view_submission(
+            world.standin, user=user, view=view, values=given, api_app_id="A0001"
+        )
+        return lambda: world.slack.interaction(payload)
+
+    return prepare
+
+
+def declare_form(world: World) -> dict:
+    world.run("")
+    return world.standin.latest_view(ALICE)
+
+
+def feedback_form(world: World) -> dict:
+    world.steward()
+    world.run("feedback", user=CAROL)
+    return world.standin.latest_view(CAROL)
+
+
+def home_opened(world: World) -> Callable:
+    event = {"type": "app_home_opened", "user": ALICE, "channel": "D0ALICE", "tab": "home"}
+    sent = []
+
+    def deliver():
+        retry = {"retry_num": len(sent), "retry_reason": "http_timeout"} if sent else {}
+        sent.append(1)
+        return world.slack.event(event, event_id="Ev0HOME", **retry)
+
+    return deliver
+
+
+CASES = {
+    "declare at once": command(f"Pick the queue <@{BOB}|bob>"),
+    "declare in the form": submit(declare_form, ALICE, {ids.TITLE: "Pick the queue"}),
+    "start a poll": command("poll Pick the cache"),
+    "start a poll from the card": submit(
+        lambda w: w.form(ALICE, ids.RUN_POLL, w.card()), ALICE, {}
+    ),
+    "set a check-in": command("checkin 10:00 daily UTC"),
+    "record a resolution": submit(
+        lambda w: w.form(BOB, ids.RECORD_RESOLUTION, w.card()), BOB, {ids.RESOLUTION: "Kafka"}
+    ),
+    "rate in a poll": click("poll", f"{ids.POLL_RATE}4", CAROL),
+    "nominate in a poll": click("poll", ids.POLL_NOMINATE, CAROL, selected_user=BOB),
+    "close a poll": click("poll", ids.POLL_CLOSE, ALICE),
+    "adopt a poll's result": click("closed_poll", ids.POLL_ADOPT, ALICE),
+    "claim at the check-in": click("checkin", ids.CHECKIN_CLAIM, CAROL),
+    "hand out at the check-in": click("checkin", ids.CHECKIN_ASSIGN, CAROL, selected_user=BOB),
+    "ask for a consensus check": click("card", ids.CONSENSUS_CHECK, ALICE),
+    "agree": click("consensus", ids.CONSENSUS_AGREE, CAROL),
+    "object": click("consensus", ids.CONSENSUS_OBJECT, CAROL),
+    "escalate": submit(
+        lambda w: w.form(BOB, ids.ESCALATE, w.card()), BOB, {ids.REASON: "Customer data"}
+    ),
+    "review an outcome": submit(
+        lambda w: w.form(BOB, f"{ids.OUTCOME_PICK}worked", w.review()),
+        BOB,
+        {ids.OUTCOME_NOTE: "Fine"},
+    ),
+    "answer a retro": submit(
+        lambda w: w.form(CAROL, ids.RETRO_ANSWER, w.retro()), CAROL, {"overlooked": "Yes"}
+    ),
+    "apply the tiebreaker": click("nudge", ids.APPLY_TIEBREAKER, ALICE),
+    "report to the steward": submit(
+        feedback_form, CAROL, {ids.FEEDBACK_KIND: "pressure", ids.FEEDBACK_TEXT: "Told to defer"}
+    ),
+    "open App Home (event retried)": lambda world: home_opened(world),
+}
+
+
+def posts(standin) -> int:
+    return len([c for c in standin.calls("chat.postMessage") if c.ok])
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_delivered_twice_changes_state_once(bot, slack, standin, clock, case, errors_logged):
+    world = World(bot, slack, standin, clock)
+    deliver = CASES[case](world)
+    before = rows(bot)
+    first = deliver()
+    bot.settle()
+    assert first.status == 200, first.body
+    once, posted = rows(bot), posts(standin)
+    if case.startswith("open App Home"):
+        assert standin.home(ALICE) is not None
+    else:
+        assert once != before, "the first delivery should have changed something"
+    second = deliver()
+    bot.settle()
+    FIGURE.tried += 1
+    assert second.status == 200, second.body
+    assert rows(bot) == once, "the second delivery changed the database again"
+    assert posts(standin) == posted, "the second delivery posted again"
+    FIGURE.count("changed state once")
