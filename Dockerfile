@@ -16,8 +16,10 @@ RUN pip install ".[postgres]" \
 
 USER deference
 WORKDIR /data
-# SQLite in /data by default (mount a volume there); set DATABASE_URL for PostgreSQL.
+# SQLite in /data by default (mount a volume there), one worker. With PostgreSQL in
+# DATABASE_URL, set WEB_CONCURRENCY to run several gunicorn workers (one scheduler among them).
 ENV PORT=3000 \
+    WEB_CONCURRENCY=1 \
     DATABASE_URL=sqlite:////data/deference.db
 EXPOSE 3000
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -17,7 +18,8 @@ log = logging.getLogger("deference")
 def _run(settings: Settings, _args: argparse.Namespace) -> int:
     from app.wiring import build_runtime, make_socket_mode_handler
 
-    runtime = build_runtime(settings, "socket", scheduler=True)
+    postgres = settings.database_url.startswith("postgresql")
+    runtime = build_runtime(settings, "socket", scheduler="elect" if postgres else True)
     handler = make_socket_mode_handler(runtime)
     # A container stop sends SIGTERM: finish like Ctrl-C, closing the socket and the pool.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -49,12 +51,13 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     engine.dispose()
     port = settings.port if args.port is None else args.port
 
+    # Exactly one process runs the scheduler. On PostgreSQL every worker takes part in the
+    # election (app.jobs.leader) and only the holder of the lock runs jobs; on SQLite there is
+    # exactly one worker, and it runs the scheduler.
+    scheduler = "elect" if settings.database_url.startswith("postgresql") else True
+
     def load():
-        # The scheduler that closes polls on time runs in a worker only when there is exactly one
-        # (gunicorn's master cannot host it, and two schedulers on one job table would race).
-        # With more workers, polls close at each worker's start-up sweep or when their opener
-        # closes them; electing one scheduler through PostgreSQL is left to a later issue.
-        runtime = build_runtime(settings, "http", migrate=False, scheduler=args.workers == 1)
+        runtime = build_runtime(settings, "http", migrate=False, scheduler=scheduler)
         return make_wsgi_app(runtime)
 
     run_gunicorn(load, host=args.host, port=port, workers=args.workers, threads=args.threads)
@@ -98,6 +101,11 @@ def _console(_settings: Settings, args: argparse.Namespace) -> int:
     return run_console(args.script, Path(args.db) if args.db else None)
 
 
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else default
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="deference-bot",
@@ -110,7 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve HTTP: POST /slack/events, GET /healthz")
     serve.add_argument("--host", default="0.0.0.0", help="address to bind (default 0.0.0.0)")  # noqa: S104
     serve.add_argument("--port", type=int, default=None, help="port (default: $PORT or 3000)")
-    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=_env_int("WEB_CONCURRENCY", 1),
+        help="worker processes (default: $WEB_CONCURRENCY or 1; above 1 needs PostgreSQL)",
+    )
     serve.add_argument("--threads", type=int, default=8, help="threads per worker (default 8)")
     console = sub.add_parser(
         "console", help="try the bot offline: a local Slack, the real bot, and you at the keyboard"

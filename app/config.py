@@ -44,6 +44,14 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=0, le=65535)
     # Days after a decision is decided that its decider is asked how it turned out.
     outcome_review_days: int = Field(default=14, ge=1, le=365)
+    # OAuth installs: where Slack sends the installer back (must match the app's Redirect URL),
+    # and where the install page sends them (Slack's; tests point it at the stand-in).
+    slack_oauth_redirect_url: str | None = None
+    slack_oauth_authorize_url: str = "https://slack.com/oauth/v2/authorize"
+    # How often a process not running the scheduler tries to take it over (PostgreSQL).
+    scheduler_retry_seconds: float = Field(default=5.0, gt=0, le=25)
+    # How often the scheduler sweeps for everything due (catch-up for jobs made elsewhere).
+    scheduler_sweep_seconds: int = Field(default=60, ge=1, le=3600)
 
     @field_validator("slack_bot_token", "slack_app_token", mode="after")
     @classmethod

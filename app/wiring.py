@@ -25,6 +25,8 @@ from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade
 from app.domain.clock import Clock, SystemClock
 from app.executor import TrackedExecutor
+from app.installs import OAuth, TeamClients, make_oauth
+from app.jobs.leader import Leadership
 from app.jobs.scheduler import make_scheduler
 from app.jobs.sweeps import run_due
 from app.listeners import register_all
@@ -51,12 +53,23 @@ def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
 
 
 def make_bolt_app(
-    settings: Settings, deps: Deps, mode: Mode, executor: TrackedExecutor | None = None
+    settings: Settings,
+    deps: Deps,
+    mode: Mode,
+    executor: TrackedExecutor | None = None,
+    oauth: OAuth | None = None,
 ) -> App:
+    """One Bolt app. With `oauth`, each request's client carries its own team's bot token
+    (Bolt's InstallationStoreAuthorize) and /slack/install and /slack/oauth_redirect work."""
     signing_secret = settings.slack_signing_secret
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     app = App(
-        token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,
-        client=make_web_client(settings),
+        token=None if oauth else token,
+        # With OAuth the app-level client has no token: Bolt gives each request a copy with
+        # the token of the team it came from.
+        client=make_web_client(settings, token="" if oauth else None),
+        authorize=oauth.authorize if oauth else None,
+        oauth_settings=oauth.settings if oauth else None,
         signing_secret=signing_secret.get_secret_value() if signing_secret else "",
         request_verification_enabled=mode == "http",
         token_verification_enabled=True,
@@ -78,12 +91,16 @@ class Runtime:
     bolt: App
     executor: TrackedExecutor
     scheduler: BaseScheduler | None = None
+    leadership: Leadership | None = None
+    oauth: OAuth | None = None
 
     def settle(self, timeout: float = 10.0) -> None:
         """Wait until every listener has finished what it started after ack()."""
         self.executor.wait_idle(timeout)
 
     def close(self) -> None:
+        if self.leadership is not None:
+            self.leadership.stop()
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         self.executor.shutdown(wait=True)
@@ -96,15 +113,17 @@ def build_runtime(
     *,
     clock: Clock | None = None,
     migrate: bool = True,
-    scheduler: bool | Literal["paused"] = False,
+    scheduler: bool | Literal["paused", "elect"] = False,
 ) -> Runtime:
-    """Wire one process. `scheduler` starts the APScheduler that closes polls on time ("paused"
-    persists jobs without running them: tests). Either way start-up closes overdue polls."""
+    """Wire one process. `scheduler` starts the APScheduler that runs scheduled work ("paused"
+    persists jobs without running them: tests; "elect" runs it only while this process holds
+    the PostgreSQL scheduler lock, app.jobs.leader). Either way start-up runs what is overdue."""
     settings.require(mode)
     engine = make_engine(settings.database_url)
     if migrate:
         upgrade(engine)
     jobs_scheduler = make_scheduler(engine) if scheduler else None
+    oauth = make_oauth(settings, engine) if mode == "http" and settings.oauth_enabled else None
     deps = Deps(
         sessions=make_session_factory(engine),
         clock=clock or SystemClock(),
@@ -116,28 +135,55 @@ def build_runtime(
     jobs.install(
         jobs.JobContext(
             deps.sessions,
-            make_web_client(settings),
+            None if oauth else make_web_client(settings),
             deps.clock,
             scheduler=jobs_scheduler,
             outcome_review_days=settings.outcome_review_days,
+            team_clients=_team_clients(settings, oauth),
         )
     )
     run_due()  # whatever fell due while the bot was down
-    if jobs_scheduler is not None:
-        _start_scheduler(jobs_scheduler, paused=scheduler == "paused")
+    leadership = None
+    if jobs_scheduler is not None and scheduler == "elect":
+        leadership = Leadership(
+            engine,
+            jobs_scheduler,
+            lambda: _lead(jobs_scheduler, settings.scheduler_sweep_seconds),
+            retry=settings.scheduler_retry_seconds,
+        ).start()
+    elif jobs_scheduler is not None:
+        jobs_scheduler.start(paused=scheduler == "paused")
+        _add_sweep(jobs_scheduler, settings.scheduler_sweep_seconds)
     executor = TrackedExecutor()
-    bolt = make_bolt_app(settings, deps, mode, executor)
-    return Runtime(settings, engine, deps, bolt, executor, jobs_scheduler)
+    bolt = make_bolt_app(settings, deps, mode, executor, oauth)
+    return Runtime(settings, engine, deps, bolt, executor, jobs_scheduler, leadership, oauth)
 
 
-def _start_scheduler(scheduler: BaseScheduler, *, paused: bool) -> None:
-    scheduler.start(paused=paused)
+def _team_clients(settings: Settings, oauth: OAuth | None) -> TeamClients | None:
+    if oauth is None:
+        return None
+    secret = settings.slack_client_secret
+    return TeamClients(
+        oauth.installations,
+        lambda token: make_web_client(settings, token=token or ""),
+        settings.slack_client_id or "",
+        secret.get_secret_value() if secret else "",
+    )
+
+
+def _lead(scheduler: BaseScheduler, sweep_seconds: int) -> None:
+    """A new leader: keep the minute sweep, and run everything due during the handover now."""
+    _add_sweep(scheduler, sweep_seconds)
+    run_due()
+
+
+def _add_sweep(scheduler: BaseScheduler, seconds: int) -> None:
     # Every minute, everything that is due: besides each item's own job, this catches work
     # whose job was added by a process that runs no scheduler, or lost with a job table.
     scheduler.add_job(
         "app.jobs.sweeps:run_due",
         "interval",
-        minutes=1,
+        seconds=seconds,
         id="sweep",
         replace_existing=True,
     )

@@ -9,6 +9,7 @@ from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, Sec
 from app.blocks.cards import STATUS_BADGE
 from app.blocks.text import date, escape, truncate, user
 from app.db.models import Decision
+from app.domain.decisions import LOG_COUNT_CAP
 from app.domain.outcomes import OUTCOMES
 
 USAGE = "\n".join(
@@ -82,6 +83,10 @@ def _log_line(decision: Decision) -> str:
     return line
 
 
+def _how_many(total: int) -> str:
+    return f"more than {LOG_COUNT_CAP:,}" if total > LOG_COUNT_CAP else str(total)
+
+
 def build_log_results(decisions: Sequence[Decision], words: str, total: int) -> list[Block]:
     """One section per decision; the page size keeps it far below the 50-block cap."""
     query = f" matching “{escape(words)}”" if words else ""
@@ -99,7 +104,7 @@ def build_log_results(decisions: Sequence[Decision], words: str, total: int) -> 
             ContextBlock(
                 elements=[
                     MarkdownTextObject(
-                        text=f"Showing the newest {len(decisions)} of {total}. "
+                        text=f"Showing the newest {len(decisions)} of {_how_many(total)}. "
                         "Add words to narrow the search, or export the whole log with "
                         "`deference-bot export`."
                     )

@@ -12,9 +12,16 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 # APScheduler owns the layout of its job table and creates it on start (app/jobs/scheduler.py);
 # autogenerate must neither create nor drop it.
 EXTERNAL_TABLES = frozenset({"apscheduler_jobs"})
+# PostgreSQL-only trigram indexes for the log's ILIKE search (migration 0005): expression
+# indexes with an operator class that the models cannot declare for SQLite as well.
+TRIGRAM_INDEXES = frozenset(
+    f"ix_decisions_{column}_trgm" for column in ("title", "context", "resolution", "rationale")
+)
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    if type_ == "index" and name in TRIGRAM_INDEXES:
+        return False
     return not (type_ == "table" and name in EXTERNAL_TABLES)
 
 

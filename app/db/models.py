@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -104,6 +106,10 @@ class Decision(Base):
         UniqueConstraint("team_id", "id"),
         Index("ix_decisions_team_created", "team_id", "created_at"),
         Index("ix_decisions_team_status", "team_id", "status"),
+        # Stats over a period, open load per person, a channel's decisions (migration 0005).
+        Index("ix_decisions_team_decided", "team_id", "decided_at"),
+        Index("ix_decisions_team_decider", "team_id", "decider_id", "status"),
+        Index("ix_decisions_team_channel", "team_id", "channel_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -512,3 +518,13 @@ class FeedbackReport(Base):
     text: Mapped[str] = mapped_column(Text)
     decision_id: Mapped[int | None] = mapped_column(Integer)
     dedupe_key: Mapped[str] = mapped_column(String(64))
+
+
+# slack_sdk's installation and OAuth state stores (app/installs.py), in slack_sdk's own layout;
+# declared here so that Alembic manages them (migration 0005) and purge finds their team_id.
+INSTALLATIONS_TABLE = "slack_installations"
+BOTS_TABLE = "slack_bots"
+OAUTH_STATES_TABLE = "slack_oauth_states"
+SQLAlchemyInstallationStore.build_installations_table(Base.metadata, INSTALLATIONS_TABLE)
+SQLAlchemyInstallationStore.build_bots_table(Base.metadata, BOTS_TABLE)
+SQLAlchemyOAuthStateStore.build_oauth_states_table(Base.metadata, OAUTH_STATES_TABLE)

@@ -229,15 +229,22 @@ def record_resolution(
     return decision, True
 
 
+LOG_COUNT_CAP = 1000
+
+
 def search_log(
     session: Session, team_id: str, words: str = "", *, limit: int = 20
 ) -> tuple[list[Decision], int]:
     """Decisions matching every word (title, context, resolution, rationale), newest first.
 
-    Returns (page, total matches) so the answer can say how many more there are.
+    Returns (page, total matches up to LOG_COUNT_CAP + 1) so the answer can say how many more
+    there are.
     """
     query = _log_query(team_id, words)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    # Counting every match of a common word in a million decisions is the slow part; above the
+    # cap the answer says "more than LOG_COUNT_CAP", which is all anyone needs to know.
+    counted = query.with_only_columns(Decision.id).limit(LOG_COUNT_CAP + 1).subquery()
+    total = session.scalar(select(func.count()).select_from(counted)) or 0
     page = session.scalars(
         query.order_by(Decision.created_at.desc(), Decision.id.desc()).limit(limit)
     ).all()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,10 +30,20 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class JobContext:
     sessions: sessionmaker[Session]
-    client: WebClient
+    client: WebClient | None
     clock: Clock
     scheduler: BaseScheduler | None = None
     outcome_review_days: int = 14
+    # With OAuth installs each team has its own bot token: jobs post for many teams, so they
+    # ask for the team's client (app.installs.TeamClients) instead of using one global client.
+    team_clients: Callable[[str], WebClient] | None = None
+
+    def client_for(self, team_id: str) -> WebClient:
+        if self.team_clients is not None:
+            return self.team_clients(team_id)
+        if self.client is None:
+            raise RuntimeError("no Web API client: set SLACK_BOT_TOKEN or configure OAuth")
+        return self.client
 
 
 _installed: JobContext | None = None

@@ -67,9 +67,8 @@ def _deliver_all(context: jobs.JobContext, kind: str, due, render) -> int:
     for team_id, decision_id in due:
         slot = Slot(team_id, kind, str(decision_id))
         try:
-            done += deliver(
-                context.client, context.sessions, slot, now, render(team_id, decision_id)
-            )
+            client = context.client_for(team_id)
+            done += deliver(client, context.sessions, slot, now, render(team_id, decision_id))
         except ChannelGone as gone:
             log.warning("%s for decision %s skipped: %s", kind, decision_id, gone.error)
     return done

@@ -45,7 +45,7 @@ def announce_handoffs() -> int:
             render = _render(team_id, rotation_id, day, outgoing, incoming, person)
             try:
                 done += deliver(
-                    context.client,
+                    context.client_for(team_id),
                     context.sessions,
                     Slot(team_id, kind, subject, occurrence),
                     now,

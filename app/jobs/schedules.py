@@ -10,6 +10,7 @@ posted, so a bot that was down for days posts once, for the latest slot, not onc
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
@@ -26,6 +27,7 @@ from app.posting.scheduled import ChannelGone, Message, Slot, deliver
 log = logging.getLogger(__name__)
 
 GRACE = timedelta(hours=2)
+SWEEP_THREADS = 8
 RETRO_CHARTS = "retro_charts"
 
 
@@ -54,7 +56,14 @@ def _sweep(kind: str) -> int:
             for s in channel_schedules.active(session, kind)
             if _due_slot(channel_schedules.recurrence(s), now, s.updated_at) is not None
         ]
-    return sum(_post_latest(context, kind, team, channel) for team, channel in due)
+    if len(due) <= 1:
+        return sum(_post_latest(context, kind, team, channel) for team, channel in due)
+    # A thousand channels with a check-in at 09:30 are a thousand posts at once: posting them
+    # one after another takes far longer than Slack's rate limits require. A few threads post
+    # concurrently; each post is still claimed in the ledger first, so none goes out twice.
+    with ThreadPoolExecutor(SWEEP_THREADS, thread_name_prefix=f"sweep-{kind}") as pool:
+        posted = pool.map(lambda key: _post_latest(context, kind, *key), due)
+        return sum(posted)
 
 
 def _due_slot(rec: Recurrence, now: datetime, since: datetime) -> datetime | None:
@@ -82,7 +91,7 @@ def _post_latest(context: jobs.JobContext, kind: str, team_id: str, channel_id: 
     )
     try:
         posted = deliver(
-            context.client,
+            context.client_for(team_id),
             context.sessions,
             Slot(team_id, kind, channel_id, occurrence),
             now,
@@ -128,7 +137,7 @@ def attach_retro_charts(
     scope = metrics.Scope(team_id, channel_id, since)
     try:
         post_charts(
-            context.client,
+            context.client_for(team_id),
             context.sessions,
             scope,
             channel_id=channel_id,

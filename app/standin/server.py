@@ -16,6 +16,7 @@ from typing import Any
 
 from app.standin.api import WebApi, _fail
 from app.standin.handler import ApiHandler
+from app.standin.limits import PostLimits
 from app.standin.state import APP_ID
 
 Json = dict[str, Any]
@@ -65,6 +66,7 @@ class SlackStandIn(WebApi):
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._socket: Any = None  # SocketModeServer, created lazily (websockets is optional)
+        self.limits: PostLimits | None = None  # chat.postMessage rate limits, off by default
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -227,8 +229,18 @@ class SlackStandIn(WebApi):
             fault = _Fault(status, count, retry_after, error, drop_connection)
             self._faults.setdefault(method, []).append(fault)
 
-    def _take_fault(self, method: str) -> _Fault | None:
+    def limit_posts(self, per_channel: float = 1.0, workspace: float = 100.0) -> PostLimits:
+        """Answer chat.postMessage over these rates with 429 + Retry-After, as Slack does."""
         with self._cond:
+            self.limits = PostLimits(per_channel=per_channel, workspace=workspace)
+            return self.limits
+
+    def _take_fault(self, method: str, params: Json) -> _Fault | None:
+        with self._cond:
+            if self.limits is not None and method == "chat.postMessage":
+                wait = self.limits.check(str(params.get("channel")), self.clock())
+                if wait is not None:
+                    return _Fault(429, 1, wait, "ratelimited")
             queue = self._faults.get(method) or []
             if not queue:
                 return None
@@ -244,7 +256,7 @@ class SlackStandIn(WebApi):
         return {self.bot_token: "bot", self.app_token: "app"}.get(token or "")
 
     def _api(self, method: str, params: Json, token: str | None) -> tuple[_Fault | None, Json]:
-        fault = self._take_fault(method)
+        fault = self._take_fault(method, params)
         kind = self._token_kind(token)
         if fault is not None:
             body = _fault_body(fault)

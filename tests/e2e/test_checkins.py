@@ -193,7 +193,11 @@ def test_the_cron_job_is_persisted_in_the_schedule_zone_and_removed_with_it(
         stop_bot(bot)
 
 
-def test_fan_out_to_many_channels_survives_429s_and_500s(bot, standin, clock, errors_logged):
+def test_fan_out_to_many_channels_survives_429s_and_500s(
+    bot, standin, clock, errors_logged, monkeypatch
+):
+    # The injected faults must land on one request's retries in turn: post one at a time.
+    monkeypatch.setattr("app.jobs.schedules.SWEEP_THREADS", 1)
     channels = [f"C0FAN{n:02d}" for n in range(24)]
     rec = Recurrence(10, 0, tuple(range(7)), "UTC")
     with bot.sessions.begin() as session:
