@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from http.client import RemoteDisconnected
 from typing import Literal
+from urllib.error import URLError
 
 from apscheduler.schedulers.base import BaseScheduler
 from slack_bolt import App
@@ -34,6 +36,7 @@ from app.listeners.deps import Deps
 from app.web import WSGIApp
 
 log = logging.getLogger(__name__)
+RETRIED_CONNECTION_ERRORS = [URLError, ConnectionResetError, RemoteDisconnected, TimeoutError]
 
 
 def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
@@ -47,7 +50,8 @@ def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
         retry_handlers=[
             RateLimitErrorRetryHandler(max_retry_count=3),
             ServerErrorRetryHandler(max_retry_count=2),
-            ConnectionErrorRetryHandler(max_retry_count=2),
+            # Read timeouts too: a request that timed out is retried like a reset connection.
+            ConnectionErrorRetryHandler(max_retry_count=2, error_types=RETRIED_CONNECTION_ERRORS),
         ],
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
+import threading
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -81,6 +82,8 @@ class ApiHandler(BaseHTTPRequestHandler):
         if fault is None or fault.status == 200:
             self._json(200, answer)
         elif fault.drop_connection:
+            if fault.hang:
+                threading.Event().wait(fault.hang)  # a slow server, not test synchronisation
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
         elif fault.status == 429:

@@ -45,6 +45,7 @@ class _Fault:
     retry_after: int
     error: str | None
     drop_connection: bool = False
+    hang: float = 0.0  # seconds to hold the request before dropping it: a client-side timeout
 
 
 class SlackStandIn(WebApi):
@@ -223,10 +224,15 @@ class SlackStandIn(WebApi):
         retry_after: int = 1,
         error: str | None = None,
         drop_connection: bool = False,
+        hang: float = 0.0,
     ) -> None:
-        """Make the next ``count`` calls of ``method`` fail (HTTP status, Slack error or drop)."""
+        """Make the next ``count`` calls of ``method`` fail (HTTP status, Slack error or drop).
+
+        ``hang`` holds each such request that many seconds, then drops it unanswered and
+        unprocessed: what a client sees as a read timeout when the request never took effect.
+        """
         with self._cond:
-            fault = _Fault(status, count, retry_after, error, drop_connection)
+            fault = _Fault(status, count, retry_after, error, drop_connection or hang > 0, hang)
             self._faults.setdefault(method, []).append(fault)
 
     def limit_posts(self, per_channel: float = 1.0, workspace: float = 100.0) -> PostLimits:

@@ -129,10 +129,12 @@ def write(figures: dict[str, dict], results: dict, exit_code: int, audit: str) -
 NOTES = """
 ## Notes
 
-- Timeouts: the Web API client waits 15 s (`app/wiring.py`). slack_sdk retries connect failures
-  and resets (`ConnectionErrorRetryHandler`) but not a read timeout, on purpose: Slack may have
-  posted already, and a retry could post a card twice. A scheduled post that times out goes back
-  to pending and the next sweep posts it (the ledger test covers the "fails for good" path).
+- Timeouts: the Web API client waits 15 s (`app/wiring.py`), and slack_sdk's
+  `ConnectionErrorRetryHandler` retries read timeouts as well as connect failures and resets
+  (the test holds a post past the client's timeout twice; it arrives on the third attempt).
+  The trade-off: if Slack did post before the timeout, the retry posts a second copy; Slack
+  offers no idempotency key for chat.postMessage. A scheduled post whose retries run out goes
+  back to pending and the next sweep posts it (the ledger test covers that path).
 - SIGKILL: a decision acknowledged but killed before its card was posted stays in the database
   without a card (no request is lost; the person saw no card and may declare again).
 - Anonymous polls keep a per-poll salt while open (one ballot per person); closing destroys it,

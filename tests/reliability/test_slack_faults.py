@@ -16,11 +16,12 @@ from tests.e2e.conftest import ALICE, BOB, GENERAL
 from tests.reliability.figures import Figure
 from tests.reliability.surfaces import utc
 
-FIGURE = Figure("Slack Web API answering 429, 500, or dropping the connection")
+FIGURE = Figure("Slack Web API answering 429, 500, timing out, or dropping the connection")
 FAULTS = {
     "429 twice": {"status": 429, "count": 2, "retry_after": 0},
     "500 twice": {"status": 500, "count": 2},
     "connection reset twice": {"status": 500, "count": 2, "drop_connection": True},
+    "read timeout twice": {"status": 500, "count": 2, "hang": 1.5},
 }
 
 
@@ -33,6 +34,8 @@ def _record_figures():
 @pytest.mark.parametrize("fault", list(FAULTS))
 def test_a_card_gets_through_after_retries(bot, slack, standin, fault, caplog):
     caplog.set_level(logging.INFO)
+    if "hang" in FAULTS[fault]:
+        bot.runtime.bolt.client.timeout = 1  # the real 15 s would only slow the test down
     standin.fail_next("chat.postMessage", **FAULTS[fault])
     assert slack.command(ALICE, GENERAL, f"Pick the queue <@{BOB}|bob>").status == 200
     bot.runtime.settle(timeout=20)
