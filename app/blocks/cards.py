@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
 
 from app import ids
 from app.blocks.text import date, escape, truncate, user
-from app.db.models import Decision, Status
+from app.db.models import Decision, Status, Tiebreaker
 
 STATUS_BADGE = {
     Status.OPEN: ":large_yellow_circle: Open",
@@ -51,6 +51,14 @@ def _zone(decision: Decision) -> str:
     return zone
 
 
+TIEBREAKER_LABELS = {
+    Tiebreaker.OPENER: "The person who opened it",
+    Tiebreaker.POLL_LEADER: "Whoever leads the expertise poll",
+    Tiebreaker.STEWARD: "The steward",
+    Tiebreaker.ROTATION_LEAD: "The channel's rotation lead",
+}
+
+
 def build_decision_card(decision: Decision) -> list[Block]:
     fields = [
         MarkdownTextObject(text=f"*Decider*\n{_decider(decision)}"),
@@ -67,6 +75,9 @@ def build_decision_card(decision: Decision) -> list[Block]:
             text="*Deadline*\n" + (date(decision.deadline) if decision.deadline else "_none_")
         ),
     ]
+    rule = decision.tiebreaker
+    if rule is not None and (decision.deadline or rule is not Tiebreaker.OPENER):
+        fields.append(MarkdownTextObject(text=f"*Tiebreaker*\n{TIEBREAKER_LABELS[rule]}"))
     blocks: list[Block] = [
         SectionBlock(
             block_id="card.title",

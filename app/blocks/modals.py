@@ -23,6 +23,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from app import ids
+from app.blocks.cards import TIEBREAKER_LABELS
 from app.blocks.declare_extras import principle_input
 from app.blocks.text import escape, truncate
 from app.db.models import Approach, Decision, Framework, Zone
@@ -77,6 +78,7 @@ def build_declare_modal(
     if response_url:
         metadata["response_url"] = response_url
     zone_options = _options(ZONE_HINTS)
+    tiebreaker_options = _options(TIEBREAKER_LABELS)
     blocks = [
         _input(
             ids.TITLE,
@@ -127,6 +129,16 @@ def build_declare_modal(
         ),
         *extras,
         _input(ids.DEADLINE, "Decide by", DateTimePickerElement(action_id=ids.VALUE)),
+        _input(
+            ids.TIEBREAKER,
+            "If it stays a tie, or the deadline passes, who decides?",
+            StaticSelectElement(
+                action_id=ids.VALUE,
+                options=tiebreaker_options,
+                initial_option=tiebreaker_options[0],
+            ),
+            hint="Agree on it now, before anyone knows which way it would fall.",
+        ),
         _input(
             ids.CONTEXT,
             "Context",

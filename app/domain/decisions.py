@@ -15,7 +15,15 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.db.models import Approach, Decision, DecisionEvent, Framework, Status, Zone
+from app.db.models import (
+    Approach,
+    Decision,
+    DecisionEvent,
+    Framework,
+    Status,
+    Tiebreaker,
+    Zone,
+)
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.teams import ensure_team
 from app.domain.text import clean
@@ -42,6 +50,7 @@ class Declaration:
     domain: str | None = None
     principle: str | None = None
     per_charter: bool = False
+    tiebreaker: Tiebreaker = Tiebreaker.OPENER
 
 
 def declaration_errors(declaration: Declaration, now: datetime) -> dict[str, str]:
@@ -99,6 +108,7 @@ def open_decision(
         domain=declaration.domain,
         principle=declaration.principle,
         per_charter=declaration.per_charter,
+        tiebreaker=declaration.tiebreaker,
         created_by=actor_id,
         created_at=now,
     )

@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.db.models import Decision, ExpertisePoll, Framework, PollStatus, PollVote
-from app.domain import decisions
+from app.domain import decisions, rotation_service, steward
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.polls import Ballot, Outcome, score_ballots
 
@@ -210,6 +210,8 @@ def close_poll(
         min_responses=poll.min_responses,
         tiebreaker=decision.tiebreaker,
         opener=decision.created_by,
+        steward=steward.current(session, team_id, now),
+        rotation_lead=rotation_service.channel_lead(session, team_id, decision.channel_id, now),
     )
     poll.result = outcome.to_json()
     poll.salt = None  # from now on no ballot can be tied to a person, by anyone

@@ -81,8 +81,13 @@ def score_ballots(
     min_responses: int,
     tiebreaker: Tiebreaker,
     opener: str,
+    steward: str | None = None,
+    rotation_lead: str | None = None,
 ) -> Outcome:
-    """Rank candidates and say who should decide. Pure: same ballots, same answer."""
+    """Rank candidates and say who should decide. Pure: same ballots, same answer.
+
+    `steward` and `rotation_lead` are who those tiebreaker rules name today, if anyone."""
+    people_now = {"steward": steward, "rotation_lead": rotation_lead}
     ballots = [b for b in ballots if b.rating is not None or b.nominee is not None]
     nominations: Counter[str] = Counter(
         b.nominee for b in ballots if b.nominee is not None and b.nominee != b.voter
@@ -112,12 +117,12 @@ def score_ballots(
         "tiebreaker": tiebreaker.value,
     }
     if not candidates:
-        return _tiebreak("no_candidates", [], common, tiebreaker, opener)
+        return _tiebreak("no_candidates", [], common, tiebreaker, opener, **people_now)
     leaders = [c for c in candidates if c.score == candidates[0].score]
     if len(ballots) < min_responses:
-        return _tiebreak("too_few", leaders, common, tiebreaker, opener)
+        return _tiebreak("too_few", leaders, common, tiebreaker, opener, **people_now)
     if len(leaders) > 1:
-        return _tiebreak("tie", leaders, common, tiebreaker, opener)
+        return _tiebreak("tie", leaders, common, tiebreaker, opener, **people_now)
     top = candidates[0].user_id
     note = f"Defer to <@{top}>."
     return Outcome(**common, recommended=top, decider=top, reason="poll", note=note)
@@ -131,10 +136,15 @@ WHY = {
 
 
 def _tiebreak(
-    reason: str, leaders: list[Candidate], common: dict, rule: Tiebreaker, opener: str
+    reason: str,
+    leaders: list[Candidate],
+    common: dict,
+    rule: Tiebreaker,
+    opener: str,
+    **people_now: str | None,
 ) -> Outcome:
     why = WHY[reason].format(tied=", ".join(f"<@{c.user_id}>" for c in leaders), **common)
-    decider, who = who_decides(rule, opener)
+    decider, who = who_decides(rule, opener, **people_now)
     if rule is Tiebreaker.POLL_LEADER and leaders:
         fewest = min(c.open_decisions for c in leaders)
         lightest = [c for c in leaders if c.open_decisions == fewest]

@@ -30,6 +30,7 @@ def test_declare_modal_has_every_field_and_carries_where_it_came_from():
         ids.ZONE,
         ids.REVERSIBLE,
         ids.DEADLINE,
+        ids.TIEBREAKER,
         ids.CONTEXT,
     ]
     assert by_block[ids.TITLE]["element"] == {
@@ -47,6 +48,13 @@ def test_declare_modal_has_every_field_and_carries_where_it_came_from():
     assert by_block[ids.DECIDER]["element"]["type"] == "users_select"
     assert by_block[ids.DEADLINE]["element"]["type"] == "datetimepicker"
     assert by_block[ids.ZONE]["element"]["initial_option"]["value"] == "local"
+    assert by_block[ids.TIEBREAKER]["element"]["initial_option"]["value"] == "opener"
+    assert [o["value"] for o in by_block[ids.TIEBREAKER]["element"]["options"]] == [
+        "opener",
+        "poll_leader",
+        "steward",
+        "rotation_lead",
+    ]
     assert [o["value"] for o in by_block[ids.FRAMEWORK]["element"]["options"]] == [
         "expertise",
         "situational",

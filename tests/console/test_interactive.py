@@ -94,7 +94,9 @@ def test_declare_and_resolve_by_hand(tmp_path):
     term.expect("What needs deciding? [required]")
     term.expect("│ > ")
     term.type("")  # leave the title empty: the bot refuses it inline
-    for _ in range(9):  # decider … reversible, stakes, time pressure, deadline, context
+    for _ in range(
+        10
+    ):  # decider … reversible, stakes, time pressure, deadline, tiebreaker, context
         term.expect("│ > ")
         term.type("")
     term.expect("⚠ Give the decision a title.")

@@ -56,7 +56,25 @@ def test_too_few_responses_go_to_the_tiebreaker():
     assert "Only 1 of the 3 responses needed came in" in outcome.note
 
 
-def test_rules_not_available_yet_fall_back_to_the_opener_and_say_why():
+def test_a_tie_goes_to_the_steward_or_rotation_lead_when_that_is_the_rule():
+    tie = [Ballot("U1", 4), Ballot("U2", 4)]
+    by_steward = score_ballots(
+        tie, {}, min_responses=1, tiebreaker=Tiebreaker.STEWARD, opener=OPENER, steward="U9"
+    )
+    assert (by_steward.decider, by_steward.reason) == ("U9", "tie")
+    assert "<@U9> (the steward) decides" in by_steward.note
+    by_lead = score_ballots(
+        tie,
+        {},
+        min_responses=1,
+        tiebreaker=Tiebreaker.ROTATION_LEAD,
+        opener=OPENER,
+        rotation_lead="U7",
+    )
+    assert by_lead.decider == "U7" and "current rotation lead" in by_lead.note
+
+
+def test_rules_with_nobody_to_ask_fall_back_to_the_opener_and_say_why():
     outcome = score([], rule=Tiebreaker.STEWARD)
     assert (outcome.decider, outcome.reason) == (OPENER, "no_candidates")
     assert "there is no steward to ask" in outcome.note

@@ -307,3 +307,18 @@ def test_a_resolution_can_cite_a_team_principle(bot, slack, standin, clock, erro
         [event] = session.scalars(select(DecisionEvent).where(DecisionEvent.kind == "decided"))
     assert event.detail["principle"] == "Candour: Write it down"
     assert event.detail["declared_principle"] is None
+
+
+def test_the_form_records_a_pre_agreed_tiebreaker_and_the_card_shows_it(
+    bot, slack, standin, errors_logged
+):
+    view = open_form(bot, slack, standin)
+    slack.submit(
+        ALICE,
+        view,
+        {ids.TITLE: v("Choose the vendor"), ids.DECIDER: v(BOB), ids.TIEBREAKER: v("steward")},
+    )
+    bot.settle()
+    [decision] = decisions_in(bot)
+    assert decision.tiebreaker.value == "steward"
+    assert "*Tiebreaker*\\nThe steward" in json.dumps(card_of(standin)["blocks"])

@@ -10,7 +10,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from app import ids
-from app.db.models import Approach, Framework, Zone
+from app.db.models import Approach, Framework, Tiebreaker, Zone
 from app.domain import decisions, prefill
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.listeners.declare_form import cited_principle
@@ -57,6 +57,7 @@ def _declaration(submission: ViewSubmission) -> decisions.Declaration:
         zone=_choice(Zone, submission.option_of(ids.ZONE)) or Zone.LOCAL,
         reversible=REVERSIBLE.get(reversible) if reversible else None,
         deadline=submission.datetime_of(ids.DEADLINE),
+        tiebreaker=_choice(Tiebreaker, submission.option_of(ids.TIEBREAKER)) or Tiebreaker.OPENER,
         context=submission.text_of(ids.CONTEXT) or None,
     )
 
