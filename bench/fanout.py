@@ -66,6 +66,7 @@ def main() -> None:
             slack_signing_secret="bench",  # noqa: S106
             database_url=url,
             slack_api_url=standin.api_url,
+            slack_posts_per_second=args.workspace_rate,  # the operator sets the workspace's rate
         )
         runtime = build_runtime(settings, "http", clock=clock)
         rec = Recurrence(SLOT.hour, SLOT.minute, (0, 1, 2, 3, 4), "UTC")

@@ -66,8 +66,10 @@ def deliver(
     slot: Slot,
     now: datetime,
     render: Callable[[Session, int], Message],
+    pace: Callable[[], None] | None = None,
 ) -> bool:
-    """Post `slot` unless the ledger says it was posted or is being posted. True if posted."""
+    """Post `slot` unless the ledger says it was posted or is being posted. True if posted.
+    `pace` blocks until the workspace's rate allows one more post (app.posting.pace)."""
     with sessions.begin() as session:
         post_id = ledger.claim(
             session,
@@ -82,6 +84,8 @@ def deliver(
     try:
         with sessions() as session:
             message = render(session, post_id)
+        if pace is not None:
+            pace()
         posted = client.chat_postMessage(
             channel=message.channel,
             thread_ts=message.thread_ts,

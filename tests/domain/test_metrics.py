@@ -155,3 +155,29 @@ def test_period_counts_only_recent_decisions(sessions):
         everything = metrics.dashboard(session, Scope(TEAM))
     assert (recent.opened, recent.velocity.decided) == (1, 1)
     assert (everything.opened, everything.velocity.decided) == (2, 2)
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 5, 7, 11])
+def test_velocity_is_the_lower_nearest_rank_for_any_count(sessions, count):
+    # PostgreSQL answers with percentile_disc at a fraction chosen to land on the same rank as
+    # SQLite's ORDER BY ... OFFSET int((n - 1) * f); both must give these figures.
+    hours = [3 * n + 1 for n in range(count)]
+    with sessions.begin() as session:
+        for n, h in enumerate(reversed(hours)):
+            add(session, n, hours=h)
+    with sessions() as session:
+        v = metrics.velocity(session, Scope(TEAM))
+    median, p90 = (hours[int((count - 1) * f)] for f in (0.5, 0.9))
+    assert v == metrics.Velocity(count, timedelta(hours=median), timedelta(hours=p90))
+
+
+def test_open_load_counts_open_decisions_of_any_age_in_the_period_dashboard(sessions):
+    with sessions.begin() as session:
+        add(session, 1, decider="U1", opened=T0 - timedelta(days=300))  # old but still open
+        add(session, 2, decider="U1", opened=T0)
+        add(session, 3, decider="U2", hours=1, opened=T0 - timedelta(days=300))  # old, decided
+    with sessions() as session:
+        board = metrics.dashboard(session, Scope(TEAM, since=T0 - timedelta(days=30)))
+    assert board.opened == 1
+    assert board.open_load == [("U1", 2)]
+    assert board.concentration.by_decider == [("U1", 1)]

@@ -1,0 +1,141 @@
+"""The load side of bench.ack: signed POSTs at concurrency C from a process of their own.
+
+Why a process: latency measured by threads that share a GIL with the server (or with the
+stand-in) would include their contention, not the server's answer time. Each request signs
+with the current time, as Slack does, and opens its own connection, as Slack does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import http.client
+import threading
+import time
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
+
+FORM = "application/x-www-form-urlencoded"
+
+
+@dataclass(frozen=True)
+class Phase:
+    kind: str
+    latencies: list[float]  # seconds, answered requests only
+    errors: int
+    wall: float
+
+    def named(self, kind: str) -> Phase:
+        return replace(self, kind=kind)
+
+
+def _send(host: str, port: int, path: str, body: bytes, secret: str) -> bool:
+    ts = str(int(time.time()))
+    digest = hmac.new(secret.encode(), f"v0:{ts}:".encode() + body, hashlib.sha256).hexdigest()
+    headers = {
+        "Content-Type": FORM,
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": f"v0={digest}",
+    }
+    connection = http.client.HTTPConnection(host, port, timeout=10)
+    try:
+        connection.request("POST", path, body, headers)
+        response = connection.getresponse()
+        response.read()
+        return response.status == 200
+    except OSError:
+        return False
+    finally:
+        connection.close()
+
+
+def _drive(conn, url: str, bodies: list[str], concurrency: int, secret: str) -> None:
+    parts = urlsplit(url)
+    pending = iter([b.encode() for b in bodies])
+    lock = threading.Lock()
+    latencies: list[float] = []
+    errors = [0]
+
+    def worker() -> None:
+        while True:
+            with lock:
+                body = next(pending, None)
+            if body is None:
+                return
+            started = time.perf_counter()
+            ok = _send(parts.hostname or "", parts.port or 80, parts.path, body, secret)
+            elapsed = time.perf_counter() - started
+            with lock:
+                if ok:
+                    latencies.append(elapsed)
+                else:
+                    errors[0] += 1
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    conn.send(Phase("", latencies, errors[0], time.perf_counter() - started))
+
+
+def run(context, url: str, bodies: list[str], concurrency: int, secret: str) -> Phase:
+    """Send every body once from a fresh process; its start-up is not timed."""
+    ours, theirs = context.Pipe()
+    process = context.Process(target=_drive, args=(theirs, url, bodies, concurrency, secret))
+    process.start()
+    phase = ours.recv()
+    process.join()
+    return phase
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
+
+
+def _row(phases: list[Phase]) -> dict[str, float]:
+    latencies = [x for p in phases for x in p.latencies]
+    answered = len(latencies)
+    return {
+        "p50": percentile(latencies, 0.50) * 1000,
+        "p95": percentile(latencies, 0.95) * 1000,
+        "p99": percentile(latencies, 0.99) * 1000,
+        "rps": answered / sum(p.wall for p in phases) if phases else 0.0,
+        "errors": sum(p.errors for p in phases),
+    }
+
+
+def report(results, rss, drained, logged) -> None:
+    """Print per-kind and overall rows for each server, then the project/bare ratios."""
+    print("| server | requests | p50 ms | p95 ms | p99 ms | req/s | errors |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    rows = {}
+    for name, phases in results.items():
+        for kind, chosen in [(p.kind, [p]) for p in phases] + [("all", phases)]:
+            row = rows[name, kind] = _row(chosen)
+            print(
+                f"| {name} | {kind} | {row['p50']:.1f} | {row['p95']:.1f} | {row['p99']:.1f} "
+                f"| {row['rps']:.0f} | {row['errors']} |"
+            )
+    print("\n| server | peak RSS master MB | largest worker MB | master + workers MB "
+          "| all cards posted after the last ack | errors logged |")  # fmt: skip
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for name in results:
+        master, worker, total = rss[name]
+        print(
+            f"| {name} | {master:.0f} | {worker:.0f} | {total:.0f} | {drained[name]:.1f} s "
+            f"| {logged[name]} |"
+        )
+    print("\n| project / bare | p50 | p95 | p99 | throughput | target |")
+    print("| --- | ---: | ---: | ---: | ---: | --- |")
+    for kind in ["command", "click", "all"]:
+        p, b = rows["project", kind], rows["bare", kind]
+        ratio = {k: p[k] / b[k] if b[k] else float("nan") for k in ("p50", "p95", "p99", "rps")}
+        met = ratio["p99"] <= 1.25 and ratio["rps"] >= 0.8
+        print(
+            f"| {kind} | {ratio['p50']:.2f}x | {ratio['p95']:.2f}x | {ratio['p99']:.2f}x "
+            f"| {ratio['rps']:.2f}x | {'met' if met else 'missed'} (p99 <= 1.25x, "
+            "throughput >= 0.8x) |"
+        )
