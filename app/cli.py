@@ -93,6 +93,39 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _purge(settings: Settings, args: argparse.Namespace) -> int:
+    from app.db.engine import make_engine
+    from app.db.migrate import upgrade
+    from app.purge import count_rows, purge_team
+
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine)
+        found = count_rows(engine, args.team)
+        if not found:
+            print(f"deference-bot: team {args.team} has no data in this database.", file=sys.stderr)
+            return 2
+        _print_counts(f"team {args.team} has", found)
+        if not args.yes:
+            try:
+                typed = input(f"Type the team id ({args.team}) to delete all of it: ")
+            except EOFError:
+                typed = ""
+            if typed.strip() != args.team:
+                print("purge cancelled: nothing was deleted", file=sys.stderr)
+                return 1
+        _print_counts(f"deleted from team {args.team}", purge_team(engine, args.team))
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _print_counts(title: str, counts: dict[str, int]) -> None:
+    print(f"{title}:")
+    for table, count in counts.items():
+        print(f"  {table}: {count}")
+
+
 def _console(_settings: Settings, args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -136,6 +169,11 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write the decision log to stdout")
     export.add_argument("--format", choices=("csv", "json", "markdown"), default="csv")
     export.add_argument("--team", help="only this Slack team id (default: every team)")
+    purge = sub.add_parser(
+        "purge", help="delete every row of one team (decisions, schedules, its installation)"
+    )
+    purge.add_argument("--team", required=True, help="the Slack team id, T...")
+    purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     return parser
 
 
@@ -144,6 +182,7 @@ COMMANDS = {
     "serve": _serve,
     "migrate": _migrate,
     "export": _export,
+    "purge": _purge,
     "console": _console,
 }
 

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     scheduler_retry_seconds: float = Field(default=5.0, gt=0, le=25)
     # How often the scheduler sweeps for everything due (catch-up for jobs made elsewhere).
     scheduler_sweep_seconds: int = Field(default=60, ge=1, le=3600)
+    # Scheduled posts per second per workspace (app.posting.pace). Slack documents one message
+    # per second per channel and a workspace-wide cap without a figure; lower this if 429s come.
+    slack_posts_per_second: float = Field(default=100.0, gt=0, le=1000)
 
     @field_validator("slack_bot_token", "slack_app_token", mode="after")
     @classmethod

@@ -123,6 +123,19 @@ class TeamClients:
             return client
 
 
-def forget_team(store: SQLAlchemyInstallationStore, team_id: str) -> None:
-    """Delete the team's bot and installation rows (uninstall, tokens revoked, purge)."""
+def forget_team(
+    store: SQLAlchemyInstallationStore,
+    team_id: str,
+    authorize: InstallationStoreAuthorize | None = None,
+) -> None:
+    """Delete the team's bot and installation rows (uninstall, tokens revoked, purge).
+
+    Bolt's authorize cache is keyed by token and only consulted after the store has found one,
+    so a deleted team is refused anyway; its entries are dropped so they do not linger.
+    """
     store.delete_all(enterprise_id=None, team_id=team_id)
+    if authorize is not None:
+        cache = authorize.authorize_result_cache
+        for token, result in list(cache.items()):
+            if result.team_id == team_id:
+                cache.pop(token, None)

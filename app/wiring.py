@@ -6,6 +6,7 @@ Nothing here runs at import time; `app.cli` decides what to build and when.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.client import RemoteDisconnected
 from typing import Literal
@@ -27,12 +28,13 @@ from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade
 from app.domain.clock import Clock, SystemClock
 from app.executor import TrackedExecutor
-from app.installs import OAuth, TeamClients, make_oauth
+from app.installs import OAuth, TeamClients, forget_team, make_oauth
 from app.jobs.leader import Leadership
 from app.jobs.scheduler import make_scheduler
 from app.jobs.sweeps import run_due
 from app.listeners import register_all
 from app.listeners.deps import Deps
+from app.posting.pace import HEADROOM, TeamPacers
 from app.web import WSGIApp
 
 log = logging.getLogger(__name__)
@@ -134,6 +136,7 @@ def build_runtime(
         api_url=settings.slack_api_url,
         scheduler=jobs_scheduler,
         review_days=settings.outcome_review_days,
+        forget_install=_forgetter(oauth),
     )
     # Job functions find their dependencies here; install before any job can fire.
     jobs.install(
@@ -144,6 +147,7 @@ def build_runtime(
             scheduler=jobs_scheduler,
             outcome_review_days=settings.outcome_review_days,
             team_clients=_team_clients(settings, oauth),
+            pacers=TeamPacers(settings.slack_posts_per_second * HEADROOM),
         )
     )
     run_due()  # whatever fell due while the bot was down
@@ -173,6 +177,12 @@ def _team_clients(settings: Settings, oauth: OAuth | None) -> TeamClients | None
         settings.slack_client_id or "",
         secret.get_secret_value() if secret else "",
     )
+
+
+def _forgetter(oauth: OAuth | None) -> Callable[[str], None] | None:
+    if oauth is None:
+        return None
+    return lambda team_id: forget_team(oauth.installations, team_id, oauth.authorize)
 
 
 def _lead(scheduler: BaseScheduler, sweep_seconds: int) -> None:

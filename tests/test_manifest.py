@@ -49,4 +49,8 @@ def test_only_the_scopes_the_bot_uses(manifest):
 
 def test_home_tab_and_its_event(manifest):
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
-    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == [
+        "app_home_opened",
+        "app_uninstalled",  # both: forget the team's installation and stop its schedules
+        "tokens_revoked",
+    ]

@@ -13,6 +13,7 @@ from app.domain.teams import ensure_team
 
 CHECKIN, RETRO = "checkin", "retro"
 KINDS = (CHECKIN, RETRO)
+UNINSTALLED = "uninstalled"  # why a schedule was disabled: the team removed the app
 
 
 def recurrence(schedule: ChannelSchedule) -> Recurrence:
@@ -88,3 +89,18 @@ def active(session: Session, kind: str) -> list[ChannelSchedule]:
             .order_by(ChannelSchedule.id)
         )
     )
+
+
+def disable_team(
+    session: Session, team_id: str, reason: str, now: datetime
+) -> list[tuple[str, str]]:
+    """Disable every enabled schedule of a team (it uninstalled the app): the rows stay, so a
+    reinstall can show what was set. Returns (kind, channel) of each one newly disabled."""
+    rows = session.scalars(
+        select(ChannelSchedule).where(
+            ChannelSchedule.team_id == team_id, ChannelSchedule.disabled_reason.is_(None)
+        )
+    ).all()
+    for row in rows:
+        row.disabled_reason, row.updated_at = reason, now
+    return [(row.kind, row.channel_id) for row in rows]

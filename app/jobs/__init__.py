@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.clock import Clock
 from app.domain.schedules import DAYS, Recurrence
+from app.posting.pace import TeamPacers
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,11 @@ class JobContext:
     # With OAuth installs each team has its own bot token: jobs post for many teams, so they
     # ask for the team's client (app.installs.TeamClients) instead of using one global client.
     team_clients: Callable[[str], WebClient] | None = None
+    # Paces scheduled posts to each workspace's rate (shared by the sweep's threads).
+    pacers: TeamPacers | None = None
+
+    def pace(self, team_id: str) -> Callable[[], None] | None:
+        return self.pacers.for_team(team_id).wait if self.pacers is not None else None
 
     def client_for(self, team_id: str) -> WebClient:
         if self.team_clients is not None:

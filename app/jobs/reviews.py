@@ -14,6 +14,7 @@ from app.blocks.reviews import (
     outcome_request_text,
 )
 from app.domain import deadlines, decisions, outcomes
+from app.installs import NotInstalled
 from app.posting.scheduled import ChannelGone, Message, Slot, deliver
 
 log = logging.getLogger(__name__)
@@ -71,4 +72,6 @@ def _deliver_all(context: jobs.JobContext, kind: str, due, render) -> int:
             done += deliver(client, context.sessions, slot, now, render(team_id, decision_id))
         except ChannelGone as gone:
             log.warning("%s for decision %s skipped: %s", kind, decision_id, gone.error)
+        except NotInstalled:
+            log.info("%s for decision %s skipped: %s not installed", kind, decision_id, team_id)
     return done

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app import jobs
 from app.blocks.rotations import build_handoff, handoff_text
 from app.domain import rotation_service, rotations
+from app.installs import NotInstalled
 from app.posting.scheduled import ChannelGone, Message, Slot, deliver
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,9 @@ def announce_handoffs() -> int:
                 )
             except ChannelGone as gone:
                 log.warning("handoff of rotation %s not announced: %s", rotation_id, gone.error)
+            except NotInstalled:
+                log.info("handoff of rotation %s not announced: team not installed", rotation_id)
+                break
     return done
 
 

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from app import jobs
 from app.blocks.schedules import build_checkin, build_retro, checkin_text
 from app.domain import channel_schedules, checkins, ledger, metrics, retros, rotation_service
-from app.domain.channel_schedules import CHECKIN, RETRO
+from app.domain.channel_schedules import CHECKIN, RETRO, UNINSTALLED
 from app.domain.schedules import Recurrence, latest_occurrence
+from app.installs import NotInstalled
 from app.posting.charts import post_charts
 from app.posting.scheduled import ChannelGone, Message, Slot, deliver
 
@@ -96,12 +97,15 @@ def _post_latest(context: jobs.JobContext, kind: str, team_id: str, channel_id: 
             Slot(team_id, kind, channel_id, occurrence),
             now,
             render,
+            context.pace(team_id),
         )
-    except ChannelGone as gone:
+    except (ChannelGone, NotInstalled) as stop:
+        # The channel is gone, or the team uninstalled the app without our hearing of it.
+        reason = stop.error if isinstance(stop, ChannelGone) else UNINSTALLED
         with context.sessions.begin() as session:
-            channel_schedules.disable(session, team_id, channel_id, kind, gone.error, now)
+            channel_schedules.disable(session, team_id, channel_id, kind, reason, now)
         jobs.unschedule_channel_job(context.scheduler, kind, team_id, channel_id)
-        log.warning("disabled the %s of %s in team %s: %s", kind, channel_id, team_id, gone.error)
+        log.warning("disabled the %s of %s in team %s: %s", kind, channel_id, team_id, reason)
         return 0
     if posted and kind == RETRO:
         attach_retro_charts(context, team_id, channel_id, occurrence, slot - rec_span(rec))

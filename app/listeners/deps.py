@@ -6,6 +6,7 @@ session from the factory; nothing request-scoped can be closed under it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -24,6 +25,8 @@ class Deps:
     api_url: str = "https://slack.com/api/"
     scheduler: BaseScheduler | None = None  # None where this process runs no scheduler
     review_days: int = 14  # days after deciding before an outcome review is due
+    # With OAuth installs: deletes a team's stored installation (it uninstalled the app).
+    forget_install: Callable[[str], None] | None = None
 
     def trusted_response_url(self, url: object) -> str | None:
         """A response_url we may POST to: Slack's hooks host, or the configured API's host.

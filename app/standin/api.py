@@ -14,13 +14,9 @@ from typing import Any
 
 from app.standin.blockkit import message_block_errors, view_errors
 from app.standin.files import FileUploads
+from app.standin.installs import Installs
 from app.standin.responses import ResponseUrls
-from app.standin.state import (
-    APP_ID,
-    BOT_ID,
-    BOT_USER_ID,
-    TRIGGER_TTL,
-)
+from app.standin.state import APP_ID, TRIGGER_TTL
 
 Json = dict[str, Any]
 MAX_TEXT = 40_000
@@ -30,17 +26,22 @@ def _fail(error: str, **extra: Any) -> Json:
     return {"ok": False, "error": error, **extra}
 
 
-class WebApi(ResponseUrls, FileUploads):
+class WebApi(Installs, ResponseUrls, FileUploads):
     """Implements the Web API methods the bot uses, on top of the shared state."""
 
-    def _dispatch(self, method: str, params: Json) -> Json:
+    def _dispatch(self, method: str, params: Json, team_id: str | None = None) -> Json:
+        """Answer as the team whose token made the call (the default team without one)."""
         handler: Callable[[Json], Json] | None = getattr(
             self, "_m_" + method.replace(".", "_"), None
         )
         if handler is None:
             return _fail("unknown_method")
         with self._cond:
-            return handler(params)
+            self._current = self._as_team(team_id)
+            try:
+                return handler(params)
+            finally:
+                self._current = None
 
     def _socket_url(self) -> str | None:
         return None
@@ -48,14 +49,15 @@ class WebApi(ResponseUrls, FileUploads):
     # -- auth / apps -----------------------------------------------------------------------
 
     def _m_auth_test(self, p: Json) -> Json:
+        team = self._caller()
         return {
             "ok": True,
-            "url": f"https://{self.team_domain}.slack.com/",
-            "team": self.team_domain.capitalize(),
+            "url": f"https://{team.domain}.slack.com/",
+            "team": team.name,
             "user": "deference",
-            "team_id": self.team_id,
-            "user_id": BOT_USER_ID,
-            "bot_id": BOT_ID,
+            "team_id": team.id,
+            "user_id": team.bot_user_id,
+            "bot_id": team.bot_id,
             "is_enterprise_install": False,
         }
 
@@ -92,6 +94,8 @@ class WebApi(ResponseUrls, FileUploads):
         if error:
             return error
         message = self._new_message(p["channel"], p)
+        team = self._caller()
+        message.update(team=team.id, user=team.bot_user_id, bot_id=team.bot_id)
         ts = message["ts"]
         return {"ok": True, "channel": p["channel"], "ts": ts, "message": _public(message)}
 
@@ -141,7 +145,7 @@ class WebApi(ResponseUrls, FileUploads):
         channel, ts = p.get("channel") or "", p.get("message_ts") or ""
         if self._find_message(channel, ts) is None:
             return _fail("message_not_found")
-        base = f"https://{self.team_domain}.slack.com/archives/{channel}"
+        base = f"https://{self._caller().domain}.slack.com/archives/{channel}"
         return {"ok": True, "channel": channel, "permalink": f"{base}/p{ts.replace('.', '')}"}
 
     # -- directory -------------------------------------------------------------------------
@@ -178,9 +182,10 @@ class WebApi(ResponseUrls, FileUploads):
         return _fail("invalid_arguments", errors=errors, response_metadata={"messages": errors})
 
     def _build_view(self, view: Json, view_id: str, previous: str | None, root: str) -> Json:
+        team = self._caller()
         full = {
             "id": view_id,
-            "team_id": self.team_id,
+            "team_id": team.id,
             "type": view.get("type", "modal"),
             "blocks": view.get("blocks") or [],
             "private_metadata": view.get("private_metadata") or "",
@@ -196,8 +201,8 @@ class WebApi(ResponseUrls, FileUploads):
             "previous_view_id": previous,
             "root_view_id": root,
             "app_id": APP_ID,
-            "app_installed_team_id": self.team_id,
-            "bot_id": BOT_ID,
+            "app_installed_team_id": team.id,
+            "bot_id": team.bot_id,
         }
         return full
 

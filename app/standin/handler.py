@@ -7,6 +7,7 @@ writes Slack-shaped HTTP answers (including 429s, 5xx pages and dropped connecti
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import socket
@@ -28,6 +29,13 @@ def _decode_params(raw: Json) -> Json:
             with contextlib.suppress(json.JSONDecodeError):
                 params[key] = json.loads(value)
     return params
+
+
+def _basic(encoded: str) -> tuple[str, str, str]:
+    try:
+        return base64.b64decode(encoded, validate=True).decode().partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return "", "", ""
 
 
 class ApiHandler(BaseHTTPRequestHandler):
@@ -77,6 +85,10 @@ class ApiHandler(BaseHTTPRequestHandler):
                 raw.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
         auth = self.headers.get("Authorization", "")
         token = auth[7:] if auth.startswith("Bearer ") else raw.get("token")
+        if auth.startswith("Basic "):  # oauth.v2.access: client id and secret, as Slack prefers
+            client_id, _, secret = _basic(auth[6:])
+            raw.setdefault("client_id", client_id)
+            raw.setdefault("client_secret", secret)
         params = _decode_params({k: v for k, v in raw.items() if k != "token"})
         fault, answer = standin._api(method, params, token)
         if fault is None or fault.status == 200:

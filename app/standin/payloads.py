@@ -36,23 +36,32 @@ def channel_name(standin: SlackStandIn, channel: str) -> str:
     return str(found["name"]) if found and found.get("name") else channel.lower()
 
 
-def _user(standin: SlackStandIn, user: str) -> Json:
+def _user(standin: SlackStandIn, user: str, team: Json | None = None) -> Json:
     name = user_name(standin, user)
-    return {"id": user, "username": name, "name": name, "team_id": standin.team_id}
+    return {"id": user, "username": name, "name": name, "team_id": _team(standin, team)["id"]}
 
 
-def _team(standin: SlackStandIn) -> Json:
-    return {"id": standin.team_id, "domain": standin.team_domain}
+def _team(standin: SlackStandIn, team: Json | None = None) -> Json:
+    """The workspace a request comes from: ``team`` ({"id", "domain"}) or the stand-in's own."""
+    return dict(team) if team else {"id": standin.team_id, "domain": standin.team_domain}
 
 
 def slash_command(
-    standin: SlackStandIn, *, user: str, channel: str, text: str, command: str, api_app_id: str
+    standin: SlackStandIn,
+    *,
+    user: str,
+    channel: str,
+    text: str,
+    command: str,
+    api_app_id: str,
+    team: Json | None = None,
 ) -> dict[str, str]:
     """The form fields of a slash command request (all strings, as Slack sends them)."""
+    where = _team(standin, team)
     return {
         "token": VERIFICATION_TOKEN,
-        "team_id": standin.team_id,
-        "team_domain": standin.team_domain,
+        "team_id": where["id"],
+        "team_domain": where["domain"],
         "channel_id": channel,
         "channel_name": channel_name(standin, channel),
         "user_id": user,
@@ -87,6 +96,7 @@ def block_actions(
     value: str | None = None,
     selected_user: str | None = None,
     selected_option: Any = None,
+    team: Json | None = None,
 ) -> Json:
     """A block_actions payload for a click on a bot message (or inside a stored view)."""
     if (message is None) == (view is None):
@@ -112,11 +122,11 @@ def block_actions(
     action["action_ts"] = action_ts(standin)
     payload: Json = {
         "type": "block_actions",
-        "user": _user(standin, user),
+        "user": _user(standin, user, team),
         "api_app_id": api_app_id,
         "token": VERIFICATION_TOKEN,
         "trigger_id": standin.new_trigger_id(user),
-        "team": _team(standin),
+        "team": _team(standin, team),
         "enterprise": None,
         "is_enterprise_install": False,
         "state": {"values": {}},
@@ -141,13 +151,19 @@ def block_actions(
 
 
 def view_submission(
-    standin: SlackStandIn, *, user: str, view: Json, values: Json, api_app_id: str
+    standin: SlackStandIn,
+    *,
+    user: str,
+    view: Json,
+    values: Json,
+    api_app_id: str,
+    team: Json | None = None,
 ) -> Json:
     """A view_submission payload; ``values`` maps block_id -> action_id -> Python value."""
     return {
         "type": "view_submission",
-        "team": _team(standin),
-        "user": _user(standin, user),
+        "team": _team(standin, team),
+        "user": _user(standin, user, team),
         "api_app_id": api_app_id,
         "token": VERIFICATION_TOKEN,
         "trigger_id": standin.new_trigger_id(user),
@@ -166,14 +182,15 @@ def message_action(
     message: Json,
     channel: str,
     api_app_id: str,
+    team: Json | None = None,
 ) -> Json:
     """A message shortcut (type message_action) invoked on ``message``."""
     return {
         "type": "message_action",
         "token": VERIFICATION_TOKEN,
         "action_ts": action_ts(standin),
-        "team": _team(standin),
-        "user": _user(standin, user),
+        "team": _team(standin, team),
+        "user": _user(standin, user, team),
         "channel": {"id": channel, "name": channel_name(standin, channel)},
         "is_enterprise_install": False,
         "enterprise": None,
@@ -187,12 +204,18 @@ def message_action(
 
 
 def event_callback(
-    standin: SlackStandIn, *, event: Json, api_app_id: str, event_id: str | None = None
+    standin: SlackStandIn,
+    *,
+    event: Json,
+    api_app_id: str,
+    event_id: str | None = None,
+    team: Json | None = None,
 ) -> Json:
     """An Events API ``event_callback`` envelope around ``event``."""
+    team_id = _team(standin, team)["id"]
     return {
         "token": VERIFICATION_TOKEN,
-        "team_id": standin.team_id,
+        "team_id": team_id,
         "api_app_id": api_app_id,
         "event": event,
         "type": "event_callback",
@@ -201,8 +224,8 @@ def event_callback(
         "authorizations": [
             {
                 "enterprise_id": None,
-                "team_id": standin.team_id,
-                "user_id": "UBOT",
+                "team_id": team_id,
+                "user_id": standin.bot_user_id(team_id),
                 "is_bot": True,
                 "is_enterprise_install": False,
             }

@@ -20,6 +20,7 @@ from app.standin.limits import PostLimits
 from app.standin.state import APP_ID
 
 Json = dict[str, Any]
+TOKENLESS = frozenset({"oauth.v2.access"})  # the app authenticates with client id and secret
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class ApiCall:
     at: float
     status: int = 200
     response: Json | None = None
+    team_id: str | None = None  # the team whose token made the call (or whose code was used)
 
     @property
     def ok(self) -> bool:
@@ -62,6 +64,7 @@ class SlackStandIn(WebApi):
         super().__init__(team_id=team_id, team_domain=team_domain, **_clock_kw(clock))
         self.bot_token = bot_token
         self.app_token = app_token
+        self._init_installs(bot_token)
         self._calls: list[ApiCall] = []
         self._faults: dict[str, list[_Fault]] = {}
         self._httpd: ThreadingHTTPServer | None = None
@@ -258,23 +261,31 @@ class SlackStandIn(WebApi):
 
     # -- request entry point (called from handler threads) ---------------------------------
 
-    def _token_kind(self, token: str | None) -> str | None:
-        return {self.bot_token: "bot", self.app_token: "app"}.get(token or "")
+    def _token_kind(self, token: str | None) -> tuple[str | None, str | None]:
+        """("bot" | "expired" | "app" | None, the team the token belongs to)."""
+        if token and token == self.app_token:
+            return "app", self.team_id
+        return self._bot_token_state(token)
 
     def _api(self, method: str, params: Json, token: str | None) -> tuple[_Fault | None, Json]:
         fault = self._take_fault(method, params)
-        kind = self._token_kind(token)
+        kind, team = self._token_kind(token)
         if fault is not None:
             body = _fault_body(fault)
+        elif method in TOKENLESS:
+            body = self._dispatch(method, params)
+            team = (body.get("team") or {}).get("id")
         elif kind is None:
             body = _fail("not_authed" if not token else "invalid_auth")
+        elif kind == "expired":
+            body = _fail("token_expired")
         elif (kind == "app") != (method == "apps.connections.open"):
             body = _fail("not_allowed_token_type")
         else:
-            body = self._dispatch(method, params)
+            body = self._dispatch(method, params, team)
         status = fault.status if fault and not fault.drop_connection else 200
         status = 0 if fault and fault.drop_connection else status
-        self._record(ApiCall(method, params, token, self.clock(), status, body))
+        self._record(ApiCall(method, params, token, self.clock(), status, body, team))
         return fault, body
 
 

@@ -58,8 +58,8 @@ class Workspace:
         standin: SlackStandIn,
         bot_url: str,
         signing_secret: str,
-        team_id: str = "T0001",
-        team_domain: str = "acme",
+        team_id: str | None = None,
+        team_domain: str | None = None,
         api_app_id: str = "A0001",
         clock: Callable[[], float] = time.time,
         timeout: float = 10.0,
@@ -67,12 +67,17 @@ class Workspace:
         self.standin = standin
         self.bot_url = bot_url
         self.signing_secret = signing_secret
-        self.team_id = team_id
-        self.team_domain = team_domain
+        # Requests come from this workspace (default: the stand-in's own team).
+        self.team_id = team_id or standin.team_id
+        self.team_domain = team_domain or standin.team(self.team_id).domain
         self.api_app_id = api_app_id
         self.clock = clock
         self.timeout = timeout
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    def _team(self) -> Json:
+        """The workspace its payloads say they come from."""
+        return {"id": self.team_id, "domain": self.team_domain}
 
     # -- what users do ---------------------------------------------------------------------
 
@@ -85,6 +90,7 @@ class Workspace:
             text=text,
             command=command,
             api_app_id=self.api_app_id,
+            team=self._team(),
         )
         return self.send_raw(urlencode(fields), FORM)
 
@@ -109,13 +115,19 @@ class Workspace:
             value=value,
             selected_user=selected_user,
             selected_option=selected_option,
+            team=self._team(),
         )
         return self.interaction(payload)
 
     def submit(self, user: str, view: Json, values: Json | None = None) -> Reply:
         """Submit a stored modal; ``values`` is block_id -> action_id -> Python value."""
         payload = payloads.view_submission(
-            self.standin, user=user, view=view, values=values or {}, api_app_id=self.api_app_id
+            self.standin,
+            user=user,
+            view=view,
+            values=values or {},
+            api_app_id=self.api_app_id,
+            team=self._team(),
         )
         return self.interaction(payload)
 
@@ -128,6 +140,7 @@ class Workspace:
             message=message,
             channel=channel,
             api_app_id=self.api_app_id,
+            team=self._team(),
         )
         return self.interaction(payload)
 
@@ -140,7 +153,11 @@ class Workspace:
     ) -> Reply:
         """Deliver an Events API event; retry headers mimic Slack's redelivery."""
         body = payloads.event_callback(
-            self.standin, event=event, api_app_id=self.api_app_id, event_id=event_id
+            self.standin,
+            event=event,
+            api_app_id=self.api_app_id,
+            event_id=event_id,
+            team=self._team(),
         )
         headers: dict[str, str] = {}
         if retry_num is not None:

@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from app.blocks.home import build_home, build_team_context
 from app.domain import charter, home, metrics, rotation_service
 from app.listeners.deps import Deps
+from app.listeners.events import installs
 
 DASHBOARD_DAYS = 30
 NOT_A_PERSON = frozenset({"user_not_found", "invalid_user", "cannot_dm_bot"})
@@ -19,6 +20,8 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App, deps: Deps) -> None:
+    installs.register(app, deps)
+
     @app.event("app_home_opened")
     def home_opened(event: dict, context, client: WebClient) -> None:
         if event.get("tab") not in (None, "home"):
