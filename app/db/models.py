@@ -107,7 +107,12 @@ class Decision(Base):
         Index("ix_decisions_team_created", "team_id", "created_at"),
         Index("ix_decisions_team_status", "team_id", "status"),
         # Stats over a period, open load per person, a channel's decisions (migration 0005).
-        Index("ix_decisions_team_decided", "team_id", "decided_at"),
+        Index(
+            "ix_decisions_team_decided",
+            "team_id",
+            "decided_at",
+            postgresql_include=["created_at"],  # velocity from the index alone (0006)
+        ),
         Index("ix_decisions_team_decider", "team_id", "decider_id", "status"),
         Index("ix_decisions_team_channel", "team_id", "channel_id", "created_at"),
     )
