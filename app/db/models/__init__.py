@@ -1,0 +1,73 @@
+"""The tables, one module per area. Every row carries the Slack team (workspace) it belongs to.
+
+Importing this package registers every table on `Base.metadata` (Alembic and the tests rely
+on that), so code keeps importing models from `app.db.models`.
+"""
+
+from app.db.models.base import (
+    NAMING,
+    Approach,
+    Base,
+    Framework,
+    PollStatus,
+    Status,
+    Team,
+    Tiebreaker,
+    Zone,
+)
+from app.db.models.charter import (
+    Charter,
+    CharterDomain,
+    CharterEvent,
+    CharterFormalLead,
+    ConsensusCheck,
+    ConsensusVote,
+    FeedbackReport,
+    Rotation,
+    RotationChange,
+)
+from app.db.models.decisions import Decision, DecisionEvent
+from app.db.models.installs import (
+    BOTS_TABLE,
+    INSTALLATIONS_TABLE,
+    OAUTH_STATES_TABLE,
+)
+from app.db.models.polls import ExpertisePoll, PollVote
+from app.db.models.schedules import (
+    ChannelSchedule,
+    RetroAnswer,
+    RetroRespondent,
+    ScheduledPost,
+)
+
+__all__ = [
+    "BOTS_TABLE",
+    "INSTALLATIONS_TABLE",
+    "NAMING",
+    "OAUTH_STATES_TABLE",
+    "Approach",
+    "Base",
+    "ChannelSchedule",
+    "Charter",
+    "CharterDomain",
+    "CharterEvent",
+    "CharterFormalLead",
+    "ConsensusCheck",
+    "ConsensusVote",
+    "Decision",
+    "DecisionEvent",
+    "ExpertisePoll",
+    "FeedbackReport",
+    "Framework",
+    "PollStatus",
+    "PollVote",
+    "RetroAnswer",
+    "RetroRespondent",
+    "Rotation",
+    "RotationChange",
+    "ScheduledPost",
+    "Status",
+    "Team",
+    "Tiebreaker",
+    "Zone",
+]

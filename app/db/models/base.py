@@ -1,0 +1,88 @@
+"""The declarative base, naming convention, enums, and the team every row belongs to."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    Enum,
+    MetaData,
+    String,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from app.db.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Status(enum.StrEnum):
+    OPEN = "open"
+    ESCALATED = "escalated"
+    DECIDED = "decided"
+    SUPERSEDED = "superseded"
+    CANCELLED = "cancelled"
+
+
+class Framework(enum.StrEnum):
+    EXPERTISE = "expertise"
+    SITUATIONAL = "situational"
+    ROTATING = "rotating"
+
+
+class Approach(enum.StrEnum):
+    STRATEGIC = "strategic"
+    TACTICAL = "tactical"
+    STRUCTURAL = "structural"
+
+
+class Tiebreaker(enum.StrEnum):
+    """Who settles a tied or under-attended poll: the opener, the poll's leader, the team's
+    steward, or the current lead of the channel's rotation (the opener when there is none)."""
+
+    OPENER = "opener"
+    POLL_LEADER = "poll_leader"
+    STEWARD = "steward"
+    ROTATION_LEAD = "rotation_lead"
+
+
+class PollStatus(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Zone(enum.StrEnum):
+    LOCAL = "local"
+    PRINCIPLE = "principle"
+    CENTRE = "centre"
+
+
+def _enum(cls: type[enum.StrEnum], name: str) -> Enum:
+    """Stored as short strings, not native enums, so adding a value is a plain migration."""
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=False,
+        length=16,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class Team(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # Slack team id, T...
+    domain: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,122 @@
+"""Decisions and their append-only history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db.models.base import (
+    Approach,
+    Base,
+    Framework,
+    Status,
+    Tiebreaker,
+    Zone,
+    _enum,
+)
+from app.db.types import UTCDateTime
+
+
+class Decision(Base):
+    __tablename__ = "decisions"
+    __table_args__ = (
+        UniqueConstraint("team_id", "origin_key"),
+        UniqueConstraint("team_id", "id"),
+        Index("ix_decisions_team_created", "team_id", "created_at"),
+        Index("ix_decisions_team_status", "team_id", "status"),
+        # Stats over a period, open load per person, a channel's decisions (migration 0005).
+        Index(
+            "ix_decisions_team_decided",
+            "team_id",
+            "decided_at",
+            postgresql_include=["created_at"],  # velocity from the index alone (0006)
+        ),
+        Index("ix_decisions_team_decider", "team_id", "decider_id", "status"),
+        Index("ix_decisions_team_channel", "team_id", "channel_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    # What the decision came from (a command's trigger, a modal's view id): a redelivered
+    # request finds the row it already made instead of making a second one.
+    origin_key: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(String(200))
+    context: Mapped[str | None] = mapped_column(Text)
+    channel_id: Mapped[str] = mapped_column(String(32))
+    thread_ts: Mapped[str | None] = mapped_column(String(32))  # thread the card was posted in
+    card_ts: Mapped[str | None] = mapped_column(String(32))
+    permalink: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[Status] = mapped_column(_enum(Status, "decision_status"), default=Status.OPEN)
+    decider_id: Mapped[str | None] = mapped_column(String(32))
+    deferred_by: Mapped[str | None] = mapped_column(String(32))
+    framework: Mapped[Framework | None] = mapped_column(_enum(Framework, "decision_framework"))
+    approach: Mapped[Approach | None] = mapped_column(_enum(Approach, "decision_approach"))
+    zone: Mapped[Zone] = mapped_column(_enum(Zone, "decision_zone"), default=Zone.LOCAL)
+    reversible: Mapped[bool | None] = mapped_column(Boolean)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolution: Mapped[str | None] = mapped_column(Text)
+    rationale: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    tiebreaker: Mapped[Tiebreaker] = mapped_column(
+        _enum(Tiebreaker, "decision_tiebreaker"), default=Tiebreaker.OPENER, server_default="opener"
+    )
+    domain: Mapped[str | None] = mapped_column(String(40))  # a charter domain's name
+    principle: Mapped[str | None] = mapped_column(String(200))  # the principle in play, as cited
+    per_charter: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    reopened: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+    events: Mapped[list[DecisionEvent]] = relationship(
+        back_populates="decision", order_by="DecisionEvent.id", viewonly=True
+    )
+
+
+class DecisionEvent(Base):
+    """One change to a decision, with who made it and when. Never updated, never deleted."""
+
+    __tablename__ = "decision_events"
+    __table_args__ = (
+        # The composite key ties each event to a decision of the same team.
+        ForeignKeyConstraint(
+            ["team_id", "decision_id"],
+            ["decisions.team_id", "decisions.id"],
+            ondelete="CASCADE",
+            name="fk_decision_events_decision",
+        ),
+        UniqueConstraint("team_id", "idempotency_key"),
+        Index("ix_decision_events_decision", "team_id", "decision_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    decision_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    from_status: Mapped[Status | None] = mapped_column(_enum(Status, "event_from_status"))
+    to_status: Mapped[Status | None] = mapped_column(_enum(Status, "event_to_status"))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
+
+    decision: Mapped[Decision] = relationship(
+        back_populates="events",
+        primaryjoin="and_(DecisionEvent.team_id == Decision.team_id, "
+        "DecisionEvent.decision_id == Decision.id)",
+        foreign_keys="[DecisionEvent.team_id, DecisionEvent.decision_id]",
+        viewonly=True,
+    )
