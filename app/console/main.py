@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
 import tempfile
 from datetime import datetime
@@ -10,7 +9,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
-from app.console.repl import Console, ScriptError, script_reader
+from app.console.readers import ScriptError, interactive_reader, script_reader
+from app.console.repl import Console
 from app.console.world import World
 from app.domain.clock import ManualClock
 
@@ -19,20 +19,6 @@ DEMO = "demo.txt"
 
 def demo_script() -> str:
     return resources.files("app.console").joinpath(DEMO).read_text(encoding="utf-8")
-
-
-def interactive_reader(out: TextIO):
-    with contextlib.suppress(ImportError):
-        import readline  # noqa: F401  (line editing and history where available)
-
-    def ask(prompt: str) -> str | None:
-        try:
-            return input(prompt)
-        except EOFError:
-            out.write("\n")
-            return None
-
-    return ask
 
 
 def run_console(

@@ -7,6 +7,7 @@ import fcntl
 import os
 import pty
 import select
+import signal
 import subprocess
 import sys
 import termios
@@ -60,11 +61,26 @@ class Terminal:
     def press(self, key: bytes) -> None:
         os.write(self.master, key)
 
-    def exit_code(self, timeout: float = 30) -> int:
+    def exit_code(self, timeout: float = 60) -> int:
+        """The console's exit status; if it does not exit, fail with every thread's stack."""
         try:
             return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.kill(self.process.pid, signal.SIGUSR1)  # faulthandler dumps all threads
+            stacks = self._drain()
+            self.process.kill()
+            raise AssertionError(f"the console did not exit; its threads:\n{stacks}") from None
         finally:
             os.close(self.master)
+
+    def _drain(self) -> str:
+        chunks = []
+        while select.select([self.master], [], [], 1.0)[0]:
+            try:
+                chunks.append(self._decode(os.read(self.master, 65536)))
+            except OSError:
+                break
+        return "".join(chunks)[-8000:]
 
 
 def _own_terminal() -> None:
@@ -73,8 +89,16 @@ def _own_terminal() -> None:
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
+# The console as `deference-bot console` runs it, with faulthandler ready to show where it
+# hangs should it ever fail to exit.
+CONSOLE = (
+    "import faulthandler, signal, sys; faulthandler.register(signal.SIGUSR1, all_threads=True); "
+    "from app.cli import main; sys.exit(main(['console', '--db', 'x.db']))"
+)
+
+
 def console(tmp_path) -> Terminal:
-    return Terminal([sys.executable, "-m", "app", "console", "--db", "x.db"], cwd=tmp_path)
+    return Terminal([sys.executable, "-c", CONSOLE], cwd=tmp_path)
 
 
 def decisions(tmp_path) -> list[Decision]:
