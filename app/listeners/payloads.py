@@ -93,6 +93,17 @@ class ViewSubmission(Model):
             raise BadPayload("private_metadata is not an object")
         return value
 
+    def metadata_int(self, key: str, *, minimum: int | None = 1) -> int:
+        """An integer the bot put in private_metadata (an id, a version), checked on return.
+
+        With `minimum=None` any integer passes and the database says whether it exists."""
+        value = self.metadata().get(key)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise BadPayload(f"private_metadata has no {key}")
+        if minimum is not None and value < minimum:
+            raise BadPayload(f"private_metadata has no {key}")
+        return value
+
     def _element(self, block_id: str) -> dict[str, Any]:
         return next(iter(self.view.state.values.get(block_id, {}).values()), {})
 
@@ -140,6 +151,14 @@ class MessageShortcut(Model):
     trigger_id: str
     message: MessageRef
     response_url: str | None = None
+
+
+def plain_id(value: str | None) -> int:
+    """An id carried in a button value or block id: these come back from the client, so accept a
+    plain positive number and nothing else."""
+    if value is None or not value.isdigit() or len(value) > 12:
+        raise BadPayload("value is not an id")
+    return int(value)
 
 
 M = TypeVar("M", bound=Model)

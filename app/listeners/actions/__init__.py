@@ -11,14 +11,7 @@ from app.domain import decisions
 from app.listeners.actions import deference, polls, schedules
 from app.listeners.declare_form import team_principles
 from app.listeners.deps import Deps
-from app.listeners.payloads import BadPayload, BlockActions, parse
-
-
-def decision_id_from(value: str | None) -> int:
-    """Button values come back from the client: accept a plain positive id and nothing else."""
-    if value is None or not value.isdigit() or len(value) > 12:
-        raise BadPayload("button value is not a decision id")
-    return int(value)
+from app.listeners.payloads import BlockActions, parse, plain_id
 
 
 def register(app: App, deps: Deps) -> None:
@@ -30,7 +23,7 @@ def register(app: App, deps: Deps) -> None:
     def record_resolution(ack: Ack, body: dict, client: WebClient) -> None:
         ack()
         click = parse(BlockActions, body)
-        decision_id = decision_id_from(click.action.value)
+        decision_id = plain_id(click.action.value)
         with deps.sessions() as session:
             decision = decisions.get_decision(session, click.team.id, decision_id)
             decisions.check_can_record(decision, click.user.id)

@@ -11,17 +11,11 @@ from app.blocks.escalation import build_consensus_check, build_escalate_modal
 from app.domain import charter as charters
 from app.domain import consensus, decisions, escalation, rotation_service
 from app.listeners.deps import Deps
-from app.listeners.payloads import BadPayload, BlockActions, parse
+from app.listeners.payloads import BlockActions, parse, plain_id
 from app.listeners.people import is_admin
 from app.posting.cards import refresh_card
 from app.posting.consensus import post_consensus_check
 from app.posting.scheduled import update_message
-
-
-def _id(value: str | None) -> int:
-    if value is None or not value.isdigit() or len(value) > 12:
-        raise BadPayload("button value is not an id")
-    return int(value)
 
 
 def register(app: App, deps: Deps) -> None:
@@ -30,7 +24,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         click = parse(BlockActions, body)
         with deps.sessions() as session:
-            decision = decisions.get_decision(session, click.team.id, _id(click.action.value))
+            decision = decisions.get_decision(session, click.team.id, plain_id(click.action.value))
             target = escalation.check_can_escalate(decision)
         client.views_open(trigger_id=click.trigger_id, view=build_escalate_modal(decision, target))
 
@@ -42,7 +36,7 @@ def register(app: App, deps: Deps) -> None:
             client,
             deps.sessions,
             team_id=click.team.id,
-            decision_id=_id(click.action.value),
+            decision_id=plain_id(click.action.value),
             actor_id=click.user.id,
             origin_key=f"click:{click.trigger_id}",
             now=deps.clock.now(),
@@ -54,7 +48,7 @@ def register(app: App, deps: Deps) -> None:
             check, decision, counted = consensus.answer(
                 session,
                 team_id=click.team.id,
-                check_id=_id(click.action.value),
+                check_id=plain_id(click.action.value),
                 user_id=click.user.id,
                 agree=agree,
                 now=deps.clock.now(),

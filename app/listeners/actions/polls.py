@@ -17,17 +17,10 @@ from app.blocks.polls import build_poll_modal
 from app.domain import decisions, poll_service
 from app.domain.errors import NotAllowed
 from app.listeners.deps import Deps
-from app.listeners.payloads import BadPayload, BlockActions, parse
+from app.listeners.payloads import BlockActions, parse, plain_id
 from app.listeners.people import decider_problem
 from app.posting.cards import refresh_card
 from app.posting.polls import redraw_poll
-
-
-def id_from(value: str | None) -> int:
-    """Values come back from the client: accept a plain positive id and nothing else."""
-    if value is None or not value.isdigit() or len(value) > 12:
-        raise BadPayload("value is not an id")
-    return int(value)
 
 
 def register(app: App, deps: Deps) -> None:
@@ -35,7 +28,7 @@ def register(app: App, deps: Deps) -> None:
     def run_poll(ack: Ack, body: dict, client: WebClient) -> None:
         ack()
         click = parse(BlockActions, body)
-        decision_id = id_from(click.action.value)
+        decision_id = plain_id(click.action.value)
         with deps.sessions() as session:
             decision = decisions.get_decision(session, click.team.id, decision_id)
             poll_service.check_can_poll(decision)
@@ -49,13 +42,13 @@ def register(app: App, deps: Deps) -> None:
         ack()
         click = parse(BlockActions, body)
         rating = int(click.action.action_id.removeprefix(ids.POLL_RATE))
-        vote(client, click, id_from(click.action.value), rating=rating)
+        vote(client, click, plain_id(click.action.value), rating=rating)
 
     @app.action(ids.POLL_NOMINATE)
     def nominate(ack: Ack, body: dict, client: WebClient) -> None:
         ack()
         click = parse(BlockActions, body)
-        poll_id = id_from((click.action.block_id or "").removeprefix("poll.nominate."))
+        poll_id = plain_id((click.action.block_id or "").removeprefix("poll.nominate."))
         nominee = click.action.selected_user
         if not nominee:
             return  # the picker was cleared: nothing to count
@@ -79,7 +72,7 @@ def register(app: App, deps: Deps) -> None:
     def close(ack: Ack, body: dict, client: WebClient) -> None:
         ack()
         click = parse(BlockActions, body)
-        poll_id = id_from(click.action.value)
+        poll_id = plain_id(click.action.value)
         with deps.sessions.begin() as session:
             _poll, changed = poll_service.close_poll(
                 session,
@@ -95,7 +88,7 @@ def register(app: App, deps: Deps) -> None:
     def adopt(ack: Ack, body: dict, client: WebClient) -> None:
         ack()
         click = parse(BlockActions, body)
-        poll_id = id_from(click.action.value)
+        poll_id = plain_id(click.action.value)
         with deps.sessions.begin() as session:
             decision, _poll, changed = poll_service.adopt_result(
                 session,

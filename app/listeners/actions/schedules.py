@@ -15,9 +15,8 @@ from app.blocks.schedules import build_checkin, checkin_text
 from app.blocks.text import escape
 from app.domain import checkins, deadlines, decisions, ledger, retros
 from app.domain.errors import NotAllowed, NotFound
-from app.listeners.actions.polls import id_from
 from app.listeners.deps import Deps
-from app.listeners.payloads import BadPayload, BlockActions, parse
+from app.listeners.payloads import BadPayload, BlockActions, parse, plain_id
 from app.listeners.people import decider_problem
 from app.posting.cards import refresh_card
 from app.posting.scheduled import update_message
@@ -28,13 +27,13 @@ def register(app: App, deps: Deps) -> None:
     def claim(ack: Ack, body: dict, client: WebClient) -> None:
         ack()
         click = parse(BlockActions, body)
-        assign(client, click, id_from(click.action.value), click.user.id)
+        assign(client, click, plain_id(click.action.value), click.user.id)
 
     @app.action(ids.CHECKIN_ASSIGN)
     def hand_to(ack: Ack, body: dict, client: WebClient) -> None:
         ack()
         click = parse(BlockActions, body)
-        decision_id = id_from((click.action.block_id or "").removeprefix(ids.CHECKIN_ASSIGN_BLOCK))
+        decision_id = plain_id((click.action.block_id or "").removeprefix(ids.CHECKIN_ASSIGN_BLOCK))
         decider = click.action.selected_user
         if not decider:
             return
@@ -69,7 +68,7 @@ def register(app: App, deps: Deps) -> None:
         click = parse(BlockActions, body)
         outcome = click.action.action_id.removeprefix(ids.OUTCOME_PICK)
         with deps.sessions() as session:
-            decision = decisions.get_decision(session, click.team.id, id_from(click.action.value))
+            decision = decisions.get_decision(session, click.team.id, plain_id(click.action.value))
         if click.user.id not in {decision.decider_id, decision.created_by}:
             raise NotAllowed("Only the decider can say how this decision turned out.")
         client.views_open(trigger_id=click.trigger_id, view=build_outcome_modal(decision, outcome))
@@ -78,7 +77,7 @@ def register(app: App, deps: Deps) -> None:
     def answer_retro(ack: Ack, body: dict, client: WebClient) -> None:
         ack()
         click = parse(BlockActions, body)
-        post_id = id_from(click.action.value)
+        post_id = plain_id(click.action.value)
         with deps.sessions() as session:
             post = ledger.get(session, click.team.id, post_id)
         if post is None or post.kind != retros.KIND:
@@ -93,7 +92,7 @@ def register(app: App, deps: Deps) -> None:
             decision, changed = deadlines.apply_tiebreaker(
                 session,
                 team_id=click.team.id,
-                decision_id=id_from(click.action.value),
+                decision_id=plain_id(click.action.value),
                 actor_id=click.user.id,
                 now=deps.clock.now(),
             )

@@ -135,9 +135,7 @@ def register(app: App, deps: Deps) -> None:
     @app.view(ids.RESOLVE_VIEW)
     def resolve(ack: Ack, body: dict, client: WebClient) -> None:
         submission = parse(ViewSubmission, body)
-        decision_id = submission.metadata().get("decision_id")
-        if not isinstance(decision_id, int) or isinstance(decision_id, bool):
-            raise BadPayload("private_metadata has no decision id")
+        decision_id = submission.metadata_int("decision_id", minimum=None)
         try:
             with deps.sessions.begin() as session:
                 decision, changed = decisions.record_resolution(

@@ -18,12 +18,6 @@ from app.listeners.people import is_admin
 from app.posting.cards import refresh_card, tell
 
 
-def _int(value, what: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise BadPayload(f"private_metadata has no {what}")
-    return value
-
-
 def _domains(s: ViewSubmission) -> tuple[charters.DomainSpec, ...]:
     specs = []
     for i in range(charters.MAX_DOMAINS):
@@ -53,7 +47,7 @@ def register(app: App, deps: Deps) -> None:
     @app.view(ids.ESCALATE_VIEW)
     def escalate(ack: Ack, body: dict, client: WebClient) -> None:
         s = parse(ViewSubmission, body)
-        decision_id = _int(s.metadata().get("decision_id"), "decision id")
+        decision_id = s.metadata_int("decision_id", minimum=None)
         reason = s.text_of(ids.REASON)
         try:
             with deps.sessions.begin() as session:
@@ -93,7 +87,7 @@ def register(app: App, deps: Deps) -> None:
     @app.view(ids.CHARTER_VIEW)
     def save_charter(ack: Ack, body: dict, client: WebClient) -> None:
         s = parse(ViewSubmission, body)
-        version = _int(s.metadata().get("version"), "version")
+        version = s.metadata_int("version", minimum=None)
         editors = s.option_of(ids.CHARTER_EDITORS) or "admins"
         edit = charters.CharterEdit(
             domains=_domains(s),
@@ -132,7 +126,7 @@ def register(app: App, deps: Deps) -> None:
     @app.view(ids.VALUES_VIEW)
     def save_values(ack: Ack, body: dict, client: WebClient) -> None:
         s = parse(ViewSubmission, body)
-        version = _int(s.metadata().get("version"), "version")
+        version = s.metadata_int("version", minimum=None)
         given = [
             {
                 "name": s.text_of(ids.VALUE_FIELD.format(i=i, field="name")),

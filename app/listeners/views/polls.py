@@ -85,9 +85,7 @@ def register(app: App, deps: Deps) -> None:
                 if created:
                     post_card(client, deps.sessions, team, decision_id)
             else:
-                decision_id = metadata.get("decision_id")
-                if not isinstance(decision_id, int) or isinstance(decision_id, bool):
-                    raise BadPayload("private_metadata has no decision id")
+                decision_id = submission.metadata_int("decision_id", minimum=None)
             launch_poll(
                 client,
                 deps,

@@ -15,19 +15,12 @@ from app.listeners.payloads import BadPayload, ViewSubmission, parse
 from app.posting.scheduled import Message, Slot, deliver, update_message
 
 
-def _int(metadata: dict, key: str) -> int:
-    value = metadata.get(key)
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise BadPayload(f"private_metadata has no {key}")
-    return value
-
-
 def register(app: App, deps: Deps) -> None:
     @app.view(ids.OUTCOME_VIEW)
     def outcome(ack: Ack, body: dict, client: WebClient) -> None:
         submission = parse(ViewSubmission, body)
         metadata = submission.metadata()
-        decision_id = _int(metadata, "decision_id")
+        decision_id = submission.metadata_int("decision_id")
         choice = metadata.get("outcome")
         if choice not in outcomes.OUTCOMES:
             raise BadPayload("private_metadata has no outcome")
@@ -60,7 +53,7 @@ def register(app: App, deps: Deps) -> None:
     @app.view(ids.RETRO_VIEW)
     def retro_answers(ack: Ack, body: dict, client: WebClient) -> None:
         submission = parse(ViewSubmission, body)
-        post_id = _int(submission.metadata(), "post_id")
+        post_id = submission.metadata_int("post_id")
         team = submission.team.id
         answers = {q: submission.text_of(q) for q in retros.QUESTIONS}
         try:
