@@ -7,6 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import (
     Enum,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
     MetaData,
     String,
 )
@@ -86,3 +89,18 @@ class Team(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)  # Slack team id, T...
     domain: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TeamOwned:
+    """Every row belongs to one Slack team and every query filters on team_id."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+
+
+def same_team(column: str, parent: str, name: str) -> ForeignKeyConstraint:
+    """A child points at its parent through (team_id, id), so it can never hang under another
+    team's row; the parent carries UNIQUE(team_id, id) for it."""
+    return ForeignKeyConstraint(
+        ["team_id", column], [f"{parent}.team_id", f"{parent}.id"], ondelete="CASCADE", name=name
+    )

@@ -7,8 +7,6 @@ from datetime import datetime
 from sqlalchemy import (
     JSON,
     Boolean,
-    ForeignKey,
-    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -19,13 +17,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models.base import (
     Base,
+    TeamOwned,
     Zone,
     _enum,
+    same_team,
 )
 from app.db.types import UTCDateTime
 
 
-class Rotation(Base):
+class Rotation(TeamOwned, Base):
     """A channel's rotating decision lead. Who leads is computed from the members, the start
     date and the dated changes (app.domain.rotations), never stored, so nothing goes stale."""
 
@@ -35,8 +35,6 @@ class Rotation(Base):
         UniqueConstraint("team_id", "id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     channel_id: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(40))
     members: Mapped[list] = mapped_column(JSON)  # user ids, in turn order
@@ -47,22 +45,15 @@ class Rotation(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class RotationChange(Base):
+class RotationChange(TeamOwned, Base):
     """A dated adjustment (skip, swap, away) that applies from `effective` (a local date)."""
 
     __tablename__ = "rotation_changes"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["team_id", "rotation_id"],
-            ["rotations.team_id", "rotations.id"],
-            ondelete="CASCADE",
-            name="fk_rotation_changes_rotation",
-        ),
+        same_team("rotation_id", "rotations", "fk_rotation_changes_rotation"),
         Index("ix_rotation_changes_rotation", "team_id", "rotation_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     rotation_id: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(16))  # skip | swap | away
     effective: Mapped[str] = mapped_column(String(10))
@@ -73,15 +64,13 @@ class RotationChange(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class Charter(Base):
+class Charter(TeamOwned, Base):
     """The team's deference guide: one row per team, edited by compare-and-set on `version`
     so two people editing at once cannot silently overwrite each other."""
 
     __tablename__ = "charters"
     __table_args__ = (UniqueConstraint("team_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     version: Mapped[int] = mapped_column(Integer, default=0)
     escalation_contact: Mapped[str | None] = mapped_column(String(32))
     editors: Mapped[str] = mapped_column(String(16), default="admins")  # admins|everyone|people
@@ -95,14 +84,12 @@ class Charter(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class CharterDomain(Base):
+class CharterDomain(TeamOwned, Base):
     """A decision domain with its default authority (a person or a rotation), zone and contact."""
 
     __tablename__ = "charter_domains"
     __table_args__ = (UniqueConstraint("team_id", "name"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(40))
     authority_id: Mapped[str | None] = mapped_column(String(32))
     rotation_id: Mapped[int | None] = mapped_column(Integer)
@@ -110,48 +97,37 @@ class CharterDomain(Base):
     escalation_contact: Mapped[str | None] = mapped_column(String(32))
 
 
-class CharterFormalLead(Base):
+class CharterFormalLead(TeamOwned, Base):
     """People the team names formal leads, so metrics can compare them with the experts."""
 
     __tablename__ = "charter_formal_leads"
     __table_args__ = (UniqueConstraint("team_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     user_id: Mapped[str] = mapped_column(String(32))
 
 
-class CharterEvent(Base):
+class CharterEvent(TeamOwned, Base):
     """A change to the charter, values, rotations or steward: who, when, what. Append-only."""
 
     __tablename__ = "charter_events"
     __table_args__ = (Index("ix_charter_events_team", "team_id", "at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(32))
     actor_id: Mapped[str] = mapped_column(String(32))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
-class ConsensusCheck(Base):
+class ConsensusCheck(TeamOwned, Base):
     """ "Is everyone comfortable with @x having final say?" posted in a decision's thread."""
 
     __tablename__ = "consensus_checks"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["team_id", "decision_id"],
-            ["decisions.team_id", "decisions.id"],
-            ondelete="CASCADE",
-            name="fk_consensus_checks_decision",
-        ),
+        same_team("decision_id", "decisions", "fk_consensus_checks_decision"),
         UniqueConstraint("team_id", "id"),
         UniqueConstraint("team_id", "origin_key"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     decision_id: Mapped[int] = mapped_column(Integer)
     origin_key: Mapped[str] = mapped_column(String(255))
     decider_id: Mapped[str] = mapped_column(String(32))
@@ -161,37 +137,28 @@ class ConsensusCheck(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class ConsensusVote(Base):
+class ConsensusVote(TeamOwned, Base):
     """One answer per person per check: a click delivered twice hits the unique key."""
 
     __tablename__ = "consensus_votes"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["team_id", "check_id"],
-            ["consensus_checks.team_id", "consensus_checks.id"],
-            ondelete="CASCADE",
-            name="fk_consensus_votes_check",
-        ),
+        same_team("check_id", "consensus_checks", "fk_consensus_votes_check"),
         UniqueConstraint("team_id", "check_id", "user_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     check_id: Mapped[int] = mapped_column(Integer)
     user_id: Mapped[str] = mapped_column(String(32))
     agree: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class FeedbackReport(Base):
+class FeedbackReport(TeamOwned, Base):
     """An anonymous report of misused deference. There is deliberately no author column and no
     time: `dedupe_key` is a hash of the modal's view id (a redelivery), nothing about a person."""
 
     __tablename__ = "feedback_reports"
     __table_args__ = (UniqueConstraint("team_id", "dedupe_key"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text)
     decision_id: Mapped[int | None] = mapped_column(Integer)

@@ -7,8 +7,6 @@ from datetime import datetime
 from sqlalchemy import (
     JSON,
     Boolean,
-    ForeignKey,
-    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -22,14 +20,16 @@ from app.db.models.base import (
     Base,
     Framework,
     Status,
+    TeamOwned,
     Tiebreaker,
     Zone,
     _enum,
+    same_team,
 )
 from app.db.types import UTCDateTime
 
 
-class Decision(Base):
+class Decision(TeamOwned, Base):
     __tablename__ = "decisions"
     __table_args__ = (
         UniqueConstraint("team_id", "origin_key"),
@@ -47,8 +47,6 @@ class Decision(Base):
         Index("ix_decisions_team_channel", "team_id", "channel_id", "created_at"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     # What the decision came from (a command's trigger, a modal's view id): a redelivered
     # request finds the row it already made instead of making a second one.
     origin_key: Mapped[str] = mapped_column(String(255))
@@ -86,24 +84,17 @@ class Decision(Base):
     )
 
 
-class DecisionEvent(Base):
+class DecisionEvent(TeamOwned, Base):
     """One change to a decision, with who made it and when. Never updated, never deleted."""
 
     __tablename__ = "decision_events"
     __table_args__ = (
         # The composite key ties each event to a decision of the same team.
-        ForeignKeyConstraint(
-            ["team_id", "decision_id"],
-            ["decisions.team_id", "decisions.id"],
-            ondelete="CASCADE",
-            name="fk_decision_events_decision",
-        ),
+        same_team("decision_id", "decisions", "fk_decision_events_decision"),
         UniqueConstraint("team_id", "idempotency_key"),
         Index("ix_decision_events_decision", "team_id", "decision_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     decision_id: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(32))
     actor_id: Mapped[str] = mapped_column(String(32))

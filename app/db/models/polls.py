@@ -7,8 +7,6 @@ from datetime import datetime
 from sqlalchemy import (
     JSON,
     Boolean,
-    ForeignKey,
-    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -19,31 +17,26 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.db.models.base import (
     Base,
     PollStatus,
+    TeamOwned,
     _enum,
+    same_team,
 )
 from app.db.types import UTCDateTime
 
 
-class ExpertisePoll(Base):
+class ExpertisePoll(TeamOwned, Base):
     """An expertise poll in a decision's thread. `salt` keys anonymous ballots and is destroyed
     on closing, after which nobody, not even the database, can tell whose ballot was whose."""
 
     __tablename__ = "expertise_polls"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["team_id", "decision_id"],
-            ["decisions.team_id", "decisions.id"],
-            ondelete="CASCADE",
-            name="fk_expertise_polls_decision",
-        ),
+        same_team("decision_id", "decisions", "fk_expertise_polls_decision"),
         UniqueConstraint("team_id", "id"),
         UniqueConstraint("team_id", "origin_key"),
         Index("ix_expertise_polls_due", "status", "closes_at"),
         Index("ix_expertise_polls_decision", "team_id", "decision_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     decision_id: Mapped[int] = mapped_column(Integer)
     origin_key: Mapped[str] = mapped_column(String(255))
     channel_id: Mapped[str] = mapped_column(String(32))
@@ -62,23 +55,16 @@ class ExpertisePoll(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class PollVote(Base):
+class PollVote(TeamOwned, Base):
     """One ballot per voter per poll: the unique key turns a redelivered click or a changed mind
     into an update of the same row. `voter_key` is the user id, or an HMAC in anonymous polls."""
 
     __tablename__ = "poll_votes"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["team_id", "poll_id"],
-            ["expertise_polls.team_id", "expertise_polls.id"],
-            ondelete="CASCADE",
-            name="fk_poll_votes_poll",
-        ),
+        same_team("poll_id", "expertise_polls", "fk_poll_votes_poll"),
         UniqueConstraint("team_id", "poll_id", "voter_key"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     poll_id: Mapped[int] = mapped_column(Integer)
     voter_key: Mapped[str] = mapped_column(String(64))
     rating: Mapped[int | None] = mapped_column(Integer)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    ForeignKey,
-    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -17,11 +15,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models.base import (
     Base,
+    TeamOwned,
+    same_team,
 )
 from app.db.types import UTCDateTime
 
 
-class ChannelSchedule(Base):
+class ChannelSchedule(TeamOwned, Base):
     """A channel's recurring post (stand-up deference check or retrospective), in local time.
 
     Jobs read this row every time they fire, so a change or removal needs no restart.
@@ -30,8 +30,6 @@ class ChannelSchedule(Base):
     __tablename__ = "channel_schedules"
     __table_args__ = (UniqueConstraint("team_id", "channel_id", "kind"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     channel_id: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(16))  # "checkin" | "retro"
     hour: Mapped[int] = mapped_column(Integer)
@@ -45,7 +43,7 @@ class ChannelSchedule(Base):
     disabled_reason: Mapped[str | None] = mapped_column(String(64))
 
 
-class ScheduledPost(Base):
+class ScheduledPost(TeamOwned, Base):
     """The ledger of scheduled posts: one row per (kind, subject, occurrence), inserted before
     posting. The unique key makes a second process or a late duplicate job a no-op."""
 
@@ -56,8 +54,6 @@ class ScheduledPost(Base):
         Index("ix_scheduled_posts_status", "status", "kind"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))
     subject: Mapped[str] = mapped_column(String(64))  # a channel id or a decision id
     occurrence: Mapped[str] = mapped_column(String(40))  # the slot (ISO UTC) or "once"
@@ -70,32 +66,25 @@ class ScheduledPost(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class RetroAnswer(Base):
+class RetroAnswer(TeamOwned, Base):
     """An anonymous answer to a retrospective question. There is deliberately no user column
     and no time: a double-submitted modal is recognised by a hash of its view id, and nothing
     in the row can be lined up with who submitted what, or when."""
 
     __tablename__ = "retro_answers"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["team_id", "post_id"],
-            ["scheduled_posts.team_id", "scheduled_posts.id"],
-            ondelete="CASCADE",
-            name="fk_retro_answers_post",
-        ),
+        same_team("post_id", "scheduled_posts", "fk_retro_answers_post"),
         UniqueConstraint("team_id", "dedupe_key"),
         Index("ix_retro_answers_post", "team_id", "post_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     post_id: Mapped[int] = mapped_column(Integer)
     question: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text)
     dedupe_key: Mapped[str] = mapped_column(String(64))
 
 
-class RetroRespondent(Base):
+class RetroRespondent(TeamOwned, Base):
     """That someone answered a retrospective, kept apart from what they answered.
 
     Counting distinct respondents (not answers) is what keeps answers hidden until three
@@ -104,16 +93,9 @@ class RetroRespondent(Base):
 
     __tablename__ = "retro_respondents"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["team_id", "post_id"],
-            ["scheduled_posts.team_id", "scheduled_posts.id"],
-            ondelete="CASCADE",
-            name="fk_retro_respondents_post",
-        ),
+        same_team("post_id", "scheduled_posts", "fk_retro_respondents_post"),
         UniqueConstraint("team_id", "post_id", "respondent_key"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     post_id: Mapped[int] = mapped_column(Integer)
     respondent_key: Mapped[str] = mapped_column(String(64))
