@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,7 +13,8 @@ from sqlalchemy import inspect, text
 from app.db.engine import make_engine
 from app.db.models import Base
 from tests.conftest import postgres_url
-from tests.e2e.test_http_server import cli_env, deference_bot
+from tests.e2e.processes import Served, cli_env
+from tests.e2e.processes import serve as start_serve
 
 needs_postgres = pytest.mark.skipif(
     postgres_url() is None, reason="needs PostgreSQL: set TEST_DATABASE_URL"
@@ -39,53 +36,15 @@ def pg_url(request: pytest.FixtureRequest) -> str:
     return url
 
 
-@dataclass
-class Served:
-    process: subprocess.Popen
-    log: Path
-    url: str
-
-    def text(self) -> str:
-        return self.log.read_text()
-
-    def leader_pids(self) -> list[int]:
-        return [int(pid) for pid in LEADER.findall(self.text())]
-
-    def kill(self) -> None:
-        """SIGKILL the master and its workers at once: no goodbye, no unlock."""
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+def leader_pids(served: Served) -> list[int]:
+    """Processes that logged taking the scheduler over."""
+    return [int(pid) for pid in LEADER.findall(served.text())]
 
 
 def serve(standin, url: str, folder: Path, name: str, workers: int = 2, **env) -> Served:
     environment = cli_env(standin, url)
     environment.update(SCHEDULER_RETRY_SECONDS="0.5", SCHEDULER_SWEEP_SECONDS="1", **env)
-    log = folder / f"{name}.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(  # noqa: S603
-            deference_bot("serve", "--host", "127.0.0.1", "--port", "0", "--workers", str(workers)),
-            env=environment,
-            stderr=out,
-            stdout=out,
-            cwd=folder,
-            start_new_session=True,  # its own process group, so a test can kill all of it
-        )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and process.poll() is None:
-        found = re.search(r"listening on (http://127\.0\.0\.1:\d+)", log.read_text())
-        if found:
-            return Served(process, log, found.group(1))
-        time.sleep(0.05)  # waiting for another process's start-up
-    process.kill()
-    pytest.fail(f"serve did not start:\n{log.read_text()}")
+    return start_serve(environment, folder / f"{name}.log", "--workers", str(workers))
 
 
 def wait_until(condition, timeout: float, what: str):

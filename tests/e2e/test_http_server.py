@@ -5,10 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import re
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -17,7 +14,8 @@ import pytest
 
 from app import ids
 from app.standin import Workspace
-from tests.e2e.conftest import ALICE, BOT_TOKEN, GENERAL, SIGNING_SECRET, command_body
+from tests.e2e.conftest import ALICE, GENERAL, SIGNING_SECRET, command_body
+from tests.e2e.processes import cli_env, deference_bot, serve
 
 FORM = "application/x-www-form-urlencoded"
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -62,48 +60,13 @@ def test_unknown_path_is_404(bot):
     assert status == 404
 
 
-def cli_env(standin, database_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
-    env.update(
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=standin.api_url,
-        DATABASE_URL=database_url,
-        LOG_LEVEL="INFO",
-    )
-    return env
-
-
-def deference_bot(*args: str) -> list[str]:
-    return [sys.executable, "-m", "app", *args]
-
-
 @pytest.fixture
 def served(standin, database_url, tmp_path: Path):
     """`deference-bot serve --port 0` as its own process, as an operator would run it."""
     env = cli_env(standin, database_url)
-    log = (tmp_path / "serve.log").open("w+")
-    process = subprocess.Popen(  # noqa: S603
-        deference_bot("serve", "--host", "127.0.0.1", "--port", "0"),
-        env=env,
-        stderr=log,
-        stdout=log,
-        cwd=tmp_path,
-    )
-    url = None
-    deadline = time.monotonic() + 30
-    while url is None and time.monotonic() < deadline and process.poll() is None:
-        log.seek(0)
-        found = re.search(r"listening on (http://127\.0\.0\.1:\d+)", log.read())
-        url = found.group(1) if found else None
-        time.sleep(0.05)  # waiting for another process's start-up, not for app behaviour
-    if url is None:
-        process.kill()
-        log.seek(0)
-        pytest.fail(f"serve did not start:\n{log.read()}")
-    yield url, env
-    process.terminate()
-    process.wait(timeout=15)
+    bot = serve(env, tmp_path / "serve.log")
+    yield bot.url, env
+    bot.stop()
 
 
 def test_served_bot_declares_resolves_and_exports(served, standin, tmp_path):

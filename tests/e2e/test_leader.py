@@ -8,6 +8,7 @@ from tests.e2e.conftest import GENERAL
 from tests.e2e.scale_out import (
     advisory_holders,
     due_checkin,
+    leader_pids,
     needs_postgres,
     pg_url,  # noqa: F401 - fixture
     serve,
@@ -36,16 +37,16 @@ def test_one_scheduler_and_the_next_checkin_posts_once_after_the_leader_dies(
     second = serve(standin, pg_url, tmp_path, "second")
     try:
         both = (first, second)
-        wait_until(lambda: sum(len(s.leader_pids()) for s in both) == 1, 15, "a leader")
+        wait_until(lambda: sum(len(leader_pids(s)) for s in both) == 1, 15, "a leader")
         assert advisory_holders(pg_url, LOCK_KEY) == 1
-        leader, survivor = both if first.leader_pids() else (second, first)
+        leader, survivor = both if leader_pids(first) else (second, first)
 
         engine = make_engine(pg_url)
         sessions = make_session_factory(engine)
         # Due just as the leader dies: it or its successor posts it, exactly once.
         due_checkin(sessions, "T0001", GENERAL)
         leader.kill()
-        wait_until(survivor.leader_pids, 30, "the survivor to take the scheduler over")
+        wait_until(lambda: leader_pids(survivor), 30, "the survivor to take the scheduler over")
         assert advisory_holders(pg_url, LOCK_KEY) == 1
 
         due_checkin(sessions, "T0001", OTHER)  # due after the handover: the new leader's sweep

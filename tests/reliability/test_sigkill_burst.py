@@ -7,13 +7,8 @@ CI runs 60 declarations; RELIABILITY_SCALE=full runs the 200 of the promise."""
 from __future__ import annotations
 
 import os
-import re
-import signal
-import subprocess
 import threading
-import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -23,37 +18,11 @@ from app.db.engine import make_engine, make_session_factory
 from app.db.models import Decision
 from app.standin import Workspace
 from tests.e2e.conftest import ALICE, BOB, GENERAL, SIGNING_SECRET
-from tests.e2e.test_http_server import cli_env, deference_bot
+from tests.e2e.processes import cli_env, serve
 from tests.reliability.figures import Figure
 
 SIZE = 200 if os.environ.get("RELIABILITY_SCALE") == "full" else 60
 THREADS = 8
-
-
-def serve(standin, database_url: str, log: Path) -> tuple[subprocess.Popen, str]:
-    """Start the bot in its own process group; returns it and its URL once it listens."""
-    out = log.open("w+")
-    process = subprocess.Popen(  # noqa: S603
-        deference_bot("serve", "--host", "127.0.0.1", "--port", "0"),
-        env=cli_env(standin, database_url),
-        stdout=out,
-        stderr=out,
-        cwd=log.parent,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and process.poll() is None:
-        found = re.search(r"listening on (http://127\.0\.0\.1:\d+)", log.read_text())
-        if found:
-            return process, found.group(1)
-        time.sleep(0.05)  # polling another process's start-up, with a deadline
-    process.kill()
-    pytest.fail(f"serve did not start:\n{log.read_text()}")
-
-
-def kill(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, signal.SIGKILL)  # gunicorn's master and its workers
-    process.wait(timeout=10)
 
 
 def card_decision(call) -> int:
@@ -68,7 +37,8 @@ def card_decision(call) -> int:
 @pytest.mark.slow
 def test_sigkill_during_a_burst_loses_and_doubles_nothing(standin, database_url, tmp_path):
     figure = Figure(f"SIGKILL during a burst of {SIZE} declarations, then restart")
-    process, url = serve(standin, database_url, tmp_path / "first.log")
+    served = serve(cli_env(standin, database_url), tmp_path / "first.log")
+    url = served.url
     slack = Workspace(
         standin, bot_url=f"{url}/slack/events", signing_secret=SIGNING_SECRET, timeout=10
     )
@@ -87,17 +57,17 @@ def test_sigkill_during_a_burst_loses_and_doubles_nothing(standin, database_url,
     for thread in threads:
         thread.start()
     standin.wait_for("chat.postMessage", count=SIZE // 3, timeout=60)
-    kill(process)
+    served.kill()
     for thread in threads:
         thread.join(timeout=60)
-    process, url = serve(standin, database_url, tmp_path / "second.log")
+    served = serve(cli_env(standin, database_url), tmp_path / "second.log")
+    url = served.url
     try:
         slack.bot_url = f"{url}/slack/events"
         assert slack.command(ALICE, GENERAL, f"After the restart <@{BOB}|b>").status == 200
         standin.wait_for("chat.postMessage", lambda c: "After the restart" in str(c.params))
     finally:
-        process.terminate()
-        process.wait(timeout=15)
+        served.stop()
     engine = make_engine(database_url)
     with make_session_factory(engine)() as session:
         stored = {d.id: d for d in session.scalars(select(Decision))}
