@@ -14,7 +14,8 @@ from slack_sdk.models.blocks import (
 
 from app import ids
 from app.blocks.text import date, escape, truncate, user
-from app.db.models import Decision, Status, Tiebreaker
+from app.db.models import Decision
+from app.vocabulary import Status, Tiebreaker
 
 STATUS_BADGE = {
     Status.OPEN: ":large_yellow_circle: Open",

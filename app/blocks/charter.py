@@ -26,9 +26,10 @@ from slack_sdk.models.views import View
 from app import ids
 from app.blocks.modals import ZONE_HINTS
 from app.blocks.text import escape, truncate
-from app.db.models import Charter, CharterDomain, Rotation, Zone
+from app.db.models import Charter, CharterDomain, Rotation
 from app.domain.charter import MAX_DOMAINS
 from app.domain.values import MAX_VALUES
+from app.vocabulary import Zone
 
 EDITOR_CHOICES = {
     "admins": "Workspace admins",

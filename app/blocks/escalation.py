@@ -19,9 +19,10 @@ from slack_sdk.models.views import View
 
 from app import ids
 from app.blocks.text import escape, truncate
-from app.db.models import Decision, Zone
+from app.db.models import Decision
 from app.domain.consensus import question
 from app.domain.escalation import REASON_MAX
+from app.vocabulary import Zone
 
 
 def _link(decision: Decision) -> str:

@@ -26,8 +26,9 @@ from app import ids
 from app.blocks.cards import TIEBREAKER_LABELS
 from app.blocks.declare_extras import principle_input
 from app.blocks.text import escape, truncate
-from app.db.models import Approach, Decision, Framework, Zone
+from app.db.models import Decision
 from app.domain.decisions import TEXT_MAX, TITLE_MAX
+from app.vocabulary import Approach, Framework, Zone
 
 FRAMEWORK_HINTS = {
     Framework.EXPERTISE: "Expertise: whoever knows most",

@@ -15,9 +15,10 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.db.models import Charter, CharterDomain, CharterEvent, CharterFormalLead, Zone
+from app.db.models import Charter, CharterDomain, CharterEvent, CharterFormalLead
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.teams import ensure_team
+from app.vocabulary import Zone
 
 EDITORS = ("admins", "everyone", "people")
 MAX_DOMAINS = 8

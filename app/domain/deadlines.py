@@ -7,10 +7,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import Decision, ExpertisePoll, PollStatus
+from app.db.models import Decision, ExpertisePoll
 from app.domain import decisions, ledger, rotation_service, steward
 from app.domain.errors import NotAllowed
 from app.domain.polls import Outcome, who_decides
+from app.vocabulary import PollStatus
 
 KIND = "deadline"
 

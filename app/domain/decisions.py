@@ -15,18 +15,11 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.db.models import (
-    Approach,
-    Decision,
-    DecisionEvent,
-    Framework,
-    Status,
-    Tiebreaker,
-    Zone,
-)
+from app.db.models import Decision, DecisionEvent
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.teams import ensure_team
 from app.domain.text import clean
+from app.vocabulary import Approach, Framework, Status, Tiebreaker, Zone
 
 TITLE_MAX = 200
 TEXT_MAX = 3000

@@ -7,9 +7,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import Charter, CharterDomain, Decision, Status, Zone
+from app.db.models import Charter, CharterDomain, Decision
 from app.domain import decisions
 from app.domain.errors import InvalidInput, NotAllowed
+from app.vocabulary import Status, Zone
 
 NEXT = {Zone.LOCAL: Zone.PRINCIPLE, Zone.PRINCIPLE: Zone.CENTRE}
 REASON_MAX = 500

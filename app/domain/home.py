@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.db.models import Decision, ExpertisePoll, PollStatus, PollVote, Status
+from app.db.models import Decision, ExpertisePoll, PollVote
 from app.domain.poll_service import voter_key
+from app.vocabulary import PollStatus, Status
 
 OPEN = (Status.OPEN, Status.ESCALATED)
 

@@ -16,15 +16,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, Float, and_, cast, distinct, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from app.db.models import (
-    Decision,
-    DecisionEvent,
-    ExpertisePoll,
-    Framework,
-    PollStatus,
-    PollVote,
-    Status,
-)
+from app.db.models import Decision, DecisionEvent, ExpertisePoll, PollVote
+from app.vocabulary import Framework, PollStatus, Status
 
 FATIGUE = 5  # open decisions held by one person before the bot warns
 OPEN = (Status.OPEN, Status.ESCALATED)

@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import Decision, Status
+from app.db.models import Decision
 from app.domain import decisions, ledger
 from app.domain.errors import InvalidInput, NotAllowed
 from app.domain.text import clean
+from app.vocabulary import Status
 
 KIND = "outcome"
 OUTCOMES = {

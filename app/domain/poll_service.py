@@ -17,10 +17,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from app.db.models import Decision, ExpertisePoll, Framework, PollStatus, PollVote
+from app.db.models import Decision, ExpertisePoll, PollVote
 from app.domain import decisions, rotation_service, steward
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.polls import Ballot, Outcome, score_ballots
+from app.vocabulary import Framework, PollStatus
 
 MAX_MIN_RESPONSES = 100
 

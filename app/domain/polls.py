@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 
-from app.db.models import Tiebreaker
+from app.vocabulary import Tiebreaker
 
 NOMINATION_WEIGHT = 2.0
 RATINGS = range(1, 6)

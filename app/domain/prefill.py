@@ -12,11 +12,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import Charter, Framework, Zone
+from app.db.models import Charter
 from app.domain import charter as charters
 from app.domain import rotation_service, values
 from app.domain.decisions import Declaration
 from app.domain.situational import Suggestion, suggest
+from app.vocabulary import Framework, Zone
 
 ORDER = [Zone.LOCAL, Zone.PRINCIPLE, Zone.CENTRE]
 

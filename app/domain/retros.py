@@ -16,10 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.db.models import Decision, RetroAnswer, RetroRespondent, Status
+from app.db.models import Decision, RetroAnswer, RetroRespondent
 from app.domain import ledger
 from app.domain.errors import InvalidInput, NotFound
 from app.domain.text import clean
+from app.vocabulary import Status
 
 KIND = "retro"
 ANSWERS_KIND = "retro_answers"

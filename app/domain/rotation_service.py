@@ -12,11 +12,12 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import Decision, Framework, Rotation, RotationChange
+from app.db.models import Decision, Rotation, RotationChange
 from app.domain import decisions, rotations
 from app.domain.charter import log_change
 from app.domain.errors import InvalidInput, NotFound
 from app.domain.teams import ensure_team
+from app.vocabulary import Framework
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 KIND = "handoff"

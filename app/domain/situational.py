@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.db.models import Approach, Framework, Zone
+from app.vocabulary import Approach, Framework, Zone
 
 STAKES = {"low": "Low: a small cost if it goes wrong", "high": "High: costly if it goes wrong"}
 PRESSURE = {"no": "No, there is time to deliberate", "yes": "Yes, it must be settled fast"}

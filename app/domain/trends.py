@@ -8,8 +8,9 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.db.models import Decision, Status
+from app.db.models import Decision
 from app.domain.metrics import Scope, seconds_to_decide
+from app.vocabulary import Status
 
 
 def weekly_velocity(session: Session, scope: Scope) -> list[tuple[date, float, int]]:

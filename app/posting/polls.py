@@ -9,8 +9,8 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.blocks.polls import build_poll_message, build_poll_result, poll_text
-from app.db.models import PollStatus
 from app.domain import decisions, poll_service
+from app.vocabulary import PollStatus
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,8 @@ from datetime import UTC, datetime
 from app import ids
 from app.blocks.cards import build_decision_card, card_text
 from app.blocks.text import escape
-from app.db.models import Decision, Framework, Status, Zone
+from app.db.models import Decision
+from app.vocabulary import Framework, Status, Zone
 
 OPENED = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

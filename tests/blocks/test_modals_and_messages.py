@@ -4,7 +4,8 @@ from datetime import UTC, datetime
 from app import ids
 from app.blocks.messages import build_error, build_help, build_log_results
 from app.blocks.modals import DeclarePrefill, build_declare_modal, build_resolve_modal
-from app.db.models import Decision, Status, Zone
+from app.db.models import Decision
+from app.vocabulary import Status, Zone
 
 
 def test_declare_modal_has_every_field_and_carries_where_it_came_from():

@@ -2,8 +2,9 @@ from datetime import UTC, datetime
 
 from app import ids
 from app.blocks.polls import build_poll_message, build_poll_modal, build_poll_result
-from app.db.models import ExpertisePoll, Tiebreaker
+from app.db.models import ExpertisePoll
 from app.domain.polls import Ballot, score_ballots
+from app.vocabulary import Tiebreaker
 
 
 def dicts(blocks):

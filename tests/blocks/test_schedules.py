@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 from app import ids
 from app.blocks.reviews import build_deadline_nudge, build_outcome_modal, build_outcome_request
 from app.blocks.schedules import build_checkin, build_retro, build_retro_answers
-from app.db.models import Decision, Status, Zone
+from app.db.models import Decision
 from app.standin.blockkit import message_block_errors, view_errors
+from app.vocabulary import Status, Zone
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 

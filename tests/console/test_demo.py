@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from app.console.main import run_console
 from app.db.engine import make_engine, make_session_factory
-from app.db.models import Decision, Framework, RetroAnswer, RetroRespondent, Status
+from app.db.models import Decision, RetroAnswer, RetroRespondent
+from app.vocabulary import Framework, Status
 
 
 def test_demo_script_tells_a_whole_story(tmp_path):

@@ -16,7 +16,8 @@ import time
 from sqlalchemy import select as sql_select
 
 from app.db.engine import make_engine, make_session_factory
-from app.db.models import Decision, Status
+from app.db.models import Decision
+from app.vocabulary import Status
 
 
 class Terminal:

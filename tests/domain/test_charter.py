@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from app.db.models import Approach, CharterEvent, Framework, Zone
+from app.db.models import CharterEvent
 from app.domain import charter as charters
 from app.domain import decisions, escalation, values
 from app.domain.errors import InvalidInput, NotAllowed
 from app.domain.situational import suggest
+from app.vocabulary import Approach, Framework, Zone
 
 T = "T1"
 

@@ -3,10 +3,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.db.models import Decision, DecisionEvent, Framework, Status, Zone
+from app.db.models import Decision, DecisionEvent
 from app.domain import decisions
 from app.domain.decisions import Declaration
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
+from app.vocabulary import Framework, Status, Zone
 
 T1, T2 = "T0001", "T0002"
 

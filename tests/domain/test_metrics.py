@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.db.models import Decision, DecisionEvent, Framework, Status, Team, Zone
+from app.db.models import Decision, DecisionEvent, Team
 from app.domain import metrics
 from app.domain.metrics import Scope, gini
+from app.vocabulary import Framework, Status, Zone
 
 T0 = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 TEAM = "T1"

@@ -11,10 +11,11 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.blocks.polls import build_poll_result
-from app.db.models import PollVote, Tiebreaker
+from app.db.models import PollVote
 from app.domain import decisions, poll_service, when
 from app.domain.errors import InvalidInput, NotAllowed
 from app.domain.polls import Ballot, score_ballots, who_decides
+from app.vocabulary import Tiebreaker
 
 OPENER = "U0OPENER"
 

@@ -7,7 +7,8 @@ import json
 from sqlalchemy import func, select
 
 from app import ids
-from app.db.models import Decision, DecisionEvent, Status
+from app.db.models import Decision, DecisionEvent
+from app.vocabulary import Status
 from tests.e2e.conftest import ALICE, BOB, CAROL, GENERAL, command_body
 
 FORM = "application/x-www-form-urlencoded"

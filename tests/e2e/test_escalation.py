@@ -7,8 +7,9 @@ import json
 from sqlalchemy import select
 
 from app import ids
-from app.db.models import ConsensusVote, Decision, DecisionEvent, Status
+from app.db.models import ConsensusVote, Decision, DecisionEvent
 from app.domain import charter as charters
+from app.vocabulary import Status
 from tests.e2e.conftest import ALICE, BOB, CAROL, GENERAL
 
 

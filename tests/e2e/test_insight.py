@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session
 
 from app import ids
 from app.blocks.home import build_home
-from app.db.models import Decision, Status, Team, Zone
+from app.db.models import Decision, Team
 from app.domain import home, metrics
 from app.jobs.schedules import post_due_retros
 from app.standin import view_errors
+from app.vocabulary import Status, Zone
 from tests.charts.test_charts import size
 from tests.e2e.conftest import ALICE, BOB, CAROL, GENERAL
 from tests.e2e.test_reviews import decide, open_decision, utc

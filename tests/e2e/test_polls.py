@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app import ids
-from app.db.models import Decision, ExpertisePoll, Framework, PollStatus, PollVote, Status
+from app.db.models import Decision, ExpertisePoll, PollVote
 from app.domain.export import iter_rows, write_export
 from app.jobs.polls import close_due_polls
 from app.standin.payloads import block_actions
+from app.vocabulary import Framework, PollStatus, Status
 from tests.e2e.conftest import ALICE, BOB, CAROL, GENERAL, start_bot, stop_bot
 
 DAVE, ERIN = "U0DAVE", "U0ERIN"

@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from app import ids
-from app.db.models import Decision, Status
+from app.db.models import Decision
 from app.standin.payloads import block_actions, view_submission
+from app.vocabulary import Status
 from tests.e2e.conftest import ALICE, BOB, CAROL, GENERAL
 from tests.reliability.figures import Figure
 

@@ -6,14 +6,8 @@ on that), so code keeps importing models from `app.db.models`.
 
 from app.db.models.base import (
     NAMING,
-    Approach,
     Base,
-    Framework,
-    PollStatus,
-    Status,
     Team,
-    Tiebreaker,
-    Zone,
 )
 from app.db.models.charter import (
     Charter,
@@ -45,7 +39,6 @@ __all__ = [
     "INSTALLATIONS_TABLE",
     "NAMING",
     "OAUTH_STATES_TABLE",
-    "Approach",
     "Base",
     "ChannelSchedule",
     "Charter",
@@ -58,16 +51,11 @@ __all__ = [
     "DecisionEvent",
     "ExpertisePoll",
     "FeedbackReport",
-    "Framework",
-    "PollStatus",
     "PollVote",
     "RetroAnswer",
     "RetroRespondent",
     "Rotation",
     "RotationChange",
     "ScheduledPost",
-    "Status",
     "Team",
-    "Tiebreaker",
-    "Zone",
 ]

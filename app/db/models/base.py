@@ -1,4 +1,4 @@
-"""The declarative base, naming convention, enums, and the team every row belongs to."""
+"""The declarative base, naming convention, enum columns, and the team every row belongs to."""
 
 from __future__ import annotations
 
@@ -28,47 +28,6 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-
-
-class Status(enum.StrEnum):
-    OPEN = "open"
-    ESCALATED = "escalated"
-    DECIDED = "decided"
-    SUPERSEDED = "superseded"
-    CANCELLED = "cancelled"
-
-
-class Framework(enum.StrEnum):
-    EXPERTISE = "expertise"
-    SITUATIONAL = "situational"
-    ROTATING = "rotating"
-
-
-class Approach(enum.StrEnum):
-    STRATEGIC = "strategic"
-    TACTICAL = "tactical"
-    STRUCTURAL = "structural"
-
-
-class Tiebreaker(enum.StrEnum):
-    """Who settles a tied or under-attended poll: the opener, the poll's leader, the team's
-    steward, or the current lead of the channel's rotation (the opener when there is none)."""
-
-    OPENER = "opener"
-    POLL_LEADER = "poll_leader"
-    STEWARD = "steward"
-    ROTATION_LEAD = "rotation_lead"
-
-
-class PollStatus(enum.StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
-
-
-class Zone(enum.StrEnum):
-    LOCAL = "local"
-    PRINCIPLE = "principle"
-    CENTRE = "centre"
 
 
 def _enum(cls: type[enum.StrEnum], name: str) -> Enum:

@@ -18,11 +18,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.db.models.base import (
     Base,
     TeamOwned,
-    Zone,
     _enum,
     same_team,
 )
 from app.db.types import UTCDateTime
+from app.vocabulary import Zone
 
 
 class Rotation(TeamOwned, Base):

@@ -16,17 +16,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db.models.base import (
-    Approach,
     Base,
-    Framework,
-    Status,
     TeamOwned,
-    Tiebreaker,
-    Zone,
     _enum,
     same_team,
 )
 from app.db.types import UTCDateTime
+from app.vocabulary import Approach, Framework, Status, Tiebreaker, Zone
 
 
 class Decision(TeamOwned, Base):

@@ -16,12 +16,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models.base import (
     Base,
-    PollStatus,
     TeamOwned,
     _enum,
     same_team,
 )
 from app.db.types import UTCDateTime
+from app.vocabulary import PollStatus
 
 
 class ExpertisePoll(TeamOwned, Base):

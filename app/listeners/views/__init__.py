@@ -10,7 +10,6 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from app import ids
-from app.db.models import Approach, Framework, Tiebreaker, Zone
 from app.domain import decisions, prefill
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.listeners.declare_form import cited_principle
@@ -20,6 +19,7 @@ from app.listeners.people import decider_problem
 from app.listeners.views import charter, polls, schedules
 from app.posting.cards import CardNotPosted, post_card, refresh_card, tell
 from app.posting.consensus import post_consensus_check
+from app.vocabulary import Approach, Framework, Tiebreaker, Zone
 
 E = TypeVar("E", bound=enum.Enum)
 _CHANNEL_ID = re.compile(r"^[CDG][A-Z0-9]{2,30}$")

@@ -8,7 +8,6 @@ from slack_sdk import WebClient
 from app import ids
 from app.blocks.escalation import build_escalation_notice, escalation_text
 from app.blocks.feedback import build_feedback_sent, build_steward_report, steward_text
-from app.db.models import Zone
 from app.domain import charter as charters
 from app.domain import decisions, escalation, steward, values
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
@@ -16,6 +15,7 @@ from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload, ViewSubmission, parse
 from app.listeners.people import is_admin
 from app.posting.cards import refresh_card, tell
+from app.vocabulary import Zone
 
 
 def _domains(s: ViewSubmission) -> tuple[charters.DomainSpec, ...]:
