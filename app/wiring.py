@@ -29,6 +29,7 @@ from app.db.migrate import upgrade
 from app.domain.clock import Clock, SystemClock
 from app.executor import TrackedExecutor
 from app.installs import OAuth, TeamClients, forget_team, make_oauth
+from app.jobs.front_door import schedule_sweep
 from app.jobs.leader import Leadership
 from app.jobs.scheduler import make_scheduler
 from app.jobs.sweeps import run_due
@@ -161,7 +162,7 @@ def build_runtime(
         ).start()
     elif jobs_scheduler is not None:
         jobs_scheduler.start(paused=scheduler == "paused")
-        _add_sweep(jobs_scheduler, settings.scheduler_sweep_seconds)
+        schedule_sweep(jobs_scheduler, settings.scheduler_sweep_seconds)
     executor = TrackedExecutor()
     bolt = make_bolt_app(settings, deps, mode, executor, oauth)
     return Runtime(settings, engine, deps, bolt, executor, jobs_scheduler, leadership, oauth)
@@ -187,20 +188,8 @@ def _forgetter(oauth: OAuth | None) -> Callable[[str], None] | None:
 
 def _lead(scheduler: BaseScheduler, sweep_seconds: int) -> None:
     """A new leader: keep the minute sweep, and run everything due during the handover now."""
-    _add_sweep(scheduler, sweep_seconds)
+    schedule_sweep(scheduler, sweep_seconds)
     run_due()
-
-
-def _add_sweep(scheduler: BaseScheduler, seconds: int) -> None:
-    # Every minute, everything that is due: besides each item's own job, this catches work
-    # whose job was added by a process that runs no scheduler, or lost with a job table.
-    scheduler.add_job(
-        "app.jobs.sweeps:run_due",
-        "interval",
-        seconds=seconds,
-        id="sweep",
-        replace_existing=True,
-    )
 
 
 def make_socket_mode_handler(runtime: Runtime):

@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 
 from app.blocks.polls import build_poll_message, poll_text
 from app.domain import decisions, poll_service, when
-from app.jobs import schedule_poll_close
+from app.jobs.front_door import schedule_poll_close
 from app.listeners.deps import Deps
 from app.posting.cards import CardNotPosted, explain_slack_error
 

@@ -6,12 +6,12 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from app import jobs
 from app.blocks.messages import build_notice
 from app.blocks.schedules import NAMES, describe_schedule
 from app.domain import channel_schedules
 from app.domain.errors import InvalidInput
 from app.domain.schedules import Recurrence, next_occurrence, parse_tz
+from app.jobs.front_door import schedule_channel_job, unschedule_channel_job
 from app.listeners.commands import grammar
 from app.listeners.deps import Deps
 from app.listeners.payloads import CommandPayload
@@ -48,7 +48,7 @@ def handle(
         case grammar.RemoveSchedule():
             with deps.sessions.begin() as session:
                 removed = channel_schedules.remove(session, team, channel, kind)
-            jobs.unschedule_channel_job(deps.scheduler, kind, team, channel)
+            unschedule_channel_job(deps.scheduler, kind, team, channel)
             text = f"Removed the {NAMES[kind]} here." if removed else f"No {NAMES[kind]} was set."
         case grammar.SetSchedule():
             text = _set(intent, command, client, deps)
@@ -75,7 +75,7 @@ def _set(
             now=now,
         )
         rec = channel_schedules.recurrence(row)
-    jobs.schedule_channel_job(deps.scheduler, intent.kind, command.team_id, command.channel_id, rec)
+    schedule_channel_job(deps.scheduler, intent.kind, command.team_id, command.channel_id, rec)
     return "Scheduled. " + describe_schedule(intent.kind, rec, next_occurrence(rec, now))
 
 

@@ -12,9 +12,9 @@ import logging
 
 from slack_bolt import App
 
-from app import jobs
 from app.domain import channel_schedules
 from app.domain.channel_schedules import UNINSTALLED
+from app.jobs.front_door import unschedule_channel_job
 from app.listeners.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,6 @@ def stop_team(deps: Deps, team_id: str) -> list[tuple[str, str]]:
     with deps.sessions.begin() as session:
         stopped = channel_schedules.disable_team(session, team_id, UNINSTALLED, deps.clock.now())
     for kind, channel_id in stopped:
-        jobs.unschedule_channel_job(deps.scheduler, kind, team_id, channel_id)
+        unschedule_channel_job(deps.scheduler, kind, team_id, channel_id)
     log.info("team %s uninstalled the app: %d schedule(s) stopped", team_id, len(stopped))
     return stopped
