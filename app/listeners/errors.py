@@ -15,7 +15,7 @@ from app.blocks.messages import build_error, build_notice
 from app.domain.errors import DomainError
 from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload
-from app.posting.cards import explain_slack_error, tell
+from app.posting.send import explain_slack_error, tell
 
 log = logging.getLogger("app.errors")
 
@@ -31,7 +31,7 @@ def user_message(error: Exception, reference: str) -> str:
     if isinstance(error, SQLAlchemyError):
         return f"Something went wrong while saving, so nothing was saved (ref `{reference}`)."
     if isinstance(error, SlackApiError):
-        return explain_slack_error(str(error.response.get("error", "unknown_error")))
+        return explain_slack_error(error)
     return (
         "Sorry, something went wrong on my side and that didn't work. Please try again; "
         f"if it keeps happening, tell your workspace admin (ref `{reference}`)."

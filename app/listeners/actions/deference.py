@@ -15,7 +15,7 @@ from app.listeners.payloads import BlockActions, parse, plain_id
 from app.listeners.people import is_admin
 from app.posting.cards import refresh_card
 from app.posting.consensus import post_consensus_check
-from app.posting.scheduled import update_message
+from app.posting.send import update_message
 
 
 def register(app: App, deps: Deps) -> None:

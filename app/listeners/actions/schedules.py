@@ -19,7 +19,7 @@ from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload, BlockActions, parse, plain_id
 from app.listeners.people import decider_problem
 from app.posting.cards import refresh_card
-from app.posting.scheduled import update_message
+from app.posting.send import update_message
 
 
 def register(app: App, deps: Deps) -> None:

@@ -14,8 +14,8 @@ from app.domain import charter, metrics
 from app.listeners.commands import grammar
 from app.listeners.deps import Deps
 from app.listeners.payloads import CommandPayload
-from app.posting.cards import explain_slack_error
 from app.posting.charts import post_charts
+from app.posting.send import explain_slack_error
 
 
 def show_stats(
@@ -50,5 +50,5 @@ def show_stats(
             comment=f"Decision charts for {where} ({period}), asked for by <@{command.user_id}>.",
         )
     except SlackApiError as exc:
-        problem = explain_slack_error(str(exc.response.get("error", "unknown_error")))
+        problem = explain_slack_error(exc)
         respond(response_type="ephemeral", text=problem, blocks=build_notice(problem))

@@ -17,8 +17,9 @@ from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload, ViewSubmission, parse
 from app.listeners.people import decider_problem
 from app.listeners.views import charter, polls, schedules
-from app.posting.cards import CardNotPosted, post_card, refresh_card, tell
+from app.posting.cards import CardNotPosted, post_card, refresh_card
 from app.posting.consensus import post_consensus_check
+from app.posting.send import tell
 from app.vocabulary import Approach, Framework, Tiebreaker, Zone
 
 E = TypeVar("E", bound=enum.Enum)

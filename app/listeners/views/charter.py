@@ -14,7 +14,8 @@ from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload, ViewSubmission, parse
 from app.listeners.people import is_admin
-from app.posting.cards import refresh_card, tell
+from app.posting.cards import refresh_card
+from app.posting.send import tell
 from app.vocabulary import Zone
 
 

@@ -13,7 +13,8 @@ from app.domain.errors import InvalidInput
 from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload, ViewSubmission, parse
 from app.listeners.poll_publish import closing_time, launch_poll
-from app.posting.cards import CardNotPosted, post_card, tell
+from app.posting.cards import CardNotPosted, post_card
+from app.posting.send import tell
 
 _CHANNEL_ID = re.compile(r"^[CDG][A-Z0-9]{2,30}$")
 _TS = re.compile(r"^\d{1,12}\.\d{1,8}$")

@@ -12,7 +12,8 @@ from app.domain import ledger, outcomes, retros
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload, ViewSubmission, parse
-from app.posting.scheduled import Message, Slot, deliver, update_message
+from app.posting.scheduled import Message, Slot, deliver
+from app.posting.send import update_message
 
 
 def register(app: App, deps: Deps) -> None:
