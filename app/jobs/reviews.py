@@ -1,4 +1,9 @@
-"""Outcome reviews and deadline nudges: sweeps only, driven by the ledger (no job per item)."""
+"""Outcome reviews and deadline nudges: sweeps only, driven by the ledger (no job per item).
+
+Why sweeps: when a review or nudge falls due is computed from the decision (decided at, deadline),
+so a job per item would have to be moved whenever the decision changes; the ledger makes a
+second run, a second process or a restart post nothing twice.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""Posting a consensus check in a decision's thread (from the card, or by default)."""
+"""Posting a consensus check in a decision's thread (from the card, or by default).
+
+Why in posting: the card's button and a new decision's default both start a check; the check is
+stored first (once per origin) and only the call that created it posts the question.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Redrawing an expertise poll: the response count while open, the result once closed."""
+"""Redrawing an expertise poll: the response count while open, the result once closed.
+
+Why in posting: votes (a listener) and closing (a job) both redraw the same poll message.
+"""
 
 from __future__ import annotations
 
