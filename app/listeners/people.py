@@ -1,9 +1,13 @@
-"""Who a Slack user id belongs to, asked of users.info when a decider is named."""
+"""Who a Slack user id belongs to, asked of users.info: a person who can decide, an admin,
+their time zone. Asked before any database transaction opens."""
 
 from __future__ import annotations
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+
+from app.domain.errors import InvalidInput
+from app.domain.schedules import parse_tz
 
 
 def decider_problem(client: WebClient, user_id: str) -> str | None:
@@ -34,3 +38,12 @@ def members_problem(client: WebClient, user_ids) -> str | None:
         if problem:
             return problem
     return None
+
+
+def user_tz(client: WebClient, user_id: str) -> str:
+    """The person's Slack time zone; UTC when Slack has none we know."""
+    name = client.users_info(user=user_id)["user"].get("tz") or "UTC"
+    try:
+        return parse_tz(name)
+    except InvalidInput:
+        return "UTC"
