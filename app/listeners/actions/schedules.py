@@ -10,9 +10,9 @@ from slack_sdk import WebClient
 
 from app import ids
 from app.blocks.messages import build_notice
+from app.blocks.replies import tiebreaker_applied_text
 from app.blocks.reviews import build_outcome_modal, build_retro_modal
 from app.blocks.schedules import build_checkin, checkin_text
-from app.blocks.text import escape
 from app.domain import checkins, deadlines, outcomes, retros
 from app.domain.errors import NotAllowed
 from app.listeners.deps import Deps
@@ -97,11 +97,7 @@ def apply_tiebreaker(ack: Ack, click: BlockActions, deps: Deps, client: WebClien
     channel, ts = click.container.channel_id, click.container.message_ts
     if not (channel and ts):
         raise BadPayload("the click came from no message")
-    title = escape(decision.title)
-    text = (
-        f"By the tiebreaker rule, <@{decision.decider_id}> now decides “{title}” "
-        f"(applied by <@{click.user.id}>)."
-    )
+    text = tiebreaker_applied_text(decision.decider_id, decision.title, click.user.id)
     update_message(client, channel, ts, text, build_notice(text))
 
 

@@ -6,6 +6,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from app.blocks.messages import build_error, build_notice
+from app.blocks.replies import rotation_adjusted_text
 from app.blocks.rotations import RotationView, build_rotations, rotation_line
 from app.domain import rotation_service, rotations
 from app.listeners.commands import grammar_charter as g
@@ -98,5 +99,5 @@ def adjust(
             other=users[1] if len(users) > 1 else None,
             until=intent.until,
         )
-    text = f"Done. <@{lead}> leads `{intent.name}` now; the channel hears of any handoff shortly."
+    text = rotation_adjusted_text(lead, intent.name)
     respond(response_type="ephemeral", text=text, blocks=build_notice(text))

@@ -6,6 +6,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from app.blocks.messages import build_error, build_notice
+from app.blocks.replies import steward_named_text, steward_now_text
 from app.domain import rotation_service, steward
 from app.listeners.commands import grammar_charter as g
 from app.listeners.deps import Deps
@@ -19,7 +20,7 @@ def show(
 ) -> None:
     with deps.sessions() as session:
         who = steward.current(session, command.team_id, deps.clock.now())
-    text = f"<@{who}> is the steward." if who else "Nobody is the steward yet. " + g.STEWARD_EXAMPLE
+    text = steward_now_text(who, g.STEWARD_EXAMPLE)
     respond(response_type="ephemeral", text=text, blocks=build_notice(text))
 
 
@@ -48,11 +49,6 @@ def put(
             every=intent.every,
         )
         who = steward.current(session, team, now)
-    text = f"<@{who}> is now the steward."
-    if intent.rotation:
-        text += f" The role follows the `{intent.rotation}` rotation's lead."
-    if intent.every:
-        text += (
-            f" Reviewed every quarter; next review {steward.next_review(now.date()).isoformat()}."
-        )
+    review = steward.next_review(now.date()).isoformat() if intent.every else None
+    text = steward_named_text(who, intent.rotation, review)
     respond(response_type="ephemeral", text=text, blocks=build_notice(text))
