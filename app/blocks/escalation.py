@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from slack_sdk.models.blocks import (
@@ -18,6 +17,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from app import ids
+from app.blocks.modal import build_modal
 from app.blocks.text import escape, truncate
 from app.db.models import Decision
 from app.domain.consensus import question
@@ -31,13 +31,11 @@ def _link(decision: Decision) -> str:
 
 
 def build_escalate_modal(decision: Decision, target: Zone) -> View:
-    return View(
-        type="modal",
-        callback_id=ids.ESCALATE_VIEW,
-        title="Escalate",
+    return build_modal(
+        ids.ESCALATE_VIEW,
+        "Escalate",
         submit="Escalate",
-        close="Cancel",
-        private_metadata=json.dumps({"decision_id": decision.id}),
+        private_metadata={"decision_id": decision.id},
         blocks=[
             SectionBlock(
                 text=MarkdownTextObject(

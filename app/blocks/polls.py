@@ -8,8 +8,6 @@ rating they gave themselves.
 
 from __future__ import annotations
 
-import json
-
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -27,6 +25,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from app import ids
+from app.blocks.modal import build_modal
 from app.blocks.text import date, escape, truncate
 from app.db.models import ExpertisePoll
 from app.domain.polls import NOMINATION_WEIGHT, Outcome
@@ -214,12 +213,6 @@ def build_poll_modal(metadata: dict, *, topic: str | None = None) -> View:
             ),
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=ids.POLL_VIEW,
-        title="Expertise poll",
-        submit="Start poll",
-        close="Cancel",
-        private_metadata=json.dumps(metadata),
-        blocks=blocks,
+    return build_modal(
+        ids.POLL_VIEW, "Expertise poll", blocks, submit="Start poll", private_metadata=metadata
     )

@@ -124,6 +124,21 @@ def check_may_edit(charter: Charter, user_id: str, is_admin: bool, what: str) ->
         )
 
 
+def needs_admin(session: Session, team_id: str, user_id: str, now: datetime) -> bool:
+    """Whether only being a workspace admin would let this person edit. Listeners ask this
+    first, then ask Slack (users.info) outside any transaction only when it matters."""
+    return not may_edit(get(session, team_id, now), user_id, False)
+
+
+def editable(
+    session: Session, team_id: str, user_id: str, is_admin: bool, what: str, now: datetime
+) -> Charter:
+    """The team's charter, if this person may change `what` in it; refuses, saying who can."""
+    charter = get(session, team_id, now)
+    check_may_edit(charter, user_id, is_admin, what)
+    return charter
+
+
 def check_edit(edit: CharterEdit) -> dict[str, str]:
     errors: dict[str, str] = {}
     names = [d.name for d in edit.domains]

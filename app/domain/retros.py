@@ -114,3 +114,10 @@ def visible_answers(session: Session, team_id: str, post_id: int) -> list[tuple[
         .order_by(RetroAnswer.question, RetroAnswer.text)
     )
     return [(q, t) for q, t in rows]
+
+
+def check_is_retro(session: Session, team_id: str, post_id: int) -> None:
+    """Refuse a post id that is not one of this team's retrospectives (a forged button)."""
+    post = ledger.get(session, team_id, post_id)
+    if post is None or post.kind != KIND:
+        raise NotFound("That retrospective does not exist in this workspace.")

@@ -53,6 +53,14 @@ def set_steward(
     return charter
 
 
+def check_has_steward(session: Session, team_id: str, now: datetime) -> str:
+    """The steward now; refuses when nobody is, since a report would then reach no one."""
+    steward = current(session, team_id, now)
+    if steward is None:
+        raise NotAllowed(NO_STEWARD)
+    return steward
+
+
 def current(session: Session, team_id: str, now: datetime) -> str | None:
     """Who is the steward now: the named person, or the steward rotation's current lead."""
     charter = session.scalars(select(Charter).where(Charter.team_id == team_id)).one_or_none()
@@ -82,9 +90,7 @@ def report(
 ) -> tuple[FeedbackReport, str, bool]:
     """Store a report for the steward. Returns (report, steward, created). Refuses before
     storing anything when there is no steward."""
-    steward = current(session, team_id, now)
-    if steward is None:
-        raise NotAllowed(NO_STEWARD)
+    steward = check_has_steward(session, team_id, now)
     text = text.strip()
     if kind not in KINDS:
         raise InvalidInput({"kind": "Pick what happened."})
