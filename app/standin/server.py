@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.server import ThreadingHTTPServer
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 from app.standin.api import WebApi, _fail
 from app.standin.handler import ApiHandler
 from app.standin.limits import PostLimits
+from app.standin.scopes import installed_scopes, needed_scope
 from app.standin.state import APP_ID
 
 Json = dict[str, Any]
@@ -60,8 +61,18 @@ class SlackStandIn(WebApi):
         team_id: str = "T0001",
         team_domain: str = "acme",
         clock: Callable[[], float] | None = None,
+        *,
+        scopes: Iterable[str] | None = None,
+        strict_membership: bool = True,
     ) -> None:
-        super().__init__(team_id=team_id, team_domain=team_domain, **_clock_kw(clock))
+        super().__init__(
+            team_id=team_id,
+            team_domain=team_domain,
+            strict_membership=strict_membership,
+            **_clock_kw(clock),
+        )
+        #: The bot scopes every install granted (default: manifest.yml's).
+        self.scopes: tuple[str, ...] = tuple(scopes if scopes is not None else installed_scopes())
         self.bot_token = bot_token
         self.app_token = app_token
         self._init_installs(bot_token)
@@ -282,11 +293,25 @@ class SlackStandIn(WebApi):
         elif (kind == "app") != (method == "apps.connections.open"):
             body = _fail("not_allowed_token_type")
         else:
-            body = self._dispatch(method, params, team)
+            body = self._scope_refusal(method, params) or self._dispatch(method, params, team)
         status = fault.status if fault and not fault.drop_connection else 200
         status = 0 if fault and fault.drop_connection else status
         self._record(ApiCall(method, params, token, self.clock(), status, body, team))
         return fault, body
+
+
+    def _scope_refusal(self, method: str, params: Json) -> Json | None:
+        """Slack's ``missing_scope`` when the installed scopes lack what ``method`` needs."""
+        if method == "apps.connections.open":
+            return None  # the app-level token's scope; the stand-in's app token has it
+        try:
+            kind = self.conversation_kind(str(params.get("channel") or ""))
+            needed = needed_scope(method, kind)
+        except KeyError:
+            return None  # unknown methods answer unknown_method from the dispatcher
+        if needed is None or needed in self.scopes:
+            return None
+        return _fail("missing_scope", needed=needed, provided=",".join(self.scopes))
 
 
 def _clock_kw(clock: Callable[[], float] | None) -> dict[str, Callable[[], float]]:
