@@ -303,9 +303,10 @@ class Console:
                 self.say_line(f"  (@{self.world.name(change.user)} got a private reply)")
             return
         channel = change.channel or ""
-        if channel in PEOPLE and channel != self.user:
-            name = self.world.name(channel)
-            self.unread.setdefault(channel, []).append(change)
+        owner = self.world.dm_owner(channel)
+        if owner is not None and owner != self.user:
+            name = self.world.name(owner)
+            self.unread.setdefault(owner, []).append(change)
             self.say_line(f"  (Deference sent @{name} a direct message; `as @{name}` to read it)")
             return
         where = self.world.channel_name(channel)
