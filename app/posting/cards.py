@@ -23,13 +23,21 @@ CHANNEL_PROBLEMS = {
     "need me invited first (`/invite @Deference`). Or use a channel I'm in.",
     "is_archived": "This channel is archived, so I can't post there.",
 }
+# A DM between people (the bot's own DM with someone always works): no invite can help.
+DM_BETWEEN_PEOPLE = (
+    "I can't post in a direct message between people, and nobody can invite me there. "
+    "Run this in a channel I'm in, or in your direct message with me."
+)
 
 
 class CardNotPosted(Exception):
     """Slack refused the card; the decision was not kept. The message is for the user."""
 
 
-def explain_slack_error(error: str) -> str:
+def explain_slack_error(error: str, channel_id: str | None = None) -> str:
+    """What the person can do about Slack's refusal, in the conversation it happened in."""
+    if error == "channel_not_found" and (channel_id or "")[:1] == "D":
+        return DM_BETWEEN_PEOPLE
     return CHANNEL_PROBLEMS.get(
         error, f"Slack refused the message (`{error}`). Please try again in a moment."
     )
@@ -57,7 +65,8 @@ def post_card(
         error = str(exc.response.get("error", "unknown_error"))
         with sessions.begin() as session:
             decisions.discard_unposted(session, team_id, decision_id)
-        raise CardNotPosted(explain_slack_error(error) + " Nothing was saved.") from exc
+        problem = explain_slack_error(error, decision.channel_id)
+        raise CardNotPosted(problem + " Nothing was saved.") from exc
     ts = str(posted["ts"])
     permalink = None
     try:

@@ -50,5 +50,6 @@ def show_stats(
             comment=f"Decision charts for {where} ({period}), asked for by <@{command.user_id}>.",
         )
     except SlackApiError as exc:
-        problem = explain_slack_error(str(exc.response.get("error", "unknown_error")))
+        error = str(exc.response.get("error", "unknown_error"))
+        problem = explain_slack_error(error, command.channel_id)
         respond(response_type="ephemeral", text=problem, blocks=build_notice(problem))
