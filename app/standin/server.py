@@ -153,14 +153,34 @@ class SlackStandIn(WebApi):
             raise RuntimeError("call start_socket_mode() first")
         return self._socket
 
-    def socket_wait_connected(self, timeout: float = 10.0) -> None:
-        self._require_socket().wait_connected(timeout)
+    def socket_wait_connected(
+        self, timeout: float = 10.0, *, count: int = 1, seen: int = 0
+    ) -> None:
+        """Until ``count`` clients are connected, and more than ``seen`` ever connected
+        (pass ``socket_connections_seen`` from before a disconnect to wait for a reconnect)."""
+        self._require_socket().wait_connected(timeout, count=count, seen=seen)
+
+    @property
+    def socket_connections_seen(self) -> int:
+        return int(self._require_socket().connections_seen)
 
     def socket_send(
-        self, envelope_type: str, payload: Json, accepts_response_payload: bool = True
+        self, envelope_type: str, payload: Json, accepts_response_payload: bool | None = None
     ) -> str:
-        """Push an envelope to the connected client; returns its envelope_id."""
+        """Push an envelope to a connected client; returns its envelope_id.
+
+        ``accepts_response_payload`` defaults to what Slack sets for that envelope type.
+        """
         return str(self._require_socket().send(envelope_type, payload, accepts_response_payload))
+
+    def socket_disconnect(self, reason: str = "refresh_requested") -> None:
+        """Slack's ``{"type": "disconnect", "reason": ...}`` to every client (then a close,
+        except for ``warning``)."""
+        self._require_socket().disconnect(reason)
+
+    def socket_ping(self, timeout: float = 5.0) -> int:
+        """Ping every client; the number that answered."""
+        return int(self._require_socket().ping(timeout))
 
     def socket_wait_ack(self, envelope_id: str, timeout: float = 5.0) -> Json:
         """The client's ack for ``envelope_id`` (``{"envelope_id", "payload"?}``)."""
@@ -298,7 +318,6 @@ class SlackStandIn(WebApi):
         status = 0 if fault and fault.drop_connection else status
         self._record(ApiCall(method, params, token, self.clock(), status, body, team))
         return fault, body
-
 
     def _scope_refusal(self, method: str, params: Json) -> Json | None:
         """Slack's ``missing_scope`` when the installed scopes lack what ``method`` needs."""
