@@ -64,7 +64,7 @@ def test_home_tab_and_its_event(manifest):
 
 
 def test_the_oauth_install_requests_exactly_the_manifests_scopes(manifest):
-    assert BOT_SCOPES == tuple(manifest["oauth_config"]["scopes"]["bot"])
+    assert tuple(manifest["oauth_config"]["scopes"]["bot"]) == BOT_SCOPES
     assert manifest_bot_scopes(ROOT / "manifest.yml") == BOT_SCOPES  # what the stand-in grants
 
 
