@@ -93,3 +93,12 @@ def test_leniency_is_an_explicit_opt_in(clock) -> None:
         assert refusal(lambda: client.chat_postMessage(channel="COUT", text="x"))["error"] == (
             "not_in_channel"
         )
+
+
+def test_sharing_a_file_follows_the_posting_rules(standin: SlackStandIn, client) -> None:
+    standin.add_channel("COUT", "elsewhere", is_member=False)
+    body = refusal(lambda: client.files_upload_v2(channel="COUT", content=b"png", filename="a"))
+    assert body["error"] == "not_in_channel"
+    assert standin.uploaded_files() == []
+    assert client.files_upload_v2(channel="C1", content=b"png", filename="a.png")["ok"]
+    assert [f["channel"] for f in standin.uploaded_files()] == ["C1"]
