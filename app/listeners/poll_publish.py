@@ -61,7 +61,8 @@ def launch_poll(
     except SlackApiError as exc:
         with deps.sessions.begin() as session:
             poll_service.discard_unposted(session, team_id, poll.id)
-        raise CardNotPosted(explain_slack_error(exc) + " The poll was not started.") from exc
+        problem = explain_slack_error(exc, poll.channel_id)
+        raise CardNotPosted(problem + " The poll was not started.") from exc
     with deps.sessions.begin() as session:
         poll_service.attach_message(session, team_id, poll.id, str(posted["ts"]))
     schedule_poll_close(deps.scheduler, team_id, poll.id, poll.closes_at)

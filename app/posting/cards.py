@@ -45,7 +45,9 @@ def post_card(
     except SlackApiError as exc:
         with sessions.begin() as session:
             decisions.discard_unposted(session, team_id, decision_id)
-        raise CardNotPosted(explain_slack_error(exc) + " Nothing was saved.") from exc
+        raise CardNotPosted(
+            explain_slack_error(exc, decision.channel_id) + " Nothing was saved."
+        ) from exc
     ts = str(posted["ts"])
     permalink = None
     try:

@@ -51,5 +51,5 @@ def show_stats(
             comment=charts_comment(where, period, command.user_id),
         )
     except SlackApiError as exc:
-        problem = explain_slack_error(exc)
+        problem = explain_slack_error(exc, command.channel_id)
         respond(response_type="ephemeral", text=problem, blocks=build_notice(problem))
