@@ -35,6 +35,7 @@ from app.jobs.scheduler import make_scheduler
 from app.jobs.sweeps import run_due
 from app.listeners import register_all
 from app.listeners.deps import Deps
+from app.listeners.forms import FormSeal, derive_key
 from app.posting.pace import HEADROOM, TeamPacers
 from app.web import WSGIApp
 
@@ -138,6 +139,7 @@ def build_runtime(
         scheduler=jobs_scheduler,
         review_days=settings.outcome_review_days,
         forget_install=_forgetter(oauth),
+        forms=FormSeal(derive_key(_form_secret(settings))),
     )
     # Job functions find their dependencies here; install before any job can fire.
     jobs.install(
@@ -166,6 +168,15 @@ def build_runtime(
     executor = TrackedExecutor()
     bolt = make_bolt_app(settings, deps, mode, executor, oauth)
     return Runtime(settings, engine, deps, bolt, executor, jobs_scheduler, leadership, oauth)
+
+
+def _form_secret(settings: Settings) -> str | None:
+    """The secret forms are sealed under (app.listeners.forms): the signing secret, shared by
+    every HTTP worker; in Socket Mode without one, the app-level token."""
+    for secret in (settings.slack_signing_secret, settings.slack_app_token):
+        if secret is not None and secret.get_secret_value():
+            return secret.get_secret_value()
+    return None
 
 
 def _team_clients(settings: Settings, oauth: OAuth | None) -> TeamClients | None:

@@ -16,9 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db.models import Charter, CharterDomain, CharterEvent, CharterFormalLead
+from app.domain import permissions, steward
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.teams import ensure_team
-from app.vocabulary import Zone
+from app.vocabulary import Action, Zone
 
 EDITORS = ("admins", "everyone", "people")
 MAX_DOMAINS = 8
@@ -100,34 +101,69 @@ def formal_leads(session: Session, team_id: str) -> list[str]:
     )
 
 
-def may_edit(charter: Charter, user_id: str, is_admin: bool) -> bool:
+def is_editor(charter: Charter, user_id: str) -> bool:
+    """Whether the charter's own rule (everyone, or these people) lets this person edit."""
     if charter.editors == "everyone":
         return True
-    if charter.editors == "people" and user_id in (charter.editor_ids or []):
-        return True
-    return is_admin
+    return charter.editors == "people" and user_id in (charter.editor_ids or [])
+
+
+def may_edit(charter: Charter, user_id: str, is_admin: bool, is_steward: bool = False) -> bool:
+    return permissions.may(
+        Action.CHARTER_EDIT, _editor(charter, user_id, is_admin, is_steward), _part(charter, "")
+    )
 
 
 def who_may_edit(charter: Charter) -> str:
+    steward = ""
+    if charter.steward_id and not charter.steward_rotation_id:
+        steward = f" (and the steward, <@{charter.steward_id}>)"
+    elif charter.steward_rotation_id:
+        steward = " (and the steward)"
     if charter.editors == "people" and charter.editor_ids:
         people = ", ".join(f"<@{u}>" for u in charter.editor_ids)
-        return f"{people} and workspace admins"
-    return "workspace admins and owners"
+        return f"{people} and workspace admins{steward}"
+    return f"workspace admins and owners{steward}"
 
 
-def check_may_edit(charter: Charter, user_id: str, is_admin: bool, what: str) -> None:
+EDIT_ACTIONS = {
+    "the charter": Action.CHARTER_EDIT,
+    "the values": Action.VALUES_EDIT,
+    "rotations": Action.ROTATION_EDIT,
+    "the steward": Action.STEWARD_EDIT,
+}
+
+
+def check_may_edit(
+    charter: Charter, user_id: str, is_admin: bool, what: str, is_steward: bool = False
+) -> None:
     """Refuse, saying who can, anyone the charter does not let change `what`."""
-    if not may_edit(charter, user_id, is_admin):
-        raise NotAllowed(
-            f"Only {who_may_edit(charter)} can change {what}. Ask one of them, or ask them to "
-            "let more people edit in `/decide charter`."
-        )
+    action = EDIT_ACTIONS.get(what, Action.CHARTER_EDIT)
+    permissions.check(action, _editor(charter, user_id, is_admin, is_steward), _part(charter, what))
+
+
+def _editor(charter: Charter, user_id: str, is_admin: bool, is_steward: bool):
+    return permissions.Actor(
+        user_id,
+        is_admin=is_admin,
+        is_steward=is_steward,
+        is_charter_editor=is_editor(charter, user_id),
+    )
+
+
+def _part(charter: Charter, what: str) -> permissions.Subject:
+    return permissions.Subject(what=what, editors=who_may_edit(charter))
 
 
 def needs_admin(session: Session, team_id: str, user_id: str, now: datetime) -> bool:
     """Whether only being a workspace admin would let this person edit. Listeners ask this
     first, then ask Slack (users.info) outside any transaction only when it matters."""
-    return not may_edit(get(session, team_id, now), user_id, False)
+    charter = get(session, team_id, now)
+    return not may_edit(charter, user_id, False, _is_steward(session, team_id, user_id, now))
+
+
+def _is_steward(session: Session, team_id: str, user_id: str, now: datetime) -> bool:
+    return steward.current(session, team_id, now) == user_id
 
 
 def editable(
@@ -135,7 +171,7 @@ def editable(
 ) -> Charter:
     """The team's charter, if this person may change `what` in it; refuses, saying who can."""
     charter = get(session, team_id, now)
-    check_may_edit(charter, user_id, is_admin, what)
+    check_may_edit(charter, user_id, is_admin, what, _is_steward(session, team_id, user_id, now))
     return charter
 
 

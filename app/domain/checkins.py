@@ -7,9 +7,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import Decision
-from app.domain import decisions
-from app.domain.errors import NotAllowed
+from app.db.models import Decision, ScheduledPost
+from app.domain import decisions, ledger, permissions, poll_service
+from app.domain.channel_schedules import CHECKIN
+from app.domain.errors import NotFound
+from app.vocabulary import Action
 
 QUESTION = "For today's decisions, who has authority?"
 
@@ -36,20 +38,26 @@ def assign_decider(
     actor_id: str,
     decider_id: str,
     now: datetime,
+    channel_id: str | None,
+    message_ts: str | None,
     idempotency_key: str,
 ) -> tuple[Decision, bool]:
     """Claim (decider = actor) or hand a decision that has no decider to someone.
 
-    Only a decision with no decider can be taken this way: a decider already named is changed
-    on the card, with a trace, never from a stand-up prompt. Returns (decision, changed).
+    Only a decision with no decider and no poll running can be taken this way, and only from a
+    deference check the bot really posted in the decision's own channel (`channel_id`,
+    `message_ts` are where the click came from): a decider already named is changed on the
+    card, with a trace, never from a stand-up prompt. Returns (decision, changed).
     """
     decision = decisions.get_decision(session, team_id, decision_id)
     if decisions.event_exists(session, team_id, idempotency_key):
         return decision, False
-    if decision.status not in decisions.RESOLVABLE:
-        raise NotAllowed(f"“{decision.title}” is already {decision.status.value}.")
-    if decision.decider_id is not None:
-        raise NotAllowed(f"<@{decision.decider_id}> already decides “{decision.title}”.")
+    if not _posted_checkin(session, team_id, channel_id, message_ts):
+        raise NotFound("That deference check does not exist in this workspace.")
+    running = poll_service.running_poll(session, team_id, decision.id, now)
+    actor = permissions.Actor(actor_id, can_see=channel_id == decision.channel_id)
+    subject = permissions.about(decision, poll_open=running is not None)
+    permissions.check(Action.CLAIM, actor, subject)
     decisions.set_decider(
         session,
         decision,
@@ -72,3 +80,22 @@ def recent_in_team(session: Session, team_id: str, limit: int = 50) -> list[Deci
             .limit(limit)
         )
     )
+
+
+def _posted_checkin(
+    session: Session, team_id: str, channel_id: str | None, message_ts: str | None
+) -> bool:
+    """Whether the bot posted a deference check at (channel, ts) for this team: a click's
+    message_ts comes back from the client and is re-checked before it keys anything."""
+    if not channel_id or not message_ts:
+        return False
+    found = session.scalar(
+        select(ScheduledPost.id).where(
+            ScheduledPost.team_id == team_id,
+            ScheduledPost.kind == CHECKIN,
+            ScheduledPost.channel_id == channel_id,
+            ScheduledPost.message_ts == message_ts,
+            ScheduledPost.status == ledger.SENT,
+        )
+    )
+    return found is not None

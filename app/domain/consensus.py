@@ -14,8 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db.models import ConsensusCheck, ConsensusVote, Decision
-from app.domain import decisions
+from app.domain import decisions, permissions
 from app.domain.errors import NotAllowed, NotFound
+from app.vocabulary import Action
 
 OPEN, OBJECTED = "open", "objected"
 
@@ -38,10 +39,9 @@ def start(
     if existing is not None:
         return existing, False
     decision = decisions.get_decision(session, team_id, decision_id)
-    if decision.status not in decisions.RESOLVABLE:
-        raise NotAllowed(f"“{decision.title}” is already {decision.status.value}.")
-    if decision.decider_id is None:
-        raise NotAllowed("Name a decider first: a consensus check asks about a person.")
+    permissions.check(
+        Action.CONSENSUS_CHECK, permissions.Actor(actor_id), permissions.about(decision)
+    )
     check = ConsensusCheck(
         team_id=team_id,
         decision_id=decision_id,
@@ -78,6 +78,7 @@ def answer(
     decision = decisions.get_decision(session, team_id, check.decision_id)
     if check.status != OPEN:
         raise NotAllowed("This check is closed: an objection already reopened the decider.")
+    permissions.check(Action.OBJECT, permissions.Actor(user_id), permissions.about(decision))
     try:
         with session.begin_nested():
             session.add(

@@ -8,10 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import Decision, ExpertisePoll
-from app.domain import decisions, ledger, rotation_service, steward
-from app.domain.errors import NotAllowed
+from app.domain import decisions, ledger, permissions, rotation_service, steward
 from app.domain.polls import Outcome, who_decides
-from app.vocabulary import PollStatus
+from app.vocabulary import Action, PollStatus
 
 KIND = "deadline"
 
@@ -64,13 +63,9 @@ def apply_tiebreaker(
     key = f"tiebreaker:{decision_id}"
     if decisions.event_exists(session, team_id, key):
         return decision, False
-    if actor_id != decision.created_by:
-        raise NotAllowed(
-            f"Only <@{decision.created_by}>, who opened “{decision.title}”, can apply its "
-            "tiebreaker."
-        )
-    if decision.status not in decisions.RESOLVABLE:
-        raise NotAllowed(f"“{decision.title}” is already {decision.status.value}.")
+    permissions.check(
+        Action.APPLY_TIEBREAKER, permissions.Actor(actor_id), permissions.about(decision)
+    )
     decider, _why = tiebreaker_choice(session, decision, now)
     decisions.set_decider(
         session,

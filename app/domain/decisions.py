@@ -16,10 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db.models import Decision, DecisionEvent
-from app.domain.errors import InvalidInput, NotAllowed, NotFound
+from app.domain import permissions
+from app.domain.errors import InvalidInput, NotFound
 from app.domain.teams import ensure_team
 from app.domain.text import clean
-from app.vocabulary import Approach, Framework, Status, Tiebreaker, Zone
+from app.vocabulary import Action, Approach, Framework, Status, Tiebreaker, Zone
 
 TITLE_MAX = 200
 TEXT_MAX = 3000
@@ -141,20 +142,16 @@ def get_decision(session: Session, team_id: str, decision_id: int) -> Decision:
 
 
 def may_record_resolution(decision: Decision, user_id: str) -> bool:
-    return user_id in {decision.decider_id, decision.created_by}
+    return permissions.may(
+        Action.RECORD_RESOLUTION, permissions.Actor(user_id), permissions.about(decision)
+    )
 
 
 def check_can_record(decision: Decision, user_id: str) -> None:
     """Refuse, politely and with the reason, anyone who may not close this decision."""
-    if decision.status not in RESOLVABLE:
-        raise NotAllowed(f'"{decision.title}" is already {decision.status.value}.')
-    if not may_record_resolution(decision, user_id):
-        holders = [f"<@{decision.decider_id}>"] if decision.decider_id else []
-        holders.append(f"<@{decision.created_by}> (who opened it)")
-        raise NotAllowed(
-            "Only the decider or the person who opened this decision can record its "
-            f"resolution: {' or '.join(dict.fromkeys(holders))}."
-        )
+    permissions.check(
+        Action.RECORD_RESOLUTION, permissions.Actor(user_id), permissions.about(decision)
+    )
 
 
 def record_resolution(

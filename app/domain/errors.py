@@ -12,7 +12,15 @@ class NotFound(DomainError):
 
 
 class NotAllowed(DomainError):
-    pass
+    """Refused by a rule. `action` and `needed` (the roles that would have been enough) say
+    which rule, for logs and tests; the message says it in words."""
+
+    def __init__(
+        self, message: str, *, action: str | None = None, needed: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__(message)
+        self.action = action
+        self.needed = needed
 
 
 class InvalidInput(DomainError):

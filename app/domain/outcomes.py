@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import Decision
-from app.domain import decisions, ledger
-from app.domain.errors import InvalidInput, NotAllowed
+from app.domain import decisions, ledger, permissions
+from app.domain.errors import InvalidInput
 from app.domain.text import clean
-from app.vocabulary import Status
+from app.vocabulary import Action, Status
 
 KIND = "outcome"
 OUTCOMES = {
@@ -42,11 +43,8 @@ def due_reviews(session: Session, now: datetime, days: int) -> list[tuple[str, i
 
 def check_may_review(decision: Decision, actor_id: str) -> None:
     """Only the decider (or whoever opened the decision) says how it turned out."""
-    if actor_id not in {decision.decider_id, decision.created_by}:
-        raise NotAllowed(
-            f"Only <@{decision.decider_id}>, who decided “{decision.title}”, can say how it "
-            "turned out."
-        )
+    subject = replace(permissions.about(decision), status=Status.DECIDED)  # status: below
+    permissions.check(Action.RECORD_OUTCOME, permissions.Actor(actor_id), subject)
 
 
 def review_form(session: Session, team_id: str, decision_id: int, actor_id: str) -> Decision:
@@ -78,8 +76,9 @@ def record_outcome(
     if decisions.event_exists(session, team_id, idempotency_key):
         return decision, False
     check_may_review(decision, actor_id)
-    if decision.status is not Status.DECIDED:
-        raise NotAllowed(f"“{decision.title}” is {decision.status.value}, not decided.")
+    permissions.check(
+        Action.RECORD_OUTCOME, permissions.Actor(actor_id), permissions.about(decision)
+    )
     decision.outcome, decision.outcome_note = outcome, note
     session.flush()
     decisions.log_event(

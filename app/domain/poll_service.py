@@ -17,13 +17,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from app.db.models import Decision, ExpertisePoll, PollVote
-from app.domain import decisions, rotation_service, steward
+from app.db.models import Decision, DecisionEvent, ExpertisePoll, PollVote
+from app.domain import decisions, permissions, rotation_service, steward
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.polls import Ballot, Outcome, score_ballots
-from app.vocabulary import Framework, PollStatus
+from app.vocabulary import Action, Framework, PollStatus
 
 MAX_MIN_RESPONSES = 100
+ADOPTED = "poll-decider:"  # idempotency key prefix of the event that adopts a poll's pick
 
 
 @dataclass(frozen=True)
@@ -33,12 +34,48 @@ class PollOptions:
     min_responses: int = 1
 
 
-def check_can_poll(decision: Decision) -> None:
-    if decision.status not in decisions.RESOLVABLE:
-        raise NotAllowed(
-            f"“{decision.title}” is already {decision.status.value}, so there is nobody left to "
-            "choose: a poll can only help an open decision."
+def running_poll(
+    session: Session, team_id: str, decision_id: int, now: datetime | None = None
+) -> ExpertisePoll | None:
+    """The decision's open poll, if one is running; with `now`, only one still taking votes
+    (a poll past its closing time counts no more ballots, even before the sweep closes it)."""
+    query = select(ExpertisePoll).where(
+        ExpertisePoll.team_id == team_id,
+        ExpertisePoll.decision_id == decision_id,
+        ExpertisePoll.status == PollStatus.OPEN,
+    )
+    if now is not None:
+        query = query.where(ExpertisePoll.closes_at > now)
+    return session.scalars(query).first()
+
+
+def settled_by_poll(session: Session, decision: Decision) -> bool:
+    """Whether the current decider is the one an earlier poll on this decision chose."""
+    last = session.scalars(
+        select(DecisionEvent)
+        .where(
+            DecisionEvent.team_id == decision.team_id,
+            DecisionEvent.decision_id == decision.id,
+            DecisionEvent.kind == "decider_set",
         )
+        .order_by(DecisionEvent.id.desc())
+        .limit(1)
+    ).first()
+    return (
+        last is not None
+        and (last.idempotency_key or "").startswith(ADOPTED)
+        and last.detail.get("decider") == decision.decider_id
+    )
+
+
+def check_can_poll(session: Session, decision: Decision, actor_id: str) -> None:
+    """Anyone who sees the card may ask the team who should decide, one poll at a time; once
+    a poll chose the decider, only they, the opener or an admin may ask again."""
+    running = running_poll(session, decision.team_id, decision.id)
+    subject = permissions.about(
+        decision, poll_open=running is not None, settled_by_poll=settled_by_poll(session, decision)
+    )
+    permissions.check(Action.POLL_START, permissions.Actor(actor_id), subject)
 
 
 def start_poll(
@@ -64,16 +101,7 @@ def start_poll(
     if options.closes_at <= now:
         raise InvalidInput({"closes": "The closing time has already passed."})
     decision = decisions.get_decision(session, team_id, decision_id)
-    check_can_poll(decision)
-    running = session.scalar(
-        select(ExpertisePoll.id).where(
-            ExpertisePoll.team_id == team_id,
-            ExpertisePoll.decision_id == decision_id,
-            ExpertisePoll.status == PollStatus.OPEN,
-        )
-    )
-    if running is not None:
-        raise NotAllowed(f"An expertise poll is already running on “{decision.title}”.")
+    check_can_poll(session, decision, opened_by)
     poll = ExpertisePoll(
         team_id=team_id,
         decision_id=decision_id,
@@ -189,8 +217,10 @@ def close_poll(
     """Close and score a poll. `actor_id` None means the clock closed it. Returns (poll, changed);
     changed is False when something else closed it first."""
     poll = get_poll(session, team_id, poll_id)
-    if actor_id is not None and actor_id != poll.opened_by:
-        raise NotAllowed(f"Only <@{poll.opened_by}>, who started this poll, can close it early.")
+    if actor_id is not None:
+        actor = permissions.Actor(actor_id, started_poll=actor_id == poll.opened_by)
+        subject = permissions.Subject(poll_starter=poll.opened_by)
+        permissions.check(Action.POLL_CLOSE, actor, subject)
     closed = session.execute(
         update(ExpertisePoll)
         .where(
@@ -265,15 +295,14 @@ def adopt_result(
     if poll.status is not PollStatus.CLOSED or outcome is None or outcome.decider is None:
         raise NotAllowed("This poll has no result to act on yet.")
     decision = decisions.get_decision(session, team_id, poll.decision_id)
-    key = f"poll-decider:{poll.id}"
+    key = f"{ADOPTED}{poll.id}"
     if decisions.event_exists(session, team_id, key):
         return decision, poll, False
-    if actor_id not in {decision.created_by, poll.opened_by}:
-        raise NotAllowed(
-            f"Only <@{decision.created_by}>, who opened the decision, or <@{poll.opened_by}>, "
-            "who started the poll, can settle who decides."
-        )
-    check_can_poll(decision)
+    # Who started the poll settles it only while nobody decides: a poll started after a decider
+    # was named (or settled) cannot be used to take the decision away from them.
+    actor = permissions.Actor(actor_id, started_poll=actor_id == poll.opened_by)
+    subject = permissions.about(decision, poll_starter=poll.opened_by)
+    permissions.check(Action.POLL_ADOPT, actor, subject)
     decisions.set_decider(
         session,
         decision,

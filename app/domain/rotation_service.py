@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import Decision, Rotation, RotationChange
+from app.domain import charter as charters
 from app.domain import decisions, rotations
-from app.domain.charter import log_change
 from app.domain.errors import InvalidInput, NotFound
 from app.domain.teams import ensure_team
 from app.vocabulary import Framework
@@ -91,7 +91,7 @@ def put(
     row.created_at = now
     session.flush()
     detail = {"rotation": name, "channel": channel_id, "members": members, "days": period_days}
-    log_change(session, team_id, "rotation_set", actor_id, now, detail)
+    charters.log_change(session, team_id, "rotation_set", actor_id, now, detail)
     return row, created
 
 
@@ -180,7 +180,7 @@ def adjust(
     session.flush()
     detail = {"rotation": rotation.name, "user": user, "other": other}
     detail["until"] = until.isoformat() if until else None
-    log_change(session, rotation.team_id, f"rotation_{kind}", actor_id, now, detail)
+    charters.log_change(session, rotation.team_id, f"rotation_{kind}", actor_id, now, detail)
     return lead_now(session, rotation, now)
 
 

@@ -7,13 +7,16 @@ session from the factory; nothing request-scoped can be closed under it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from apscheduler.schedulers.base import BaseScheduler
+from slack_sdk import WebClient
 
 from app.domain.clock import Clock
 from app.domain.storage import Sessions
+from app.listeners.forms import FormSeal, origin_of
+from app.listeners.payloads import BlockActions, CommandPayload, MessageShortcut
 
 SLACK_HOOKS = "https://hooks.slack.com/"
 
@@ -27,6 +30,15 @@ class Deps:
     review_days: int = 14  # days after deciding before an outcome review is due
     # With OAuth installs: deletes a team's stored installation (it uninstalled the app).
     forget_install: Callable[[str], None] | None = None
+    # Seals private_metadata of every modal opened; wiring derives its key from a secret.
+    forms: FormSeal = field(default_factory=FormSeal)
+
+    def open_form(
+        self, client: WebClient, request: BlockActions | CommandPayload | MessageShortcut, view
+    ) -> None:
+        """Open a modal with its private_metadata sealed to where and by whom (forms.py)."""
+        sealed = self.forms.seal(view, origin_of(request), self.clock.now())
+        client.views_open(trigger_id=request.trigger_id, view=sealed)
 
     def trusted_response_url(self, url: object) -> str | None:
         """A response_url we may POST to: Slack's hooks host, or the configured API's host.

@@ -9,8 +9,9 @@ Bolt passes a listener any argument named after a key of its `context`. This mid
     shortcut_on MessageShortcut  a message shortcut
 
 so a handler reads `def escalate(ack: Ack, click: BlockActions, deps: Deps, client: WebClient)`.
-A payload that does not have Slack's shape raises BadPayload here, before any listener runs;
-the error handler (errors.py) answers it with a 400.
+A payload that does not have Slack's shape, or a submission whose private_metadata the bot did
+not seal (forms.py), raises BadPayload here, before any listener runs; the error handler
+(errors.py) answers it with a 400.
 """
 
 from __future__ import annotations
@@ -49,5 +50,8 @@ def register(app: App, deps: Deps) -> None:
         context["deps"] = deps
         if (parsed_as := PARSED_AS.get(kind_of(body) or "")) is not None:
             name, model = parsed_as
-            context[name] = parse(model, body)
+            parsed = parse(model, body)
+            if isinstance(parsed, ViewSubmission):  # refused here unless the bot sealed it
+                parsed = deps.forms.unseal(parsed, deps.clock.now())
+            context[name] = parsed
         next_()

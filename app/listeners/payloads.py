@@ -67,6 +67,11 @@ class BlockActions(Model):
     def action(self) -> Action:
         return self.actions[0]
 
+    @property
+    def channel_id(self) -> str | None:
+        """The conversation the click came from (None on Home and in modals)."""
+        return self.container.channel_id or (self.channel.id if self.channel else None)
+
 
 class ViewState(Model):
     values: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=dict)
@@ -83,6 +88,9 @@ class ViewSubmission(Model):
     team: TeamRef
     user: Ref
     view: SubmittedView
+    # Set by the form seal (forms.py), never read from the payload: the channel the form was
+    # opened in, vouched for the person submitting it; None when it vouches for none.
+    opened_in: str | None = Field(default=None, exclude=True)
 
     def metadata(self) -> dict[str, Any]:
         try:

@@ -21,7 +21,7 @@ def record_resolution(ack: Ack, click: BlockActions, deps: Deps, client: WebClie
         decision = decisions.get_decision(session, click.team.id, decision_id)
         decisions.check_can_record(decision, click.user.id)
         principles = values.team_principles(session, click.team.id)
-    client.views_open(trigger_id=click.trigger_id, view=build_resolve_modal(decision, principles))
+    deps.open_form(client, click, build_resolve_modal(decision, principles))
 
 
 def register(app: App, deps: Deps) -> None:

@@ -26,7 +26,7 @@ def edit_charter(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -
             rotation_service.in_team(session, team),
             charters.formal_leads(session, team),
         )
-    client.views_open(trigger_id=click.trigger_id, view=view)
+    deps.open_form(client, click, view)
 
 
 def edit_values(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
@@ -36,7 +36,7 @@ def edit_values(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) ->
     with deps.sessions.begin() as session:
         charter = charters.editable(session, team, user, admin, "the values", deps.clock.now())
         view = build_values_modal(charter)
-    client.views_open(trigger_id=click.trigger_id, view=view)
+    deps.open_form(client, click, view)
 
 
 def register(app: App, deps: Deps) -> None:

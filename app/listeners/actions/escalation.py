@@ -20,8 +20,8 @@ def escalate(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> No
     ack()
     with deps.sessions() as session:
         decision = decisions.get_decision(session, click.team.id, plain_id(click.action.value))
-        target = escalation.check_can_escalate(decision)
-    client.views_open(trigger_id=click.trigger_id, view=build_escalate_modal(decision, target))
+        target = escalation.check_can_escalate(decision, click.user.id, click.channel_id)
+    deps.open_form(client, click, build_escalate_modal(decision, target))
 
 
 def ask_consensus(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:

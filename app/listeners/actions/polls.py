@@ -29,11 +29,11 @@ def run_poll(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> No
     decision_id = plain_id(click.action.value)
     with deps.sessions() as session:
         decision = decisions.get_decision(session, click.team.id, decision_id)
-        poll_service.check_can_poll(decision)
+        poll_service.check_can_poll(session, decision, click.user.id)
     metadata = {"decision_id": decision_id}
     if url := deps.trusted_response_url(click.response_url):
         metadata["response_url"] = url
-    client.views_open(trigger_id=click.trigger_id, view=build_poll_modal(metadata))
+    deps.open_form(client, click, build_poll_modal(metadata))
 
 
 def rate(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:

@@ -49,6 +49,8 @@ def assign(click: BlockActions, deps: Deps, client: WebClient, decision_id: int,
             actor_id=click.user.id,
             decider_id=decider,
             now=deps.clock.now(),
+            channel_id=click.container.channel_id,
+            message_ts=click.container.message_ts,
             idempotency_key=f"checkin:{click.container.message_ts}:{decision_id}",
         )
     if not changed:
@@ -70,7 +72,7 @@ def pick_outcome(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -
         decision = outcomes.review_form(
             session, click.team.id, plain_id(click.action.value), click.user.id
         )
-    client.views_open(trigger_id=click.trigger_id, view=build_outcome_modal(decision, outcome))
+    deps.open_form(client, click, build_outcome_modal(decision, outcome))
 
 
 def answer_retro(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
@@ -78,7 +80,7 @@ def answer_retro(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -
     post_id = plain_id(click.action.value)
     with deps.sessions() as session:
         retros.check_is_retro(session, click.team.id, post_id)
-    client.views_open(trigger_id=click.trigger_id, view=build_retro_modal(post_id))
+    deps.open_form(client, click, build_retro_modal(post_id))
 
 
 def apply_tiebreaker(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:

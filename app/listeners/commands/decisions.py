@@ -40,9 +40,10 @@ def open_form(
     respond: Respond,
     deps: Deps,
 ) -> None:
-    client.views_open(
-        trigger_id=command.trigger_id,
-        view=build_declare_modal(
+    deps.open_form(
+        client,
+        command,
+        build_declare_modal(
             DeclarePrefill(title=intent.title),
             channel_id=command.channel_id,
             response_url=deps.trusted_response_url(command.response_url),

@@ -19,4 +19,4 @@ def open_form(
     with deps.sessions() as session:
         steward.check_has_steward(session, command.team_id, deps.clock.now())
         view = build_feedback_modal(checkins.recent_in_team(session, command.team_id))
-    client.views_open(trigger_id=command.trigger_id, view=view)
+    deps.open_form(client, command, view)

@@ -21,4 +21,4 @@ def edit(
     with deps.sessions.begin() as session:
         charter = charters.editable(session, team, user, admin, "the values", deps.clock.now())
         view = build_values_modal(charter)
-    client.views_open(trigger_id=command.trigger_id, view=view)
+    deps.open_form(client, command, view)

@@ -29,9 +29,10 @@ def decide_on_message(
     """Open the declaration form, titled after the message, to decide in its thread."""
     ack()
     message = shortcut_on.message
-    client.views_open(
-        trigger_id=shortcut_on.trigger_id,
-        view=build_declare_modal(
+    deps.open_form(
+        client,
+        shortcut_on,
+        build_declare_modal(
             DeclarePrefill(
                 title=title_from_message(message.text), context=plain_text(message.text)
             ),
@@ -50,9 +51,8 @@ def poll_on_message(ack: Ack, shortcut_on: MessageShortcut, deps: Deps, client: 
     metadata = {"channel": shortcut_on.channel.id, "thread_ts": message.thread_ts or message.ts}
     if url := deps.trusted_response_url(shortcut_on.response_url):
         metadata["response_url"] = url
-    client.views_open(
-        trigger_id=shortcut_on.trigger_id,
-        view=build_poll_modal(metadata, topic=title_from_message(message.text)),
+    deps.open_form(
+        client, shortcut_on, build_poll_modal(metadata, topic=title_from_message(message.text))
     )
 
 

@@ -1,4 +1,5 @@
-"""The escalation form's submission: move the decision up a zone and tell the contact."""
+"""The escalation form's submission: move the decision up a zone; tell the contact, and the
+decider, opener and steward, who escalated it and why."""
 
 from __future__ import annotations
 
@@ -26,11 +27,13 @@ def escalate(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient
                 team_id=s.team.id,
                 decision_id=decision_id,
                 actor_id=s.user.id,
+                seen_from=s.opened_in,
                 reason=reason,
                 now=deps.clock.now(),
                 idempotency_key=f"view:{s.view.id}",
             )
             contact = escalation.contact_for(session, decision)
+            told = escalation.told_of_escalation(session, decision, s.user.id, deps.clock.now())
     except (InvalidInput, NotAllowed, NotFound) as exc:
         ack(response_action="errors", errors={ids.REASON: str(exc)[:150]})
         return
@@ -39,6 +42,13 @@ def escalate(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient
         return
     refresh_card(client, decision)
     reason = " ".join(reason.split())
+    for person in told:  # the decider, the opener and the steward hear who escalated, and why
+        if person != contact:
+            client.chat_postMessage(
+                channel=person,
+                text=escalation_text(decision, s.user.id, reason),
+                blocks=build_escalation_notice(decision, s.user.id, reason),
+            )
     if contact:
         client.chat_postMessage(
             channel=contact,
