@@ -30,7 +30,7 @@ class Role(enum.StrEnum):
     STEWARD = "steward"
     CHARTER_EDITOR = "charter editor"
     POLL_STARTER = "poll starter"
-    VIEWER = "anyone who sees the card"
+    VIEWER = "anyone in its channel"
     MEMBER = "any member"
 
 
@@ -97,7 +97,7 @@ NOT_SETTLED_BY_POLL = Condition(
     "An earlier poll already chose <@{decider}> to decide “{title}”.",
 )
 NO_POLL_OPEN = Condition(
-    "no poll open",
+    "no poll taking votes",
     lambda s: not s.poll_open,
     "An expertise poll is already running on “{title}”; wait for its result.",
 )

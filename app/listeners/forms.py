@@ -3,7 +3,8 @@
 private_metadata travels through the client and comes back on submission, so anything in it
 could be rewritten (another channel, another team's decision). Every modal the bot opens goes
 through `FormSeal.seal`, which adds an HMAC over the metadata and over where the form was
-opened: the team, the person, the channel, the form's callback_id and an expiry. The payload
+opened: the team, the person (as a keyed digest, never the id: some forms are anonymous), the
+channel, the form's callback_id and an expiry. The payload
 middleware (inject.py) runs `FormSeal.unseal` on every submission before any listener sees it;
 a seal that is missing, altered, foreign or expired is refused as a BadPayload (HTTP 400, one
 WARNING line, no body logged).
@@ -85,7 +86,7 @@ class FormSeal:
         data = json.loads(view.private_metadata) if view.private_metadata else {}
         envelope = {
             "team": origin.team_id,
-            "user": origin.user_id,
+            "by": self._person(origin.user_id),
             "channel": origin.channel_id,
             "form": view.callback_id,
             "exp": int((now + self.lifetime).timestamp()),
@@ -112,7 +113,7 @@ class FormSeal:
         if not isinstance(expires, int) or expires < now.timestamp():
             raise ForgedForm("private_metadata's seal has expired")
         opened_in = envelope.get("channel")
-        if envelope.get("user") != submission.user.id:
+        if envelope.get("by") != self._person(submission.user.id):
             # The seal vouches for a place only to the person it was opened for. A form that
             # names a place is refused; one that names an object is judged by the submitter's
             # own rights, as though they had opened it, vouching for no channel.
@@ -121,6 +122,11 @@ class FormSeal:
             opened_in = None
         view = submission.view.model_copy(update={"private_metadata": json.dumps(data)})
         return submission.model_copy(update={"view": view, "opened_in": opened_in})
+
+    def _person(self, user_id: str) -> str:
+        """Who opened the form, as only this key can tell: forms can be anonymous (reports,
+        retro answers), and views and their metadata reach Slack's logs and ours."""
+        return hmac.new(self.key, f"person:{user_id}".encode(), hashlib.sha256).hexdigest()[:24]
 
     def _sign(self, envelope: dict[str, Any], data: dict[str, Any]) -> str:
         sealed = {k: v for k, v in data.items() if k not in UNSEALED}
