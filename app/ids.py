@@ -9,6 +9,7 @@ DECIDE_COMMAND = "/decide"
 RECORD_RESOLUTION = "decision.record_resolution"
 RUN_POLL = "decision.run_poll"
 ESCALATE = "decision.escalate"
+DEESCALATE = "decision.return_to_local"
 CONSENSUS_CHECK = "decision.consensus_check"
 
 # The consensus check message in a decision's thread (button value: the check's id)

@@ -142,10 +142,18 @@ def build_decision_card(decision: Decision) -> list[Block]:
                         value=str(decision.id),
                     ),
                     ButtonElement(text="Escalate", action_id=ids.ESCALATE, value=str(decision.id)),
+                    *_return_button(decision),
                 ],
             )
         )
     return blocks
+
+
+def _return_button(decision: Decision) -> list[ButtonElement]:
+    """An escalated card offers the way back; the domain lets only its decider or an admin."""
+    if decision.status is not Status.ESCALATED:
+        return []
+    return [ButtonElement(text="Return to local", action_id=ids.DEESCALATE, value=str(decision.id))]
 
 
 def _resolution_blocks(decision: Decision) -> list[Block]:

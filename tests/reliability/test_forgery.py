@@ -273,3 +273,22 @@ def test_escalation_from_outside_the_card_is_refused_and_from_inside_told(served
     assert {BOB, ALICE} <= told, "the decider and the opener hear who escalated"
     assert decision.id == escalated.id
     FIGURE.count("escalate from the card's channel: escalated, decider and opener told")
+
+
+def test_only_the_decider_or_an_admin_returns_an_escalation_to_local(served):
+    card = served.declare("Pick the datacentre", BOB)
+    view = served.form(CAROL, lambda: served.slack.click(CAROL, ids.ESCALATE, message=card))
+    served.slack.submit(CAROL, view, {ids.REASON: {ids.VALUE: "Every team depends on it"}})
+    served.quiet()
+    assert served.decision("Pick the datacentre").status is Status.ESCALATED
+    card = served.card("Pick the datacentre")
+    for someone in (CAROL, ALICE):  # the escalator, and the opener: neither decides
+        before = snapshot(served)
+        reply = served.slack.click(someone, ids.DEESCALATE, message=card)
+        refused(served, reply, *before, "de-escalate by a non-decider")
+    assert served.decision("Pick the datacentre").zone is Zone.PRINCIPLE
+    served.slack.click(BOB, ids.DEESCALATE, message=card)
+    served.quiet()
+    back = served.decision("Pick the datacentre")
+    assert (back.status, back.zone) == (Status.OPEN, Zone.LOCAL)
+    FIGURE.count("de-escalate by the decider: back to local")

@@ -1,4 +1,4 @@
-"""Card buttons Escalate and Consensus check, and the check's Agree/Object."""
+"""Card buttons Escalate, Return to local and Consensus check, and the check's Agree/Object."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from app.blocks.escalation import build_consensus_check, build_escalate_modal
 from app.domain import consensus, decisions, escalation
 from app.listeners.deps import Deps
 from app.listeners.payloads import BlockActions, plain_id
+from app.listeners.people import is_admin
 from app.posting.cards import refresh_card
 from app.posting.consensus import post_consensus_check
 from app.posting.send import update_message
@@ -22,6 +23,24 @@ def escalate(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> No
         decision = decisions.get_decision(session, click.team.id, plain_id(click.action.value))
         target = escalation.check_can_escalate(decision, click.user.id, click.channel_id)
     deps.open_form(client, click, build_escalate_modal(decision, target))
+
+
+def return_to_local(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
+    """Bring an escalated decision back to the local zone: its decider or an admin only."""
+    ack()
+    admin = is_admin(client, click.user.id)  # asked of Slack before the transaction opens
+    with deps.sessions.begin() as session:
+        decision, changed = escalation.return_to_local(
+            session,
+            team_id=click.team.id,
+            decision_id=plain_id(click.action.value),
+            actor_id=click.user.id,
+            is_admin=admin,
+            now=deps.clock.now(),
+            idempotency_key=f"click:{click.trigger_id}",
+        )
+    if changed:
+        refresh_card(client, decision)
 
 
 def ask_consensus(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
@@ -72,6 +91,7 @@ def answer_consensus(click: BlockActions, deps: Deps, client: WebClient, *, agre
 
 def register(app: App, deps: Deps) -> None:
     app.action(ids.ESCALATE)(escalate)
+    app.action(ids.DEESCALATE)(return_to_local)
     app.action(ids.CONSENSUS_CHECK)(ask_consensus)
     app.action(ids.CONSENSUS_AGREE)(agree)
     app.action(ids.CONSENSUS_OBJECT)(object_)
