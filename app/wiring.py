@@ -22,7 +22,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from sqlalchemy import Engine
 
-from app import jobs, web
+from app import anonymous_logging, jobs, web
 from app.config import Mode, Settings
 from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade
@@ -125,6 +125,7 @@ def build_runtime(
     persists jobs without running them: tests; "elect" runs it only while this process holds
     the PostgreSQL scheduler lock, app.jobs.leader). Either way start-up runs what is overdue."""
     settings.require(mode)
+    anonymous_logging.install()
     engine = make_engine(settings.database_url)
     if migrate:
         upgrade(engine)

@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.db.models import Decision, ExpertisePoll, PollVote
-from app.domain import decisions, rotation_service, steward
+from app.domain import anonymity, decisions, rotation_service, steward
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.polls import Ballot, Outcome, score_ballots
 from app.vocabulary import Framework, PollStatus
@@ -156,7 +156,9 @@ def cast_vote(
         raise InvalidInput(
             {"nominee": "Nominate someone else; rate yourself with the 1-5 buttons."}
         )
-    changes = {"updated_at": now}
+    # An anonymous ballot's time is the poll's own and its id is random: neither can be lined
+    # up with when (or in which order) anyone clicked.
+    changes = {"updated_at": poll.created_at if poll.anonymous else now}
     if rating is not None:
         changes["rating"] = rating
     if nominee is not None:
@@ -166,7 +168,7 @@ def cast_vote(
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(
         insert(PollVote)
-        .values(**row, **changes)
+        .values(id=anonymity.random_id(), **row, **changes)
         .on_conflict_do_update(index_elements=list(row), set_=changes)
     )
     return response_count(session, team_id, poll_id)
@@ -215,7 +217,8 @@ def close_poll(
         rotation_lead=rotation_service.channel_lead(session, team_id, decision.channel_id, now),
     )
     poll.result = outcome.to_json()
-    poll.salt = None  # from now on no ballot can be tied to a person, by anyone
+    if poll.anonymous:
+        _forget_voters(session, poll)
     decisions.log_event(
         session,
         decision,
@@ -225,6 +228,18 @@ def close_poll(
         detail={"poll_id": poll.id, "decider": outcome.decider, "reason": outcome.reason},
     )
     return poll, True
+
+
+def _forget_voters(session: Session, poll: ExpertisePoll) -> None:
+    """Destroy the salt and replace every voter key with noise: from now on no ballot can be
+    tied to a person, by anyone, whatever else they hold."""
+    votes = session.scalars(
+        select(PollVote).where(PollVote.team_id == poll.team_id, PollVote.poll_id == poll.id)
+    ).all()
+    for vote in votes:
+        vote.voter_key = secrets.token_hex(32)
+    poll.salt = None
+    session.flush()
 
 
 def _ballots(session: Session, poll: ExpertisePoll) -> list[Ballot]:

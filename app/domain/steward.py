@@ -1,22 +1,22 @@
 """The steward, and anonymous reports of misused deference that reach them.
 
-A report row has no author, no time and nothing derived from a person: its dedupe key is a hash
-of the modal's view id. This module never receives the reporter's user id at all, so it cannot
-store or log it by mistake.
+A report row has no author, no time, a random id and nothing derived from a person: its dedupe
+key is an HMAC of the modal's view id under the team's "reports" AnonymityKey, which lives for
+REPORT_WINDOW and is then destroyed with every hash made with it. This module never receives the
+reporter's user id at all, so it cannot store or log it by mistake.
 """
 
 from __future__ import annotations
 
-import hashlib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db.models import Charter, FeedbackReport, Rotation
+from app.domain import anonymity, rotation_service
 from app.domain import charter as charters
-from app.domain import rotation_service
 from app.domain.errors import InvalidInput, NotAllowed
 
 KINDS = {
@@ -25,6 +25,7 @@ KINDS = {
     "pressure": "Pressure to defer",
 }
 TEXT_MAX = 2000
+REPORT_WINDOW = timedelta(hours=1)  # Slack redelivers within seconds; an hour is ample
 NO_STEWARD = (
     "Nobody is the steward yet, so there is no one to send a report to and nothing was saved. "
     "Ask an admin to name one with `/decide steward @person`."
@@ -90,12 +91,18 @@ def report(
         raise InvalidInput({"kind": "Pick what happened."})
     if not text or len(text) > TEXT_MAX:
         raise InvalidInput({"text": f"Describe what happened in 1-{TEXT_MAX} characters."})
-    key = hashlib.sha256(f"feedback:{view_id}".encode()).hexdigest()
+    secret = anonymity.open_key(session, team_id, anonymity.REPORTS, now, REPORT_WINDOW).secret
+    key = anonymity.keyed(secret, "report", view_id)
     found = _by_key(session, team_id, key)
     if found is not None:
         return found, steward, False
     row = FeedbackReport(
-        team_id=team_id, kind=kind, text=text, decision_id=decision_id, dedupe_key=key
+        id=anonymity.random_id(),
+        team_id=team_id,
+        kind=kind,
+        text=text,
+        decision_id=decision_id,
+        dedupe_key=key,
     )
     try:
         with session.begin_nested():

@@ -65,8 +65,9 @@ def register(app: App, deps: Deps) -> None:
                     answers=answers,
                     view_id=submission.view.id,
                     respondent_id=submission.user.id,
+                    now=deps.clock.now(),
                 )
-        except InvalidInput as exc:
+        except (InvalidInput, NotAllowed) as exc:
             ack(response_action="errors", errors={next(iter(retros.QUESTIONS)): str(exc)})
             return
         ack()
