@@ -207,7 +207,7 @@ class Attacker:
                 self.tables[name] = [dict(zip(cols, row, strict=True)) for row in rows]
         engine.dispose()
         everything = log + repr(self.tables) + raw.decode("latin-1")
-        cells = {v for rows in self.tables.values() for r in rows for v in r.values()}
+        cells = [v for rows in self.tables.values() for r in rows for v in r.values()]
         words = {v for v in cells if isinstance(v, str) and len(v) >= 16 and " " not in v}
         hexes = set(re.findall(r"(?<![0-9a-f])[0-9a-f]{32,128}(?![0-9a-f])", everything))
         self.keys = {w.encode() for w in words | hexes} | {
