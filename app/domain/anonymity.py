@@ -17,7 +17,7 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -73,29 +73,31 @@ def _get(session: Session, team_id: str, scope: str) -> AnonymityKey | None:
 
 
 def destroy(session: Session, key: AnonymityKey) -> None:
-    """Erase every hash made with the key, then the key."""
-    for erase in _erasers(key):
-        session.execute(erase.execution_options(synchronize_session=False))
+    """Erase every hash made with the key, then the key. The rows are released together: written
+    anew in a random order under new random ids, so that not even where the database happened
+    to store each one (PostgreSQL keeps insertion order on disk) follows who came first."""
+    for model, where, column in _keyed_rows(key):
+        rows = session.scalars(select(model).where(*where)).all()
+        values = [{c.key: getattr(row, c.key) for c in model.__table__.columns} for row in rows]
+        session.execute(delete(model).where(*where).execution_options(synchronize_session=False))
+        secrets.SystemRandom().shuffle(values)
+        for value in values:
+            value.update({"id": random_id(), column: None})
+        if values:
+            session.execute(insert(model), values)
     session.execute(delete(AnonymityKey).where(AnonymityKey.id == key.id))
     session.expire_all()
 
 
-def _erasers(key: AnonymityKey):
+def _keyed_rows(key: AnonymityKey):
+    """(model, where, hash column) of the rows whose hashes were made with the key."""
     team = key.team_id
     if key.scope == REPORTS:
-        yield update(FeedbackReport).where(FeedbackReport.team_id == team).values(dedupe_key=None)
+        yield FeedbackReport, [FeedbackReport.team_id == team], "dedupe_key"
     elif key.scope.startswith(RETRO):
         post_id = int(key.scope.removeprefix(RETRO))
-        yield (
-            update(RetroAnswer)
-            .where(RetroAnswer.team_id == team, RetroAnswer.post_id == post_id)
-            .values(dedupe_key=None)
-        )
-        yield (
-            update(RetroRespondent)
-            .where(RetroRespondent.team_id == team, RetroRespondent.post_id == post_id)
-            .values(respondent_key=None)
-        )
+        for model, column in ((RetroAnswer, "dedupe_key"), (RetroRespondent, "respondent_key")):
+            yield model, [model.team_id == team, model.post_id == post_id], column
 
 
 def destroy_expired(sessions: Callable[[], Session], now: datetime) -> int:
