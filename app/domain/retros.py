@@ -109,8 +109,8 @@ def _insert_ignoring_duplicates(session: Session, model, rows: list[dict]) -> in
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     added = 0
     for row in rows:
-        result = session.execute(insert(model).values(**row).on_conflict_do_nothing())
-        added += result.rowcount or 0
+        statement = insert(model).values(**row).on_conflict_do_nothing().returning(model.id)
+        added += len(session.execute(statement).all())
     return added
 
 
