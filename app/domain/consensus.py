@@ -51,8 +51,15 @@ def start(
         asked_by=actor_id,
         created_at=now,
     )
-    session.add(check)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(check)
+            session.flush()
+    except IntegrityError:
+        existing = _by_origin(session, team_id, origin_key)
+        if existing is None:
+            raise
+        return existing, False  # a copy delivered at the same moment opened it
     decisions.log_event(
         session, decision, "consensus_check", actor_id, now, detail={"decider": check.decider_id}
     )

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db.models import Decision, DecisionEvent
-from app.domain.errors import InvalidInput, NotAllowed, NotFound
+from app.domain.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from app.domain.teams import ensure_team
 from app.domain.text import clean
 from app.vocabulary import Approach, Framework, Status, Tiebreaker, Zone
@@ -364,8 +364,19 @@ def _log(
         detail=detail,
         idempotency_key=idempotency_key,
     )
-    session.add(event)
-    session.flush()
+    if idempotency_key is None:
+        session.add(event)
+        session.flush()
+        return event
+    try:
+        with session.begin_nested():
+            session.add(event)
+            session.flush()
+    except IntegrityError:
+        # A copy of the same request, delivered at the same moment, logged it first.
+        if _event_exists(session, decision.team_id, idempotency_key):
+            raise AlreadyDone from None
+        raise
     return event
 
 

@@ -15,6 +15,14 @@ class NotAllowed(DomainError):
     pass
 
 
+class AlreadyDone(DomainError):
+    """The same request, delivered more than once at the same moment, took effect in another
+    delivery: this one changes nothing (its transaction is rolled back)."""
+
+    def __init__(self) -> None:
+        super().__init__("That was already done; nothing changed.")
+
+
 class InvalidInput(DomainError):
     """Input that breaks a rule, with one message per field (keys are field names)."""
 

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db.models import Decision, ExpertisePoll, PollVote
@@ -88,8 +89,19 @@ def start_poll(
         status=PollStatus.OPEN,
         created_at=now,
     )
-    session.add(poll)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(poll)
+            session.flush()
+    except IntegrityError:
+        existing = session.scalars(
+            select(ExpertisePoll).where(
+                ExpertisePoll.team_id == team_id, ExpertisePoll.origin_key == origin_key
+            )
+        ).one_or_none()
+        if existing is None:
+            raise
+        return existing, False  # a copy delivered at the same moment started it
     decisions.log_event(
         session, decision, "poll_started", opened_by, now, detail={"poll_id": poll.id}
     )
