@@ -50,6 +50,21 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.chdir(tmp_path)
 
 
+TESTS = Path(__file__).resolve().parent
+# Whole directories that start the real bot over HTTP, a subprocess, or wait on real time.
+SLOW_DIRECTORIES = (TESTS / "e2e", TESTS / "reliability", TESTS / "console")
+# Stragglers in files this hook marks because their owners' files carry no mark of their own.
+SLOW_TESTS = ("standin/test_socket_mode.py::test_slash_command_over_socket_mode",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`-m "not slow"` is the fast loop: it leaves out every test that serves the bot for real."""
+    for item in items:
+        in_slow_directory = any(item.path.is_relative_to(d) for d in SLOW_DIRECTORIES)
+        if in_slow_directory or item.nodeid.removeprefix("tests/").startswith(SLOW_TESTS):
+            item.add_marker(pytest.mark.slow)
+
+
 def postgres_url() -> str | None:
     url = os.environ.get("TEST_DATABASE_URL")
     return Settings(database_url=url).database_url if url else None
