@@ -70,6 +70,7 @@ def make_bolt_app(
     signing_secret = settings.slack_signing_secret
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     app = App(
+        name="deference-bot",  # without a name Bolt reads the whole call stack (inspect.stack)
         token=None if oauth else token,
         # With OAuth the app-level client has no token: Bolt gives each request a copy with
         # the token of the team it came from.
