@@ -62,8 +62,12 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
 TESTS = Path(__file__).resolve().parent
 # Whole directories that start the real bot over HTTP, a subprocess, or wait on real time.
 SLOW_DIRECTORIES = (TESTS / "e2e", TESTS / "reliability", TESTS / "console")
-# Stragglers in files this hook marks because their owners' files carry no mark of their own.
-SLOW_TESTS = ("standin/test_socket_mode.py::test_slash_command_over_socket_mode",)
+# Stragglers elsewhere, by node id: a real WebSocket client's connect and close, and
+# slack_sdk's rate-limit handler, which sleeps Retry-After plus a random jitter of up to 1 s.
+SLOW_TESTS = (
+    "standin/test_socket_mode.py::test_slash_command_over_socket_mode",
+    "standin/test_faults.py::test_rate_limit_handler_recovers",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
