@@ -22,6 +22,8 @@ WORKER_BOOT_ERROR = 3
 
 
 def _run(settings: Settings, _args: argparse.Namespace) -> int:
+    settings.require("socket")
+    _check_setup(settings)
     from app.wiring import build_runtime, make_socket_mode_handler
 
     postgres = settings.database_url.startswith("postgresql")
@@ -46,6 +48,19 @@ def _run(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_setup(settings: Settings) -> None:
+    """The database and the bot token, checked before the bot's modules are imported (that
+    takes seconds): a setup mistake is one line, and comes quickly."""
+    from app.db.engine import make_engine
+    from app.preflight import check_setup
+
+    engine = make_engine(settings.database_url)
+    try:
+        check_setup(settings, engine)
+    finally:
+        engine.dispose()
+
+
 def _database(settings: Settings) -> Engine:
     """The engine of DATABASE_URL, once it has answered (else one SettingsError line)."""
     from app.db.engine import check_database, make_engine
@@ -60,23 +75,23 @@ def _database(settings: Settings) -> Engine:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    from app.db.engine import make_engine
-    from app.db.migrate import upgrade
-    from app.server import run_gunicorn
-    from app.wiring import build_runtime, check_setup, make_wsgi_app
-
     settings.require("http")
     if settings.database_url.startswith("sqlite") and args.workers > 1:
         raise SettingsError(
             "--workers above 1 needs PostgreSQL: SQLite allows one writer process. "
             "Set DATABASE_URL to a postgresql:// URL or use --threads instead."
         )
-    # Once, in the master, before any worker starts: a setup mistake is one line from here,
-    # not a traceback from every worker.
+    # In the master, before any worker starts: a setup mistake is one line from here, not a
+    # traceback from every worker.
+    _check_setup(settings)
+    from app.db.engine import make_engine
+    from app.db.migrate import upgrade
+    from app.server import run_gunicorn
+    from app.wiring import build_runtime, make_wsgi_app
+
     engine = make_engine(settings.database_url)
     try:
-        check_setup(settings, engine)
-        upgrade(engine)
+        upgrade(engine)  # once, in the master
     finally:
         engine.dispose()
     port = settings.port if args.port is None else args.port
@@ -101,9 +116,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    engine = _database(settings)  # before the imports: a mistake is one line, quickly
     from app.db.migrate import current_revision, upgrade
 
-    engine = _database(settings)
     try:
         upgrade(engine)
         print(f"database schema is at revision {current_revision(engine)}")
@@ -113,11 +128,11 @@ def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _export(settings: Settings, args: argparse.Namespace) -> int:
+    engine = _database(settings)  # before the imports: a mistake is one line, quickly
     from app.db.engine import make_session_factory
     from app.db.migrate import upgrade
     from app.domain.export import iter_rows, team_ids, write_export
 
-    engine = _database(settings)
     try:
         upgrade(engine)
         with make_session_factory(engine)() as session:
@@ -129,10 +144,10 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _purge(settings: Settings, args: argparse.Namespace) -> int:
+    engine = _database(settings)  # before the imports: a mistake is one line, quickly
     from app.db.migrate import upgrade
     from app.purge import count_rows, purge_team
 
-    engine = _database(settings)
     try:
         upgrade(engine)
         found = count_rows(engine, args.team)

@@ -1,4 +1,4 @@
-"""Start-up checks against Slack: a refused token or an unreachable Web API is one line.
+"""Start-up checks: a refused token, an unreachable Web API or database is one line.
 
 Why: a setup mistake is the operator's to fix, so it becomes a `SettingsError` naming the
 setting and what to do, raised before any thread starts, instead of a library traceback.
@@ -12,8 +12,11 @@ from http.client import HTTPException
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import Engine
 
-from app.config import SettingsError
+from app.config import Settings, SettingsError
+from app.db.engine import check_database
+from app.slack_client import make_web_client
 
 # The checks' clients log nothing: a failure is reported once, as the check's own line, and
 # slack_sdk's notes about retrying a refused connection would only come before it.
@@ -37,6 +40,13 @@ TOKEN_REFUSALS = {
     "not_allowed_token_type": ("this kind of token cannot make the call", ""),
     "missing_scope": ("the token lacks the scope the call needs", ""),
 }
+
+
+def check_setup(settings: Settings, engine: Engine) -> None:
+    """The database answers and, with a single bot token, Slack accepts it: else one line."""
+    check_database(engine)
+    if not settings.oauth_enabled and settings.slack_bot_token is not None:
+        check_bot_token(make_web_client(settings, logger=QUIET))
 
 
 def check_bot_token(client: WebClient) -> None:
@@ -80,8 +90,6 @@ def _refused(
             "(leave it unset for https://slack.com/api/), then try again."
         )
     meaning, first = TOKEN_REFUSALS[error]
-    if error == "missing_scope" and exc.response.get("needed"):
-        meaning = f"the token lacks {exc.response['needed']}"
     return SettingsError(
         f"{setting} was refused by Slack ({error}: {meaning}): {first}set {setting} to {where}."
     )

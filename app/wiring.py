@@ -1,4 +1,4 @@
-"""Builders the composition root uses: Web API client, Bolt app, WSGI app.
+"""Builders the composition root uses: Bolt app, runtime, Socket Mode handler, WSGI app.
 
 Nothing here runs at import time; `app.cli` decides what to build and when.
 """
@@ -8,24 +8,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.client import RemoteDisconnected
 from typing import Literal
-from urllib.error import URLError
 
 from apscheduler.schedulers.base import BaseScheduler
 from slack_bolt import App
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
-from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 from sqlalchemy import Engine
 
 from app import jobs, web
 from app.config import Mode, Settings, SettingsError
-from app.db.engine import check_database, make_engine, make_session_factory
+from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade
 from app.domain.clock import Clock, SystemClock
 from app.executor import TrackedExecutor
@@ -36,31 +28,11 @@ from app.jobs.sweeps import run_due
 from app.listeners import register_all
 from app.listeners.deps import Deps
 from app.posting.pace import HEADROOM, TeamPacers
-from app.preflight import QUIET, check_bot_token, open_socket_url
+from app.preflight import QUIET, check_setup, open_socket_url
+from app.slack_client import make_web_client
 from app.web import WSGIApp
 
 log = logging.getLogger(__name__)
-RETRIED_CONNECTION_ERRORS = [URLError, ConnectionResetError, RemoteDisconnected, TimeoutError]
-
-
-def make_web_client(
-    settings: Settings, token: str | None = None, logger: logging.Logger | None = None
-) -> WebClient:
-    """The client every Web API call goes through, with slack_sdk's own retry handlers."""
-    if token is None and settings.slack_bot_token is not None:
-        token = settings.slack_bot_token.get_secret_value()
-    return WebClient(
-        token=token,
-        base_url=settings.slack_api_url,
-        timeout=15,
-        logger=logger,
-        retry_handlers=[
-            RateLimitErrorRetryHandler(max_retry_count=3),
-            ServerErrorRetryHandler(max_retry_count=2),
-            # Read timeouts too: a request that timed out is retried like a reset connection.
-            ConnectionErrorRetryHandler(max_retry_count=2, error_types=RETRIED_CONNECTION_ERRORS),
-        ],
-    )
 
 
 def make_bolt_app(
@@ -193,13 +165,6 @@ def build_runtime(
     if start:
         runtime.start()
     return runtime
-
-
-def check_setup(settings: Settings, engine: Engine) -> None:
-    """The database answers and, with a single bot token, Slack accepts it: else one line."""
-    check_database(engine)
-    if not settings.oauth_enabled and settings.slack_bot_token is not None:
-        check_bot_token(make_web_client(settings, logger=QUIET))
 
 
 def _team_clients(settings: Settings, oauth: OAuth | None) -> TeamClients | None:
