@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app.db.dialect import upsert
 from app.db.models import Decision, ExpertisePoll, PollVote
 from app.domain import decisions, rotation_service, steward
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
@@ -162,13 +162,7 @@ def cast_vote(
     if nominee is not None:
         changes["nominee_id"] = nominee
     row = {"team_id": team_id, "poll_id": poll_id, "voter_key": voter_key(poll, user_id)}
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(
-        insert(PollVote)
-        .values(**row, **changes)
-        .on_conflict_do_update(index_elements=list(row), set_=changes)
-    )
+    upsert(session, PollVote, row, changes)
     return response_count(session, team_id, poll_id)
 
 
