@@ -80,7 +80,8 @@ def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
 def _export(settings: Settings, args: argparse.Namespace) -> int:
     from app.db.engine import make_engine, make_session_factory
     from app.db.migrate import upgrade
-    from app.domain.export import iter_rows, team_ids, write_export
+    from app.domain.export import iter_rows, team_ids
+    from app.exporting import write_export
 
     engine = make_engine(settings.database_url)
     try:

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db.models import Charter, CharterDomain, CharterEvent, CharterFormalLead
-from app.domain.errors import InvalidInput, NotAllowed, NotFound
+from app.domain.errors import InvalidInput, NotAllowed, NotFound, People
 from app.domain.teams import ensure_team
 from app.vocabulary import Zone
 
@@ -108,20 +108,18 @@ def may_edit(charter: Charter, user_id: str, is_admin: bool) -> bool:
     return is_admin
 
 
-def who_may_edit(charter: Charter) -> str:
-    if charter.editors == "people" and charter.editor_ids:
-        people = ", ".join(f"<@{u}>" for u in charter.editor_ids)
-        return f"{people} and workspace admins"
-    return "workspace admins and owners"
-
-
 def check_may_edit(charter: Charter, user_id: str, is_admin: bool, what: str) -> None:
     """Refuse, saying who can, anyone the charter does not let change `what`."""
-    if not may_edit(charter, user_id, is_admin):
+    if may_edit(charter, user_id, is_admin):
+        return
+    ask = "Ask one of them, or ask them to let more people edit in `/decide charter`."
+    if charter.editors == "people" and charter.editor_ids:
         raise NotAllowed(
-            f"Only {who_may_edit(charter)} can change {what}. Ask one of them, or ask them to "
-            "let more people edit in `/decide charter`."
+            "Only {editors} and workspace admins can change {what}. " + ask,
+            editors=People(tuple(charter.editor_ids)),
+            what=what,
         )
+    raise NotAllowed("Only workspace admins and owners can change {what}. " + ask, what=what)
 
 
 def check_edit(edit: CharterEdit) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Consensus checks: "Is everyone comfortable with @x having final say?"
+"""Consensus checks: is everyone comfortable with the decider having final say?
 
 One objection reopens the choice of decider: the decider is cleared, the decision is marked
 reopened (the card says so) and the objection is logged. A vote is one row per person per
@@ -18,10 +18,6 @@ from app.domain import decisions
 from app.domain.errors import NotAllowed, NotFound
 
 OPEN, OBJECTED = "open", "objected"
-
-
-def question(decider_id: str) -> str:
-    return f"Is everyone comfortable with <@{decider_id}> having final say?"
 
 
 def start(

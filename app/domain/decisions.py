@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db.models import Decision, DecisionEvent
-from app.domain.errors import InvalidInput, NotAllowed, NotFound
+from app.domain.errors import InvalidInput, NotAllowed, NotFound, Person
 from app.domain.teams import ensure_team
 from app.domain.text import clean
 from app.vocabulary import Approach, Framework, Status, Tiebreaker, Zone
@@ -149,12 +149,14 @@ def check_can_record(decision: Decision, user_id: str) -> None:
     if decision.status not in RESOLVABLE:
         raise NotAllowed(f'"{decision.title}" is already {decision.status.value}.')
     if not may_record_resolution(decision, user_id):
-        holders = [f"<@{decision.decider_id}>"] if decision.decider_id else []
-        holders.append(f"<@{decision.created_by}> (who opened it)")
-        raise NotAllowed(
-            "Only the decider or the person who opened this decision can record its "
-            f"resolution: {' or '.join(dict.fromkeys(holders))}."
-        )
+        only = "Only the decider or the person who opened this decision can record its resolution: "
+        if decision.decider_id:
+            raise NotAllowed(
+                only + "{decider} or {opener} (who opened it).",
+                decider=Person(decision.decider_id),
+                opener=Person(decision.created_by),
+            )
+        raise NotAllowed(only + "{opener} (who opened it).", opener=Person(decision.created_by))
 
 
 def record_resolution(

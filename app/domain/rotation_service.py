@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app.db.models import Decision, Rotation, RotationChange
 from app.domain import decisions, rotations
 from app.domain.charter import log_change
-from app.domain.errors import InvalidInput, NotFound
+from app.domain.errors import InvalidInput, NotFound, Person, UserText
 from app.domain.teams import ensure_team
 from app.vocabulary import Framework
 
@@ -159,7 +159,11 @@ def adjust(
     today = rotations.local_day(now, rotation.tz)
     for person in (user, other):
         if person is not None and person not in rotation.members:
-            raise InvalidInput({"member": f"<@{person}> is not in the `{rotation.name}` rotation."})
+            raise InvalidInput(
+                {"member": "{person} is not in the `{rotation}` rotation."},
+                person=Person(person),
+                rotation=UserText(rotation.name),
+            )
     if kind == "swap" and user == other:
         raise InvalidInput({"member": "Name two different people to swap."})
     if kind == "away" and (until is None or until <= today):

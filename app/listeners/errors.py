@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from app.blocks.errors import describe
 from app.blocks.messages import build_error, build_notice
 from app.domain.errors import DomainError
 from app.listeners.deps import Deps
@@ -22,7 +23,7 @@ log = logging.getLogger("app.errors")
 
 def user_message(error: Exception, reference: str) -> str:
     if isinstance(error, DomainError):
-        return str(error)
+        return describe(error)
     if isinstance(error, OperationalError):
         return (
             "The database isn't answering right now, so nothing was saved. "

@@ -7,7 +7,7 @@ from slack_sdk import WebClient
 
 from app import ids
 from app.blocks.charter import build_charter_modal, build_values_modal
-from app.blocks.escalation import build_consensus_check, build_escalate_modal
+from app.blocks.escalation import build_consensus_check, build_escalate_modal, consensus_question
 from app.domain import charter as charters
 from app.domain import consensus, decisions, escalation, rotation_service
 from app.listeners.deps import Deps
@@ -63,7 +63,7 @@ def register(app: App, deps: Deps) -> None:
             channel = decision.channel_id
             blocks = build_consensus_check(check.id, check.decider_id, agreed, objector)
             update_message(
-                client, channel, check.message_ts, consensus.question(check.decider_id), blocks
+                client, channel, check.message_ts, consensus_question(check.decider_id), blocks
             )
         if not agree:
             refresh_card(client, decision)

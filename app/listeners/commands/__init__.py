@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from app import ids
 from app.blocks.messages import build_error, build_help, build_log_results, build_notice
 from app.blocks.modals import DeclarePrefill, build_declare_modal
+from app.blocks.text import escape
 from app.domain import decisions
 from app.domain.poll_service import PollOptions
 from app.listeners.commands import charter, grammar, schedules
@@ -31,7 +32,11 @@ def register(app: App, deps: Deps) -> None:
             case grammar.ShowHelp():
                 ack(response_type="ephemeral", text="How to use /decide", blocks=build_help())
             case grammar.Problem(message):
-                ack(response_type="ephemeral", text=message, blocks=build_error(message))
+                ack(
+                    response_type="ephemeral",
+                    text=escape(message),
+                    blocks=build_error(escape(message)),
+                )
             case grammar.SearchLog(words):
                 ack()
                 with deps.sessions() as session:
