@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Charter, CharterDomain, CharterEvent, CharterFormalLead
 from app.domain.errors import InvalidInput, NotAllowed, NotFound, People
-from app.domain.teams import ensure_team
+from app.domain.teams import get_or_create_team
 from app.vocabulary import Zone
 
 EDITORS = ("admins", "everyone", "people")
@@ -48,12 +48,12 @@ def log_change(session: Session, team_id: str, kind: str, actor_id: str, now, de
     session.flush()
 
 
-def get(session: Session, team_id: str, now: datetime) -> Charter:
+def get_or_create(session: Session, team_id: str, now: datetime) -> Charter:
     """The team's charter row, made empty on first use (a concurrent maker wins quietly)."""
     row = session.scalars(select(Charter).where(Charter.team_id == team_id)).one_or_none()
     if row is not None:
         return row
-    ensure_team(session, team_id, now)
+    get_or_create_team(session, team_id, now)
     try:
         with session.begin_nested():
             row = Charter(
@@ -154,7 +154,7 @@ def save(
     errors = check_edit(edit)
     if errors:
         raise InvalidInput(errors)
-    charter = get(session, team_id, now)
+    charter = get_or_create(session, team_id, now)
     bumped = session.execute(
         update(Charter)
         .where(Charter.team_id == team_id, Charter.version == base_version)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Decision, DecisionEvent
 from app.domain.errors import InvalidInput, NotAllowed, NotFound, Person
-from app.domain.teams import ensure_team
+from app.domain.teams import get_or_create_team
 from app.domain.text import clean
 from app.vocabulary import Approach, Framework, Status, Tiebreaker, Zone
 
@@ -78,8 +78,8 @@ def open_decision(
     errors = declaration_errors(declaration, now)
     if errors:
         raise InvalidInput(errors)
-    ensure_team(session, team_id, now, team_domain)
-    existing = _by_origin(session, team_id, origin_key)
+    get_or_create_team(session, team_id, now, team_domain)
+    existing = _find_by_origin(session, team_id, origin_key)
     if existing is not None:
         return existing, False
     decider = declaration.decider_id
@@ -112,7 +112,7 @@ def open_decision(
             _log(session, decision, "opened", actor_id, now, None, Status.OPEN, _summary(decision))
     except IntegrityError:
         # A concurrent delivery of the same request won the race; use its row.
-        existing = _by_origin(session, team_id, origin_key)
+        existing = _find_by_origin(session, team_id, origin_key)
         if existing is None:
             raise
         return existing, False
@@ -316,7 +316,7 @@ def log_event(session: Session, decision: Decision, kind: str, actor_id: str, no
     return _log(session, decision, kind, actor_id, now, status, status, detail, **kw)
 
 
-def _by_origin(session: Session, team_id: str, origin_key: str) -> Decision | None:
+def _find_by_origin(session: Session, team_id: str, origin_key: str) -> Decision | None:
     return session.scalars(
         select(Decision).where(Decision.team_id == team_id, Decision.origin_key == origin_key)
     ).one_or_none()

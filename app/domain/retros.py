@@ -57,7 +57,7 @@ def add_answers(
     respondent_id: str,
 ) -> int:
     """Store the non-empty answers of one modal; returns how many were new."""
-    if ledger.get(session, team_id, post_id) is None:
+    if ledger.find_post(session, team_id, post_id) is None:
         raise NotFound("That retrospective does not exist in this workspace.")
     cleaned = {q: clean(text) for q, text in answers.items() if q in QUESTIONS and clean(text)}
     if not cleaned:

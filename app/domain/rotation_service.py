@@ -16,7 +16,7 @@ from app.db.models import Decision, Rotation, RotationChange
 from app.domain import decisions, rotations
 from app.domain.charter import log_change
 from app.domain.errors import InvalidInput, NotFound, Person, UserText
-from app.domain.teams import ensure_team
+from app.domain.teams import get_or_create_team
 from app.vocabulary import Framework
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
@@ -75,7 +75,7 @@ def put(
     """Create a rotation, or redefine the one with this name here. Returns (row, created)."""
     name = check_name(name)
     rotations.check_members(members)
-    ensure_team(session, team_id, now)
+    get_or_create_team(session, team_id, now)
     start = start or rotations.local_day(now, tz)
     row = find(session, team_id, channel_id, name)
     created = row is None
@@ -112,7 +112,7 @@ def get(session: Session, team_id: str, channel_id: str, name: str) -> Rotation:
     return row
 
 
-def by_id(session: Session, team_id: str, rotation_id: int) -> Rotation | None:
+def find_by_id(session: Session, team_id: str, rotation_id: int) -> Rotation | None:
     return session.scalars(
         select(Rotation).where(Rotation.team_id == team_id, Rotation.id == rotation_id)
     ).one_or_none()

@@ -59,4 +59,3 @@ def test_a_typed_broadcast_reaches_chat_post_message_as_words(
     for method, shown in everything_sent(standin):
         for live in LIVE:
             assert live not in shown, (method, live, shown)
-

@@ -84,7 +84,7 @@ def register(app: App, deps: Deps) -> None:
         click = parse(BlockActions, body)
         team = click.team.id
         with deps.sessions.begin() as session:
-            charter = charters.get(session, team, deps.clock.now())
+            charter = charters.get_or_create(session, team, deps.clock.now())
             if not charters.may_edit(charter, click.user.id, False):
                 charters.check_may_edit(
                     charter, click.user.id, is_admin(client, click.user.id), "the charter"
@@ -102,7 +102,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         click = parse(BlockActions, body)
         with deps.sessions.begin() as session:
-            charter = charters.get(session, click.team.id, deps.clock.now())
+            charter = charters.get_or_create(session, click.team.id, deps.clock.now())
             if not charters.may_edit(charter, click.user.id, False):
                 charters.check_may_edit(
                     charter, click.user.id, is_admin(client, click.user.id), "the values"

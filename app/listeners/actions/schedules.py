@@ -79,7 +79,7 @@ def register(app: App, deps: Deps) -> None:
         click = parse(BlockActions, body)
         post_id = plain_id(click.action.value)
         with deps.sessions() as session:
-            post = ledger.get(session, click.team.id, post_id)
+            post = ledger.find_post(session, click.team.id, post_id)
         if post is None or post.kind != retros.KIND:
             raise NotFound("That retrospective does not exist in this workspace.")
         client.views_open(trigger_id=click.trigger_id, view=build_retro_modal(post_id))

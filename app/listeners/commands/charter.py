@@ -36,11 +36,11 @@ def view_of(session, rotation, now) -> RotationView:
 
 def check_editor(client: WebClient, deps: Deps, team_id: str, user_id: str, what: str) -> None:
     with deps.sessions.begin() as session:
-        charter = charters.get(session, team_id, deps.clock.now())
+        charter = charters.get_or_create(session, team_id, deps.clock.now())
         policy_ok = charters.may_edit(charter, user_id, False)
     if not policy_ok:
         with deps.sessions() as session:
-            charter = charters.get(session, team_id, deps.clock.now())
+            charter = charters.get_or_create(session, team_id, deps.clock.now())
             charters.check_may_edit(charter, user_id, is_admin(client, user_id), what)
 
 
@@ -100,7 +100,7 @@ def handle(intent, command: CommandPayload, client: WebClient, respond: Respond,
             respond(response_type="ephemeral", text=text, blocks=build_notice(text))
         case g.ShowCharter():
             with deps.sessions.begin() as session:
-                charter = charters.get(session, team, now)
+                charter = charters.get_or_create(session, team, now)
                 names = {r.id: r.name for r in rotation_service.in_team(session, team)}
                 blocks = build_charter(
                     charter,
@@ -113,7 +113,7 @@ def handle(intent, command: CommandPayload, client: WebClient, respond: Respond,
         case g.EditValues():
             check_editor(client, deps, team, user, "the values")
             with deps.sessions.begin() as session:
-                view = build_values_modal(charters.get(session, team, now))
+                view = build_values_modal(charters.get_or_create(session, team, now))
             client.views_open(trigger_id=command.trigger_id, view=view)
         case g.ShowSteward():
             with deps.sessions() as session:

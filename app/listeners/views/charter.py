@@ -99,7 +99,7 @@ def register(app: App, deps: Deps) -> None:
         admin = is_admin(client, s.user.id)
         try:
             with deps.sessions.begin() as session:
-                charter = charters.get(session, s.team.id, deps.clock.now())
+                charter = charters.get_or_create(session, s.team.id, deps.clock.now())
                 charters.check_may_edit(charter, s.user.id, admin, "the charter")
                 charters.save(
                     session,
@@ -140,7 +140,7 @@ def register(app: App, deps: Deps) -> None:
         first = ids.VALUE_FIELD.format(i=0, field="name")
         try:
             with deps.sessions.begin() as session:
-                charter = charters.get(session, s.team.id, deps.clock.now())
+                charter = charters.get_or_create(session, s.team.id, deps.clock.now())
                 charters.check_may_edit(charter, s.user.id, admin, "the values")
                 values.save(
                     session,
