@@ -7,7 +7,7 @@ from datetime import datetime
 
 # After escaping, the only markup given back is a bare mention of one person or one channel:
 # it renders as a name and notifies no more than the typist could by typing it themselves.
-_ONE_PERSON_OR_CHANNEL = re.compile(r"&lt;(@[UW][A-Z0-9]{2,}|#C[A-Z0-9]{2,})&gt;")
+_ONE_PERSON_OR_CHANNEL = re.compile(r"&lt;(@[UW][A-Z0-9]+|#C[A-Z0-9]+)&gt;")
 
 
 def escape(text: str) -> str:

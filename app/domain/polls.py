@@ -75,7 +75,7 @@ class Outcome:
     tiebreaker: str
     tied: list[str] = field(default_factory=list)
     choice: Choice | None = None  # how the tiebreaker chose, when the poll did not settle it
-    legacy_note: str = ""  # the words results stored before blocks made them (pre-0.x rows)
+    legacy_note: str = ""  # the words a result stored before blocks made them (older rows)
 
     def to_json(self) -> dict:
         return asdict(self)
