@@ -131,7 +131,8 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
     engine = _database(settings)  # before the imports: a mistake is one line, quickly
     from app.db.engine import make_session_factory
     from app.db.migrate import upgrade
-    from app.domain.export import iter_rows, team_ids, write_export
+    from app.domain.export import iter_rows, team_ids
+    from app.exporting import write_export
 
     try:
         upgrade(engine)

@@ -6,6 +6,8 @@ from the refusal and asks this module how to say it.
 
 from __future__ import annotations
 
+from app.blocks.text import escape
+
 CHANNEL_PROBLEMS = {
     "not_in_channel": "I'm not in this channel, so I can't post the card. "
     "Invite me with `/invite @Deference`, then try again.",
@@ -26,5 +28,5 @@ def refusal_text(error: str, channel_id: str | None = None) -> str:
     if error == "channel_not_found" and (channel_id or "")[:1] == "D":
         return DM_BETWEEN_PEOPLE
     return CHANNEL_PROBLEMS.get(
-        error, f"Slack refused the message (`{error}`). Please try again in a moment."
+        error, f"Slack refused the message (`{escape(error)}`). Please try again in a moment."
     )

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Decision
 from app.domain import decisions, ledger
-from app.domain.errors import InvalidInput, NotAllowed
+from app.domain.errors import InvalidInput, NotAllowed, Person, UserText
 from app.domain.text import clean
 from app.vocabulary import Status
 
@@ -44,8 +44,9 @@ def check_may_review(decision: Decision, actor_id: str) -> None:
     """Only the decider (or whoever opened the decision) says how it turned out."""
     if actor_id not in {decision.decider_id, decision.created_by}:
         raise NotAllowed(
-            f"Only <@{decision.decider_id}>, who decided “{decision.title}”, can say how it "
-            "turned out."
+            "Only {decider}, who decided “{title}”, can say how it turned out.",
+            decider=Person(decision.decider_id),
+            title=UserText(decision.title),
         )
 
 

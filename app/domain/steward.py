@@ -41,7 +41,7 @@ def set_steward(
     rotation: Rotation | None = None,
     every: str | None = None,
 ) -> Charter:
-    charter = charters.get(session, team_id, now)
+    charter = charters.get_or_create(session, team_id, now)
     charters.bump(session, charter, charter.version, now, actor_id)
     charter.steward_id = user_id
     charter.steward_rotation_id = rotation.id if rotation else None
@@ -67,7 +67,7 @@ def current(session: Session, team_id: str, now: datetime) -> str | None:
     if charter is None:
         return None
     if charter.steward_rotation_id is not None:
-        rotation = rotation_service.by_id(session, team_id, charter.steward_rotation_id)
+        rotation = rotation_service.find_by_id(session, team_id, charter.steward_rotation_id)
         return rotation_service.lead_now(session, rotation, now) if rotation else None
     return charter.steward_id
 
@@ -97,7 +97,7 @@ def report(
     if not text or len(text) > TEXT_MAX:
         raise InvalidInput({"text": f"Describe what happened in 1-{TEXT_MAX} characters."})
     key = hashlib.sha256(f"feedback:{view_id}".encode()).hexdigest()
-    found = _by_key(session, team_id, key)
+    found = _find_by_key(session, team_id, key)
     if found is not None:
         return found, steward, False
     row = FeedbackReport(
@@ -108,14 +108,14 @@ def report(
             session.add(row)
             session.flush()
     except IntegrityError:
-        found = _by_key(session, team_id, key)
+        found = _find_by_key(session, team_id, key)
         if found is None:
             raise
         return found, steward, False
     return row, steward, True
 
 
-def _by_key(session: Session, team_id: str, key: str) -> FeedbackReport | None:
+def _find_by_key(session: Session, team_id: str, key: str) -> FeedbackReport | None:
     return session.scalars(
         select(FeedbackReport).where(
             FeedbackReport.team_id == team_id, FeedbackReport.dedupe_key == key

@@ -6,7 +6,11 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from app import ids
-from app.blocks.escalation import build_consensus_check, build_escalate_modal
+from app.blocks.escalation import (
+    build_consensus_check,
+    build_escalate_modal,
+    consensus_question,
+)
 from app.domain import consensus, decisions, escalation
 from app.listeners.deps import Deps
 from app.listeners.payloads import BlockActions, plain_id
@@ -64,7 +68,7 @@ def answer_consensus(click: BlockActions, deps: Deps, client: WebClient, *, agre
     if check.message_ts:
         objector = None if agree else click.user.id
         blocks = build_consensus_check(check.id, check.decider_id, agreed, objector)
-        question = consensus.question(check.decider_id)
+        question = consensus_question(check.decider_id)
         update_message(client, decision.channel_id, check.message_ts, question, blocks)
     if not agree:
         refresh_card(client, decision)

@@ -10,6 +10,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from app import ids
+from app.blocks.text import escape
 from app.domain import decisions, prefill, values
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.situational import Suggestion
@@ -167,8 +168,8 @@ def resolve(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
             client,
             user_id=submission.user.id,
             channel_id=decision.channel_id,
-            text=f"Recorded the resolution of “{decision.title}”, but I couldn't update "
-            "its card in the channel.",
+            text=f"Recorded the resolution of “{escape(decision.title)}”, but I couldn't "
+            "update its card in the channel.",
         )
 
 

@@ -72,7 +72,7 @@ def show_answers(client: WebClient, deps: Deps, team_id: str, post_id: int) -> N
     """Post the answers in the retro's thread once THRESHOLD exist; later, redraw that post."""
     with deps.sessions() as session:
         visible = retros.visible_answers(session, team_id, post_id)
-        retro = ledger.get(session, team_id, post_id)
+        retro = ledger.find_post(session, team_id, post_id)
         shown = ledger.find(session, team_id, retros.ANSWERS_KIND, str(post_id), ledger.ONCE)
     if visible is None or retro is None or not retro.channel_id or not retro.message_ts:
         return
