@@ -17,7 +17,7 @@ from app.domain import channel_schedules, decisions
 from app.domain.decisions import Declaration
 from app.domain.schedules import Recurrence
 from app.installs import installation_store
-from app.jobs import schedule_channel_job
+from app.jobs.front_door import schedule_channel_job
 from app.jobs.scheduler import make_scheduler
 from app.purge import JOBS, team_tables
 

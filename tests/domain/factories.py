@@ -83,7 +83,7 @@ def rotation(
 
 
 def charter_with(session: Session, now: datetime, *domains: DomainSpec, team: str = T1):
-    current = charter.get(session, team, now)
+    current = charter.get_or_create(session, team, now)
     edit = CharterEdit(
         domains=domains, escalation_contact=None, editors="admins", editor_ids=(), formal_leads=()
     )

@@ -88,7 +88,7 @@ def test_a_rotating_decision_with_no_decider_goes_to_the_channels_lead(sessions,
 
 def test_a_cited_principle_is_written_out_from_the_teams_values(sessions, clock):
     with sessions.begin() as session:
-        base = charter.get(session, T1, clock.now()).version
+        base = charter.get_or_create(session, T1, clock.now()).version
         values.save(
             session,
             team_id=T1,

@@ -98,7 +98,7 @@ def test_rotations_are_found_by_name_channel_and_team(sessions, clock):
         with pytest.raises(NotFound) as missing:
             rotation_service.get(session, T1, "C1", "design")
         assert "`oncall`" in str(missing.value)
-        assert rotation_service.by_id(session, T2, first.id) is None
+        assert rotation_service.find_by_id(session, T2, first.id) is None
         assert [r.name for r in rotation_service.in_team(session, T1)] == ["design", "oncall"]
         assert rotation_service.channel_lead(session, T1, "C2", clock.now()) == CAROL
         assert rotation_service.channel_lead(session, T1, "C3", clock.now()) is None

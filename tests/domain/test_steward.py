@@ -16,7 +16,7 @@ from tests.domain.factories import ALICE, BOB, CAROL, T1, T2, rotation
 def test_there_is_no_steward_until_one_is_named(sessions, clock):
     with sessions.begin() as session:
         assert steward.current(session, T1, clock.now()) is None
-        before = charter.get(session, T1, clock.now()).version
+        before = charter.get_or_create(session, T1, clock.now()).version
         named = steward.set_steward(
             session, team_id=T1, actor_id=ALICE, now=clock.now(), user_id=BOB
         )

@@ -6,9 +6,11 @@ import json
 
 import pytest
 
+from app.blocks.slack_errors import refusal_text
 from app.domain import decisions
 from app.domain.errors import NotFound
-from app.posting.cards import CardNotPosted, explain_slack_error, post_card, refresh_card, tell
+from app.posting.cards import CardNotPosted, post_card, refresh_card
+from app.posting.send import tell
 from tests.e2e.conftest import ALICE, GENERAL
 from tests.posting.conftest import TEAM
 
@@ -84,10 +86,11 @@ def test_refresh_card_redraws_in_place_and_reports_refusals(
     assert refresh_card(client, decided) is False
 
 
-def test_explain_slack_error_names_the_fix_or_the_code():
-    assert "/invite @Deference" in explain_slack_error("not_in_channel")
-    assert "archived" in explain_slack_error("is_archived")
-    assert "`ratelimited`" in explain_slack_error("ratelimited")
+def test_refusal_words_name_the_fix_or_the_code():
+    assert "/invite @Deference" in refusal_text("not_in_channel")
+    assert "archived" in refusal_text("is_archived")
+    assert "`ratelimited`" in refusal_text("ratelimited")
+    assert "nobody can invite me" in refusal_text("channel_not_found", "D0ALICEBOB")
 
 
 def test_tell_prefers_the_response_url(client, standin):

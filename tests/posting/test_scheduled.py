@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from app.db.models import ScheduledPost
 from app.domain import ledger
-from app.posting.scheduled import ChannelGone, Message, Slot, deliver, update_message
+from app.posting.scheduled import ChannelGone, Message, Slot, deliver
+from app.posting.send import update_message
 from tests.e2e.conftest import GENERAL
 from tests.posting.conftest import TEAM
 
