@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 
 from app.db.models import Base, Team
+from app.jobs.front_door import team_of
 from app.jobs.scheduler import JOB_TABLE
 
 # APScheduler's own table, declared apart from Base so that Alembic keeps leaving it alone.
@@ -71,8 +72,8 @@ def _counts(connection: Connection, team_id: str) -> dict[str, int]:
 
 
 def _job_ids(connection: Connection, team_id: str) -> list[str]:
-    """The team's scheduled jobs: their ids are `kind:team:subject` (app.jobs)."""
+    """The team's scheduled jobs, recognised by their ids (app.jobs.front_door)."""
     if JOB_TABLE not in inspect(connection).get_table_names():
         return []
     ids = connection.execute(select(JOBS.c.id)).scalars()
-    return [i for i in ids if i.split(":")[1:2] == [team_id]]
+    return [i for i in ids if team_of(i) == team_id]

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.db.dialect import upsert
 from app.db.models import Decision, ExpertisePoll, PollVote
 from app.domain import anonymity, decisions, rotation_service, steward
-from app.domain.errors import InvalidInput, NotAllowed, NotFound
+from app.domain.errors import InvalidInput, NotAllowed, NotFound, Person
 from app.domain.polls import Ballot, Outcome, score_ballots
 from app.vocabulary import Framework, PollStatus
 
@@ -176,13 +176,7 @@ def cast_vote(
     if nominee is not None:
         changes["nominee_id"] = nominee
     row = {"team_id": team_id, "poll_id": poll_id, "voter_key": voter_key(poll, user_id)}
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(
-        insert(PollVote)
-        .values(id=anonymity.random_id(), **row, **changes)
-        .on_conflict_do_update(index_elements=list(row), set_=changes)
-    )
+    upsert(session, PollVote, row, changes, inserted_only={"id": anonymity.random_id()})
     return response_count(session, team_id, poll_id)
 
 
@@ -204,7 +198,10 @@ def close_poll(
     changed is False when something else closed it first."""
     poll = get_poll(session, team_id, poll_id)
     if actor_id is not None and actor_id != poll.opened_by:
-        raise NotAllowed(f"Only <@{poll.opened_by}>, who started this poll, can close it early.")
+        raise NotAllowed(
+            "Only {opener}, who started this poll, can close it early.",
+            opener=Person(poll.opened_by),
+        )
     closed = session.execute(
         update(ExpertisePoll)
         .where(
@@ -297,8 +294,10 @@ def adopt_result(
         return decision, poll, False
     if actor_id not in {decision.created_by, poll.opened_by}:
         raise NotAllowed(
-            f"Only <@{decision.created_by}>, who opened the decision, or <@{poll.opened_by}>, "
-            "who started the poll, can settle who decides."
+            "Only {opener}, who opened the decision, or {poller}, who started the poll, can "
+            "settle who decides.",
+            opener=Person(decision.created_by),
+            poller=Person(poll.opened_by),
         )
     check_can_poll(decision)
     decisions.set_decider(

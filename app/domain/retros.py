@@ -61,7 +61,7 @@ def add_answers(
     now: datetime,
 ) -> int:
     """Store the non-empty answers of one modal; returns how many were new."""
-    post = ledger.get(session, team_id, post_id)
+    post = ledger.find_post(session, team_id, post_id)
     if post is None or post.kind != KIND:
         raise NotFound("That retrospective does not exist in this workspace.")
     cleaned = {q: clean(text) for q, text in answers.items() if q in QUESTIONS and clean(text)}
@@ -131,3 +131,10 @@ def visible_answers(session: Session, team_id: str, post_id: int) -> list[tuple[
         .order_by(RetroAnswer.question, RetroAnswer.text)
     )
     return [(q, t) for q, t in rows]
+
+
+def check_is_retro(session: Session, team_id: str, post_id: int) -> None:
+    """Refuse a post id that is not one of this team's retrospectives (a forged button)."""
+    post = ledger.find_post(session, team_id, post_id)
+    if post is None or post.kind != KIND:
+        raise NotFound("That retrospective does not exist in this workspace.")

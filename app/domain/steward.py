@@ -42,7 +42,7 @@ def set_steward(
     rotation: Rotation | None = None,
     every: str | None = None,
 ) -> Charter:
-    charter = charters.get(session, team_id, now)
+    charter = charters.get_or_create(session, team_id, now)
     charters.bump(session, charter, charter.version, now, actor_id)
     charter.steward_id = user_id
     charter.steward_rotation_id = rotation.id if rotation else None
@@ -54,13 +54,21 @@ def set_steward(
     return charter
 
 
+def check_has_steward(session: Session, team_id: str, now: datetime) -> str:
+    """The steward now; refuses when nobody is, since a report would then reach no one."""
+    steward = current(session, team_id, now)
+    if steward is None:
+        raise NotAllowed(NO_STEWARD)
+    return steward
+
+
 def current(session: Session, team_id: str, now: datetime) -> str | None:
     """Who is the steward now: the named person, or the steward rotation's current lead."""
     charter = session.scalars(select(Charter).where(Charter.team_id == team_id)).one_or_none()
     if charter is None:
         return None
     if charter.steward_rotation_id is not None:
-        rotation = rotation_service.by_id(session, team_id, charter.steward_rotation_id)
+        rotation = rotation_service.find_by_id(session, team_id, charter.steward_rotation_id)
         return rotation_service.lead_now(session, rotation, now) if rotation else None
     return charter.steward_id
 
@@ -83,9 +91,7 @@ def report(
 ) -> tuple[FeedbackReport, str, bool]:
     """Store a report for the steward. Returns (report, steward, created). Refuses before
     storing anything when there is no steward."""
-    steward = current(session, team_id, now)
-    if steward is None:
-        raise NotAllowed(NO_STEWARD)
+    steward = check_has_steward(session, team_id, now)
     text = text.strip()
     if kind not in KINDS:
         raise InvalidInput({"kind": "Pick what happened."})
@@ -93,7 +99,7 @@ def report(
         raise InvalidInput({"text": f"Describe what happened in 1-{TEXT_MAX} characters."})
     secret = anonymity.open_key(session, team_id, anonymity.REPORTS, now, REPORT_WINDOW).secret
     key = anonymity.keyed(secret, "report", view_id)
-    found = _by_key(session, team_id, key)
+    found = _find_by_key(session, team_id, key)
     if found is not None:
         return found, steward, False
     row = FeedbackReport(
@@ -109,14 +115,14 @@ def report(
             session.add(row)
             session.flush()
     except IntegrityError:
-        found = _by_key(session, team_id, key)
+        found = _find_by_key(session, team_id, key)
         if found is None:
             raise
         return found, steward, False
     return row, steward, True
 
 
-def _by_key(session: Session, team_id: str, key: str) -> FeedbackReport | None:
+def _find_by_key(session: Session, team_id: str, key: str) -> FeedbackReport | None:
     return session.scalars(
         select(FeedbackReport).where(
             FeedbackReport.team_id == team_id, FeedbackReport.dedupe_key == key

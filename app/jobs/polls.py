@@ -1,4 +1,8 @@
-"""Closing expertise polls when their time comes."""
+"""Closing expertise polls when their time comes.
+
+Why its own job: a poll closes at a moment its opener chose, so each poll gets a date job
+(app.jobs.front_door.schedule_poll_close) that runs the same idempotent sweep as start-up.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,9 @@
-"""Outcome reviews and deadline nudges: sweeps only, driven by the ledger (no job per item)."""
+"""Outcome reviews and deadline nudges: sweeps only, driven by the ledger (no job per item).
+
+Why sweeps: when a review or nudge falls due is computed from the decision (decided at, deadline),
+so a job per item would have to be moved whenever the decision changes; the ledger makes a
+second run, a second process or a restart post nothing twice.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import logging
 from sqlalchemy.orm import Session
 
 from app import jobs
+from app.blocks.polls import tiebreaker_words
 from app.blocks.reviews import (
     build_deadline_nudge,
     build_outcome_request,
@@ -49,7 +55,8 @@ def nudge_deadlines() -> int:
     def render(team_id: str, decision_id: int):
         def build(session: Session, _post_id: int) -> Message:
             decision = decisions.get_decision(session, team_id, decision_id)
-            _decider, who = deadlines.tiebreaker_choice(session, decision, now)
+            _decider, choice = deadlines.tiebreaker_choice(session, decision, now)
+            who = tiebreaker_words(choice)
             return Message(
                 decision.channel_id,
                 deadline_text(decision, who),

@@ -22,6 +22,7 @@ from app.domain import channel_schedules, checkins, ledger, metrics, retros, rot
 from app.domain.channel_schedules import CHECKIN, RETRO, UNINSTALLED
 from app.domain.schedules import Recurrence, latest_occurrence
 from app.installs import NotInstalled
+from app.jobs.front_door import unschedule_channel_job
 from app.posting.charts import post_charts
 from app.posting.scheduled import ChannelGone, Message, Slot, deliver
 
@@ -77,7 +78,7 @@ def _due_slot(rec: Recurrence, now: datetime, since: datetime) -> datetime | Non
 def _post_latest(context: jobs.JobContext, kind: str, team_id: str, channel_id: str) -> int:
     now = context.clock.now()
     with context.sessions() as session:
-        schedule = channel_schedules.get(session, team_id, channel_id, kind)
+        schedule = channel_schedules.find(session, team_id, channel_id, kind)
         if schedule is None or schedule.disabled_reason:
             return 0  # removed or disabled since the job was made: nothing to do
         rec = channel_schedules.recurrence(schedule)
@@ -104,7 +105,7 @@ def _post_latest(context: jobs.JobContext, kind: str, team_id: str, channel_id: 
         reason = stop.error if isinstance(stop, ChannelGone) else UNINSTALLED
         with context.sessions.begin() as session:
             channel_schedules.disable(session, team_id, channel_id, kind, reason, now)
-        jobs.unschedule_channel_job(context.scheduler, kind, team_id, channel_id)
+        unschedule_channel_job(context.scheduler, kind, team_id, channel_id)
         log.warning("disabled the %s of %s in team %s: %s", kind, channel_id, team_id, reason)
         return 0
     if posted and kind == RETRO:

@@ -10,9 +10,10 @@ from slack_sdk.errors import SlackApiError
 
 from app.blocks.polls import build_poll_message, poll_text
 from app.domain import decisions, poll_service, when
-from app.jobs import schedule_poll_close
+from app.jobs.front_door import schedule_poll_close
 from app.listeners.deps import Deps
-from app.posting.cards import CardNotPosted, explain_slack_error
+from app.posting.cards import CardNotPosted
+from app.posting.send import explain_slack_error
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +61,8 @@ def launch_poll(
     except SlackApiError as exc:
         with deps.sessions.begin() as session:
             poll_service.discard_unposted(session, team_id, poll.id)
-        error = str(exc.response.get("error", "unknown_error"))
-        raise CardNotPosted(explain_slack_error(error) + " The poll was not started.") from exc
+        problem = explain_slack_error(exc, poll.channel_id)
+        raise CardNotPosted(problem + " The poll was not started.") from exc
     with deps.sessions.begin() as session:
         poll_service.attach_message(session, team_id, poll.id, str(posted["ts"]))
     schedule_poll_close(deps.scheduler, team_id, poll.id, poll.closes_at)

@@ -1,4 +1,8 @@
-"""Posting and refreshing decision cards, and telling one person something privately."""
+"""Posting and refreshing decision cards.
+
+Why apart: a card is posted only after its decision is committed, and discarded if Slack
+refuses it; that order is the card's own rule, kept next to the post that needs it.
+"""
 
 from __future__ import annotations
 
@@ -6,33 +10,18 @@ import logging
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.models.blocks import Block
-from slack_sdk.webhook import WebhookClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.blocks.cards import build_decision_card, card_text
 from app.db.models import Decision
 from app.domain import decisions
+from app.posting.send import explain_slack_error, update_message
 
 log = logging.getLogger(__name__)
-
-CHANNEL_PROBLEMS = {
-    "not_in_channel": "I'm not in this channel, so I can't post the card. "
-    "Invite me with `/invite @Deference`, then try again.",
-    "channel_not_found": "I can't post in this conversation: private channels and direct messages "
-    "need me invited first (`/invite @Deference`). Or use a channel I'm in.",
-    "is_archived": "This channel is archived, so I can't post there.",
-}
 
 
 class CardNotPosted(Exception):
     """Slack refused the card; the decision was not kept. The message is for the user."""
-
-
-def explain_slack_error(error: str) -> str:
-    return CHANNEL_PROBLEMS.get(
-        error, f"Slack refused the message (`{error}`). Please try again in a moment."
-    )
 
 
 def post_card(
@@ -54,10 +43,11 @@ def post_card(
             unfurl_links=False,
         )
     except SlackApiError as exc:
-        error = str(exc.response.get("error", "unknown_error"))
         with sessions.begin() as session:
             decisions.discard_unposted(session, team_id, decision_id)
-        raise CardNotPosted(explain_slack_error(error) + " Nothing was saved.") from exc
+        raise CardNotPosted(
+            explain_slack_error(exc, decision.channel_id) + " Nothing was saved."
+        ) from exc
     ts = str(posted["ts"])
     permalink = None
     try:
@@ -76,39 +66,11 @@ def refresh_card(client: WebClient, decision: Decision) -> bool:
     """Redraw the card in place. False when Slack refused (the database change still stands)."""
     if not decision.card_ts:
         return False
-    try:
-        client.chat_update(
-            channel=decision.channel_id,
-            ts=decision.card_ts,
-            text=card_text(decision),
-            blocks=build_decision_card(decision),
-        )
-    except SlackApiError as exc:
-        log.warning("card of decision %s not updated: %s", decision.id, exc.response.get("error"))
-        return False
-    return True
-
-
-def tell(
-    client: WebClient,
-    *,
-    user_id: str,
-    text: str,
-    blocks: list[Block] | None = None,
-    response_url: str | None = None,
-    channel_id: str | None = None,
-) -> None:
-    """Say something only `user_id` sees: through the response_url when there is one, else an
-    ephemeral message in the channel, else a direct message from the app."""
-    if response_url:
-        WebhookClient(response_url, timeout=10).send(
-            text=text, blocks=blocks, response_type="ephemeral", replace_original=False
-        )
-        return
-    if channel_id:
-        try:
-            client.chat_postEphemeral(channel=channel_id, user=user_id, text=text, blocks=blocks)
-            return
-        except SlackApiError as exc:
-            log.info("ephemeral to %s in %s failed (%s); sending a DM", user_id, channel_id, exc)
-    client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+    return update_message(
+        client,
+        decision.channel_id,
+        decision.card_ts,
+        card_text(decision),
+        build_decision_card(decision),
+        what=f"card of decision {decision.id}",
+    )

@@ -1,4 +1,8 @@
-"""Uploading the three charts (velocity, deciders, outcomes) into a channel or thread."""
+"""Uploading the three charts (velocity, deciders, outcomes) into a channel or thread.
+
+Why in posting: `/decide stats … chart` and each retrospective's thread both upload the same
+three charts; the pictures are drawn in app.charts, the names come from Slack here.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Redrawing an expertise poll: the response count while open, the result once closed."""
+"""Redrawing an expertise poll: the response count while open, the result once closed.
+
+Why in posting: votes (a listener) and closing (a job) both redraw the same poll message.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.blocks.polls import build_poll_message, build_poll_result, poll_text
 from app.domain import decisions, poll_service
+from app.posting.send import update_message
 from app.vocabulary import PollStatus
 
 log = logging.getLogger(__name__)
@@ -39,17 +43,14 @@ def redraw_poll(
             adopted=adopted,
             decider_name=None if adopted else _name(client, outcome.decider),
         )
-    try:
-        client.chat_update(
-            channel=poll.channel_id,
-            ts=poll.message_ts,
-            text=poll_text(decision.title, closed=poll.status is PollStatus.CLOSED),
-            blocks=blocks,
-        )
-    except SlackApiError as exc:
-        log.warning("poll %s not redrawn: %s", poll_id, exc.response.get("error"))
-        return False
-    return True
+    return update_message(
+        client,
+        poll.channel_id,
+        poll.message_ts,
+        poll_text(decision.title, closed=poll.status is PollStatus.CLOSED),
+        blocks,
+        what=f"poll {poll_id}",
+    )
 
 
 def _name(client: WebClient, user_id: str | None) -> str | None:

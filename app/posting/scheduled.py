@@ -119,12 +119,3 @@ def deliver(
 def _release(sessions: sessionmaker[Session], post_id: int, now: datetime, status: str) -> None:
     with sessions.begin() as session:
         ledger.finish(session, post_id, now=now, status=status)
-
-
-def update_message(client: WebClient, channel: str, ts: str, text: str, blocks) -> bool:
-    try:
-        client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
-    except SlackApiError as exc:
-        log.warning("message %s in %s not updated: %s", ts, channel, exc.response.get("error"))
-        return False
-    return True

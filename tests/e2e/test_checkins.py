@@ -9,10 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from app import ids, jobs
+from app import ids
 from app.db.models import ChannelSchedule, Decision
 from app.domain import channel_schedules
 from app.domain.schedules import Recurrence
+from app.jobs import front_door as jobs
 from app.jobs.schedules import post_due_checkins
 from app.jobs.sweeps import run_due
 from app.standin import Workspace

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.config import Settings
 from app.db.models import ChannelSchedule, Decision
-from app.jobs import channel_job_id
+from app.jobs.front_door import channel_job_id
 from app.server import BackgroundServer
 from app.standin import SlackStandIn, Workspace
 from app.standin.installs import CLIENT_ID, CLIENT_SECRET

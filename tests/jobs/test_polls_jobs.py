@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app import ids, jobs
+from app import ids
 from app.db.models import ExpertisePoll
+from app.jobs import front_door as jobs
 from app.jobs.polls import close_due_polls
 from tests.e2e.conftest import ALICE, BOB, GENERAL, start_bot, stop_bot
 

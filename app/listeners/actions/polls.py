@@ -17,86 +17,89 @@ from app.blocks.polls import build_poll_modal
 from app.domain import decisions, poll_service
 from app.domain.errors import NotAllowed
 from app.listeners.deps import Deps
-from app.listeners.payloads import BlockActions, parse, plain_id
+from app.listeners.payloads import BlockActions, plain_id
 from app.listeners.people import decider_problem
 from app.posting.cards import refresh_card
 from app.posting.polls import redraw_poll
 
 
-def register(app: App, deps: Deps) -> None:
-    @app.action(ids.RUN_POLL)
-    def run_poll(ack: Ack, body: dict, client: WebClient) -> None:
-        ack()
-        click = parse(BlockActions, body)
-        decision_id = plain_id(click.action.value)
-        with deps.sessions() as session:
-            decision = decisions.get_decision(session, click.team.id, decision_id)
-            poll_service.check_can_poll(decision)
-        metadata = {"decision_id": decision_id}
-        if url := deps.trusted_response_url(click.response_url):
-            metadata["response_url"] = url
-        client.views_open(trigger_id=click.trigger_id, view=build_poll_modal(metadata))
+def run_poll(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
+    """Open the poll options form for a decision that can still be polled."""
+    ack()
+    decision_id = plain_id(click.action.value)
+    with deps.sessions() as session:
+        decision = decisions.get_decision(session, click.team.id, decision_id)
+        poll_service.check_can_poll(decision)
+    metadata = {"decision_id": decision_id}
+    if url := deps.trusted_response_url(click.response_url):
+        metadata["response_url"] = url
+    client.views_open(trigger_id=click.trigger_id, view=build_poll_modal(metadata))
 
-    @app.action(re.compile(ids.POLL_RATE_PATTERN))
-    def rate(ack: Ack, body: dict, client: WebClient) -> None:
-        ack()
-        click = parse(BlockActions, body)
-        rating = int(click.action.action_id.removeprefix(ids.POLL_RATE))
-        vote(client, click, plain_id(click.action.value), rating=rating)
 
-    @app.action(ids.POLL_NOMINATE)
-    def nominate(ack: Ack, body: dict, client: WebClient) -> None:
-        ack()
-        click = parse(BlockActions, body)
-        poll_id = plain_id((click.action.block_id or "").removeprefix("poll.nominate."))
-        nominee = click.action.selected_user
-        if not nominee:
-            return  # the picker was cleared: nothing to count
-        if problem := decider_problem(client, nominee):
-            raise NotAllowed(problem)
-        vote(client, click, poll_id, nominee=nominee)
+def rate(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
+    ack()
+    rating = int(click.action.action_id.removeprefix(ids.POLL_RATE))
+    vote(click, deps, client, plain_id(click.action.value), rating=rating)
 
-    def vote(client: WebClient, click: BlockActions, poll_id: int, **choice) -> None:
-        with deps.sessions.begin() as session:
-            poll_service.cast_vote(
-                session,
-                team_id=click.team.id,
-                poll_id=poll_id,
-                user_id=click.user.id,
-                now=deps.clock.now(),
-                **choice,
-            )
+
+def nominate(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
+    ack()
+    poll_id = plain_id((click.action.block_id or "").removeprefix("poll.nominate."))
+    nominee = click.action.selected_user
+    if not nominee:
+        return  # the picker was cleared: nothing to count
+    if problem := decider_problem(client, nominee):
+        raise NotAllowed(problem)
+    vote(click, deps, client, poll_id, nominee=nominee)
+
+
+def vote(click: BlockActions, deps: Deps, client: WebClient, poll_id: int, **choice) -> None:
+    with deps.sessions.begin() as session:
+        poll_service.cast_vote(
+            session,
+            team_id=click.team.id,
+            poll_id=poll_id,
+            user_id=click.user.id,
+            now=deps.clock.now(),
+            **choice,
+        )
+    redraw_poll(client, deps.sessions, click.team.id, poll_id)
+
+
+def close(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
+    ack()
+    poll_id = plain_id(click.action.value)
+    with deps.sessions.begin() as session:
+        _poll, changed = poll_service.close_poll(
+            session,
+            team_id=click.team.id,
+            poll_id=poll_id,
+            now=deps.clock.now(),
+            actor_id=click.user.id,
+        )
+    if changed:
         redraw_poll(client, deps.sessions, click.team.id, poll_id)
 
-    @app.action(ids.POLL_CLOSE)
-    def close(ack: Ack, body: dict, client: WebClient) -> None:
-        ack()
-        click = parse(BlockActions, body)
-        poll_id = plain_id(click.action.value)
-        with deps.sessions.begin() as session:
-            _poll, changed = poll_service.close_poll(
-                session,
-                team_id=click.team.id,
-                poll_id=poll_id,
-                now=deps.clock.now(),
-                actor_id=click.user.id,
-            )
-        if changed:
-            redraw_poll(client, deps.sessions, click.team.id, poll_id)
 
-    @app.action(ids.POLL_ADOPT)
-    def adopt(ack: Ack, body: dict, client: WebClient) -> None:
-        ack()
-        click = parse(BlockActions, body)
-        poll_id = plain_id(click.action.value)
-        with deps.sessions.begin() as session:
-            decision, _poll, changed = poll_service.adopt_result(
-                session,
-                team_id=click.team.id,
-                poll_id=poll_id,
-                actor_id=click.user.id,
-                now=deps.clock.now(),
-            )
-        if changed:
-            refresh_card(client, decision)
-            redraw_poll(client, deps.sessions, click.team.id, poll_id)
+def adopt(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
+    ack()
+    poll_id = plain_id(click.action.value)
+    with deps.sessions.begin() as session:
+        decision, _poll, changed = poll_service.adopt_result(
+            session,
+            team_id=click.team.id,
+            poll_id=poll_id,
+            actor_id=click.user.id,
+            now=deps.clock.now(),
+        )
+    if changed:
+        refresh_card(client, decision)
+        redraw_poll(client, deps.sessions, click.team.id, poll_id)
+
+
+def register(app: App, deps: Deps) -> None:
+    app.action(ids.RUN_POLL)(run_poll)
+    app.action(re.compile(ids.POLL_RATE_PATTERN))(rate)
+    app.action(ids.POLL_NOMINATE)(nominate)
+    app.action(ids.POLL_CLOSE)(close)
+    app.action(ids.POLL_ADOPT)(adopt)
