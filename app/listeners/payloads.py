@@ -105,27 +105,41 @@ class ViewSubmission(Model):
         return value
 
     def _element(self, block_id: str) -> dict[str, Any]:
-        return next(iter(self.view.state.values.get(block_id, {}).values()), {})
+        block = self.view.state.values.get(block_id, {})
+        element = next(iter(block.values()), {}) if isinstance(block, dict) else None
+        if not isinstance(element, dict):
+            raise BadPayload(f"state of {block_id[:40]} is not an element")
+        return element
+
+    def _typed(self, block_id: str, key: str, kind: type) -> Any:
+        """The element's `key`, None when absent; any other type than Slack sends is forged."""
+        value = self._element(block_id).get(key)
+        if value is not None and not isinstance(value, kind):
+            raise BadPayload(f"{key} of {block_id[:40]} is not a {kind.__name__}")
+        return value
 
     def text_of(self, block_id: str) -> str:
-        return self._element(block_id).get("value") or ""
+        return self._typed(block_id, "value", str) or ""
 
     def user_of(self, block_id: str) -> str | None:
-        return self._element(block_id).get("selected_user") or None
+        return self._typed(block_id, "selected_user", str) or None
 
     def users_of(self, block_id: str) -> list[str]:
         """The people picked in a multi_users_select."""
-        picked = self._element(block_id).get("selected_users") or []
+        picked = self._typed(block_id, "selected_users", list) or []
         return [u for u in picked if isinstance(u, str)]
 
     def option_of(self, block_id: str) -> str | None:
-        selected = self._element(block_id).get("selected_option") or {}
-        return selected.get("value") if isinstance(selected, dict) else None
+        selected = self._typed(block_id, "selected_option", dict) or {}
+        value = selected.get("value")
+        return value if isinstance(value, str) else None
 
     def options_of(self, block_id: str) -> list[str]:
         """Values of the checked boxes (checkboxes send selected_options)."""
-        selected = self._element(block_id).get("selected_options") or []
-        return [o.get("value") for o in selected if isinstance(o, dict)]
+        selected = self._typed(block_id, "selected_options", list) or []
+        return [
+            o["value"] for o in selected if isinstance(o, dict) and isinstance(o.get("value"), str)
+        ]
 
     def datetime_of(self, block_id: str) -> datetime | None:
         stamp = self._element(block_id).get("selected_date_time")
