@@ -34,15 +34,15 @@ def stop_team(deps: Deps, team_id: str) -> list[tuple[str, str]]:
 
 
 def app_uninstalled(context: BoltContext, deps: Deps) -> None:
-    if context.team_id:
-        stop_team(deps, context.team_id)
+    if workspace := context.get("workspace"):
+        stop_team(deps, workspace)
 
 
 def tokens_revoked(event: dict, context: BoltContext, deps: Deps) -> None:
     tokens = event.get("tokens")
     # Only the bot token matters: the app asks for no user tokens.
-    if context.team_id and isinstance(tokens, dict) and tokens.get("bot"):
-        stop_team(deps, context.team_id)
+    if (workspace := context.get("workspace")) and isinstance(tokens, dict) and tokens.get("bot"):
+        stop_team(deps, workspace)
 
 
 def register(app: App, deps: Deps) -> None:

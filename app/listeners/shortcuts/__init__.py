@@ -38,7 +38,7 @@ def decide_on_message(
             channel_id=shortcut_on.channel.id,
             thread_ts=message.thread_ts or message.ts,
             response_url=deps.trusted_response_url(shortcut_on.response_url),
-            extras=declare_extras(deps, shortcut_on.team.id),
+            extras=declare_extras(deps, shortcut_on.team_id),
         ),
     )
 

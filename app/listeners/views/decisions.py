@@ -81,7 +81,7 @@ def declare(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
     try:
         with deps.sessions() as session:
             declaration, suggestion = prefill.complete(
-                session, submission.team.id, declaration, _answers(submission), deps.clock.now()
+                session, submission.team_id, declaration, _answers(submission), deps.clock.now()
             )
     except (NotFound, InvalidInput) as exc:
         ack(response_action="errors", errors={ids.DOMAIN: str(exc)[:150]})
@@ -96,8 +96,8 @@ def declare(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
     with deps.sessions.begin() as session:
         decision, created = decisions.open_decision(
             session,
-            team_id=submission.team.id,
-            team_domain=submission.team.domain,
+            team_id=submission.team_id,
+            team_domain=submission.team_domain,
             declaration=declaration,
             actor_id=submission.user.id,
             origin_key=f"view:{submission.view.id}",
@@ -116,7 +116,7 @@ def _announce(
     suggestion: Suggestion | None,
 ) -> None:
     """Post the new decision's card, its consensus check when wanted, and the suggestion."""
-    team, user = submission.team.id, submission.user.id
+    team, user = submission.team_id, submission.user.id
     response_url = deps.trusted_response_url(submission.metadata().get("response_url"))
     try:
         post_card(client, deps.sessions, team, decision_id)
@@ -144,7 +144,7 @@ def resolve(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
         with deps.sessions.begin() as session:
             decision, changed = decisions.record_resolution(
                 session,
-                team_id=submission.team.id,
+                team_id=submission.team_id,
                 decision_id=decision_id,
                 actor_id=submission.user.id,
                 resolution=submission.text_of(ids.RESOLUTION),
@@ -152,7 +152,7 @@ def resolve(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
                 now=deps.clock.now(),
                 idempotency_key=f"view:{submission.view.id}",
                 principle=values.cited_principle(
-                    session, submission.team.id, submission.option_of(ids.PRINCIPLE)
+                    session, submission.team_id, submission.option_of(ids.PRINCIPLE)
                 ),
             )
     except InvalidInput as exc:
