@@ -87,6 +87,9 @@ def register(app: App, deps: Deps) -> None:
         context["deps"] = deps
         workspace = workspace_of(body, context)
         context["workspace"] = workspace
+        org = context.enterprise_id if context.is_enterprise_install else None
+        if workspace and org and deps.remember_workspace is not None:
+            deps.remember_workspace(workspace, org)
         if (parsed_as := PARSED_AS.get(kind_of(body) or "")) is not None:
             name, model = parsed_as
             if workspace is None:

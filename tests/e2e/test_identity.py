@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
-from app import ids
+from app import ids, jobs
 from app.config import Settings
-from app.db.models import Decision
+from app.db.models import ChannelSchedule, Decision
 from app.server import BackgroundServer
 from app.standin import SlackStandIn, Workspace
 from app.standin.installs import CLIENT_ID, CLIENT_SECRET
@@ -170,3 +170,34 @@ def test_the_home_tab_of_an_org_wide_install_shows_the_workspaces_decisions(
     assert a.event({"type": "app_home_opened", "user": A1, "tab": "home"}).status == 200
     oauth_bot.settle()
     assert "Grid SSO" in json.dumps(standin.home(A1))
+
+
+def test_scheduled_jobs_of_a_grid_workspace_post_with_the_organisations_token(
+    oauth_bot, grid, standin
+):
+    a, _, token = grid
+    assert a.command(A1, GRID_CHANNEL, "checkin 09:30 mon-fri UTC").status == 200
+    oauth_bot.settle()
+    assert jobs.installed().client_for(GRID_A).token == token
+
+
+def test_an_org_wide_uninstall_forgets_the_org_and_stops_every_workspaces_schedules(
+    oauth_bot, grid, standin
+):
+    a, b, _ = grid
+    a.command(A1, GRID_CHANNEL, "checkin 09:30 mon-fri UTC")
+    b.command(B1, GRID_CHANNEL, "retro every 2w fri 16:00 UTC")
+    oauth_bot.settle()
+    standin.uninstall(GRID)
+    assert a.event({"type": "app_uninstalled"}).status == 200
+    oauth_bot.settle()
+    with oauth_bot.sessions() as session:
+        rows = session.scalars(select(ChannelSchedule)).all()
+        assert {(r.team_id, r.disabled_reason) for r in rows} == {
+            (GRID_A, "uninstalled"),
+            (GRID_B, "uninstalled"),
+        }
+    installations = oauth_bot.runtime.oauth.installations
+    assert (
+        installations.find_bot(enterprise_id=GRID, team_id=None, is_enterprise_install=True) is None
+    )
