@@ -121,7 +121,8 @@ def _announce(
     try:
         post_card(client, deps.sessions, team, decision_id)
     except CardNotPosted as exc:
-        tell(client, user_id=user, text=str(exc), response_url=response_url)
+        text = exc.said_in(_text_field(submission.metadata().get("channel_name")))
+        tell(client, user_id=user, text=text, response_url=response_url)
         return
     wants_check = declaration.reversible is False or (suggestion and suggestion.consensus)
     if wants_check and declaration.decider_id:
@@ -175,3 +176,8 @@ def resolve(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
 def register(app: App, deps: Deps) -> None:
     app.view(ids.DECLARE_VIEW)(declare)
     app.view(ids.RESOLVE_VIEW)(resolve)
+
+
+def _text_field(value: object) -> str | None:
+    """A string the bot put in private_metadata, or None (it comes back from the client)."""
+    return value if isinstance(value, str) else None

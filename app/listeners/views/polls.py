@@ -91,7 +91,9 @@ def start(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient) -
             origin_key=f"view:{submission.view.id}",
         )
     except CardNotPosted as exc:
-        tell(client, user_id=user, text=str(exc), response_url=response_url)
+        name = metadata.get("channel_name")
+        text = exc.said_in(name if isinstance(name, str) else None)
+        tell(client, user_id=user, text=text, response_url=response_url)
 
 
 def _topic_errors(submission: ViewSubmission, deps: Deps) -> dict[str, str]:
