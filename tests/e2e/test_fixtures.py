@@ -21,19 +21,12 @@ from app.db.models import ChannelSchedule, Decision
 from app.standin import SlackStandIn
 from app.standin.workspace import sign
 from app.vocabulary import Status
+from tests.e2e import test_identity as worlds
 from tests.e2e.conftest import ALICE, BOB, GENERAL, SIGNING_SECRET, Bot
-from tests.e2e.test_identity import (  # noqa: F401 (fixtures)
-    A1,
-    GRID,
-    GRID_A,
-    GRID_CHANNEL,
-    HOME,
-    OUTSIDER,
-    SHARED,
-    connect,
-    grid,
-    oauth_bot,
-)
+from tests.e2e.test_identity import A1, GRID, GRID_A, GRID_CHANNEL, HOME, OUTSIDER, SHARED
+
+# The OAuth bot, the Slack Connect channel and the Grid organisation of test_identity.
+oauth_bot, connect, grid = worlds.oauth_bot, worlds.connect, worlds.grid
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "payloads"
 FORM = "application/x-www-form-urlencoded"
