@@ -168,6 +168,10 @@ def retarget(body: str, content_type: str, team: str) -> str:
             payload["team_id"] = team
         for auth in payload.get("authorizations") or []:
             auth["team_id"] = team
+        if isinstance(payload.get("view"), dict):  # Bolt reads app_installed_team_id first
+            for key in ("team_id", "app_installed_team_id"):
+                if key in payload["view"]:
+                    payload["view"][key] = team
         return payload
 
     if content_type == "application/json":
