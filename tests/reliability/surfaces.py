@@ -169,9 +169,7 @@ def retarget(body: str, content_type: str, team: str) -> str:
         for auth in payload.get("authorizations") or []:
             auth["team_id"] = team
         if isinstance(payload.get("view"), dict):  # Bolt reads app_installed_team_id first
-            for key in ("team_id", "app_installed_team_id"):
-                if key in payload["view"]:
-                    payload["view"][key] = team
+            payload["view"] = _retarget_view(payload["view"], team)
         return payload
 
     if content_type == "application/json":
@@ -182,6 +180,11 @@ def retarget(body: str, content_type: str, team: str) -> str:
     else:
         form = fix(form)
     return urlencode(form)
+
+
+def _retarget_view(view: Json, team: str) -> Json:
+    keys = ("team_id", "app_installed_team_id")
+    return {**view, **{key: team for key in keys if key in view}}
 
 
 class OtherWorkspace(Workspace):
