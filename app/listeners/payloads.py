@@ -21,9 +21,12 @@ class BadPayload(ValueError):
 
 
 class CommandPayload(Model):
+    """A slash command. `team_id` is the workspace the data belongs to (see inject.py)."""
+
     team_id: str
     team_domain: str | None = None
     channel_id: str
+    channel_name: str | None = None
     user_id: str
     command: str
     text: str = ""
@@ -40,6 +43,32 @@ class TeamRef(Model):
     domain: str | None = None
 
 
+class UserRef(Model):
+    """Who acted; `team_id` is their own workspace (another organisation's in Slack Connect)."""
+
+    id: str
+    team_id: str | None = None
+
+
+class ChannelRef(Model):
+    id: str
+    name: str | None = None
+
+
+class FromWorkspace(Model):
+    """A payload whose `team` may be null (org-wide installs on Enterprise Grid) or another
+    organisation's (Slack Connect). `team_id` is never read from the payload: the middleware
+    (inject.py) sets it to the workspace the data belongs to, from Bolt's context."""
+
+    team: TeamRef | None = None
+    team_id: str = ""
+
+    @property
+    def team_domain(self) -> str | None:
+        """The workspace's domain, when the payload's `team` is that workspace."""
+        return self.team.domain if self.team and self.team.id == self.team_id else None
+
+
 class Container(Model):
     type: str | None = None
     message_ts: str | None = None
@@ -54,10 +83,9 @@ class Action(Model):
     selected_user: str | None = None
 
 
-class BlockActions(Model):
-    team: TeamRef
-    user: Ref
-    channel: Ref | None = None
+class BlockActions(FromWorkspace):
+    user: UserRef
+    channel: ChannelRef | None = None
     container: Container = Field(default_factory=Container)
     trigger_id: str | None = None
     response_url: str | None = None
@@ -75,13 +103,14 @@ class ViewState(Model):
 class SubmittedView(Model):
     id: str
     callback_id: str
+    team_id: str | None = None
+    app_installed_team_id: str | None = None
     private_metadata: str = ""
     state: ViewState = Field(default_factory=ViewState)
 
 
-class ViewSubmission(Model):
-    team: TeamRef
-    user: Ref
+class ViewSubmission(FromWorkspace):
+    user: UserRef
     view: SubmittedView
 
     def metadata(self) -> dict[str, Any]:
@@ -157,10 +186,9 @@ class MessageRef(Model):
     thread_ts: str | None = None
 
 
-class MessageShortcut(Model):
-    team: TeamRef
-    user: Ref
-    channel: Ref
+class MessageShortcut(FromWorkspace):
+    user: UserRef
+    channel: ChannelRef
     callback_id: str
     trigger_id: str
     message: MessageRef
