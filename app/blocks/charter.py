@@ -122,7 +122,8 @@ def _domain_inputs(i: int, domain: CharterDomain | None, rotations: Sequence[Rot
     ]
     if rotations:
         options = [
-            Option(value=str(r.id), text=truncate(f"Rotation {r.name}", 75)) for r in rotations
+            Option(value=str(r.id), text=truncate(f"Rotation {escape(r.name)}", 75))
+            for r in rotations
         ]
         chosen = next((o for o in options if domain and o.value == str(domain.rotation_id)), None)
         blocks.append(

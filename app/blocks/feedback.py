@@ -46,7 +46,8 @@ def build_feedback_modal(recent: Sequence[Decision]) -> View:
     ]
     if recent:
         options = [
-            Option(value=str(d.id), text=truncate(f"#{d.id} {d.title}", 75)) for d in recent[:100]
+            Option(value=str(d.id), text=truncate(f"#{d.id} {escape(d.title)}", 75))
+            for d in recent[:100]
         ]
         blocks.append(
             InputBlock(

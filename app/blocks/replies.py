@@ -24,7 +24,9 @@ def tiebreaker_applied_text(decider_id: str | None, title: str, actor_id: str) -
 
 
 def rotation_adjusted_text(lead_id: str, name: str) -> str:
-    return f"Done. <@{lead_id}> leads `{name}` now; the channel hears of any handoff shortly."
+    return (
+        f"Done. <@{lead_id}> leads `{escape(name)}` now; the channel hears of any handoff shortly."
+    )
 
 
 def steward_now_text(steward_id: str | None, example: str) -> str:
@@ -38,7 +40,7 @@ def steward_named_text(
 ) -> str:
     text = f"<@{steward_id}> is now the steward."
     if rotation:
-        text += f" The role follows the `{rotation}` rotation's lead."
+        text += f" The role follows the `{escape(rotation)}` rotation's lead."
     if next_review:
         text += f" Reviewed every quarter; next review {next_review}."
     return text

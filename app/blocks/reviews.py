@@ -23,7 +23,7 @@ from app.domain.retros import ANSWER_MAX, QUESTIONS
 
 
 def outcome_request_text(decision: Decision) -> str:
-    return truncate(f"How did “{decision.title}” turn out?", 3000)
+    return truncate(f"How did “{escape(decision.title)}” turn out?", 3000)
 
 
 def build_outcome_request(decision: Decision) -> list[Block]:
@@ -117,7 +117,8 @@ def build_retro_modal(post_id: int) -> View:
 
 def deadline_text(decision: Decision, who: str) -> str:
     return truncate(
-        f"The deadline for “{decision.title}” has passed. By the tiebreaker rule, {who}.", 3000
+        f"The deadline for “{escape(decision.title)}” has passed. By the tiebreaker rule, {who}.",
+        3000,
     )
 
 

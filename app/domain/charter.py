@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.db.models import Charter, CharterDomain, CharterEvent, CharterFormalLead
 from app.domain import permissions, steward
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
-from app.domain.teams import ensure_team
+from app.domain.teams import get_or_create_team
 from app.vocabulary import Action, Zone
 
 EDITORS = ("admins", "everyone", "people")
@@ -49,12 +49,12 @@ def log_change(session: Session, team_id: str, kind: str, actor_id: str, now, de
     session.flush()
 
 
-def get(session: Session, team_id: str, now: datetime) -> Charter:
+def get_or_create(session: Session, team_id: str, now: datetime) -> Charter:
     """The team's charter row, made empty on first use (a concurrent maker wins quietly)."""
     row = session.scalars(select(Charter).where(Charter.team_id == team_id)).one_or_none()
     if row is not None:
         return row
-    ensure_team(session, team_id, now)
+    get_or_create_team(session, team_id, now)
     try:
         with session.begin_nested():
             row = Charter(
@@ -114,18 +114,6 @@ def may_edit(charter: Charter, user_id: str, is_admin: bool, is_steward: bool = 
     )
 
 
-def who_may_edit(charter: Charter) -> str:
-    steward = ""
-    if charter.steward_id and not charter.steward_rotation_id:
-        steward = f" (and the steward, <@{charter.steward_id}>)"
-    elif charter.steward_rotation_id:
-        steward = " (and the steward)"
-    if charter.editors == "people" and charter.editor_ids:
-        people = ", ".join(f"<@{u}>" for u in charter.editor_ids)
-        return f"{people} and workspace admins{steward}"
-    return f"workspace admins and owners{steward}"
-
-
 EDIT_ACTIONS = {
     "the charter": Action.CHARTER_EDIT,
     "the values": Action.VALUES_EDIT,
@@ -152,13 +140,20 @@ def _editor(charter: Charter, user_id: str, is_admin: bool, is_steward: bool):
 
 
 def _part(charter: Charter, what: str) -> permissions.Subject:
-    return permissions.Subject(what=what, editors=who_may_edit(charter))
+    """The charter as the permission rules see it, with who may edit it for the refusal."""
+    people = charter.editors == "people" and charter.editor_ids
+    return permissions.Subject(
+        what=what,
+        editor_ids=tuple(charter.editor_ids) if people else (),
+        steward_id=None if charter.steward_rotation_id else charter.steward_id,
+        steward_rotates=charter.steward_rotation_id is not None,
+    )
 
 
 def needs_admin(session: Session, team_id: str, user_id: str, now: datetime) -> bool:
     """Whether only being a workspace admin would let this person edit. Listeners ask this
     first, then ask Slack (users.info) outside any transaction only when it matters."""
-    charter = get(session, team_id, now)
+    charter = get_or_create(session, team_id, now)
     return not may_edit(charter, user_id, False, _is_steward(session, team_id, user_id, now))
 
 
@@ -170,7 +165,7 @@ def editable(
     session: Session, team_id: str, user_id: str, is_admin: bool, what: str, now: datetime
 ) -> Charter:
     """The team's charter, if this person may change `what` in it; refuses, saying who can."""
-    charter = get(session, team_id, now)
+    charter = get_or_create(session, team_id, now)
     check_may_edit(charter, user_id, is_admin, what, _is_steward(session, team_id, user_id, now))
     return charter
 
@@ -207,7 +202,7 @@ def save(
     errors = check_edit(edit)
     if errors:
         raise InvalidInput(errors)
-    charter = get(session, team_id, now)
+    charter = get_or_create(session, team_id, now)
     bumped = session.execute(
         update(Charter)
         .where(Charter.team_id == team_id, Charter.version == base_version)

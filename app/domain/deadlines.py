@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Decision, ExpertisePoll
 from app.domain import decisions, ledger, permissions, rotation_service, steward
-from app.domain.polls import Outcome, who_decides
+from app.domain.polls import Choice, Outcome, who_decides
 from app.vocabulary import Action, PollStatus
 
 KIND = "deadline"
@@ -30,8 +30,9 @@ def due_nudges(session: Session, now: datetime) -> list[tuple[str, int]]:
     return [(team, decision_id) for team, decision_id in rows]
 
 
-def tiebreaker_choice(session: Session, decision: Decision, now: datetime) -> tuple[str, str]:
-    """(who decides, why) by the decision's tiebreaker rule, using its latest closed poll."""
+def tiebreaker_choice(session: Session, decision: Decision, now: datetime) -> tuple[str, Choice]:
+    """(who decides, how the rule chose them) by the decision's tiebreaker rule, using its
+    latest closed poll."""
     poll = session.scalars(
         select(ExpertisePoll)
         .where(

@@ -14,10 +14,11 @@ The README's table is `markdown_table()`; a test keeps them equal.
 from __future__ import annotations
 
 import enum
+import string
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.domain.errors import NotAllowed
+from app.domain.errors import Fact, NotAllowed, People, Person, UserText
 from app.vocabulary import Action, Status, Zone
 
 RESOLVABLE = frozenset({Status.OPEN, Status.ESCALATED})
@@ -50,7 +51,8 @@ class Actor:
 @dataclass(frozen=True)
 class Subject:
     """The decision as the rules see it; team-level actions (charter, schedules) use the
-    default, with `what` naming the part being changed and `editors` who may change it."""
+    default, with `what` naming the part being changed, and `editor_ids`, `steward_id` and
+    `steward_rotates` saying who besides admins may change it (for the refusal's words)."""
 
     title: str = ""
     status: Status = Status.OPEN
@@ -61,7 +63,9 @@ class Subject:
     poll_starter: str | None = None
     settled_by_poll: bool = False  # the decider is the one an earlier poll chose
     what: str = ""
-    editors: str = "workspace admins and owners"
+    editor_ids: tuple[str, ...] = ()
+    steward_id: str | None = None
+    steward_rotates: bool = False
 
 
 TEAM = Subject()
@@ -89,12 +93,12 @@ HAS_DECIDER = Condition(
 NO_DECIDER = Condition(
     "no decider is named",
     lambda s: s.decider_id is None,
-    "<@{decider}> already decides “{title}”.",
+    "{decider} already decides “{title}”.",
 )
 NOT_SETTLED_BY_POLL = Condition(
     "no earlier poll chose the decider",
     lambda s: not s.settled_by_poll,
-    "An earlier poll already chose <@{decider}> to decide “{title}”.",
+    "An earlier poll already chose {decider} to decide “{title}”.",
 )
 NO_POLL_OPEN = Condition(
     "no poll taking votes",
@@ -131,19 +135,19 @@ EDITORS_REFUSAL = (
     "Only {editors} can change {what}. Ask one of them, or ask them to let more people edit "
     "in `/decide charter`."
 )
-CORRECTORS_REFUSAL = "Only {decider_or} <@{opener}> (who opened it) or an admin can {action}."
+CORRECTORS_REFUSAL = "Only {decider_or} {opener} (who opened it) or an admin can {doing}."
 
 TABLE: dict[Action, Rule] = {
     Action.DECLARE: Rule(_r(MEMBER), "Only members of this workspace can declare decisions."),
     Action.RECORD_RESOLUTION: Rule(
         _r(DECIDER, OPENER),
         "Only the decider or the person who opened this decision can record its resolution: "
-        "{decider_or} <@{opener}> (who opened it).",
+        "{decider_or} {opener} (who opened it).",
         RESOLVABLE,
     ),
     Action.RECORD_OUTCOME: Rule(
         _r(DECIDER, OPENER),
-        "Only <@{decider}>, who decided “{title}”, can say how it turned out.",
+        "Only {decider}, who decided “{title}”, can say how it turned out.",
         frozenset({Status.DECIDED}),
         status_refusal="“{title}” is {status}, not decided.",
     ),
@@ -155,7 +159,7 @@ TABLE: dict[Action, Rule] = {
     ),
     Action.DEESCALATE: Rule(
         _r(DECIDER, ADMIN),
-        "Only {decider_or_nobody} or a workspace admin can return “{title}” to the local zone.",
+        "Only {decider} or a workspace admin can return “{title}” to the local zone.",
         frozenset({Status.ESCALATED}),
     ),
     Action.CONSENSUS_CHECK: Rule(
@@ -164,15 +168,15 @@ TABLE: dict[Action, Rule] = {
     Action.OBJECT: Rule(_r(VIEWER), "Only people who can see “{title}” can answer.", RESOLVABLE),
     Action.POLL_START: Rule(
         _r(DECIDER, OPENER, ADMIN),
-        "An earlier poll already chose <@{decider}> to decide “{title}”; only they, "
-        "<@{opener}> (who opened it) or an admin can ask the team again.",
+        "An earlier poll already chose {decider} to decide “{title}”; only they, "
+        "{opener} (who opened it) or an admin can ask the team again.",
         RESOLVABLE,
         (NO_POLL_OPEN,),
         widened_roles=_r(VIEWER),
         widened_while=NOT_SETTLED_BY_POLL,
     ),
     Action.POLL_CLOSE: Rule(
-        _r(POLL_STARTER), "Only <@{poll_starter}>, who started this poll, can close it early."
+        _r(POLL_STARTER), "Only {poll_starter}, who started this poll, can close it early."
     ),
     Action.POLL_ADOPT: Rule(
         _r(DECIDER, OPENER),
@@ -188,7 +192,7 @@ TABLE: dict[Action, Rule] = {
         (NO_DECIDER, NO_POLL_OPEN),
     ),
     Action.APPLY_TIEBREAKER: Rule(
-        _r(OPENER), "Only <@{opener}>, who opened “{title}”, can apply its tiebreaker.", RESOLVABLE
+        _r(OPENER), "Only {opener}, who opened “{title}”, can apply its tiebreaker.", RESOLVABLE
     ),
     Action.CANCEL: Rule(_r(DECIDER, OPENER, ADMIN), CORRECTORS_REFUSAL, RESOLVABLE),
     Action.REOPEN: Rule(
@@ -257,26 +261,63 @@ def may(action: Action, actor: Actor, subject: Subject = TEAM) -> bool:
 
 
 def _refuse(action: Action, rule: Rule, subject: Subject, template: str):
-    needed = tuple(sorted(allowed_roles(rule, subject)))
-    decider = f"<@{subject.decider_id}>" if subject.decider_id else None
-    adopters = [decider, f"<@{subject.opener_id}> (who opened it)"]
-    if subject.decider_id is None and subject.poll_starter:
-        adopters.append(f"<@{subject.poll_starter}> (who started the poll)")
-    words = {
-        "title": subject.title,
+    """Raise NotAllowed with the template as a sentence without markup: people are Person
+    facts and the title is UserText (app.domain.errors), so a refusal can never ping."""
+    sentence = (
+        template.replace("{decider_or}", "{decider} or" if subject.decider_id else "")
+        .replace("{adopters}", _adopters(subject))
+        .replace("{editors}", _editors(subject))
+    )
+    sentence = " ".join(sentence.split())
+    facts: dict[str, Fact] = {
+        "title": UserText(subject.title),
         "status": subject.status.value,
-        "decider": subject.decider_id,
-        "opener": subject.opener_id,
-        "poll_starter": subject.poll_starter,
-        "decider_or": f"{decider} or" if decider else "",
-        "decider_or_nobody": decider or "the decider",
-        "adopters": " or ".join(dict.fromkeys(a for a in adopters if a)),
-        "action": action.value,
+        "decider": _person(subject.decider_id, "the decider"),
+        "opener": _person(subject.opener_id, "the person who opened it"),
+        "poll_starter": _person(subject.poll_starter, "the person who started it"),
+        "editor_ids": People(subject.editor_ids),
+        "steward": _person(subject.steward_id, "the steward"),
+        "doing": action.value,
         "what": subject.what,
-        "editors": subject.editors,
     }
-    message = " ".join(template.format(**words).split())
-    raise NotAllowed(message, action=action.value, needed=needed)
+    used = {name for _, name, _, _ in string.Formatter().parse(sentence) if name}
+    raise NotAllowed(
+        sentence,
+        action=action.value,
+        needed=tuple(sorted(allowed_roles(rule, subject))),
+        **{name: facts[name] for name in sorted(used)},
+    )
+
+
+def _person(user_id: str | None, otherwise: str) -> Fact:
+    return Person(user_id) if user_id else otherwise
+
+
+def _adopters(subject: Subject) -> str:
+    """Who may settle a poll's result, as placeholders: "{decider} or {opener} (…)"."""
+    named = [
+        (subject.decider_id, "{decider}"),
+        (subject.opener_id, "{opener} (who opened it)"),
+    ]
+    if subject.decider_id is None:
+        named.append((subject.poll_starter, "{poll_starter} (who started the poll)"))
+    seen: set[str] = set()
+    shown = []
+    for user_id, words in named:
+        if user_id and user_id not in seen:  # each person once, by their first title
+            seen.add(user_id)
+            shown.append(words)
+    return " or ".join(shown)
+
+
+def _editors(subject: Subject) -> str:
+    """Who may tend the charter, as placeholders, the steward included."""
+    editors = (
+        "{editor_ids} and workspace admins" if subject.editor_ids else "workspace admins and owners"
+    )
+    if subject.steward_id:
+        return editors + " (and the steward, {steward})"
+    return editors + " (and the steward)" if subject.steward_rotates else editors
 
 
 def markdown_table() -> str:

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.db.dialect import upsert
 from app.db.models import Decision, DecisionEvent, ExpertisePoll, PollVote
-from app.domain import decisions, permissions, rotation_service, steward
+from app.domain import anonymity, decisions, permissions, rotation_service, steward
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.polls import Ballot, Outcome, score_ballots
 from app.vocabulary import Action, Framework, PollStatus
@@ -116,8 +117,19 @@ def start_poll(
         status=PollStatus.OPEN,
         created_at=now,
     )
-    session.add(poll)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(poll)
+            session.flush()
+    except IntegrityError:
+        existing = session.scalars(
+            select(ExpertisePoll).where(
+                ExpertisePoll.team_id == team_id, ExpertisePoll.origin_key == origin_key
+            )
+        ).one_or_none()
+        if existing is None:
+            raise
+        return existing, False  # a copy delivered at the same moment started it
     decisions.log_event(
         session, decision, "poll_started", opened_by, now, detail={"poll_id": poll.id}
     )
@@ -184,19 +196,15 @@ def cast_vote(
         raise InvalidInput(
             {"nominee": "Nominate someone else; rate yourself with the 1-5 buttons."}
         )
-    changes = {"updated_at": now}
+    # An anonymous ballot's time is the poll's own and its id is random: neither can be lined
+    # up with when (or in which order) anyone clicked.
+    changes = {"updated_at": poll.created_at if poll.anonymous else now}
     if rating is not None:
         changes["rating"] = rating
     if nominee is not None:
         changes["nominee_id"] = nominee
     row = {"team_id": team_id, "poll_id": poll_id, "voter_key": voter_key(poll, user_id)}
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(
-        insert(PollVote)
-        .values(**row, **changes)
-        .on_conflict_do_update(index_elements=list(row), set_=changes)
-    )
+    upsert(session, PollVote, row, changes, inserted_only={"id": anonymity.random_id()})
     return response_count(session, team_id, poll_id)
 
 
@@ -245,7 +253,8 @@ def close_poll(
         rotation_lead=rotation_service.channel_lead(session, team_id, decision.channel_id, now),
     )
     poll.result = outcome.to_json()
-    poll.salt = None  # from now on no ballot can be tied to a person, by anyone
+    if poll.anonymous:
+        _forget_voters(session, poll)
     decisions.log_event(
         session,
         decision,
@@ -255,6 +264,18 @@ def close_poll(
         detail={"poll_id": poll.id, "decider": outcome.decider, "reason": outcome.reason},
     )
     return poll, True
+
+
+def _forget_voters(session: Session, poll: ExpertisePoll) -> None:
+    """Destroy the salt and replace every voter key with noise: from now on no ballot can be
+    tied to a person, by anyone, whatever else they hold."""
+    votes = session.scalars(
+        select(PollVote).where(PollVote.team_id == poll.team_id, PollVote.poll_id == poll.id)
+    ).all()
+    for vote in votes:
+        vote.voter_key = secrets.token_hex(32)
+    poll.salt = None
+    session.flush()
 
 
 def _ballots(session: Session, poll: ExpertisePoll) -> list[Ballot]:

@@ -57,7 +57,7 @@ def save(
     now: datetime,
 ) -> Charter:
     cleaned = check(values)
-    charter = charters.get(session, team_id, now)
+    charter = charters.get_or_create(session, team_id, now)
     charters.bump(session, charter, base_version, now, actor_id)
     charter.values = cleaned
     session.flush()

@@ -10,6 +10,7 @@ from slack_bolt import Ack, App, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from app.blocks.errors import describe
 from app.blocks.messages import build_error, build_notice
 from app.domain.errors import DomainError
 from app.domain.storage import StorageFailure, storage_failure
@@ -22,7 +23,7 @@ log = logging.getLogger("app.errors")
 
 def user_message(error: Exception, reference: str) -> str:
     if isinstance(error, DomainError):
-        return str(error)
+        return describe(error)
     failure = storage_failure(error)
     if failure is StorageFailure.UNAVAILABLE:
         return (

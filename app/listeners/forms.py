@@ -67,13 +67,15 @@ class Origin:
 
 
 def origin_of(request: BlockActions | CommandPayload | MessageShortcut) -> Origin:
-    """Where a form is being opened from; the team is the one listeners act for, as on
-    submission (ViewSubmission.team), so the two are compared like for like."""
+    """Where a form is being opened from. The team is the workspace the middleware resolved
+    from Bolt's context (`team_id`, inject.py), never the payload's `team`: that is null for
+    org-wide installs, and a Slack Connect member's submission names their own organisation.
+    `unseal` compares it with the submission's resolved `team_id`, like for like."""
     if isinstance(request, CommandPayload):
         return Origin(request.team_id, request.user_id, request.channel_id)
     if isinstance(request, MessageShortcut):
-        return Origin(request.team.id, request.user.id, request.channel.id)
-    return Origin(request.team.id, request.user.id, request.channel_id)
+        return Origin(request.team_id, request.user.id, request.channel.id)
+    return Origin(request.team_id, request.user.id, request.channel_id)
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,8 @@ class FormSeal:
             raise ForgedForm("private_metadata does not match its seal")
         if envelope.get("form") != submission.view.callback_id:
             raise ForgedForm("private_metadata was sealed for another form")
-        if envelope.get("team") != submission.team.id:  # the team the listener acts for
+        if not submission.team_id or envelope.get("team") != submission.team_id:
+            # the resolved workspace the listener acts for, as when the form was opened
             raise ForgedForm("private_metadata was sealed in another workspace")
         expires = envelope.get("exp")
         if not isinstance(expires, int) or expires < now.timestamp():

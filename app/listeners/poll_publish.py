@@ -13,7 +13,7 @@ from app.domain import decisions, poll_service, when
 from app.jobs.front_door import schedule_poll_close
 from app.listeners.deps import Deps
 from app.posting.cards import CardNotPosted
-from app.posting.send import explain_slack_error
+from app.posting.send import explain_slack_error, slack_error_code
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +61,9 @@ def launch_poll(
     except SlackApiError as exc:
         with deps.sessions.begin() as session:
             poll_service.discard_unposted(session, team_id, poll.id)
-        problem = explain_slack_error(exc, poll.channel_id)
-        raise CardNotPosted(problem + " The poll was not started.") from exc
+        problem, tail = explain_slack_error(exc, poll.channel_id), " The poll was not started."
+        code = slack_error_code(exc)
+        raise CardNotPosted(problem + tail, code, poll.channel_id, tail) from exc
     with deps.sessions.begin() as session:
         poll_service.attach_message(session, team_id, poll.id, str(posted["ts"]))
     schedule_poll_close(deps.scheduler, team_id, poll.id, poll.closes_at)

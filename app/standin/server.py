@@ -305,7 +305,7 @@ class SlackStandIn(WebApi):
             body = _fault_body(fault)
         elif method in TOKENLESS:
             body = self._dispatch(method, params)
-            team = (body.get("team") or {}).get("id")
+            team = (body.get("team") or body.get("enterprise") or {}).get("id")
         elif kind is None:
             body = _fail("not_authed" if not token else "invalid_auth")
         elif kind == "expired":

@@ -21,14 +21,19 @@ def opened(metadata: dict, origin: Origin = HERE, seal: FormSeal = SEAL, form="f
     return seal.seal(view, origin, NOW).private_metadata
 
 
-def submitted(private_metadata: str, *, team="T1", user="U1", form="f") -> ViewSubmission:
-    return ViewSubmission.model_validate(
+def submitted(
+    private_metadata: str, *, team="T1", user="U1", form="f", workspace: str | None = None
+) -> ViewSubmission:
+    """A submission as the middleware hands it on: `team_id` is the workspace resolved from
+    Bolt's context (inject.py), by default the payload's own team."""
+    parsed = ViewSubmission.model_validate(
         {
             "team": {"id": team},
-            "user": {"id": user},
+            "user": {"id": user, "team_id": team},
             "view": {"id": "V1", "callback_id": form, "private_metadata": private_metadata},
         }
     )
+    return parsed.model_copy(update={"team_id": workspace or team})
 
 
 def test_a_sealed_form_comes_back_with_its_metadata_and_where_it_was_opened():
@@ -83,3 +88,18 @@ def test_the_response_url_is_outside_the_seal_and_checked_on_its_own():
     metadata["response_url"] = "https://hooks.slack.com/b"
     back = SEAL.unseal(submitted(json.dumps(metadata)), NOW)
     assert back.metadata()["response_url"] == "https://hooks.slack.com/b"
+
+
+def test_a_slack_connect_submission_unseals_under_the_installing_workspace():
+    """A member of another organisation submits with their own `team.id`; the seal binds to the
+    workspace the middleware resolves (view.app_installed_team_id), the one it was opened in."""
+    sealed = opened({"channel": "C1", "decision_id": 7})
+    back = SEAL.unseal(submitted(sealed, team="TOTHER", workspace="T1"), NOW)
+    assert back.metadata() == {"channel": "C1", "decision_id": 7}
+    assert back.opened_in == "C1"
+
+
+def test_a_form_resolved_to_another_workspace_is_refused_whatever_its_team_says():
+    sealed = opened({"channel": "C1", "decision_id": 7})
+    with pytest.raises(ForgedForm, match="another workspace"):
+        SEAL.unseal(submitted(sealed, team="T1", workspace="T2"), NOW)

@@ -25,9 +25,11 @@ from app.db.models.installs import (
     BOTS_TABLE,
     INSTALLATIONS_TABLE,
     OAUTH_STATES_TABLE,
+    OrgWorkspace,
 )
 from app.db.models.polls import ExpertisePoll, PollVote
 from app.db.models.schedules import (
+    AnonymityKey,
     ChannelSchedule,
     RetroAnswer,
     RetroRespondent,
@@ -39,6 +41,7 @@ __all__ = [
     "INSTALLATIONS_TABLE",
     "NAMING",
     "OAUTH_STATES_TABLE",
+    "AnonymityKey",
     "Base",
     "ChannelSchedule",
     "Charter",
@@ -51,6 +54,7 @@ __all__ = [
     "DecisionEvent",
     "ExpertisePoll",
     "FeedbackReport",
+    "OrgWorkspace",
     "PollVote",
     "RetroAnswer",
     "RetroRespondent",

@@ -6,7 +6,11 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from app import ids
-from app.blocks.escalation import build_consensus_check, build_escalate_modal
+from app.blocks.escalation import (
+    build_consensus_check,
+    build_escalate_modal,
+    consensus_question,
+)
 from app.domain import consensus, decisions, escalation
 from app.listeners.deps import Deps
 from app.listeners.payloads import BlockActions, plain_id
@@ -20,7 +24,7 @@ def escalate(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> No
     """Open the escalation form, if the decision can still go one zone higher."""
     ack()
     with deps.sessions() as session:
-        decision = decisions.get_decision(session, click.team.id, plain_id(click.action.value))
+        decision = decisions.get_decision(session, click.team_id, plain_id(click.action.value))
         target = escalation.check_can_escalate(decision, click.user.id, click.channel_id)
     deps.open_form(client, click, build_escalate_modal(decision, target))
 
@@ -32,7 +36,7 @@ def return_to_local(ack: Ack, click: BlockActions, deps: Deps, client: WebClient
     with deps.sessions.begin() as session:
         decision, changed = escalation.return_to_local(
             session,
-            team_id=click.team.id,
+            team_id=click.team_id,
             decision_id=plain_id(click.action.value),
             actor_id=click.user.id,
             is_admin=admin,
@@ -48,7 +52,7 @@ def ask_consensus(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) 
     post_consensus_check(
         client,
         deps.sessions,
-        team_id=click.team.id,
+        team_id=click.team_id,
         decision_id=plain_id(click.action.value),
         actor_id=click.user.id,
         origin_key=f"click:{click.trigger_id}",
@@ -71,19 +75,19 @@ def answer_consensus(click: BlockActions, deps: Deps, client: WebClient, *, agre
     with deps.sessions.begin() as session:
         check, decision, counted = consensus.answer(
             session,
-            team_id=click.team.id,
+            team_id=click.team_id,
             check_id=plain_id(click.action.value),
             user_id=click.user.id,
             agree=agree,
             now=deps.clock.now(),
         )
-        agreed = [v.user_id for v in consensus.votes(session, click.team.id, check.id) if v.agree]
+        agreed = [v.user_id for v in consensus.votes(session, click.team_id, check.id) if v.agree]
     if not counted:
         return
     if check.message_ts:
         objector = None if agree else click.user.id
         blocks = build_consensus_check(check.id, check.decider_id, agreed, objector)
-        question = consensus.question(check.decider_id)
+        question = consensus_question(check.decider_id)
         update_message(client, decision.channel_id, check.message_ts, question, blocks)
     if not agree:
         refresh_card(client, decision)

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 
 from app import ids
 from app.blocks.messages import build_error, build_help
+from app.blocks.text import escape
 from app.listeners.commands import (
     charter,
     decisions,
@@ -53,7 +54,9 @@ def decide(ack: Ack, slash: CommandPayload, deps: Deps, client: WebClient, respo
         case grammar.ShowHelp():
             ack(response_type="ephemeral", text="How to use /decide", blocks=build_help())
         case grammar.Problem(message):
-            ack(response_type="ephemeral", text=message, blocks=build_error(message))
+            ack(
+                response_type="ephemeral", text=escape(message), blocks=build_error(escape(message))
+            )
         case _:
             ack()
             HANDLERS[type(intent)](intent, slash, client, respond, deps)

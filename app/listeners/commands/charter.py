@@ -18,7 +18,7 @@ def show(
 ) -> None:
     team, now = command.team_id, deps.clock.now()
     with deps.sessions.begin() as session:
-        charter = charters.get(session, team, now)
+        charter = charters.get_or_create(session, team, now)
         names = {r.id: r.name for r in rotation_service.in_team(session, team)}
         blocks = build_charter(
             charter,

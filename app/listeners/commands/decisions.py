@@ -48,6 +48,7 @@ def open_form(
             channel_id=command.channel_id,
             response_url=deps.trusted_response_url(command.response_url),
             extras=declare_extras(deps, command.team_id),
+            channel_name=command.channel_name,
         ),
     )
 
@@ -81,7 +82,8 @@ def declare_now(
     try:
         post_card(client, deps.sessions, command.team_id, decision.id)
     except CardNotPosted as exc:
-        respond(response_type="ephemeral", text=str(exc), blocks=build_notice(str(exc)))
+        problem = exc.said_in(command.channel_name)
+        respond(response_type="ephemeral", text=problem, blocks=build_notice(problem))
 
 
 def start_poll(
@@ -122,4 +124,5 @@ def start_poll(
             origin_key=origin,
         )
     except CardNotPosted as exc:
-        respond(response_type="ephemeral", text=str(exc), blocks=build_notice(str(exc)))
+        problem = exc.said_in(command.channel_name)
+        respond(response_type="ephemeral", text=problem, blocks=build_notice(problem))

@@ -34,7 +34,7 @@ def handle(
     match intent:
         case grammar.ShowSchedule():
             with deps.sessions() as session:
-                row = channel_schedules.get(session, team, channel, kind)
+                row = channel_schedules.find(session, team, channel, kind)
                 rec = channel_schedules.recurrence(row) if row else None
                 disabled = row.disabled_reason if row else None
             if rec is None:

@@ -23,7 +23,7 @@ def outcome(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
     choice = metadata.get("outcome")
     if choice not in outcomes.OUTCOMES:
         raise BadPayload("private_metadata has no outcome")
-    team = submission.team.id
+    team = submission.team_id
     try:
         with deps.sessions.begin() as session:
             decision, changed = outcomes.record_outcome(
@@ -49,7 +49,7 @@ def outcome(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
 
 def retro_answers(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient) -> None:
     post_id = submission.metadata_int("post_id")
-    team = submission.team.id
+    team = submission.team_id
     answers = {q: submission.text_of(q) for q in retros.QUESTIONS}
     try:
         with deps.sessions.begin() as session:
@@ -60,8 +60,9 @@ def retro_answers(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebC
                 answers=answers,
                 view_id=submission.view.id,
                 respondent_id=submission.user.id,
+                now=deps.clock.now(),
             )
-    except InvalidInput as exc:
+    except (InvalidInput, NotAllowed) as exc:
         ack(response_action="errors", errors={next(iter(retros.QUESTIONS)): str(exc)})
         return
     ack()
@@ -72,7 +73,7 @@ def show_answers(client: WebClient, deps: Deps, team_id: str, post_id: int) -> N
     """Post the answers in the retro's thread once THRESHOLD exist; later, redraw that post."""
     with deps.sessions() as session:
         visible = retros.visible_answers(session, team_id, post_id)
-        retro = ledger.get(session, team_id, post_id)
+        retro = ledger.find_post(session, team_id, post_id)
         shown = ledger.find(session, team_id, retros.ANSWERS_KIND, str(post_id), ledger.ONCE)
     if visible is None or retro is None or not retro.channel_id or not retro.message_ts:
         return
