@@ -1,21 +1,17 @@
-"""Starting a poll from a listener: resolve its closing time, store it, post it, schedule it."""
+"""Starting a poll from a listener: resolve its closing time, store it and schedule its
+closing before ack(), post it after."""
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
-from app.blocks.polls import build_poll_message, poll_text
-from app.domain import decisions, poll_service, when
+from app.domain import poll_service, when
 from app.jobs.front_door import schedule_poll_close
 from app.listeners.deps import Deps
-from app.posting.cards import CardNotPosted
-from app.posting.send import explain_slack_error
-
-log = logging.getLogger(__name__)
+from app.posting.polls import publish_poll
 
 
 def closing_time(client: WebClient, spec: when.Spec, user_id: str, now: datetime) -> datetime:
@@ -26,8 +22,7 @@ def closing_time(client: WebClient, spec: when.Spec, user_id: str, now: datetime
     return when.resolve(spec, now, tz)
 
 
-def launch_poll(
-    client: WebClient,
+def store_poll(
     deps: Deps,
     *,
     team_id: str,
@@ -36,33 +31,52 @@ def launch_poll(
     options: poll_service.PollOptions,
     origin_key: str,
 ) -> int | None:
-    """Store the poll, post it in the decision's thread, schedule its closing. Returns its id,
-    or None for a redelivered request. If Slack refuses the post, the unseen poll is dropped."""
+    """Store the poll and schedule its closing: before ack(), so an acknowledged poll is never
+    lost. Returns its id, or None for a redelivered request."""
     with deps.sessions.begin() as session:
-        poll, created = poll_service.start_poll(
+        poll_id = store_poll_of(
             session,
+            deps,
             team_id=team_id,
             decision_id=decision_id,
-            opened_by=user_id,
+            user_id=user_id,
             options=options,
             origin_key=origin_key,
-            now=deps.clock.now(),
         )
-        title = decisions.get_decision(session, team_id, decision_id).title
-    if not created:
-        return None
-    try:
-        posted = client.chat_postMessage(
-            channel=poll.channel_id,
-            thread_ts=poll.thread_ts,
-            text=poll_text(title),
-            blocks=build_poll_message(poll, 0, title),
-        )
-    except SlackApiError as exc:
-        with deps.sessions.begin() as session:
-            poll_service.discard_unposted(session, team_id, poll.id)
-        raise CardNotPosted(explain_slack_error(exc) + " The poll was not started.") from exc
-    with deps.sessions.begin() as session:
-        poll_service.attach_message(session, team_id, poll.id, str(posted["ts"]))
-    schedule_poll_close(deps.scheduler, team_id, poll.id, poll.closes_at)
-    return poll.id
+    if poll_id is not None:
+        schedule_poll_closing(deps, team_id, poll_id, options.closes_at)
+    return poll_id
+
+
+def store_poll_of(
+    session: Session,
+    deps: Deps,
+    *,
+    team_id: str,
+    decision_id: int,
+    user_id: str,
+    options: poll_service.PollOptions,
+    origin_key: str,
+) -> int | None:
+    """store_poll inside the caller's transaction (with the decision it opens)."""
+    poll, created = poll_service.start_poll(
+        session,
+        team_id=team_id,
+        decision_id=decision_id,
+        opened_by=user_id,
+        options=options,
+        origin_key=origin_key,
+        now=deps.clock.now(),
+    )
+    return poll.id if created else None
+
+
+def schedule_poll_closing(deps: Deps, team_id: str, poll_id: int, closes_at: datetime) -> None:
+    """Once the poll is committed; without a scheduler the sweep closes it."""
+    schedule_poll_close(deps.scheduler, team_id, poll_id, closes_at)
+
+
+def post_poll(client: WebClient, deps: Deps, team_id: str, poll_id: int) -> None:
+    """Post a stored poll in its decision's thread (exactly once: app.posting.polls). Raises
+    CardNotPosted if Slack refuses it (the unseen poll is dropped)."""
+    publish_poll(client, deps.sessions, deps.clock, team_id, poll_id)

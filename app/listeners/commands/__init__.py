@@ -15,9 +15,13 @@ from app.listeners.commands.stats import show_stats
 from app.listeners.declare_form import declare_extras
 from app.listeners.deps import Deps
 from app.listeners.payloads import CommandPayload, parse
-from app.listeners.people import decider_problem
-from app.listeners.poll_publish import closing_time, launch_poll
-from app.posting.cards import CardNotPosted, post_card
+from app.listeners.poll_publish import (
+    closing_time,
+    post_poll,
+    schedule_poll_closing,
+    store_poll_of,
+)
+from app.posting.cards import CardNotPosted, publish_card
 
 LOG_PAGE = 20
 
@@ -53,11 +57,15 @@ def register(app: App, deps: Deps) -> None:
                     ),
                 )
             case grammar.DeclareNow(title, decider_id):
+                decision_id = store_declaration(command, title, decider_id, deps)
                 ack()
-                declare_now(command, title, decider_id, client, respond, deps)
+                if decision_id is not None:
+                    post_declaration(command, decision_id, client, respond, deps)
             case grammar.StartPoll() as poll:
+                stored = store_poll(command, poll, client, deps)
                 ack()
-                start_poll(command, poll, client, respond, deps)
+                if stored is not None:
+                    post_poll_decision(command, *stored, client, respond, deps)
             case grammar.ShowStats() as stats:
                 ack()
                 show_stats(stats, command, client, respond, deps)
@@ -69,18 +77,18 @@ def register(app: App, deps: Deps) -> None:
                 charter.handle(intent, command, client, respond, deps)
 
 
-def declare_now(
-    command: CommandPayload,
-    title: str,
-    decider_id: str,
-    client: WebClient,
-    respond: Respond,
-    deps: Deps,
-) -> None:
-    problem = decider_problem(client, decider_id)
-    if problem:
-        respond(response_type="ephemeral", text=problem, blocks=build_error(problem))
-        return
+def store_declaration(
+    command: CommandPayload, title: str, decider_id: str, deps: Deps
+) -> int | None:
+    """Store `/decide Title @x` before ack(): Slack does not retry slash commands, so a
+    declaration acknowledged and then lost to a crash would be lost for good. Returns the new
+    decision's id, or None for a redelivered command.
+
+    The decider is vetted with users.info only afterwards (a slow Slack call does not belong
+    before the 3-second ack): if they cannot hold a decision, the stored decision, which
+    nobody has seen yet, is discarded and the person told why (app.posting.cards). If this
+    process dies after the ack, the sweep (app.jobs.cards) vets and posts the card instead.
+    """
     declaration = decisions.Declaration(
         title=title, channel_id=command.channel_id, decider_id=decider_id
     )
@@ -94,22 +102,25 @@ def declare_now(
             origin_key=f"command:{command.trigger_id}",
             now=deps.clock.now(),
         )
-    if not created:
-        return
+    return decision.id if created else None
+
+
+def post_declaration(
+    command: CommandPayload, decision_id: int, client: WebClient, respond: Respond, deps: Deps
+) -> None:
+    """After ack(): vet the decider and post the card, exactly once (the sweep may race us)."""
     try:
-        post_card(client, deps.sessions, command.team_id, decision.id)
+        publish_card(client, deps.sessions, deps.clock, command.team_id, decision_id, vet=True)
     except CardNotPosted as exc:
         respond(response_type="ephemeral", text=str(exc), blocks=build_notice(str(exc)))
 
 
-def start_poll(
-    command: CommandPayload,
-    poll: grammar.StartPoll,
-    client: WebClient,
-    respond: Respond,
-    deps: Deps,
-) -> None:
-    """Open a decision with no decider yet, post its card, and the poll in its thread."""
+def store_poll(
+    command: CommandPayload, poll: grammar.StartPoll, client: WebClient, deps: Deps
+) -> tuple[int, int | None] | None:
+    """Store `/decide poll`'s decision (no decider yet) and its poll before ack(); returns
+    (decision id, poll id), or None for a redelivered command. Only a wall-clock closing time
+    asks Slack anything first (the opener's time zone, one users.info)."""
     options = PollOptions(
         closes_at=closing_time(client, poll.closes, command.user_id, deps.clock.now()),
         anonymous=poll.anonymous,
@@ -126,12 +137,10 @@ def start_poll(
             origin_key=origin,
             now=deps.clock.now(),
         )
-    if not created:
-        return
-    try:
-        post_card(client, deps.sessions, command.team_id, decision.id)
-        launch_poll(
-            client,
+        if not created:
+            return None
+        poll_id = store_poll_of(
+            session,
             deps,
             team_id=command.team_id,
             decision_id=decision.id,
@@ -139,5 +148,23 @@ def start_poll(
             options=options,
             origin_key=origin,
         )
+    if poll_id is not None:
+        schedule_poll_closing(deps, command.team_id, poll_id, options.closes_at)
+    return decision.id, poll_id
+
+
+def post_poll_decision(
+    command: CommandPayload,
+    decision_id: int,
+    poll_id: int | None,
+    client: WebClient,
+    respond: Respond,
+    deps: Deps,
+) -> None:
+    """After ack(): the card, then the poll in its thread."""
+    try:
+        publish_card(client, deps.sessions, deps.clock, command.team_id, decision_id)
+        if poll_id is not None:
+            post_poll(client, deps, command.team_id, poll_id)
     except CardNotPosted as exc:
         respond(response_type="ephemeral", text=str(exc), blocks=build_notice(str(exc)))

@@ -17,7 +17,7 @@ from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload, ViewSubmission, parse
 from app.listeners.people import decider_problem
 from app.listeners.views import charter, polls, schedules
-from app.posting.cards import CardNotPosted, post_card, refresh_card
+from app.posting.cards import CardNotPosted, publish_card, refresh_card
 from app.posting.consensus import post_consensus_check
 from app.posting.send import tell
 from app.vocabulary import Approach, Framework, Tiebreaker, Zone
@@ -100,7 +100,7 @@ def register(app: App, deps: Deps) -> None:
         if errors:
             ack(response_action="errors", errors=errors)
             return
-        ack()
+        # Stored before ack(): a submission Slack saw accepted is never lost to a crash.
         with deps.sessions.begin() as session:
             decision, created = decisions.open_decision(
                 session,
@@ -111,11 +111,13 @@ def register(app: App, deps: Deps) -> None:
                 origin_key=f"view:{submission.view.id}",
                 now=deps.clock.now(),
             )
+        ack()
         if not created:
             return
         response_url = deps.trusted_response_url(submission.metadata().get("response_url"))
         try:
-            post_card(client, deps.sessions, team, decision.id)
+            if publish_card(client, deps.sessions, deps.clock, team, decision.id) is None:
+                return  # the sweep holds the card's claim and posts it
         except CardNotPosted as exc:
             tell(client, user_id=user, text=str(exc), response_url=response_url)
             return

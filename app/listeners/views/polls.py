@@ -12,8 +12,8 @@ from app.domain import decisions, poll_service, when
 from app.domain.errors import InvalidInput
 from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload, ViewSubmission, parse
-from app.listeners.poll_publish import closing_time, launch_poll
-from app.posting.cards import CardNotPosted, post_card
+from app.listeners.poll_publish import closing_time, post_poll, store_poll
+from app.posting.cards import CardNotPosted, publish_card
 from app.posting.send import tell
 
 _CHANNEL_ID = re.compile(r"^[CDG][A-Z0-9]{2,30}$")
@@ -77,24 +77,28 @@ def register(app: App, deps: Deps) -> None:
         if errors:
             ack(response_action="errors", errors=errors)
             return
-        ack()
         team, user = submission.team.id, submission.user.id
         response_url = deps.trusted_response_url(metadata.get("response_url"))
+        # Stored before ack() (the decision a message shortcut opens, and the poll), posted
+        # after: a submission Slack saw accepted is never lost to a crash.
+        created = False
+        if ids.TOPIC in submission.view.state.values:
+            decision_id, created = _new_decision(submission, deps)
+        else:
+            decision_id = submission.metadata_int("decision_id", minimum=None)
+        poll_id = store_poll(
+            deps,
+            team_id=team,
+            decision_id=decision_id,
+            user_id=user,
+            options=options,
+            origin_key=f"view:{submission.view.id}",
+        )
+        ack()
         try:
-            if ids.TOPIC in submission.view.state.values:
-                decision_id, created = _new_decision(submission, deps)
-                if created:
-                    post_card(client, deps.sessions, team, decision_id)
-            else:
-                decision_id = submission.metadata_int("decision_id", minimum=None)
-            launch_poll(
-                client,
-                deps,
-                team_id=team,
-                decision_id=decision_id,
-                user_id=user,
-                options=options,
-                origin_key=f"view:{submission.view.id}",
-            )
+            if created:
+                publish_card(client, deps.sessions, deps.clock, team, decision_id)
+            if poll_id is not None:
+                post_poll(client, deps, team, poll_id)
         except CardNotPosted as exc:
             tell(client, user_id=user, text=str(exc), response_url=response_url)
