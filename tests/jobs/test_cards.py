@@ -1,0 +1,155 @@
+"""The sweep that posts cards a crash left unposted: exactly once however many callers race
+(two sweeps, or the sweep and the request that stored the decision), a crashed poster's claim
+taken over only after its lease, and a refused card skipped and discarded, never retried."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+from sqlalchemy import select
+
+from app import ids
+from app.db.models import Decision, ScheduledPost
+from app.domain import decisions, ledger
+from app.jobs.cards import GRACE, post_missing_cards
+from app.posting import claimed
+from app.posting.cards import CARD, card_occurrence, publish_card
+from tests.e2e.conftest import ALICE, BOB, GENERAL
+
+OUTSIDE = "C0OUTSIDE"
+
+
+def store(bot, title: str, decider: str | None = BOB, channel: str = GENERAL) -> int:
+    """A decision stored the way a command stores it before ack(), with no card yet."""
+    with bot.sessions.begin() as session:
+        decision, _ = decisions.open_decision(
+            session,
+            team_id="T0001",
+            declaration=decisions.Declaration(title=title, channel_id=channel, decider_id=decider),
+            actor_id=ALICE,
+            origin_key=f"test:{title}",
+            now=bot.runtime.deps.clock.now(),
+        )
+    return decision.id
+
+
+def cards_posted(standin) -> Counter[int]:
+    """Decision id -> how many cards Slack accepted for it."""
+    found: Counter[int] = Counter()
+    for call in standin.calls("chat.postMessage"):
+        for block in call.params.get("blocks") or [] if call.ok else []:
+            for element in block.get("elements") or []:
+                if element.get("action_id") == ids.RECORD_RESOLUTION:
+                    found[int(element["value"])] += 1
+    return found
+
+
+def at_once(*calls) -> list:
+    """Run the calls on threads released together; their results (or exceptions)."""
+    start = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(i: int) -> None:
+        start.wait()
+        try:
+            results[i] = calls[i]()
+        except Exception as exc:  # the caller inspects what each one got
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def test_two_sweeps_at_once_post_each_missing_card_exactly_once(bot, standin, clock):
+    stored = [store(bot, f"Pick option {n}") for n in range(12)]
+    clock.advance(GRACE)
+    for _round in range(3):
+        results = at_once(post_missing_cards, post_missing_cards)
+        assert all(isinstance(r, int) for r in results), results
+    assert cards_posted(standin) == Counter({d: 1 for d in stored})
+    with bot.sessions() as session:
+        assert all(d.card_ts for d in session.scalars(select(Decision)))
+        rows = session.scalars(select(ScheduledPost).where(ScheduledPost.kind == CARD)).all()
+    assert sorted(int(r.subject) for r in rows) == stored
+    assert {(r.status, r.attempts) for r in rows} == {(ledger.SENT, 1)}
+
+
+def test_the_request_and_the_sweep_racing_for_one_card_post_it_once(bot, standin, clock):
+    client = bot.runtime.bolt.client
+    for n in range(8):
+        decision_id = store(bot, f"Pick the cache {n}")
+        clock.advance(GRACE)
+        at_once(
+            lambda d=decision_id: publish_card(client, bot.sessions, clock, "T0001", d, vet=True),
+            post_missing_cards,
+        )
+        assert cards_posted(standin)[decision_id] == 1
+    assert sum(cards_posted(standin).values()) == 8
+
+
+def test_a_killed_posters_claim_is_taken_over_only_after_its_lease(bot, standin, clock):
+    decision_id = store(bot, "Pick the queue")
+    with bot.sessions.begin() as session:
+        decision = decisions.get_decision(session, "T0001", decision_id)
+        held = claimed.claim(
+            session,
+            clock,
+            team_id="T0001",
+            kind=CARD,
+            subject=str(decision_id),
+            occurrence=card_occurrence(decision),
+        )
+    assert held is not None  # ... and the process that claimed it dies here
+    clock.advance(GRACE)
+    assert post_missing_cards() == 0, "a claim inside its lease may still be posting"
+    assert cards_posted(standin) == Counter()
+    clock.advance(claimed.LEASE)
+    assert post_missing_cards() == 1
+    assert post_missing_cards() == 0
+    assert cards_posted(standin) == Counter({decision_id: 1})
+
+
+def test_a_card_slack_refuses_is_discarded_and_never_retried(bot, standin, clock):
+    standin.add_channel(OUTSIDE, "outside", is_member=False)
+    refused = store(bot, "Pick the region", channel=OUTSIDE)
+    clock.advance(GRACE)
+    assert post_missing_cards() == 0
+    attempts = len(standin.calls("chat.postMessage"))
+    assert post_missing_cards() == 0
+    clock.advance(claimed.LEASE * 3)
+    assert post_missing_cards() == 0
+    assert len(standin.calls("chat.postMessage")) == attempts, "not retried"
+    with bot.sessions() as session:
+        assert session.get(Decision, refused) is None
+        row = session.scalars(select(ScheduledPost)).one()
+    assert row.status == ledger.SKIPPED
+    told = [
+        m for m in standin.ephemerals() + standin.messages() if "Nothing was saved" in m["text"]
+    ]
+    assert len(told) == 1, "the opener is told once"
+
+
+def test_a_decider_the_sweep_finds_invalid_is_discarded_and_the_opener_told(bot, standin, clock):
+    store(bot, "Pick the broker", decider="U0HELPER")  # an app, not a person
+    clock.advance(GRACE)
+    assert post_missing_cards() == 0
+    assert cards_posted(standin) == Counter()
+    with bot.sessions() as session:
+        assert session.scalars(select(Decision)).all() == []
+    told = [m["text"] for m in standin.ephemerals() + standin.messages()]
+    assert any("is an app, not a person" in t for t in told), told
+
+
+def test_a_request_that_loses_the_claim_posts_nothing_and_raises_nothing(bot, standin, clock):
+    decision_id = store(bot, "Pick the logo")
+    client = bot.runtime.bolt.client
+    clock.advance(GRACE)
+    assert post_missing_cards() == 1
+    assert publish_card(client, bot.sessions, clock, "T0001", decision_id, vet=True) is not None
+    assert cards_posted(standin) == Counter({decision_id: 1})
+    assert publish_card(client, bot.sessions, clock, "T0001", decision_id + 1) is None
