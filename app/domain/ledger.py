@@ -83,6 +83,11 @@ def claim(
     return row.id if taken.rowcount == 1 else None
 
 
+def attempts(session: Session, post_id: int) -> int:
+    """How many times the row was claimed, this claim included."""
+    return session.scalar(select(ScheduledPost.attempts).where(ScheduledPost.id == post_id)) or 0
+
+
 def renew(session: Session, post_id: int, *, claimed_at: datetime, now: datetime) -> bool:
     """Extend a claim this caller still holds (compare-and-set on its claim time), right before
     a post that must start well inside the lease. False when someone took the claim over."""

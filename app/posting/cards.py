@@ -15,12 +15,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app import ids
 from app.blocks.cards import build_decision_card, card_text
 from app.db.models import Decision
 from app.domain import decisions, ledger
 from app.domain.clock import Clock, SystemClock
 from app.domain.errors import NotFound
-from app.posting.claimed import Unanswered, claim, post_claimed
+from app.posting.claimed import Unanswered, claim, find_earlier_post, post_claimed
 from app.posting.deciders import decider_problem
 from app.posting.send import explain_slack_error, update_message
 
@@ -73,6 +74,9 @@ def publish_card(
         )
     if held is None:
         return None
+    if held.taken_over and (ts := _earlier_card(client, decision)) is not None:
+        log.info("decision %s: the card a cut-off attempt posted is kept", decision_id)
+        return _attach(sessions, clock, team_id, decision, held.post_id, ts)
     if vet and decision.decider_id and (problem := decider_problem(client, decision.decider_id)):
         _give_up(sessions, clock, team_id, decision_id, held.post_id)
         raise CardNotPosted(problem + " Nothing was saved.")
@@ -92,25 +96,11 @@ def publish_card(
         _give_up(sessions, clock, team_id, decision_id, held.post_id)
         raise CardNotPosted(explain_slack_error(exc) + " Nothing was saved.") from exc
     except Unanswered as exc:
-        log.warning(
-            "card of decision %s: Slack did not answer (%s); the sweep retries", decision_id, exc
-        )
+        log.warning("card of decision %s: no answer (%s); the sweep retries", decision_id, exc)
         return None
     if posted is None:
         return None
-    ts = str(posted["ts"])
-    permalink = None
-    try:
-        permalink = client.chat_getPermalink(channel=decision.channel_id, message_ts=ts).get(
-            "permalink"
-        )
-    except SlackApiError as exc:
-        log.warning("no permalink for decision %s: %s", decision_id, exc.response.get("error"))
-    with sessions.begin() as session:
-        ledger.finish(session, held.post_id, now=clock.now(), ts=ts, channel_id=decision.channel_id)
-        return decisions.attach_card(
-            session, team_id=team_id, decision_id=decision_id, card_ts=ts, permalink=permalink
-        )
+    return _attach(sessions, clock, team_id, decision, held.post_id, str(posted["ts"]), client)
 
 
 def post_card(
@@ -122,6 +112,67 @@ def post_card(
 ) -> Decision | None:
     """Post a new decision's card whose decider was already vetted (see publish_card)."""
     return publish_card(client, sessions, clock or SystemClock(), team_id, decision_id)
+
+
+def _attach(
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    team_id: str,
+    decision: Decision,
+    post_id: int,
+    ts: str,
+    client: WebClient | None = None,
+) -> Decision:
+    """Record the card at once (the shorter the gap after Slack's answer, the fewer cards a
+    crash leaves for the read-back), then its permalink."""
+    with sessions.begin() as session:
+        ledger.finish(session, post_id, now=clock.now(), ts=ts, channel_id=decision.channel_id)
+        found = decisions.attach_card(
+            session, team_id=team_id, decision_id=decision.id, card_ts=ts, permalink=None
+        )
+    permalink = None
+    try:
+        if client is not None:
+            answer = client.chat_getPermalink(channel=decision.channel_id, message_ts=ts)
+            permalink = answer.get("permalink")
+    except SlackApiError as exc:
+        log.warning("no permalink for decision %s: %s", decision.id, exc.response.get("error"))
+    if permalink is None:
+        return found
+    with sessions.begin() as session:
+        return decisions.attach_card(
+            session, team_id=team_id, decision_id=decision.id, card_ts=ts, permalink=permalink
+        )
+
+
+def _earlier_card(client: WebClient, decision: Decision) -> str | None:
+    """The card an attempt cut off by a crash posted, if Slack shows one (app.posting.claimed).
+    When Slack will not say, None: the card is posted again rather than never."""
+
+    def is_card(message: dict) -> bool:
+        return any(
+            element.get("action_id") == ids.RECORD_RESOLUTION
+            and element.get("value") == str(decision.id)
+            for block in message.get("blocks") or []
+            for element in block.get("elements") or []
+        )
+
+    try:
+        return find_earlier_post(
+            client,
+            channel=decision.channel_id,
+            thread_ts=decision.thread_ts,
+            since=decision.created_at,
+            is_ours=is_card,
+        )
+    except SlackApiError as exc:
+        log.warning(
+            "decision %s: cannot read back whether a cut-off attempt posted its card (%s); "
+            "posting it again",
+            decision.id,
+            exc.response.get("error"),
+        )
+        return None
 
 
 def _give_up(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from http.client import HTTPException
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=30)  # > one attempt (the client's 15 s timeout) plus a renewal
 ATTEMPTS = 3
 LONGEST_WAIT = 10.0  # seconds of Retry-After worth waiting for (well inside the lease)
+CLOCK_SKEW = timedelta(minutes=5)  # our clock against Slack's, when reading back
+HISTORY_PAGE = 200
 TRANSIENT_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_unavailable"}
 
 
@@ -42,6 +45,11 @@ class Unanswered(Exception):
 class Claim:
     post_id: int
     claimed_at: datetime
+    attempts: int = 1  # above 1: an earlier attempt was cut off, its post may exist
+
+    @property
+    def taken_over(self) -> bool:
+        return self.attempts > 1
 
 
 def claim(
@@ -59,7 +67,39 @@ def claim(
         now=now,
         lease=LEASE,
     )
-    return None if post_id is None else Claim(post_id, now)
+    if post_id is None:
+        return None
+    return Claim(post_id, now, ledger.attempts(session, post_id))
+
+
+def find_earlier_post(
+    client: WebClient,
+    *,
+    channel: str,
+    thread_ts: str | None,
+    since: datetime,
+    is_ours: Callable[[dict], bool],
+) -> str | None:
+    """The ts of the message an attempt cut off by a crash did post, or None if it posted none.
+
+    A post whose process was killed between Slack accepting it and the ledger recording it is
+    invisible to the database: only Slack knows. Reading the channel (or thread) back since the
+    thing was stored tells. Raises SlackApiError when Slack will not say (the history scopes
+    were not granted, rate limits); the caller then posts again: a card twice beats none.
+    """
+    oldest = f"{(since - CLOCK_SKEW).timestamp():.6f}"
+    if thread_ts:
+        answer = client.conversations_replies(
+            channel=channel, ts=thread_ts, oldest=oldest, inclusive=True, limit=HISTORY_PAGE
+        )
+    else:
+        answer = client.conversations_history(
+            channel=channel, oldest=oldest, inclusive=True, limit=HISTORY_PAGE
+        )
+    for message in answer.get("messages") or []:
+        if message.get("bot_id") and is_ours(message):
+            return str(message["ts"])
+    return None
 
 
 def post_claimed(

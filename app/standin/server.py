@@ -71,6 +71,9 @@ class SlackStandIn(WebApi):
         self._thread: threading.Thread | None = None
         self._socket: Any = None  # SocketModeServer, created lazily (websockets is optional)
         self.limits: PostLimits | None = None  # chat.postMessage rate limits, off by default
+        #: Whether the app was granted channels:history and groups:history. The manifest does
+        #: not ask for them, so by default reading messages back answers missing_scope.
+        self.history_granted = False
 
     # -- lifecycle -------------------------------------------------------------------------
 

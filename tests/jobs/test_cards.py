@@ -10,6 +10,7 @@ from collections import Counter
 from sqlalchemy import select
 
 from app import ids
+from app.blocks.cards import build_decision_card, card_text
 from app.db.models import Decision, ScheduledPost
 from app.domain import decisions, ledger
 from app.jobs.cards import GRACE, post_missing_cards
@@ -153,3 +154,51 @@ def test_a_request_that_loses_the_claim_posts_nothing_and_raises_nothing(bot, st
     assert publish_card(client, bot.sessions, clock, "T0001", decision_id, vet=True) is not None
     assert cards_posted(standin) == Counter({decision_id: 1})
     assert publish_card(client, bot.sessions, clock, "T0001", decision_id + 1) is None
+
+
+def cut_off_after_posting(bot, standin, title: str) -> tuple[int, str]:
+    """A process claims a card, Slack accepts its post, and the process dies before the ledger
+    or the decision learn the message's ts."""
+    decision_id = store(bot, title)
+    clock = bot.runtime.deps.clock
+    with bot.sessions.begin() as session:
+        decision = decisions.get_decision(session, "T0001", decision_id)
+        held = claimed.claim(
+            session,
+            clock,
+            team_id="T0001",
+            kind=CARD,
+            subject=str(decision_id),
+            occurrence=card_occurrence(decision),
+        )
+    assert held is not None
+    posted = bot.runtime.bolt.client.chat_postMessage(
+        channel=GENERAL, text=card_text(decision), blocks=build_decision_card(decision)
+    )
+    return decision_id, posted["ts"]
+
+
+def test_a_card_posted_by_a_cut_off_attempt_is_read_back_not_posted_again(bot, standin, clock):
+    standin.history_granted = True
+    decision_id, ts = cut_off_after_posting(bot, standin, "Pick the queue")
+    clock.advance(claimed.LEASE + GRACE)
+    post_missing_cards()
+    assert post_missing_cards() == 0
+    assert cards_posted(standin) == Counter({decision_id: 1})
+    with bot.sessions() as session:
+        assert session.get(Decision, decision_id).card_ts == ts
+        assert session.scalars(select(ScheduledPost)).one().message_ts == ts
+
+
+def test_without_the_history_scopes_a_cut_off_card_is_posted_again_rather_than_never(
+    bot, standin, clock
+):
+    """The manifest grants no history scopes: Slack will not say whether the cut-off post went
+    out, and a second card beats a declaration nobody sees."""
+    decision_id, _ts = cut_off_after_posting(bot, standin, "Pick the queue")
+    clock.advance(claimed.LEASE + GRACE)
+    assert post_missing_cards() == 1
+    assert [c.response["error"] for c in standin.calls("conversations.history")] == [
+        "missing_scope"
+    ]
+    assert cards_posted(standin) == Counter({decision_id: 2})

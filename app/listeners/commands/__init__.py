@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
@@ -57,12 +60,14 @@ def register(app: App, deps: Deps) -> None:
                     ),
                 )
             case grammar.DeclareNow(title, decider_id):
-                decision_id = store_declaration(command, title, decider_id, deps)
+                with acknowledged_if_it_fails(ack):
+                    decision_id = store_declaration(command, title, decider_id, deps)
                 ack()
                 if decision_id is not None:
                     post_declaration(command, decision_id, client, respond, deps)
             case grammar.StartPoll() as poll:
-                stored = store_poll(command, poll, client, deps)
+                with acknowledged_if_it_fails(ack):
+                    stored = store_poll(command, poll, client, deps)
                 ack()
                 if stored is not None:
                     post_poll_decision(command, *stored, client, respond, deps)
@@ -75,6 +80,18 @@ def register(app: App, deps: Deps) -> None:
             case _:  # rotation, charter, values, steward, feedback
                 ack()
                 charter.handle(intent, command, client, respond, deps)
+
+
+@contextmanager
+def acknowledged_if_it_fails(ack: Ack) -> Iterator[None]:
+    """A store that fails (the database is down) is still acknowledged before the error goes
+    on to the error handler, which then tells the person through the response_url that
+    nothing was saved, as it does for every failure after ack()."""
+    try:
+        yield
+    except Exception:
+        ack()
+        raise
 
 
 def store_declaration(
