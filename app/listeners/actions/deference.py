@@ -10,6 +10,7 @@ from app.blocks.charter import build_charter_modal, build_values_modal
 from app.blocks.escalation import build_consensus_check, build_escalate_modal
 from app.domain import charter as charters
 from app.domain import consensus, decisions, escalation, rotation_service
+from app.listeners.acks import acknowledged_if_it_fails
 from app.listeners.deps import Deps
 from app.listeners.payloads import BlockActions, parse, plain_id
 from app.listeners.people import is_admin
@@ -30,21 +31,25 @@ def register(app: App, deps: Deps) -> None:
 
     @app.action(ids.CONSENSUS_CHECK)
     def ask(ack: Ack, body: dict, client: WebClient) -> None:
-        ack()
-        click = parse(BlockActions, body)
-        post_consensus_check(
-            client,
-            deps.sessions,
-            team_id=click.team.id,
-            decision_id=plain_id(click.action.value),
-            actor_id=click.user.id,
-            origin_key=f"click:{click.trigger_id}",
-            now=deps.clock.now(),
-        )
+        with acknowledged_if_it_fails(ack):
+            click = parse(BlockActions, body)
+            post_consensus_check(
+                client,
+                deps.sessions,
+                team_id=click.team.id,
+                decision_id=plain_id(click.action.value),
+                actor_id=click.user.id,
+                origin_key=f"click:{click.trigger_id}",
+                now=deps.clock.now(),
+                stored=ack,  # the check is stored: acknowledge before asking the thread
+            )
+        ack()  # this click had asked already: nothing new to store
 
-    def answer(body: dict, client: WebClient, agree: bool) -> None:
-        click = parse(BlockActions, body)
-        with deps.sessions.begin() as session:
+    def answer(ack: Ack, body: dict, client: WebClient, agree: bool) -> None:
+        """Store the answer, then acknowledge, then redraw the check (and the card)."""
+        with acknowledged_if_it_fails(ack):
+            click = parse(BlockActions, body)
+        with acknowledged_if_it_fails(ack), deps.sessions.begin() as session:
             check, decision, counted = consensus.answer(
                 session,
                 team_id=click.team.id,
@@ -57,6 +62,7 @@ def register(app: App, deps: Deps) -> None:
                 v.user_id for v in consensus.votes(session, click.team.id, check.id) if v.agree
             ]
             objector = None if agree else click.user.id
+        ack()
         if not counted:
             return
         if check.message_ts:
@@ -70,13 +76,11 @@ def register(app: App, deps: Deps) -> None:
 
     @app.action(ids.CONSENSUS_AGREE)
     def agree(ack: Ack, body: dict, client: WebClient) -> None:
-        ack()
-        answer(body, client, True)
+        answer(ack, body, client, True)
 
     @app.action(ids.CONSENSUS_OBJECT)
     def object_(ack: Ack, body: dict, client: WebClient) -> None:
-        ack()
-        answer(body, client, False)
+        answer(ack, body, client, False)
 
     @app.action(ids.CHARTER_EDIT)
     def edit_charter(ack: Ack, body: dict, client: WebClient) -> None:

@@ -1,6 +1,7 @@
 """Clicks on an expertise poll: rate yourself, nominate someone, close early, adopt the result.
 
-Each ack()s first, then changes state through the domain in a short session; the domain
+Each changes state through the domain in a short session and acknowledges after it is stored
+(app.listeners.acks), then redraws; the domain
 re-checks team and user, and a click delivered twice changes state once (unique ballot key,
 compare-and-set closing, idempotent adoption).
 """
@@ -16,6 +17,7 @@ from app import ids
 from app.blocks.polls import build_poll_modal
 from app.domain import decisions, poll_service
 from app.domain.errors import NotAllowed
+from app.listeners.acks import acknowledged_if_it_fails
 from app.listeners.deps import Deps
 from app.listeners.payloads import BlockActions, parse, plain_id
 from app.listeners.people import decider_problem
@@ -39,25 +41,28 @@ def register(app: App, deps: Deps) -> None:
 
     @app.action(re.compile(ids.POLL_RATE_PATTERN))
     def rate(ack: Ack, body: dict, client: WebClient) -> None:
-        ack()
-        click = parse(BlockActions, body)
-        rating = int(click.action.action_id.removeprefix(ids.POLL_RATE))
-        vote(client, click, plain_id(click.action.value), rating=rating)
+        with acknowledged_if_it_fails(ack):
+            click = parse(BlockActions, body)
+            rating = int(click.action.action_id.removeprefix(ids.POLL_RATE))
+        vote(ack, client, click, plain_id(click.action.value), rating=rating)
 
     @app.action(ids.POLL_NOMINATE)
     def nominate(ack: Ack, body: dict, client: WebClient) -> None:
-        ack()
-        click = parse(BlockActions, body)
-        poll_id = plain_id((click.action.block_id or "").removeprefix("poll.nominate."))
-        nominee = click.action.selected_user
-        if not nominee:
-            return  # the picker was cleared: nothing to count
-        if problem := decider_problem(client, nominee):
-            raise NotAllowed(problem)
-        vote(client, click, poll_id, nominee=nominee)
+        with acknowledged_if_it_fails(ack):
+            click = parse(BlockActions, body)
+            poll_id = plain_id((click.action.block_id or "").removeprefix("poll.nominate."))
+            nominee = click.action.selected_user
+            if not nominee:
+                ack()
+                return  # the picker was cleared: nothing to count
+            # One users.info before the ack: an invalid nominee must never be stored.
+            if problem := decider_problem(client, nominee):
+                raise NotAllowed(problem)
+        vote(ack, client, click, poll_id, nominee=nominee)
 
-    def vote(client: WebClient, click: BlockActions, poll_id: int, **choice) -> None:
-        with deps.sessions.begin() as session:
+    def vote(ack: Ack, client: WebClient, click: BlockActions, poll_id: int, **choice) -> None:
+        """Store the ballot, then acknowledge, then redraw."""
+        with acknowledged_if_it_fails(ack), deps.sessions.begin() as session:
             poll_service.cast_vote(
                 session,
                 team_id=click.team.id,
@@ -66,37 +71,40 @@ def register(app: App, deps: Deps) -> None:
                 now=deps.clock.now(),
                 **choice,
             )
+        ack()
         redraw_poll(client, deps.sessions, click.team.id, poll_id)
 
     @app.action(ids.POLL_CLOSE)
     def close(ack: Ack, body: dict, client: WebClient) -> None:
+        with acknowledged_if_it_fails(ack):
+            click = parse(BlockActions, body)
+            poll_id = plain_id(click.action.value)
+            with deps.sessions.begin() as session:
+                _poll, changed = poll_service.close_poll(
+                    session,
+                    team_id=click.team.id,
+                    poll_id=poll_id,
+                    now=deps.clock.now(),
+                    actor_id=click.user.id,
+                )
         ack()
-        click = parse(BlockActions, body)
-        poll_id = plain_id(click.action.value)
-        with deps.sessions.begin() as session:
-            _poll, changed = poll_service.close_poll(
-                session,
-                team_id=click.team.id,
-                poll_id=poll_id,
-                now=deps.clock.now(),
-                actor_id=click.user.id,
-            )
         if changed:
             redraw_poll(client, deps.sessions, click.team.id, poll_id)
 
     @app.action(ids.POLL_ADOPT)
     def adopt(ack: Ack, body: dict, client: WebClient) -> None:
+        with acknowledged_if_it_fails(ack):
+            click = parse(BlockActions, body)
+            poll_id = plain_id(click.action.value)
+            with deps.sessions.begin() as session:
+                decision, _poll, changed = poll_service.adopt_result(
+                    session,
+                    team_id=click.team.id,
+                    poll_id=poll_id,
+                    actor_id=click.user.id,
+                    now=deps.clock.now(),
+                )
         ack()
-        click = parse(BlockActions, body)
-        poll_id = plain_id(click.action.value)
-        with deps.sessions.begin() as session:
-            decision, _poll, changed = poll_service.adopt_result(
-                session,
-                team_id=click.team.id,
-                poll_id=poll_id,
-                actor_id=click.user.id,
-                now=deps.clock.now(),
-            )
         if changed:
             refresh_card(client, decision)
             redraw_poll(client, deps.sessions, click.team.id, poll_id)

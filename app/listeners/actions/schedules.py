@@ -15,6 +15,7 @@ from app.blocks.schedules import build_checkin, checkin_text
 from app.blocks.text import escape
 from app.domain import checkins, deadlines, decisions, ledger, retros
 from app.domain.errors import NotAllowed, NotFound
+from app.listeners.acks import acknowledged_if_it_fails
 from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload, BlockActions, parse, plain_id
 from app.listeners.people import decider_problem
@@ -25,24 +26,30 @@ from app.posting.send import update_message
 def register(app: App, deps: Deps) -> None:
     @app.action(ids.CHECKIN_CLAIM)
     def claim(ack: Ack, body: dict, client: WebClient) -> None:
-        ack()
-        click = parse(BlockActions, body)
-        assign(client, click, plain_id(click.action.value), click.user.id)
+        with acknowledged_if_it_fails(ack):
+            click = parse(BlockActions, body)
+        assign(ack, client, click, plain_id(click.action.value), click.user.id)
 
     @app.action(ids.CHECKIN_ASSIGN)
     def hand_to(ack: Ack, body: dict, client: WebClient) -> None:
-        ack()
-        click = parse(BlockActions, body)
-        decision_id = plain_id((click.action.block_id or "").removeprefix(ids.CHECKIN_ASSIGN_BLOCK))
-        decider = click.action.selected_user
-        if not decider:
-            return
-        if problem := decider_problem(client, decider):
-            raise NotAllowed(problem)
-        assign(client, click, decision_id, decider)
+        with acknowledged_if_it_fails(ack):
+            click = parse(BlockActions, body)
+            block = click.action.block_id or ""
+            decision_id = plain_id(block.removeprefix(ids.CHECKIN_ASSIGN_BLOCK))
+            decider = click.action.selected_user
+            if not decider:
+                ack()
+                return
+            # One users.info before the ack: an invalid decider must never be stored.
+            if problem := decider_problem(client, decider):
+                raise NotAllowed(problem)
+        assign(ack, client, click, decision_id, decider)
 
-    def assign(client: WebClient, click: BlockActions, decision_id: int, decider: str) -> None:
-        with deps.sessions.begin() as session:
+    def assign(
+        ack: Ack, client: WebClient, click: BlockActions, decision_id: int, decider: str
+    ) -> None:
+        """Store the new decider, then acknowledge, then redraw the card and the check-in."""
+        with acknowledged_if_it_fails(ack), deps.sessions.begin() as session:
             decision, changed = checkins.assign_decider(
                 session,
                 team_id=click.team.id,
@@ -52,6 +59,7 @@ def register(app: App, deps: Deps) -> None:
                 now=deps.clock.now(),
                 idempotency_key=f"checkin:{click.container.message_ts}:{decision_id}",
             )
+        ack()
         if not changed:
             return
         refresh_card(client, decision)
@@ -86,16 +94,17 @@ def register(app: App, deps: Deps) -> None:
 
     @app.action(ids.APPLY_TIEBREAKER)
     def apply_tiebreaker(ack: Ack, body: dict, client: WebClient) -> None:
+        with acknowledged_if_it_fails(ack):
+            click = parse(BlockActions, body)
+            with deps.sessions.begin() as session:
+                decision, changed = deadlines.apply_tiebreaker(
+                    session,
+                    team_id=click.team.id,
+                    decision_id=plain_id(click.action.value),
+                    actor_id=click.user.id,
+                    now=deps.clock.now(),
+                )
         ack()
-        click = parse(BlockActions, body)
-        with deps.sessions.begin() as session:
-            decision, changed = deadlines.apply_tiebreaker(
-                session,
-                team_id=click.team.id,
-                decision_id=plain_id(click.action.value),
-                actor_id=click.user.id,
-                now=deps.clock.now(),
-            )
         if not changed:
             return
         refresh_card(client, decision)

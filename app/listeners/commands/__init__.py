@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
@@ -13,6 +10,7 @@ from app.blocks.messages import build_error, build_help, build_log_results, buil
 from app.blocks.modals import DeclarePrefill, build_declare_modal
 from app.domain import decisions
 from app.domain.poll_service import PollOptions
+from app.listeners.acks import acknowledged_if_it_fails
 from app.listeners.commands import charter, grammar, schedules
 from app.listeners.commands.stats import show_stats
 from app.listeners.declare_form import declare_extras
@@ -80,18 +78,6 @@ def register(app: App, deps: Deps) -> None:
             case _:  # rotation, charter, values, steward, feedback
                 ack()
                 charter.handle(intent, command, client, respond, deps)
-
-
-@contextmanager
-def acknowledged_if_it_fails(ack: Ack) -> Iterator[None]:
-    """A store that fails (the database is down) is still acknowledged before the error goes
-    on to the error handler, which then tells the person through the response_url that
-    nothing was saved, as it does for every failure after ack()."""
-    try:
-        yield
-    except Exception:
-        ack()
-        raise
 
 
 def store_declaration(
