@@ -14,12 +14,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app import ids
 from app.blocks.polls import build_poll_message, build_poll_result, poll_text
 from app.domain import decisions, ledger, poll_service
 from app.domain.clock import Clock
 from app.domain.errors import NotFound
 from app.posting.cards import CardNotPosted
-from app.posting.claimed import Unanswered, claim, post_claimed
+from app.posting.claimed import Unanswered, claim, find_earlier_post, post_claimed
 from app.posting.send import explain_slack_error, update_message
 from app.vocabulary import PollStatus
 
@@ -55,6 +56,12 @@ def publish_poll(
         )
     if held is None:
         return None
+    if held.taken_over and (ts := _earlier_poll(client, poll, thread_ts)) is not None:
+        log.info("poll %s: the message a cut-off attempt posted is kept", poll_id)
+        with sessions.begin() as session:
+            poll_service.attach_message(session, team_id, poll_id, ts, thread_ts=thread_ts)
+            ledger.finish(session, held.post_id, now=clock.now(), ts=ts, channel_id=poll.channel_id)
+        return ts
     try:
         posted = post_claimed(
             client,
@@ -81,6 +88,32 @@ def publish_poll(
         poll_service.attach_message(session, team_id, poll_id, ts, thread_ts=thread_ts)
         ledger.finish(session, held.post_id, now=clock.now(), ts=ts, channel_id=poll.channel_id)
     return ts
+
+
+def _earlier_poll(client: WebClient, poll, thread_ts: str | None) -> str | None:
+    """The poll message an attempt cut off by a crash posted, if Slack shows one; None when it
+    will not say (app.posting.claimed): the poll is posted again rather than never."""
+
+    def is_poll(message: dict) -> bool:
+        return any(
+            element.get("action_id") == ids.POLL_CLOSE and element.get("value") == str(poll.id)
+            for block in message.get("blocks") or []
+            for element in block.get("elements") or []
+        )
+
+    try:
+        return find_earlier_post(
+            client,
+            channel=poll.channel_id,
+            thread_ts=thread_ts,
+            since=poll.created_at,
+            is_ours=is_poll,
+        )
+    except SlackApiError as exc:
+        log.warning(
+            "poll %s: cannot read back a cut-off post (%s)", poll.id, exc.response.get("error")
+        )
+        return None
 
 
 def redraw_poll(

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from app import ids
 from app.blocks.cards import build_decision_card, card_text
 from app.db.models import Decision, ScheduledPost
-from app.domain import decisions, ledger
+from app.domain import decisions, ledger, poll_service
 from app.jobs.cards import GRACE, post_missing_cards
 from app.posting import claimed
 from app.posting.cards import CARD, card_occurrence, publish_card
@@ -202,3 +203,30 @@ def test_without_the_history_scopes_a_cut_off_card_is_posted_again_rather_than_n
         "missing_scope"
     ]
     assert cards_posted(standin) == Counter({decision_id: 2})
+
+
+def test_a_stored_poll_is_posted_once_in_its_card_s_thread_after_the_card(bot, standin, clock):
+    """`/decide poll` stores the decision and its poll before the ack; a crash before either
+    post leaves both to the sweep, which posts the card first and the poll in its thread."""
+    decision_id = store(bot, "Pick the cache", decider=None)
+    with bot.sessions.begin() as session:
+        poll, _ = poll_service.start_poll(
+            session,
+            team_id="T0001",
+            decision_id=decision_id,
+            opened_by=ALICE,
+            options=poll_service.PollOptions(clock.now() + timedelta(hours=1), False, 1),
+            origin_key="test:poll",
+            now=clock.now(),
+        )
+    clock.advance(GRACE)
+    at_once(post_missing_cards, post_missing_cards)
+    assert post_missing_cards() == 0
+    assert cards_posted(standin) == Counter({decision_id: 1})
+    polls = [m for m in standin.messages(GENERAL) if m["text"].startswith("Expertise poll")]
+    assert len(polls) == 1
+    with bot.sessions() as session:
+        card_ts = session.get(Decision, decision_id).card_ts
+        stored = poll_service.get_poll(session, "T0001", poll.id)
+    assert polls[0]["thread_ts"] == card_ts == stored.thread_ts
+    assert stored.message_ts == polls[0]["ts"]
