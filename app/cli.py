@@ -8,19 +8,33 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from app import __version__
 from app.config import Settings, SettingsError, configure_logging, load_settings
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
 log = logging.getLogger("deference")
+# gunicorn's exit status for a worker that could not boot: its master stops instead of retrying.
+WORKER_BOOT_ERROR = 3
 
 
 def _run(settings: Settings, _args: argparse.Namespace) -> int:
+    settings.require("socket")
+    _check_setup(settings)
     from app.wiring import build_runtime, make_socket_mode_handler
 
     postgres = settings.database_url.startswith("postgresql")
-    runtime = build_runtime(settings, "socket", scheduler="elect" if postgres else True)
-    handler = make_socket_mode_handler(runtime)
+    scheduler = "elect" if postgres else True
+    runtime = build_runtime(settings, "socket", scheduler=scheduler, start=False)
+    try:
+        handler = make_socket_mode_handler(runtime)  # a refused app token stops us here
+    except SettingsError:
+        runtime.close()
+        raise
+    runtime.start()
     # A container stop sends SIGTERM: finish like Ctrl-C, closing the socket and the pool.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     log.info("Deference is running in Socket Mode; press Ctrl-C to stop")
@@ -34,21 +48,52 @@ def _run(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve(settings: Settings, args: argparse.Namespace) -> int:
+def _check_setup(settings: Settings) -> None:
+    """The database and the bot token, checked before the bot's modules are imported (that
+    takes seconds): a setup mistake is one line, and comes quickly."""
     from app.db.engine import make_engine
-    from app.db.migrate import upgrade
-    from app.server import run_gunicorn
-    from app.wiring import build_runtime, make_wsgi_app
+    from app.preflight import check_setup
 
+    engine = make_engine(settings.database_url)
+    try:
+        check_setup(settings, engine)
+    finally:
+        engine.dispose()
+
+
+def _database(settings: Settings) -> Engine:
+    """The engine of DATABASE_URL, once it has answered (else one SettingsError line)."""
+    from app.db.engine import check_database, make_engine
+
+    engine = make_engine(settings.database_url)
+    try:
+        check_database(engine)
+    except SettingsError:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
     settings.require("http")
     if settings.database_url.startswith("sqlite") and args.workers > 1:
         raise SettingsError(
             "--workers above 1 needs PostgreSQL: SQLite allows one writer process. "
             "Set DATABASE_URL to a postgresql:// URL or use --threads instead."
         )
+    # In the master, before any worker starts: a setup mistake is one line from here, not a
+    # traceback from every worker.
+    _check_setup(settings)
+    from app.db.engine import make_engine
+    from app.db.migrate import upgrade
+    from app.server import run_gunicorn
+    from app.wiring import build_runtime, make_wsgi_app
+
     engine = make_engine(settings.database_url)
-    upgrade(engine)  # once, in the master, before any worker starts
-    engine.dispose()
+    try:
+        upgrade(engine)  # once, in the master
+    finally:
+        engine.dispose()
     port = settings.port if args.port is None else args.port
 
     # Exactly one process runs the scheduler. On PostgreSQL every worker takes part in the
@@ -57,7 +102,13 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     scheduler = "elect" if settings.database_url.startswith("postgresql") else True
 
     def load():
-        runtime = build_runtime(settings, "http", migrate=False, scheduler=scheduler)
+        try:
+            runtime = build_runtime(settings, "http", migrate=False, scheduler=scheduler)
+        except SettingsError as exc:
+            # Something changed since the master checked (a token revoked meanwhile): one
+            # line, and gunicorn's "worker failed to boot" exit status stops the master.
+            print(f"deference-bot: {exc}", file=sys.stderr, flush=True)
+            sys.exit(WORKER_BOOT_ERROR)
         return make_wsgi_app(runtime)
 
     run_gunicorn(load, host=args.host, port=port, workers=args.workers, threads=args.threads)
@@ -65,10 +116,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
-    from app.db.engine import make_engine
+    engine = _database(settings)  # before the imports: a mistake is one line, quickly
     from app.db.migrate import current_revision, upgrade
 
-    engine = make_engine(settings.database_url)
     try:
         upgrade(engine)
         print(f"database schema is at revision {current_revision(engine)}")
@@ -78,11 +128,12 @@ def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _export(settings: Settings, args: argparse.Namespace) -> int:
-    from app.db.engine import make_engine, make_session_factory
+    engine = _database(settings)  # before the imports: a mistake is one line, quickly
+    from app.db.engine import make_session_factory
     from app.db.migrate import upgrade
-    from app.domain.export import iter_rows, team_ids, write_export
+    from app.domain.export import iter_rows, team_ids
+    from app.exporting import write_export
 
-    engine = make_engine(settings.database_url)
     try:
         upgrade(engine)
         with make_session_factory(engine)() as session:
@@ -94,11 +145,10 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _purge(settings: Settings, args: argparse.Namespace) -> int:
-    from app.db.engine import make_engine
+    engine = _database(settings)  # before the imports: a mistake is one line, quickly
     from app.db.migrate import upgrade
     from app.purge import count_rows, purge_team
 
-    engine = make_engine(settings.database_url)
     try:
         upgrade(engine)
         found = count_rows(engine, args.team)

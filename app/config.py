@@ -19,7 +19,8 @@ LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
 
 class SettingsError(Exception):
-    """A setting is missing or malformed; the message is one line meant for the operator."""
+    """A setting is missing, malformed or refused (a revoked token, a database that does not
+    answer); the message is one line meant for the operator: the setting and what to do."""
 
 
 _TOKEN_PREFIXES = {
@@ -148,3 +149,10 @@ def configure_logging(level: str) -> None:
     )
     # Alembic announces every plugin it loads at INFO; only its warnings matter to operators.
     logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
+    logging.getLogger("matplotlib.font_manager").addFilter(_not_font_cache_notice)
+
+
+def _not_font_cache_notice(record: logging.LogRecord) -> bool:
+    """matplotlib says it is building its font cache (first start, slow disk) at WARNING,
+    though nothing is wrong and nothing is to be done; its other warnings still show."""
+    return not str(record.msg).startswith("Matplotlib is building the font cache")

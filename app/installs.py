@@ -27,8 +27,18 @@ from app.db.models import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
 
 log = logging.getLogger(__name__)
 
-# What manifest.yml asks for; an install grants these to the bot.
-BOT_SCOPES = ("commands", "chat:write", "users:read", "channels:read", "groups:read")
+# Exactly manifest.yml's oauth_config.scopes.bot (the manifest is not in the package;
+# tests/test_manifest.py keeps the two equal). An install grants these to the bot.
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "users:read",
+    "channels:read",
+    "groups:read",
+    "channels:history",
+    "groups:history",
+    "files:write",
+)
 ROTATE_MINUTES = 120  # rotate a bot token this long before it expires
 STATE_SECONDS = 600
 

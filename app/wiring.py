@@ -1,4 +1,4 @@
-"""Builders the composition root uses: Web API client, Bolt app, WSGI app.
+"""Builders the composition root uses: Bolt app, runtime, Socket Mode handler, WSGI app.
 
 Nothing here runs at import time; `app.cli` decides what to build and when.
 """
@@ -8,22 +8,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.client import RemoteDisconnected
 from typing import Literal
-from urllib.error import URLError
 
 from apscheduler.schedulers.base import BaseScheduler
 from slack_bolt import App
-from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from sqlalchemy import Engine
 
-from app import jobs, web
-from app.config import Mode, Settings
+from app import anonymous_logging, jobs, web
+from app.config import Mode, Settings, SettingsError
 from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade
 from app.domain.clock import Clock, SystemClock
@@ -36,27 +29,11 @@ from app.jobs.sweeps import run_due
 from app.listeners import register_all
 from app.listeners.deps import Deps
 from app.posting.pace import HEADROOM, TeamPacers
+from app.preflight import QUIET, check_setup, open_socket_url
+from app.slack_client import make_web_client
 from app.web import WSGIApp
 
 log = logging.getLogger(__name__)
-RETRIED_CONNECTION_ERRORS = [URLError, ConnectionResetError, RemoteDisconnected, TimeoutError]
-
-
-def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
-    """The client every Web API call goes through, with slack_sdk's own retry handlers."""
-    if token is None and settings.slack_bot_token is not None:
-        token = settings.slack_bot_token.get_secret_value()
-    return WebClient(
-        token=token,
-        base_url=settings.slack_api_url,
-        timeout=15,
-        retry_handlers=[
-            RateLimitErrorRetryHandler(max_retry_count=3),
-            ServerErrorRetryHandler(max_retry_count=2),
-            # Read timeouts too: a request that timed out is retried like a reset connection.
-            ConnectionErrorRetryHandler(max_retry_count=2, error_types=RETRIED_CONNECTION_ERRORS),
-        ],
-    )
 
 
 def make_bolt_app(
@@ -69,11 +46,11 @@ def make_bolt_app(
     """One Bolt app. With `oauth`, each request's client carries its own team's bot token
     (Bolt's InstallationStoreAuthorize) and /slack/install and /slack/oauth_redirect work."""
     signing_secret = settings.slack_signing_secret
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    logging.getLogger("slack_bolt").addFilter(_not_env_token_notice)
     app = App(
-        token=None if oauth else token,
-        # With OAuth the app-level client has no token: Bolt gives each request a copy with
-        # the token of the team it came from.
+        name="deference-bot",  # without a name Bolt reads the whole call stack (inspect.stack)
+        # The client carries the bot token. With OAuth the app-level client has no token:
+        # Bolt gives each request a copy with the token of the team it came from.
         client=make_web_client(settings, token="" if oauth else None),
         authorize=oauth.authorize if oauth else None,
         oauth_settings=oauth.settings if oauth else None,
@@ -88,6 +65,12 @@ def make_bolt_app(
     return app
 
 
+def _not_env_token_notice(record: logging.LogRecord) -> bool:
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself, then warns that the client's
+    token wins. Settings read that same variable, so the two are one token: nothing to warn."""
+    return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
 @dataclass
 class Runtime:
     """One process's wiring: the engine, the dependencies of listeners, and the Bolt app."""
@@ -100,6 +83,22 @@ class Runtime:
     scheduler: BaseScheduler | None = None
     leadership: Leadership | None = None
     oauth: OAuth | None = None
+    scheduling: bool | Literal["paused", "elect"] = False
+
+    def start(self) -> None:
+        """Run what fell due while the bot was down, then start scheduled work (if any)."""
+        run_due()
+        jobs_scheduler, sweep = self.scheduler, self.settings.scheduler_sweep_seconds
+        if jobs_scheduler is not None and self.scheduling == "elect":
+            self.leadership = Leadership(
+                self.engine,
+                jobs_scheduler,
+                lambda: _lead(jobs_scheduler, sweep),
+                retry=self.settings.scheduler_retry_seconds,
+            ).start()
+        elif jobs_scheduler is not None:
+            jobs_scheduler.start(paused=self.scheduling == "paused")
+            schedule_sweep(jobs_scheduler, sweep)
 
     def settle(self, timeout: float = 10.0) -> None:
         """Wait until every listener has finished what it started after ack()."""
@@ -121,12 +120,22 @@ def build_runtime(
     clock: Clock | None = None,
     migrate: bool = True,
     scheduler: bool | Literal["paused", "elect"] = False,
+    start: bool = True,
 ) -> Runtime:
     """Wire one process. `scheduler` starts the APScheduler that runs scheduled work ("paused"
     persists jobs without running them: tests; "elect" runs it only while this process holds
-    the PostgreSQL scheduler lock, app.jobs.leader). Either way start-up runs what is overdue."""
+    the PostgreSQL scheduler lock, app.jobs.leader). Either way start-up runs what is overdue.
+    With `start=False` nothing runs until `Runtime.start()`: the caller checks more first.
+    A setup mistake (database, bot token, Slack unreachable) is a SettingsError, raised before
+    anything starts."""
     settings.require(mode)
+    anonymous_logging.install()
     engine = make_engine(settings.database_url)
+    try:
+        check_setup(settings, engine)
+    except SettingsError:
+        engine.dispose()
+        raise
     if migrate:
         upgrade(engine)
     jobs_scheduler = make_scheduler(engine) if scheduler else None
@@ -151,21 +160,14 @@ def build_runtime(
             pacers=TeamPacers(settings.slack_posts_per_second * HEADROOM),
         )
     )
-    run_due()  # whatever fell due while the bot was down
-    leadership = None
-    if jobs_scheduler is not None and scheduler == "elect":
-        leadership = Leadership(
-            engine,
-            jobs_scheduler,
-            lambda: _lead(jobs_scheduler, settings.scheduler_sweep_seconds),
-            retry=settings.scheduler_retry_seconds,
-        ).start()
-    elif jobs_scheduler is not None:
-        jobs_scheduler.start(paused=scheduler == "paused")
-        schedule_sweep(jobs_scheduler, settings.scheduler_sweep_seconds)
     executor = TrackedExecutor()
     bolt = make_bolt_app(settings, deps, mode, executor, oauth)
-    return Runtime(settings, engine, deps, bolt, executor, jobs_scheduler, leadership, oauth)
+    runtime = Runtime(
+        settings, engine, deps, bolt, executor, jobs_scheduler, oauth=oauth, scheduling=scheduler
+    )
+    if start:
+        runtime.start()
+    return runtime
 
 
 def _team_clients(settings: Settings, oauth: OAuth | None) -> TeamClients | None:
@@ -200,9 +202,14 @@ def make_socket_mode_handler(runtime: Runtime):
     if app_token is None:
         raise ValueError("Socket Mode needs SLACK_APP_TOKEN")
     token = app_token.get_secret_value()
-    return SocketModeHandler(
+    handler = SocketModeHandler(
         runtime.bolt, token, web_client=make_web_client(runtime.settings, token=token)
     )
+    # The first URL comes from here, so a refused app token is one line, not a logged error
+    # and a traceback; later reconnections ask Slack for a new URL as usual.
+    first_url = open_socket_url(make_web_client(runtime.settings, token, logger=QUIET), token)
+    handler.client.wss_uri = first_url
+    return handler
 
 
 def make_wsgi_app(runtime: Runtime) -> WSGIApp:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
@@ -42,12 +43,39 @@ SLACK_VARIABLES = (
 )
 
 
+@event.listens_for(Engine, "connect")
+def _sqlite_without_fsync(dbapi_connection, _record) -> None:
+    """Tests never survive a power cut, so SQLite need not fsync each commit (a committed row
+    still reaches the OS before the call returns, so a killed process loses nothing)."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """slack_sdk obeys proxy variables even for loopback; a developer's .env must not leak in."""
     for name in PROXY_VARIABLES + SLACK_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
+
+
+TESTS = Path(__file__).resolve().parent
+# Whole directories that start the real bot over HTTP, a subprocess, or wait on real time.
+SLOW_DIRECTORIES = (TESTS / "e2e", TESTS / "reliability", TESTS / "console")
+# Stragglers elsewhere, by node id: a real WebSocket client's connect and close, and
+# slack_sdk's rate-limit handler, which sleeps Retry-After plus a random jitter of up to 1 s.
+SLOW_TESTS = (
+    "standin/test_socket_mode.py::test_slash_command_over_socket_mode",
+    "standin/test_faults.py::test_rate_limit_handler_recovers",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`-m "not slow"` is the fast loop: it leaves out every test that serves the bot for real."""
+    for item in items:
+        in_slow_directory = any(item.path.is_relative_to(d) for d in SLOW_DIRECTORIES)
+        if in_slow_directory or item.nodeid.removeprefix("tests/").startswith(SLOW_TESTS):
+            item.add_marker(pytest.mark.slow)
 
 
 def postgres_url() -> str | None:

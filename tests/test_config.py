@@ -1,6 +1,8 @@
+import logging
+
 import pytest
 
-from app.config import SettingsError, load_settings
+from app.config import SettingsError, configure_logging, load_settings
 
 
 def test_defaults_are_sqlite_in_the_working_directory_and_slack_api():
@@ -66,3 +68,20 @@ def test_tokens_never_appear_in_repr(monkeypatch):
     settings = load_settings()
     shown = repr(settings) + str(settings) + str(settings.model_dump())
     assert "very-secret" not in shown
+
+
+def test_matplotlib_building_its_font_cache_is_no_warning():
+    configure_logging("INFO")
+    fonts = logging.getLogger("matplotlib.font_manager")
+    seen: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = seen.append  # the logger's own handler: past its filters, before the root's
+    level, fonts.level = fonts.level, logging.WARNING  # whatever other tests left behind
+    fonts.addHandler(handler)
+    try:
+        fonts.warning("Matplotlib is building the font cache; this may take a moment.")
+        fonts.warning("findfont: Font family 'Nope' not found.")
+    finally:
+        fonts.removeHandler(handler)
+        fonts.setLevel(level)
+    assert [r.getMessage() for r in seen] == ["findfont: Font family 'Nope' not found."]

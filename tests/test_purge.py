@@ -7,6 +7,7 @@ import subprocess
 import sys
 from datetime import timedelta
 
+import pytest
 from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import select
 
@@ -86,6 +87,7 @@ def purge(database_url: str, *args: str, answer: str | None = None):
     )
 
 
+@pytest.mark.slow  # a real CLI subprocess each time
 def test_purge_deletes_one_team_after_confirmation(database_url, engine, sessions, clock):
     seed(engine, sessions, clock, ALPHA)
     seed(engine, sessions, clock, BETA)
@@ -108,6 +110,7 @@ def test_purge_deletes_one_team_after_confirmation(database_url, engine, session
     assert snapshot(engine, BETA) == beta_before
 
 
+@pytest.mark.slow  # a real CLI subprocess each time
 def test_purge_yes_skips_the_question_and_an_unknown_team_is_one_line(
     database_url, engine, sessions, clock
 ):

@@ -29,7 +29,7 @@ STATUS_BADGE = {
 def card_text(decision: Decision) -> str:
     """Notification and screen-reader text for the card."""
     who = f"<@{decision.decider_id}> decides" if decision.decider_id else "no decider yet"
-    return truncate(f"Decision: {decision.title} ({who}, {decision.status.value})", 3000)
+    return truncate(f"Decision: {escape(decision.title)} ({who}, {decision.status.value})", 3000)
 
 
 def _reversible(decision: Decision) -> str:

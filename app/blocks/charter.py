@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from slack_sdk.models.blocks import (
@@ -24,6 +23,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from app import ids
+from app.blocks.modal import build_modal, input_block
 from app.blocks.modals import ZONE_HINTS
 from app.blocks.text import escape, truncate
 from app.db.models import Charter, CharterDomain, Rotation
@@ -98,15 +98,11 @@ def _field(kind: str, i: int, field: str) -> str:
     return pattern.format(i=i, field=field)
 
 
-def _input(block_id: str, label: str, element, hint: str | None = None) -> InputBlock:
-    return InputBlock(block_id=block_id, label=label, element=element, optional=True, hint=hint)
-
-
 def _domain_inputs(i: int, domain: CharterDomain | None, rotations: Sequence[Rotation]):
     zones = [Option(value=z.value, text=t) for z, t in ZONE_HINTS.items()]
     zone = domain.zone if domain else Zone.LOCAL
     blocks: list[Block] = [
-        _input(
+        input_block(
             _field("domain", i, "name"),
             f"Domain {i + 1}",
             PlainTextInputElement(
@@ -116,7 +112,7 @@ def _domain_inputs(i: int, domain: CharterDomain | None, rotations: Sequence[Rot
                 placeholder="e.g. design",
             ),
         ),
-        _input(
+        input_block(
             _field("domain", i, "person"),
             "Decides by default",
             UserSelectElement(
@@ -126,11 +122,12 @@ def _domain_inputs(i: int, domain: CharterDomain | None, rotations: Sequence[Rot
     ]
     if rotations:
         options = [
-            Option(value=str(r.id), text=truncate(f"Rotation {r.name}", 75)) for r in rotations
+            Option(value=str(r.id), text=truncate(f"Rotation {escape(r.name)}", 75))
+            for r in rotations
         ]
         chosen = next((o for o in options if domain and o.value == str(domain.rotation_id)), None)
         blocks.append(
-            _input(
+            input_block(
                 _field("domain", i, "rotation"),
                 "…or a rotation's lead",
                 StaticSelectElement(
@@ -139,7 +136,7 @@ def _domain_inputs(i: int, domain: CharterDomain | None, rotations: Sequence[Rot
             )
         )
     blocks += [
-        _input(
+        input_block(
             _field("domain", i, "zone"),
             "Zone",
             StaticSelectElement(
@@ -148,7 +145,7 @@ def _domain_inputs(i: int, domain: CharterDomain | None, rotations: Sequence[Rot
                 initial_option=next(o for o in zones if o.value == zone.value),
             ),
         ),
-        _input(
+        input_block(
             _field("domain", i, "contact"),
             "Escalation contact",
             UserSelectElement(
@@ -172,12 +169,12 @@ def build_charter_modal(
         blocks += _domain_inputs(i, domains[i] if i < len(domains) else None, rotations)
     editors = [Option(value=k, text=v) for k, v in EDITOR_CHOICES.items()]
     blocks += [
-        _input(
+        input_block(
             ids.CHARTER_CONTACT,
             "Escalation contact (any domain)",
             UserSelectElement(action_id=ids.VALUE, initial_user=charter.escalation_contact),
         ),
-        _input(
+        input_block(
             ids.CHARTER_LEADS,
             "Formal leads",
             UserMultiSelectElement(action_id=ids.VALUE, initial_users=list(formal_leads) or None),
@@ -192,7 +189,7 @@ def build_charter_modal(
                 initial_option=next(o for o in editors if o.value == charter.editors),
             ),
         ),
-        _input(
+        input_block(
             ids.CHARTER_EDITOR_IDS,
             "These people",
             UserMultiSelectElement(
@@ -200,14 +197,12 @@ def build_charter_modal(
             ),
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=ids.CHARTER_VIEW,
-        title="Team charter",
+    return build_modal(
+        ids.CHARTER_VIEW,
+        "Team charter",
+        blocks,
         submit="Save",
-        close="Cancel",
-        private_metadata=json.dumps({"version": charter.version}),
-        blocks=blocks,
+        private_metadata={"version": charter.version},
     )
 
 
@@ -219,7 +214,7 @@ def build_values_modal(charter: Charter) -> View:
     for i in range(MAX_VALUES):
         value = values[i] if i < len(values) else None
         blocks += [
-            _input(
+            input_block(
                 _field("value", i, "name"),
                 f"Value {i + 1}",
                 PlainTextInputElement(
@@ -228,7 +223,7 @@ def build_values_modal(charter: Charter) -> View:
                     initial_value=value["name"] if value else None,
                 ),
             ),
-            _input(
+            input_block(
                 _field("value", i, "principles"),
                 "Its principles, one per line",
                 PlainTextInputElement(
@@ -239,12 +234,10 @@ def build_values_modal(charter: Charter) -> View:
                 ),
             ),
         ]
-    return View(
-        type="modal",
-        callback_id=ids.VALUES_VIEW,
-        title="Values and principles",
+    return build_modal(
+        ids.VALUES_VIEW,
+        "Values and principles",
+        blocks,
         submit="Save",
-        close="Cancel",
-        private_metadata=json.dumps({"version": charter.version}),
-        blocks=blocks,
+        private_metadata={"version": charter.version},
     )

@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
 )
 
 from app import ids
-from app.blocks.text import truncate
+from app.blocks.text import escape, truncate
 from app.domain.situational import PRESSURE, STAKES
 
 HEURISTIC = (
@@ -51,7 +51,7 @@ def build_declare_extras(
                 label="Charter domain",
                 element=StaticSelectElement(
                     action_id=ids.VALUE,
-                    options=[Option(value=d, text=d) for d in domains[:100]],
+                    options=[Option(value=d, text=truncate(escape(d), 75)) for d in domains[:100]],
                 ),
                 optional=True,
                 hint="Its default decider and zone apply when you leave those empty.",
@@ -69,7 +69,7 @@ def principle_input(principles: Sequence[tuple[str, str]], label: str = "Princip
         label=label,
         element=StaticSelectElement(
             action_id=ids.VALUE,
-            options=[Option(value=k, text=truncate(t, 75)) for k, t in principles[:100]],
+            options=[Option(value=k, text=truncate(escape(t), 75)) for k, t in principles[:100]],
         ),
         optional=True,
     )

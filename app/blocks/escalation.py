@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from slack_sdk.models.blocks import (
@@ -18,9 +17,9 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from app import ids
-from app.blocks.text import escape, truncate
+from app.blocks.modal import build_modal
+from app.blocks.text import escape, truncate, user
 from app.db.models import Decision
-from app.domain.consensus import question
 from app.domain.escalation import REASON_MAX
 from app.vocabulary import Zone
 
@@ -31,13 +30,11 @@ def _link(decision: Decision) -> str:
 
 
 def build_escalate_modal(decision: Decision, target: Zone) -> View:
-    return View(
-        type="modal",
-        callback_id=ids.ESCALATE_VIEW,
-        title="Escalate",
+    return build_modal(
+        ids.ESCALATE_VIEW,
+        "Escalate",
         submit="Escalate",
-        close="Cancel",
-        private_metadata=json.dumps({"decision_id": decision.id}),
+        private_metadata={"decision_id": decision.id},
         blocks=[
             SectionBlock(
                 text=MarkdownTextObject(
@@ -66,7 +63,8 @@ def build_escalate_modal(decision: Decision, target: Zone) -> View:
 
 def escalation_text(decision: Decision, actor_id: str, reason: str) -> str:
     return truncate(
-        f"<@{actor_id}> escalated “{decision.title}” to the {decision.zone.value} zone: {reason}",
+        f"<@{actor_id}> escalated “{escape(decision.title)}” to the {decision.zone.value} zone: "
+        f"{escape(reason)}",
         3000,
     )
 
@@ -85,11 +83,17 @@ def build_escalation_notice(decision: Decision, actor_id: str, reason: str) -> l
     ]
 
 
+def consensus_question(decider_id: str) -> str:
+    return f"Is everyone comfortable with {user(decider_id)} having final say?"
+
+
 def build_consensus_check(
     check_id: int, decider_id: str, agreed: Sequence[str], objector: str | None = None
 ) -> list[Block]:
     blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=f":raised_hand: {question(decider_id)}"))
+        SectionBlock(
+            text=MarkdownTextObject(text=f":raised_hand: {consensus_question(decider_id)}")
+        )
     ]
     if agreed:
         names = ", ".join(f"<@{u}>" for u in agreed[:50])

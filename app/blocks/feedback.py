@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from app import ids
+from app.blocks.modal import build_modal
 from app.blocks.text import escape, truncate
 from app.db.models import Decision
 from app.domain.steward import KINDS, TEXT_MAX
@@ -45,7 +46,8 @@ def build_feedback_modal(recent: Sequence[Decision]) -> View:
     ]
     if recent:
         options = [
-            Option(value=str(d.id), text=truncate(f"#{d.id} {d.title}", 75)) for d in recent[:100]
+            Option(value=str(d.id), text=truncate(f"#{d.id} {escape(d.title)}", 75))
+            for d in recent[:100]
         ]
         blocks.append(
             InputBlock(
@@ -56,21 +58,14 @@ def build_feedback_modal(recent: Sequence[Decision]) -> View:
             )
         )
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=PROMISE)]))
-    return View(
-        type="modal",
-        callback_id=ids.FEEDBACK_VIEW,
-        title="Report anonymously",
-        submit="Send",
-        close="Cancel",
-        blocks=blocks,
-    )
+    return build_modal(ids.FEEDBACK_VIEW, "Report anonymously", blocks, submit="Send")
 
 
 def build_feedback_sent() -> View:
     """What the reporter sees after sending: the modal itself, so no message names them."""
-    return View(
-        type="modal",
-        title="Report sent",
+    return build_modal(
+        None,
+        "Report sent",
         close="Done",
         blocks=[
             SectionBlock(

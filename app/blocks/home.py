@@ -22,7 +22,7 @@ from app.blocks.cards import STATUS_BADGE
 from app.blocks.stats import build_stats
 from app.blocks.text import date, escape, truncate, user
 from app.db.models import Decision
-from app.domain.home import HomeData, Page
+from app.domain.home import DomainHolder, Home, HomeData, Page, RotationLead
 from app.domain.metrics import Dashboard
 
 
@@ -64,16 +64,22 @@ def _line(text: str) -> SectionBlock:
 MAX_ROWS = 8
 
 
-def build_team_context(
-    leads: list[tuple[str, str, str]], domains: list[tuple[str, str, str]]
-) -> list[Block]:
-    """Rotation leads (name, channel, lead) and charter domains (name, authority, zone)."""
+def _holder(domain: DomainHolder) -> str:
+    if domain.authority_id:
+        return user(domain.authority_id)
+    return "the rotation's lead" if domain.by_rotation else "_no default_"
+
+
+def build_team_context(leads: list[RotationLead], domains: list[DomainHolder]) -> list[Block]:
+    """Current rotation leads and who decides in each charter domain."""
     rotations = (
-        "\n".join(f"*{escape(n)}* in <#{c}>: {user(lead)}" for n, c, lead in leads[:MAX_ROWS])
+        "\n".join(
+            f"*{escape(r.name)}* in <#{r.channel_id}>: {user(r.lead_id)}" for r in leads[:MAX_ROWS]
+        )
         or "No rotations yet: `/decide rotation <name> @a @b every 2w`."
     )
     charter = (
-        "\n".join(f"*{escape(n)}*: {who} · {zone}" for n, who, zone in domains[:MAX_ROWS])
+        "\n".join(f"*{escape(d.name)}*: {_holder(d)} · {d.zone.value}" for d in domains[:MAX_ROWS])
         or "No charter domains yet: `/decide charter`."
     )
     blocks: list[Block] = [
@@ -85,6 +91,11 @@ def build_team_context(
         note = f"…and {hidden} more; `/decide rotation` and `/decide charter` list them all."
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
     return blocks
+
+
+def build_home_tab(home: Home) -> View:
+    """The whole Home tab of one person, from what domain/home.py gathered."""
+    return build_home(home.data, home.board, extra=build_team_context(home.leads, home.domains))
 
 
 def build_home(data: HomeData, board: Dashboard, extra: list[Block] | None = None) -> View:

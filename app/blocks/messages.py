@@ -12,27 +12,30 @@ from app.db.models import Decision
 from app.domain.decisions import LOG_COUNT_CAP
 from app.domain.outcomes import OUTCOMES
 
-USAGE = "\n".join(
-    [
-        "`/decide` - open the form to declare who decides",
-        "`/decide <title>` - open the form with the title filled in",
-        "`/decide <title> @person` - declare @person the decider at once",
-        "`/decide poll <topic> [--anonymous] [--closes 2h|tomorrow 10:00] [--min N]` - "
-        "ask the thread who knows most",
-        "`/decide log [words]` - search the decision log, newest first",
-        "`/decide checkin <09:30> [mon-fri] [Europe/Berlin]` - this channel's stand-up "
-        "deference check (`/decide checkin` shows it, `/decide checkin off` removes it)",
-        "`/decide retro every <1w|2w|4w> <fri> <16:00> [tz]` - this channel's retrospective "
-        "(`/decide retro` shows it, `off` removes it)",
-        "`/decide stats [channel|team] [30d|90d|all] [chart]` - how decisions are made here, "
-        "with charts on request",
-        "`/decide rotation [<name> @a @b every 2w [starting 2027-03-01]]` - rotating leads "
-        "(`skip`, `swap @a @b`, `away @a until <date>`)",
-        "`/decide charter` · `/decide values` - the team's domains, values and principles",
-        "`/decide steward @person [every quarter]` · `/decide feedback` - report misused "
-        "deference anonymously",
-        "`/decide help` - this list",
-    ]
+# Placeholders like <title> are words, not Slack markup: escaped so Slack shows them as typed.
+USAGE = escape(
+    "\n".join(
+        [
+            "`/decide` - open the form to declare who decides",
+            "`/decide <title>` - open the form with the title filled in",
+            "`/decide <title> @person` - declare @person the decider at once",
+            "`/decide poll <topic> [--anonymous] [--closes 2h|tomorrow 10:00] [--min N]` - "
+            "ask the thread who knows most",
+            "`/decide log [words]` - search the decision log, newest first",
+            "`/decide checkin <09:30> [mon-fri] [Europe/Berlin]` - this channel's stand-up "
+            "deference check (`/decide checkin` shows it, `/decide checkin off` removes it)",
+            "`/decide retro every <1w|2w|4w> <fri> <16:00> [tz]` - this channel's retrospective "
+            "(`/decide retro` shows it, `off` removes it)",
+            "`/decide stats [channel|team] [30d|90d|all] [chart]` - how decisions are made here, "
+            "with charts on request",
+            "`/decide rotation [<name> @a @b every 2w [starting 2027-03-01]]` - rotating leads "
+            "(`skip`, `swap @a @b`, `away @a until <date>`)",
+            "`/decide charter` · `/decide values` - the team's domains, values and principles",
+            "`/decide steward @person [every quarter]` · `/decide feedback` - report misused "
+            "deference anonymously",
+            "`/decide help` - this list",
+        ]
+    )
 )
 
 

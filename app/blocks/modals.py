@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -10,7 +9,6 @@ from slack_sdk.models.blocks import (
     Block,
     ContextBlock,
     DateTimePickerElement,
-    InputBlock,
     MarkdownTextObject,
     Option,
     PlainTextInputElement,
@@ -25,6 +23,7 @@ from slack_sdk.models.views import View
 from app import ids
 from app.blocks.cards import TIEBREAKER_LABELS
 from app.blocks.declare_extras import principle_input
+from app.blocks.modal import build_modal, input_block
 from app.blocks.text import escape, truncate
 from app.db.models import Decision
 from app.domain.decisions import TEXT_MAX, TITLE_MAX
@@ -59,10 +58,6 @@ def _options(hints: dict) -> list[Option]:
     return [Option(value=key.value, text=text) for key, text in hints.items()]
 
 
-def _input(block_id: str, label: str, element, *, optional: bool = True, hint: str | None = None):
-    return InputBlock(block_id=block_id, label=label, element=element, optional=optional, hint=hint)
-
-
 def build_declare_modal(
     prefill: DeclarePrefill,
     *,
@@ -81,7 +76,7 @@ def build_declare_modal(
     zone_options = _options(ZONE_HINTS)
     tiebreaker_options = _options(TIEBREAKER_LABELS)
     blocks = [
-        _input(
+        input_block(
             ids.TITLE,
             "What needs deciding?",
             PlainTextInputElement(
@@ -92,7 +87,7 @@ def build_declare_modal(
             ),
             optional=False,
         ),
-        _input(
+        input_block(
             ids.DECIDER,
             "Who has final say?",
             UserSelectElement(
@@ -102,17 +97,17 @@ def build_declare_modal(
             ),
             hint="Leave empty to decide who decides later.",
         ),
-        _input(
+        input_block(
             ids.FRAMEWORK,
             "How was the decider chosen?",
             StaticSelectElement(action_id=ids.VALUE, options=_options(FRAMEWORK_HINTS)),
         ),
-        _input(
+        input_block(
             ids.APPROACH,
             "Horizon",
             StaticSelectElement(action_id=ids.VALUE, options=_options(APPROACH_HINTS)),
         ),
-        _input(
+        input_block(
             ids.ZONE,
             "Escalation zone",
             StaticSelectElement(
@@ -120,7 +115,7 @@ def build_declare_modal(
             ),
             optional=False,
         ),
-        _input(
+        input_block(
             ids.REVERSIBLE,
             "Can it be undone cheaply?",
             RadioButtonsElement(
@@ -129,8 +124,8 @@ def build_declare_modal(
             ),
         ),
         *extras,
-        _input(ids.DEADLINE, "Decide by", DateTimePickerElement(action_id=ids.VALUE)),
-        _input(
+        input_block(ids.DEADLINE, "Decide by", DateTimePickerElement(action_id=ids.VALUE)),
+        input_block(
             ids.TIEBREAKER,
             "If it stays a tie, or the deadline passes, who decides?",
             StaticSelectElement(
@@ -140,7 +135,7 @@ def build_declare_modal(
             ),
             hint="Agree on it now, before anyone knows which way it would fall.",
         ),
-        _input(
+        input_block(
             ids.CONTEXT,
             "Context",
             PlainTextInputElement(
@@ -152,36 +147,28 @@ def build_declare_modal(
             ),
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=ids.DECLARE_VIEW,
-        title="Who decides this?",
-        submit="Declare",
-        close="Cancel",
-        private_metadata=json.dumps(metadata),
-        blocks=blocks,
+    return build_modal(
+        ids.DECLARE_VIEW, "Who decides this?", blocks, submit="Declare", private_metadata=metadata
     )
 
 
 def build_resolve_modal(decision: Decision, principles: Sequence[tuple[str, str]] = ()) -> View:
-    return View(
-        type="modal",
-        callback_id=ids.RESOLVE_VIEW,
-        title="Record resolution",
+    return build_modal(
+        ids.RESOLVE_VIEW,
+        "Record resolution",
         submit="Record",
-        close="Cancel",
-        private_metadata=json.dumps({"decision_id": decision.id}),
+        private_metadata={"decision_id": decision.id},
         blocks=[
             SectionBlock(
                 text=MarkdownTextObject(text=f"*{escape(truncate(decision.title, 200))}*")
             ),
-            _input(
+            input_block(
                 ids.RESOLUTION,
                 "What was decided?",
                 PlainTextInputElement(action_id=ids.VALUE, multiline=True, max_length=TEXT_MAX),
                 optional=False,
             ),
-            _input(
+            input_block(
                 ids.RATIONALE,
                 "Why?",
                 PlainTextInputElement(

@@ -8,8 +8,6 @@ rating they gave themselves.
 
 from __future__ import annotations
 
-import json
-
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -27,10 +25,12 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from app import ids
-from app.blocks.text import date, escape, truncate
+from app.blocks.modal import build_modal
+from app.blocks.text import date, escape, truncate, user
 from app.db.models import ExpertisePoll
-from app.domain.polls import NOMINATION_WEIGHT, Outcome
+from app.domain.polls import NOMINATION_WEIGHT, Choice, Outcome
 from app.domain.when import EXAMPLES
+from app.vocabulary import Tiebreaker
 
 SHOWN_CANDIDATES = 10
 SCORING = (
@@ -41,7 +41,7 @@ SCORING = (
 
 def poll_text(title: str, closed: bool = False) -> str:
     state = "closed" if closed else "open"
-    return truncate(f"Expertise poll ({state}): {title}", 3000)
+    return truncate(f"Expertise poll ({state}): {escape(title)}", 3000)
 
 
 def _plural(n: int, word: str) -> str:
@@ -98,6 +98,44 @@ def _candidate_line(rank: int, candidate, anonymous: bool) -> str:
     return " · ".join(parts)
 
 
+ROLE = {
+    "poll_leader": "{who} (the expertise poll's leader) decides",
+    "lightest_poll_leader": "{who} (the poll leader, holding the fewest open decisions) decides",
+    "steward": "{who} (the steward) decides",
+    "rotation_lead": "{who} (the current rotation lead) decides",
+    "opener": "{who} (who opened it) decides",
+}
+
+
+def tiebreaker_words(choice: Choice) -> str:
+    """Who a tiebreaker rule names and why, e.g. "<@U1> (the steward) decides"."""
+    words = ROLE[choice.role].format(who=user(choice.person))
+    if choice.nobody_for in (Tiebreaker.STEWARD, Tiebreaker.ROTATION_LEAD):
+        words += f" (there is no {choice.nobody_for.value.replace('_', ' ')} to ask)"
+    return words
+
+
+WHY = {
+    "tie": "Tie between {tied}",
+    "too_few": "Only {responses} of the {min_responses} responses needed came in",
+    "no_candidates": "Nobody rated themselves or was nominated",
+}
+
+
+def outcome_note(result: Outcome) -> str:
+    """What the poll recommends, or why the tiebreaker chose instead and whom."""
+    if result.reason == "poll" and result.decider:
+        return f"Defer to {user(result.decider)}."
+    if result.choice is None:  # stored before the words moved here
+        return result.legacy_note
+    why = WHY[result.reason].format(
+        tied=", ".join(user(u) for u in result.tied),
+        responses=result.responses,
+        min_responses=result.min_responses,
+    )
+    return f"{why}: by the tiebreaker rule, {tiebreaker_words(result.choice)}."
+
+
 def build_poll_result(
     result: Outcome,
     anonymous: bool,
@@ -130,7 +168,7 @@ def build_poll_result(
         ),
         SectionBlock(
             block_id="poll.result.recommendation",
-            text=MarkdownTextObject(text=truncate(f"*{result.note}*", 3000)),
+            text=MarkdownTextObject(text=truncate(f"*{outcome_note(result)}*", 3000)),
         ),
         ContextBlock(
             block_id="poll.result.meta",
@@ -156,7 +194,7 @@ def build_poll_result(
             )
         )
     elif result.decider:
-        who = f"@{decider_name}" if decider_name else "them"
+        who = f"@{escape(decider_name)}" if decider_name else "them"
         blocks.append(
             ActionsBlock(
                 block_id="poll.result.actions",
@@ -214,12 +252,6 @@ def build_poll_modal(metadata: dict, *, topic: str | None = None) -> View:
             ),
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=ids.POLL_VIEW,
-        title="Expertise poll",
-        submit="Start poll",
-        close="Cancel",
-        private_metadata=json.dumps(metadata),
-        blocks=blocks,
+    return build_modal(
+        ids.POLL_VIEW, "Expertise poll", blocks, submit="Start poll", private_metadata=metadata
     )

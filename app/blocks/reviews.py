@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -17,6 +15,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from app import ids
+from app.blocks.modal import build_modal
 from app.blocks.text import date, escape, truncate
 from app.db.models import Decision
 from app.domain.outcomes import NOTE_MAX, OUTCOMES
@@ -24,7 +23,7 @@ from app.domain.retros import ANSWER_MAX, QUESTIONS
 
 
 def outcome_request_text(decision: Decision) -> str:
-    return truncate(f"How did “{decision.title}” turn out?", 3000)
+    return truncate(f"How did “{escape(decision.title)}” turn out?", 3000)
 
 
 def build_outcome_request(decision: Decision) -> list[Block]:
@@ -64,13 +63,11 @@ def build_outcome_recorded(decision: Decision) -> list[Block]:
 
 
 def build_outcome_modal(decision: Decision, outcome: str) -> View:
-    return View(
-        type="modal",
-        callback_id=ids.OUTCOME_VIEW,
-        title="Outcome review",
+    return build_modal(
+        ids.OUTCOME_VIEW,
+        "Outcome review",
         submit="Save",
-        close="Cancel",
-        private_metadata=json.dumps({"decision_id": decision.id, "outcome": outcome}),
+        private_metadata={"decision_id": decision.id, "outcome": outcome},
         blocks=[
             SectionBlock(
                 text=MarkdownTextObject(
@@ -91,13 +88,11 @@ def build_outcome_modal(decision: Decision, outcome: str) -> View:
 
 
 def build_retro_modal(post_id: int) -> View:
-    return View(
-        type="modal",
-        callback_id=ids.RETRO_VIEW,
-        title="Anonymous answers",
+    return build_modal(
+        ids.RETRO_VIEW,
+        "Anonymous answers",
         submit="Send",
-        close="Cancel",
-        private_metadata=json.dumps({"post_id": post_id}),
+        private_metadata={"post_id": post_id},
         blocks=[
             SectionBlock(
                 text=MarkdownTextObject(
@@ -122,7 +117,8 @@ def build_retro_modal(post_id: int) -> View:
 
 def deadline_text(decision: Decision, who: str) -> str:
     return truncate(
-        f"The deadline for “{decision.title}” has passed. By the tiebreaker rule, {who}.", 3000
+        f"The deadline for “{escape(decision.title)}” has passed. By the tiebreaker rule, {who}.",
+        3000,
     )
 
 

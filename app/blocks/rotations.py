@@ -81,8 +81,8 @@ def _decision_lines(held: Sequence[Decision]) -> str:
 
 def handoff_text(name: str, outgoing: str | None, incoming: str) -> str:
     if outgoing is None:
-        return f"Rotation {name}: <@{incoming}> is the first lead."
-    return f"Rotation {name}: <@{outgoing}> hands over to <@{incoming}>."
+        return f"Rotation {escape(name)}: <@{incoming}> is the first lead."
+    return f"Rotation {escape(name)}: <@{outgoing}> hands over to <@{incoming}>."
 
 
 def build_handoff(
@@ -92,7 +92,7 @@ def build_handoff(
     return [
         SectionBlock(
             text=MarkdownTextObject(
-                text=f":arrows_counterclockwise: {escape(handoff_text(name, outgoing, incoming))}"
+                text=f":arrows_counterclockwise: {handoff_text(name, outgoing, incoming)}"
                 f" <@{incoming}> leads until {ends}."
             )
         ),

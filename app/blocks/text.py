@@ -5,20 +5,33 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-_MENTION = re.compile(r"&lt;@([UW][A-Z0-9]+)&gt;")
+# After escaping, the only markup given back is a bare mention of one person or one channel:
+# it renders as a name and notifies no more than the typist could by typing it themselves.
+_ONE_PERSON_OR_CHANNEL = re.compile(r"&lt;(@[UW][A-Z0-9]+|#C[A-Z0-9]+)&gt;")
 
 
 def escape(text: str) -> str:
-    """Escape user text for mrkdwn, keeping plain user mentions (<@U123>) clickable.
+    """User text made safe for every text Slack shows (mrkdwn, plain_text, a message's `text`).
 
-    Without this a title like "<!channel>" or "<https://evil|click>" would ping or disguise links.
+    `&`, `<` and `>` become entities, so nothing a person typed can form a broadcast
+    (`<!channel>`, `<!here>`, `<!everyone>`), a user-group mention (`<!subteam^…>`), a date or
+    a link whose label hides its address (`<https://evil|click>`): they show literally. A bare
+    mention of one person (`<@U123>`) or one channel (`<#C123>`) stays live. Every builder
+    passes every piece of user text through here, once.
     """
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MENTION.sub(r"<@\1>", escaped)
+    return _ONE_PERSON_OR_CHANNEL.sub(r"<\1>", escaped)
+
+
+# What a cut can leave half-written at the end: an entity (`&l`) or markup (`<@U1`).
+_PARTIAL = re.compile(r"(&[a-z]*|<[^<>]*)$")
 
 
 def truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """At most `limit` characters, ending in "…" when cut; never half an entity or mention."""
+    if len(text) <= limit:
+        return text
+    return _PARTIAL.sub("", text[: limit - 1]).rstrip() + "…"
 
 
 def user(user_id: str | None, missing: str = "_no decider yet_") -> str:

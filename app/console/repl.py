@@ -10,7 +10,7 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from app.console import modal
-from app.console.render import Screen
+from app.console.render import Control, Screen
 from app.console.world import ADMINS, CHANNELS, PEOPLE, Change, World
 
 HELP = """\
@@ -112,16 +112,36 @@ class Console:
         return re.sub(r"(?<![\w&<])#([a-z][\w-]*)", channel, text)
 
     def click(self, rest: str) -> None:
-        rest = rest.strip()
+        found = self._control(rest.strip())
+        if found is None:
+            return
+        number, control, choice = found
+        kwargs = self._choice(number, control, choice)
+        if kwargs is None:
+            return
+        message = control.message
+        if message:  # click what the message shows now, not what it showed then
+            message = self.world.message(message["channel"], message["ts"]) or message
+        if control.view is not None:
+            kwargs["view"] = self.world.standin.home(self.user) or control.view
+        reply = self.world.slack.click(self.user, control.action_id, message=message, **kwargs)
+        self.world.settle()
+        if reply.status >= 400:
+            self.problem(f"the bot answered HTTP {reply.status}")
+        self.show_changes()
+
+    def _control(self, rest: str) -> tuple[str, Control, str] | None:
+        """The control `rest` names (by number, or by a button's label) and what was chosen;
+        None, with the problem said, when there is no such control."""
         if not rest[:1].isdigit():  # by label: `click Record resolution`, `click "4"`
             label = rest.strip('"')
-            number = self.screen.find(
+            found = self.screen.find(
                 lambda c: c.kind == "button" and c.label.lower() == label.lower()
             )
-            if number is None:
+            if found is None:
                 self.problem(f"no button labelled “{label}” on screen")
-                return
-            rest = str(number)
+                return None
+            rest = str(found)
         number, _, choice = rest.partition(" ")
         control = self.screen.controls.get(int(number)) if number.isdigit() else None
         if control is None:
@@ -131,33 +151,27 @@ class Console:
                 if known
                 else f"there is no button {number or '?'}; type a number shown in [brackets]"
             )
-            return
+            return None
         if control.kind == "button" and choice:
             self.problem(f"[{number}] is a button: type just `{number}`")
-            return
-        message = control.message
-        if message:  # click what the message shows now, not what it showed then
-            message = self.world.message(message["channel"], message["ts"]) or message
-        kwargs: dict = {"value": control.value}
+            return None
+        return number, control, choice
+
+    def _choice(self, number: str, control: Control, choice: str) -> dict | None:
+        """The click's arguments: the button's value, or the person or option picked."""
         if control.kind == "users_select":
             uid = self.world.user_id(choice)
             if uid is None:
                 self.problem(f"say who: `{number} @bob`")
-                return
-            kwargs = {"selected_user": uid}
-        elif control.kind == "static_select":
+                return None
+            return {"selected_user": uid}
+        if control.kind == "static_select":
             found = [v for v, t in control.options if choice in (v, t)]
             if not found:
                 self.problem(f"choose one of: {', '.join(t for _, t in control.options)}")
-                return
-            kwargs = {"selected_option": found[0]}
-        if control.view is not None:
-            kwargs["view"] = self.world.standin.home(self.user) or control.view
-        reply = self.world.slack.click(self.user, control.action_id, message=message, **kwargs)
-        self.world.settle()
-        if reply.status >= 400:
-            self.problem(f"the bot answered HTTP {reply.status}")
-        self.show_changes()
+                return None
+            return {"selected_option": found[0]}
+        return {"value": control.value}
 
     def choose(self, rest: str) -> None:
         """`choose @erin`: the person picker drawn last (e.g. a poll's “I'd defer to…”)."""
@@ -303,9 +317,10 @@ class Console:
                 self.say_line(f"  (@{self.world.name(change.user)} got a private reply)")
             return
         channel = change.channel or ""
-        if channel in PEOPLE and channel != self.user:
-            name = self.world.name(channel)
-            self.unread.setdefault(channel, []).append(change)
+        owner = self.world.dm_owner(channel)
+        if owner is not None and owner != self.user:
+            name = self.world.name(owner)
+            self.unread.setdefault(owner, []).append(change)
             self.say_line(f"  (Deference sent @{name} a direct message; `as @{name}` to read it)")
             return
         where = self.world.channel_name(channel)

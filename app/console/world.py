@@ -99,9 +99,17 @@ class World:
         return next((cid for cid, n in CHANNELS.items() if n == name), None)
 
     def channel_name(self, channel_id: str) -> str:
-        if channel_id in PEOPLE:
-            return f"DM with {self.name(channel_id)}"
+        owner = self.dm_owner(channel_id)
+        if owner is not None:
+            return f"DM with {self.name(owner)}"
         return "#" + CHANNELS.get(channel_id, channel_id)
+
+    def dm_owner(self, channel_id: str) -> str | None:
+        """The person whose DM with the bot ``channel_id`` is (Slack answers posts to a
+        user id with the DM's ``D…`` id), or None for a channel."""
+        if channel_id in PEOPLE:
+            return channel_id
+        return next((uid for uid in PEOPLE if self.standin.dm_id(uid) == channel_id), None)
 
     # -- time ------------------------------------------------------------------------------
 

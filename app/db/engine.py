@@ -1,9 +1,23 @@
-"""Engine and session factory, built on demand: nothing connects at import time."""
+"""Engine and session factory, built on demand: nothing connects at import time.
+
+`check_database` is the first connection a command makes: a database that cannot be reached,
+refuses the user, does not exist, or a SQLite file that cannot be written becomes one
+`SettingsError` line naming DATABASE_URL and what to do, instead of a driver traceback.
+"""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from app.config import SettingsError
+
+# libpq waits for the operating system's TCP timeout (minutes) on a host that drops packets.
+POSTGRES_CONNECT_TIMEOUT = 10
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
@@ -15,7 +29,13 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "savepoint", _begin_before_savepoint)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT},
+    )
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -23,6 +43,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # Deleted rows are overwritten, not left in free pages: a destroyed anonymity key must not
+    # be readable from the file afterwards (app.domain.anonymity).
+    cursor.execute("PRAGMA secure_delete=ON")
     if not _is_memory(dbapi_connection):
         cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
@@ -57,3 +80,72 @@ def database_answers(engine: Engine) -> bool:
         return True
     except Exception:
         return False
+
+
+def check_database(engine: Engine) -> None:
+    """Connect once, so that a setup mistake surfaces as one line before anything starts."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite":
+        _check_sqlite_path(url.database)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        raise SettingsError(_refusal(engine, exc)) from None
+
+
+def _check_sqlite_path(database: str | None) -> None:
+    """SQLite writes the file, its journal and WAL beside it: the directory must be writable."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database).expanduser().absolute()
+    folder = path.parent
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    advice = "set DATABASE_URL to a file in a writable directory, e.g. sqlite:////data/deference.db"
+    if not existing.is_dir():
+        problem = f"{existing} is a file, not a directory"
+    elif existing != folder:
+        problem = f"directory {folder} does not exist"
+        advice = f"create it (mkdir -p {folder}) or {advice}"
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        problem = f"directory {folder} is not writable by this user"
+    elif path.is_dir():
+        problem = f"{path} is a directory"
+    elif path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        problem = f"{path} is not writable by this user"
+    else:
+        return
+    raise SettingsError(f"DATABASE_URL names SQLite file {path}, but {problem}: {advice}.")
+
+
+def _refusal(engine: Engine, exc: OperationalError) -> str:
+    url = engine.url
+    reason = _short_reason(exc)
+    if url.get_backend_name() == "sqlite":
+        return (
+            f"DATABASE_URL names SQLite file {url.database}, which cannot be opened ({reason}): "
+            "set DATABASE_URL to a file in a writable directory."
+        )
+    where = f"{url.host or 'localhost'}:{url.port or 5432}"
+    lowered = reason.lower()
+    if "database" in lowered and "does not exist" in lowered:
+        return (
+            f'DATABASE_URL names database "{url.database}", which does not exist on {where}: '
+            f"create it (createdb {url.database}) or correct the name in DATABASE_URL."
+        )
+    if "authentication" in lowered or "role" in lowered or "password" in lowered:
+        return (
+            f'DATABASE_URL: PostgreSQL at {where} refused user "{url.username}" ({reason}): '
+            "correct the user and password in DATABASE_URL."
+        )
+    return (
+        f"DATABASE_URL: PostgreSQL at {where} cannot be reached ({reason}): start PostgreSQL "
+        "there, or correct the host and port in DATABASE_URL."
+    )
+
+
+def _short_reason(exc: OperationalError) -> str:
+    """The driver's own words, first line only, without the repeated connection preamble."""
+    lines = str(exc.orig).strip().splitlines() or [type(exc.orig).__name__]
+    first = lines[0].rsplit("failed: ", 1)[-1]
+    return first.removeprefix("FATAL:").strip()

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import ChannelSchedule
 from app.domain.schedules import Recurrence, week_start
-from app.domain.teams import ensure_team
+from app.domain.teams import get_or_create_team
 
 CHECKIN, RETRO = "checkin", "retro"
 KINDS = (CHECKIN, RETRO)
@@ -27,7 +27,7 @@ def recurrence(schedule: ChannelSchedule) -> Recurrence:
     )
 
 
-def get(session: Session, team_id: str, channel_id: str, kind: str) -> ChannelSchedule | None:
+def find(session: Session, team_id: str, channel_id: str, kind: str) -> ChannelSchedule | None:
     return session.scalars(
         select(ChannelSchedule).where(
             ChannelSchedule.team_id == team_id,
@@ -49,8 +49,8 @@ def put(
 ) -> ChannelSchedule:
     """Create or replace the channel's schedule of this kind (re-enabling a disabled one).
     The week count of `every 2w` starts from the week it is set in."""
-    ensure_team(session, team_id, now)
-    row = get(session, team_id, channel_id, kind)
+    get_or_create_team(session, team_id, now)
+    row = find(session, team_id, channel_id, kind)
     if row is None:
         row = ChannelSchedule(team_id=team_id, channel_id=channel_id, kind=kind)
         session.add(row)
@@ -64,7 +64,7 @@ def put(
 
 
 def remove(session: Session, team_id: str, channel_id: str, kind: str) -> bool:
-    row = get(session, team_id, channel_id, kind)
+    row = find(session, team_id, channel_id, kind)
     if row is None:
         return False
     session.delete(row)
@@ -74,7 +74,7 @@ def remove(session: Session, team_id: str, channel_id: str, kind: str) -> bool:
 def disable(
     session: Session, team_id: str, channel_id: str, kind: str, reason: str, now: datetime
 ) -> None:
-    row = get(session, team_id, channel_id, kind)
+    row = find(session, team_id, channel_id, kind)
     if row is not None:
         row.disabled_reason, row.updated_at = reason, now
 

@@ -16,8 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db.models import Charter, CharterDomain, CharterEvent, CharterFormalLead
-from app.domain.errors import InvalidInput, NotAllowed, NotFound
-from app.domain.teams import ensure_team
+from app.domain.errors import InvalidInput, NotAllowed, NotFound, People
+from app.domain.teams import get_or_create_team
 from app.vocabulary import Zone
 
 EDITORS = ("admins", "everyone", "people")
@@ -48,12 +48,12 @@ def log_change(session: Session, team_id: str, kind: str, actor_id: str, now, de
     session.flush()
 
 
-def get(session: Session, team_id: str, now: datetime) -> Charter:
+def get_or_create(session: Session, team_id: str, now: datetime) -> Charter:
     """The team's charter row, made empty on first use (a concurrent maker wins quietly)."""
     row = session.scalars(select(Charter).where(Charter.team_id == team_id)).one_or_none()
     if row is not None:
         return row
-    ensure_team(session, team_id, now)
+    get_or_create_team(session, team_id, now)
     try:
         with session.begin_nested():
             row = Charter(
@@ -108,20 +108,33 @@ def may_edit(charter: Charter, user_id: str, is_admin: bool) -> bool:
     return is_admin
 
 
-def who_may_edit(charter: Charter) -> str:
-    if charter.editors == "people" and charter.editor_ids:
-        people = ", ".join(f"<@{u}>" for u in charter.editor_ids)
-        return f"{people} and workspace admins"
-    return "workspace admins and owners"
-
-
 def check_may_edit(charter: Charter, user_id: str, is_admin: bool, what: str) -> None:
     """Refuse, saying who can, anyone the charter does not let change `what`."""
-    if not may_edit(charter, user_id, is_admin):
+    if may_edit(charter, user_id, is_admin):
+        return
+    ask = "Ask one of them, or ask them to let more people edit in `/decide charter`."
+    if charter.editors == "people" and charter.editor_ids:
         raise NotAllowed(
-            f"Only {who_may_edit(charter)} can change {what}. Ask one of them, or ask them to "
-            "let more people edit in `/decide charter`."
+            "Only {editors} and workspace admins can change {what}. " + ask,
+            editors=People(tuple(charter.editor_ids)),
+            what=what,
         )
+    raise NotAllowed("Only workspace admins and owners can change {what}. " + ask, what=what)
+
+
+def needs_admin(session: Session, team_id: str, user_id: str, now: datetime) -> bool:
+    """Whether only being a workspace admin would let this person edit. Listeners ask this
+    first, then ask Slack (users.info) outside any transaction only when it matters."""
+    return not may_edit(get_or_create(session, team_id, now), user_id, False)
+
+
+def editable(
+    session: Session, team_id: str, user_id: str, is_admin: bool, what: str, now: datetime
+) -> Charter:
+    """The team's charter, if this person may change `what` in it; refuses, saying who can."""
+    charter = get_or_create(session, team_id, now)
+    check_may_edit(charter, user_id, is_admin, what)
+    return charter
 
 
 def check_edit(edit: CharterEdit) -> dict[str, str]:
@@ -156,7 +169,7 @@ def save(
     errors = check_edit(edit)
     if errors:
         raise InvalidInput(errors)
-    charter = get(session, team_id, now)
+    charter = get_or_create(session, team_id, now)
     bumped = session.execute(
         update(Charter)
         .where(Charter.team_id == team_id, Charter.version == base_version)

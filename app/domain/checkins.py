@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Decision
 from app.domain import decisions
-from app.domain.errors import NotAllowed
+from app.domain.errors import NotAllowed, Person, UserText
 
 QUESTION = "For today's decisions, who has authority?"
 
@@ -49,7 +49,11 @@ def assign_decider(
     if decision.status not in decisions.RESOLVABLE:
         raise NotAllowed(f"“{decision.title}” is already {decision.status.value}.")
     if decision.decider_id is not None:
-        raise NotAllowed(f"<@{decision.decider_id}> already decides “{decision.title}”.")
+        raise NotAllowed(
+            "{decider} already decides “{title}”.",
+            decider=Person(decision.decider_id),
+            title=UserText(decision.title),
+        )
     decisions.set_decider(
         session,
         decision,

@@ -1,4 +1,4 @@
-"""Consensus checks: "Is everyone comfortable with @x having final say?"
+"""Consensus checks: is everyone comfortable with the decider having final say?
 
 One objection reopens the choice of decider: the decider is cleared, the decision is marked
 reopened (the card says so) and the objection is logged. A vote is one row per person per
@@ -20,10 +20,6 @@ from app.domain.errors import NotAllowed, NotFound
 OPEN, OBJECTED = "open", "objected"
 
 
-def question(decider_id: str) -> str:
-    return f"Is everyone comfortable with <@{decider_id}> having final say?"
-
-
 def start(
     session: Session,
     *,
@@ -34,7 +30,7 @@ def start(
     origin_key: str,
 ) -> tuple[ConsensusCheck, bool]:
     """Open a check on the current decider. Returns (check, created)."""
-    existing = _by_origin(session, team_id, origin_key)
+    existing = _find_by_origin(session, team_id, origin_key)
     if existing is not None:
         return existing, False
     decision = decisions.get_decision(session, team_id, decision_id)
@@ -51,8 +47,15 @@ def start(
         asked_by=actor_id,
         created_at=now,
     )
-    session.add(check)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(check)
+            session.flush()
+    except IntegrityError:
+        existing = _find_by_origin(session, team_id, origin_key)
+        if existing is None:
+            raise
+        return existing, False  # a copy delivered at the same moment opened it
     decisions.log_event(
         session, decision, "consensus_check", actor_id, now, detail={"decider": check.decider_id}
     )
@@ -121,7 +124,7 @@ def attach(session: Session, team_id: str, check_id: int, message_ts: str) -> No
     get(session, team_id, check_id).message_ts = message_ts
 
 
-def _by_origin(session: Session, team_id: str, origin_key: str) -> ConsensusCheck | None:
+def _find_by_origin(session: Session, team_id: str, origin_key: str) -> ConsensusCheck | None:
     return session.scalars(
         select(ConsensusCheck).where(
             ConsensusCheck.team_id == team_id, ConsensusCheck.origin_key == origin_key

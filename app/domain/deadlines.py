@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Decision, ExpertisePoll
 from app.domain import decisions, ledger, rotation_service, steward
-from app.domain.errors import NotAllowed
-from app.domain.polls import Outcome, who_decides
+from app.domain.errors import NotAllowed, Person, UserText
+from app.domain.polls import Choice, Outcome, who_decides
 from app.vocabulary import PollStatus
 
 KIND = "deadline"
@@ -31,8 +31,9 @@ def due_nudges(session: Session, now: datetime) -> list[tuple[str, int]]:
     return [(team, decision_id) for team, decision_id in rows]
 
 
-def tiebreaker_choice(session: Session, decision: Decision, now: datetime) -> tuple[str, str]:
-    """(who decides, why) by the decision's tiebreaker rule, using its latest closed poll."""
+def tiebreaker_choice(session: Session, decision: Decision, now: datetime) -> tuple[str, Choice]:
+    """(who decides, how the rule chose them) by the decision's tiebreaker rule, using its
+    latest closed poll."""
     poll = session.scalars(
         select(ExpertisePoll)
         .where(
@@ -66,8 +67,9 @@ def apply_tiebreaker(
         return decision, False
     if actor_id != decision.created_by:
         raise NotAllowed(
-            f"Only <@{decision.created_by}>, who opened “{decision.title}”, can apply its "
-            "tiebreaker."
+            "Only {opener}, who opened “{title}”, can apply its tiebreaker.",
+            opener=Person(decision.created_by),
+            title=UserText(decision.title),
         )
     if decision.status not in decisions.RESOLVABLE:
         raise NotAllowed(f"“{decision.title}” is already {decision.status.value}.")

@@ -16,8 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db.models import Decision, DecisionEvent, ExpertisePoll
-from app.domain.errors import InvalidInput, NotAllowed, NotFound
-from app.domain.teams import ensure_team
+from app.domain.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound, Person
+from app.domain.teams import get_or_create_team
 from app.domain.text import clean
 from app.vocabulary import Approach, Framework, Status, Tiebreaker, Zone
 
@@ -78,8 +78,8 @@ def open_decision(
     errors = declaration_errors(declaration, now)
     if errors:
         raise InvalidInput(errors)
-    ensure_team(session, team_id, now, team_domain)
-    existing = _by_origin(session, team_id, origin_key)
+    get_or_create_team(session, team_id, now, team_domain)
+    existing = _find_by_origin(session, team_id, origin_key)
     if existing is not None:
         return existing, False
     decider = declaration.decider_id
@@ -112,7 +112,7 @@ def open_decision(
             _log(session, decision, "opened", actor_id, now, None, Status.OPEN, _summary(decision))
     except IntegrityError:
         # A concurrent delivery of the same request won the race; use its row.
-        existing = _by_origin(session, team_id, origin_key)
+        existing = _find_by_origin(session, team_id, origin_key)
         if existing is None:
             raise
         return existing, False
@@ -149,12 +149,14 @@ def check_can_record(decision: Decision, user_id: str) -> None:
     if decision.status not in RESOLVABLE:
         raise NotAllowed(f'"{decision.title}" is already {decision.status.value}.')
     if not may_record_resolution(decision, user_id):
-        holders = [f"<@{decision.decider_id}>"] if decision.decider_id else []
-        holders.append(f"<@{decision.created_by}> (who opened it)")
-        raise NotAllowed(
-            "Only the decider or the person who opened this decision can record its "
-            f"resolution: {' or '.join(dict.fromkeys(holders))}."
-        )
+        only = "Only the decider or the person who opened this decision can record its resolution: "
+        if decision.decider_id:
+            raise NotAllowed(
+                only + "{decider} or {opener} (who opened it).",
+                decider=Person(decision.decider_id),
+                opener=Person(decision.created_by),
+            )
+        raise NotAllowed(only + "{opener} (who opened it).", opener=Person(decision.created_by))
 
 
 def record_resolution(
@@ -314,7 +316,7 @@ def log_event(session: Session, decision: Decision, kind: str, actor_id: str, no
     return _log(session, decision, kind, actor_id, now, status, status, detail, **kw)
 
 
-def _by_origin(session: Session, team_id: str, origin_key: str) -> Decision | None:
+def _find_by_origin(session: Session, team_id: str, origin_key: str) -> Decision | None:
     return session.scalars(
         select(Decision).where(Decision.team_id == team_id, Decision.origin_key == origin_key)
     ).one_or_none()
@@ -364,8 +366,19 @@ def _log(
         detail=detail,
         idempotency_key=idempotency_key,
     )
-    session.add(event)
-    session.flush()
+    if idempotency_key is None:
+        session.add(event)
+        session.flush()
+        return event
+    try:
+        with session.begin_nested():
+            session.add(event)
+            session.flush()
+    except IntegrityError:
+        # A copy of the same request, delivered at the same moment, logged it first.
+        if _event_exists(session, decision.team_id, idempotency_key):
+            raise AlreadyDone from None
+        raise
     return event
 
 

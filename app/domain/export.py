@@ -1,4 +1,4 @@
-"""The decision log as CSV, JSON or Markdown (one ADR-style section per decision).
+"""The decision log as rows: one dict per decision, columns named by the public contract.
 
 Column names are part of the public contract (PRODUCT.md); add columns at the end, never rename.
 Rows are streamed team by team, so an export of a large log holds one batch in memory at a time.
@@ -6,11 +6,8 @@ Rows are streamed team by team, so an export of a large log holds one batch in m
 
 from __future__ import annotations
 
-import csv
-import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import TextIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -43,7 +40,6 @@ COLUMNS = (
     "domain",
     "principle",
 )
-FORMATS = ("csv", "json", "markdown")
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -93,78 +89,3 @@ def iter_rows(session: Session, teams: Iterable[str]) -> Iterator[dict[str, obje
         )
         for decision in session.scalars(query):
             yield decision_row(decision)
-
-
-def write_export(rows: Iterable[dict[str, object]], fmt: str, out: TextIO) -> int:
-    """Write rows in the chosen format; returns how many were written."""
-    if fmt == "csv":
-        return _write_csv(rows, out)
-    if fmt == "json":
-        return _write_json(rows, out)
-    if fmt == "markdown":
-        return _write_markdown(rows, out)
-    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-
-
-def _write_csv(rows: Iterable[dict[str, object]], out: TextIO) -> int:
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    count = 0
-    for row in rows:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
-        count += 1
-    return count
-
-
-def _write_json(rows: Iterable[dict[str, object]], out: TextIO) -> int:
-    out.write("[")
-    count = 0
-    for row in rows:
-        out.write(",\n  " if count else "\n  ")
-        out.write(json.dumps(row, ensure_ascii=False))
-        count += 1
-    out.write("\n]\n" if count else "]\n")
-    return count
-
-
-def _write_markdown(rows: Iterable[dict[str, object]], out: TextIO) -> int:
-    out.write("# Decision log\n")
-    count = 0
-    for row in rows:
-        count += 1
-        out.write(_adr(row))
-    if not count:
-        out.write("\nNo decisions recorded yet.\n")
-    return count
-
-
-def _adr(row: dict[str, object]) -> str:
-    def text(key: str, empty: str = "_not recorded_") -> str:
-        value = row.get(key)
-        return str(value).strip() if value not in (None, "") else empty
-
-    decider = f"<@{row['decider']}>" if row.get("decider") else "_no decider yet_"
-    facts = [
-        f"- **Status:** {row['status']}",
-        f"- **Decider:** {decider}"
-        + (f" (deferred by <@{row['deferred_by']}>)" if row.get("deferred_by") else ""),
-        f"- **Framework:** {text('framework', 'not stated')} · **Approach:** "
-        f"{text('approach', 'not stated')} · **Zone:** {row['zone']}",
-        f"- **Channel:** <#{row['channel']}> · **Opened by:** <@{row['created_by']}> "
-        f"on {row['created_at']}",
-    ]
-    if row.get("deadline"):
-        facts.append(f"- **Deadline:** {row['deadline']}")
-    if row.get("decided_at"):
-        facts.append(f"- **Decided:** {row['decided_at']}")
-    outcome = text("outcome", "_not reviewed yet_")
-    if row.get("outcome_note"):
-        outcome += f": {text('outcome_note')}"
-    return (
-        f"\n## {row['id']}. {row['title']}\n\n"
-        + "\n".join(facts)
-        + f"\n\n### Context\n\n{text('context', '_none given_')}\n"
-        + f"\n### Decision\n\n{text('resolution')}\n"
-        + f"\n### Rationale\n\n{text('rationale')}\n"
-        + f"\n### Outcome\n\n{outcome}\n"
-    )

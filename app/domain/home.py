@@ -1,5 +1,6 @@
 """What one person's App Home shows: their open decisions, what waits for them, the team's
-recent decisions. Each list is one indexed query with a limit, plus a count for "N more"."""
+recent decisions, rotation leads, charter domains and the team's figures. Each list is one
+indexed query with a limit, plus a count for "N more". Plain data: blocks/home.py draws it."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Decision, ExpertisePoll, PollVote
+from app.domain import charter, metrics, rotation_service
 from app.domain.poll_service import voter_key
-from app.vocabulary import PollStatus, Status
+from app.vocabulary import PollStatus, Status, Zone
 
 OPEN = (Status.OPEN, Status.ESCALATED)
+DASHBOARD_DAYS = 30  # the period of the team's figures on Home
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,49 @@ class HomeData:
     polls: Page  # open polls I have not answered: (poll, decision title)
     outcomes: Page  # my decided decisions still without an outcome
     recent: Page  # the team's latest decisions
+
+
+@dataclass(frozen=True)
+class RotationLead:
+    name: str
+    channel_id: str
+    lead_id: str
+
+
+@dataclass(frozen=True)
+class DomainHolder:
+    """Who decides in a charter domain: a person, the lead of a rotation, or nobody yet."""
+
+    name: str
+    authority_id: str | None
+    by_rotation: bool
+    zone: Zone
+
+
+@dataclass(frozen=True)
+class Home:
+    data: HomeData
+    board: metrics.Dashboard
+    leads: list[RotationLead]
+    domains: list[DomainHolder]
+
+
+def home_for(session: Session, team_id: str, user_id: str, now: datetime, review_days: int) -> Home:
+    """Everything one person's Home tab shows, read in one session."""
+    scope = metrics.Scope(team_id, since=now - timedelta(days=DASHBOARD_DAYS))
+    leads = frozenset(charter.formal_leads(session, team_id))
+    return Home(
+        data=home_data(session, team_id, user_id, now, review_days),
+        board=metrics.dashboard(session, scope, formal_leads=leads),
+        leads=[
+            RotationLead(r.name, r.channel_id, rotation_service.lead_now(session, r, now))
+            for r in rotation_service.in_team(session, team_id)
+        ],
+        domains=[
+            DomainHolder(d.name, d.authority_id, d.rotation_id is not None, d.zone)
+            for d in charter.domains(session, team_id)
+        ],
+    )
 
 
 def _page(session: Session, query, limit: int) -> Page:

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db.models import ScheduledPost
-from app.domain.teams import ensure_team
+from app.domain.teams import get_or_create_team
 
 PENDING, POSTING, SENT, SKIPPED = "pending", "posting", "sent", "skipped"
 LEASE = timedelta(minutes=10)
@@ -49,7 +49,7 @@ def claim(
     poster's and is taken over (posts that must be repaired quickly use a short lease)."""
     row = find(session, team_id, kind, subject, occurrence)
     if row is None:
-        ensure_team(session, team_id, now)
+        get_or_create_team(session, team_id, now)
         try:
             with session.begin_nested():
                 row = ScheduledPost(
@@ -128,7 +128,7 @@ def finish(
     )
 
 
-def get(session: Session, team_id: str, post_id: int) -> ScheduledPost | None:
+def find_post(session: Session, team_id: str, post_id: int) -> ScheduledPost | None:
     return session.scalars(
         select(ScheduledPost).where(ScheduledPost.team_id == team_id, ScheduledPost.id == post_id)
     ).one_or_none()

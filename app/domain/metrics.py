@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Float, and_, cast, distinct, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, distinct, func, or_, select, true
 from sqlalchemy.orm import Session
 
+from app.db.dialect import lower_percentiles, seconds_between
 from app.db.models import Decision, DecisionEvent, ExpertisePoll, PollVote
 from app.vocabulary import Framework, PollStatus, Status
 
@@ -99,19 +100,14 @@ def share(part: int, whole: int) -> float | None:
 
 def seconds_to_decide(session: Session) -> ColumnElement[float]:
     """Decision time in seconds, computed by the database itself."""
-    if session.get_bind().dialect.name == "postgresql":
-        return func.extract("epoch", Decision.decided_at - Decision.created_at)
-    return cast(
-        (func.julianday(Decision.decided_at) - func.julianday(Decision.created_at)) * 86400, Float
-    )
+    return seconds_between(Decision.created_at, Decision.decided_at, session)
 
 
 def velocity(session: Session, scope: Scope, decided: int | None = None) -> Velocity:
     """Median and 90th percentile from opened to decided, over decisions decided in scope.
 
-    Nearest rank, lower: rank int((n - 1) * f) of the sorted times. PostgreSQL finds both in
-    one sort with percentile_disc, at a fraction that lands on that rank; elsewhere each is an
-    ORDER BY ... OFFSET query. `decided` is the count, when the caller has it already."""
+    Nearest rank, lower: rank int((n - 1) * f) of the sorted times. `decided` is the count,
+    when the caller has it already."""
     where = [*scope.decisions(Decision.decided_at), Decision.decided_at.is_not(None)]
     if decided is None:
         decided = session.scalar(select(func.count()).where(*where)) or 0
@@ -119,16 +115,7 @@ def velocity(session: Session, scope: Scope, decided: int | None = None) -> Velo
         return Velocity(0, None, None)
     seconds = seconds_to_decide(session).label("seconds")
     ranks = [int((decided - 1) * fraction) for fraction in (0.5, 0.9)]
-    if session.get_bind().dialect.name == "postgresql":
-        # percentile_disc(p) takes row ceil(p * n); (rank + 0.5) / n lands on rank + 1.
-        found = session.execute(
-            select(
-                *(func.percentile_disc((r + 0.5) / decided).within_group(seconds) for r in ranks)
-            ).where(*where)
-        ).one()
-    else:
-        ordered = select(seconds).where(*where).order_by(seconds)
-        found = [session.scalar(ordered.offset(r).limit(1)) for r in ranks]
+    found = lower_percentiles(session, seconds, where, decided, ranks)
     median, p90 = (timedelta(seconds=round(float(value or 0))) for value in found)
     return Velocity(decided, median, p90)
 

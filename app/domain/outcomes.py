@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Decision
 from app.domain import decisions, ledger
-from app.domain.errors import InvalidInput, NotAllowed
+from app.domain.errors import InvalidInput, NotAllowed, Person, UserText
 from app.domain.text import clean
 from app.vocabulary import Status
 
@@ -40,6 +40,23 @@ def due_reviews(session: Session, now: datetime, days: int) -> list[tuple[str, i
     return [(team, decision_id) for team, decision_id in rows]
 
 
+def check_may_review(decision: Decision, actor_id: str) -> None:
+    """Only the decider (or whoever opened the decision) says how it turned out."""
+    if actor_id not in {decision.decider_id, decision.created_by}:
+        raise NotAllowed(
+            "Only {decider}, who decided “{title}”, can say how it turned out.",
+            decider=Person(decision.decider_id),
+            title=UserText(decision.title),
+        )
+
+
+def review_form(session: Session, team_id: str, decision_id: int, actor_id: str) -> Decision:
+    """The decision whose outcome this person is about to give, if they may give it."""
+    decision = decisions.get_decision(session, team_id, decision_id)
+    check_may_review(decision, actor_id)
+    return decision
+
+
 def record_outcome(
     session: Session,
     *,
@@ -61,11 +78,7 @@ def record_outcome(
     decision = decisions.get_decision(session, team_id, decision_id)
     if decisions.event_exists(session, team_id, idempotency_key):
         return decision, False
-    if actor_id not in {decision.decider_id, decision.created_by}:
-        raise NotAllowed(
-            f"Only <@{decision.decider_id}>, who decided “{decision.title}”, can say how it "
-            "turned out."
-        )
+    check_may_review(decision, actor_id)
     if decision.status is not Status.DECIDED:
         raise NotAllowed(f"“{decision.title}” is {decision.status.value}, not decided.")
     decision.outcome, decision.outcome_note = outcome, note

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.db.dialect import upsert
 from app.db.models import Decision, ExpertisePoll, PollVote
-from app.domain import decisions, rotation_service, steward
-from app.domain.errors import InvalidInput, NotAllowed, NotFound
+from app.domain import anonymity, decisions, rotation_service, steward
+from app.domain.errors import InvalidInput, NotAllowed, NotFound, Person
 from app.domain.polls import Ballot, Outcome, score_ballots
 from app.vocabulary import Framework, PollStatus
 
@@ -88,12 +89,60 @@ def start_poll(
         status=PollStatus.OPEN,
         created_at=now,
     )
-    session.add(poll)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(poll)
+            session.flush()
+    except IntegrityError:
+        existing = session.scalars(
+            select(ExpertisePoll).where(
+                ExpertisePoll.team_id == team_id, ExpertisePoll.origin_key == origin_key
+            )
+        ).one_or_none()
+        if existing is None:
+            raise
+        return existing, False  # a copy delivered at the same moment started it
     decisions.log_event(
         session, decision, "poll_started", opened_by, now, detail={"poll_id": poll.id}
     )
     return poll, True
+
+
+def open_with_poll(
+    session: Session,
+    *,
+    team_id: str,
+    declaration: decisions.Declaration,
+    opened_by: str,
+    options: PollOptions,
+    origin_key: str,
+    now: datetime,
+    team_domain: str | None = None,
+) -> tuple[int, int] | None:
+    """`/decide poll`: a decision with no decider yet and its poll, stored in one transaction
+    (before the ack, so a crash never keeps one without the other). (decision id, poll id), or
+    None for a redelivered request."""
+    decision, created = decisions.open_decision(
+        session,
+        team_id=team_id,
+        team_domain=team_domain,
+        declaration=declaration,
+        actor_id=opened_by,
+        origin_key=origin_key,
+        now=now,
+    )
+    if not created:
+        return None
+    poll, _ = start_poll(
+        session,
+        team_id=team_id,
+        decision_id=decision.id,
+        opened_by=opened_by,
+        options=options,
+        origin_key=origin_key,
+        now=now,
+    )
+    return decision.id, poll.id
 
 
 def get_poll(session: Session, team_id: str, poll_id: int) -> ExpertisePoll:
@@ -184,19 +233,15 @@ def cast_vote(
         raise InvalidInput(
             {"nominee": "Nominate someone else; rate yourself with the 1-5 buttons."}
         )
-    changes = {"updated_at": now}
+    # An anonymous ballot's time is the poll's own and its id is random: neither can be lined
+    # up with when (or in which order) anyone clicked.
+    changes = {"updated_at": poll.created_at if poll.anonymous else now}
     if rating is not None:
         changes["rating"] = rating
     if nominee is not None:
         changes["nominee_id"] = nominee
     row = {"team_id": team_id, "poll_id": poll_id, "voter_key": voter_key(poll, user_id)}
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(
-        insert(PollVote)
-        .values(**row, **changes)
-        .on_conflict_do_update(index_elements=list(row), set_=changes)
-    )
+    upsert(session, PollVote, row, changes, inserted_only={"id": anonymity.random_id()})
     return response_count(session, team_id, poll_id)
 
 
@@ -218,7 +263,10 @@ def close_poll(
     changed is False when something else closed it first."""
     poll = get_poll(session, team_id, poll_id)
     if actor_id is not None and actor_id != poll.opened_by:
-        raise NotAllowed(f"Only <@{poll.opened_by}>, who started this poll, can close it early.")
+        raise NotAllowed(
+            "Only {opener}, who started this poll, can close it early.",
+            opener=Person(poll.opened_by),
+        )
     closed = session.execute(
         update(ExpertisePoll)
         .where(
@@ -243,7 +291,8 @@ def close_poll(
         rotation_lead=rotation_service.channel_lead(session, team_id, decision.channel_id, now),
     )
     poll.result = outcome.to_json()
-    poll.salt = None  # from now on no ballot can be tied to a person, by anyone
+    if poll.anonymous:
+        _forget_voters(session, poll)
     decisions.log_event(
         session,
         decision,
@@ -253,6 +302,18 @@ def close_poll(
         detail={"poll_id": poll.id, "decider": outcome.decider, "reason": outcome.reason},
     )
     return poll, True
+
+
+def _forget_voters(session: Session, poll: ExpertisePoll) -> None:
+    """Destroy the salt and replace every voter key with noise: from now on no ballot can be
+    tied to a person, by anyone, whatever else they hold."""
+    votes = session.scalars(
+        select(PollVote).where(PollVote.team_id == poll.team_id, PollVote.poll_id == poll.id)
+    ).all()
+    for vote in votes:
+        vote.voter_key = secrets.token_hex(32)
+    poll.salt = None
+    session.flush()
 
 
 def _ballots(session: Session, poll: ExpertisePoll) -> list[Ballot]:
@@ -298,8 +359,10 @@ def adopt_result(
         return decision, poll, False
     if actor_id not in {decision.created_by, poll.opened_by}:
         raise NotAllowed(
-            f"Only <@{decision.created_by}>, who opened the decision, or <@{poll.opened_by}>, "
-            "who started the poll, can settle who decides."
+            "Only {opener}, who opened the decision, or {poller}, who started the poll, can "
+            "settle who decides.",
+            opener=Person(decision.created_by),
+            poller=Person(poll.opened_by),
         )
     check_can_poll(decision)
     decisions.set_decider(

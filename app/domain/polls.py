@@ -54,6 +54,17 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """Who a tiebreaker rule named, and in which role: "poll_leader", "lightest_poll_leader" (the
+    tied leader holding the fewest open decisions), "steward", "rotation_lead" or "opener".
+    `nobody_for` is the rule that had nobody to ask when it fell back to the opener."""
+
+    person: str
+    role: str
+    nobody_for: Tiebreaker | None = None
+
+
+@dataclass(frozen=True)
 class Outcome:
     candidates: list[Candidate]
     responses: int
@@ -63,15 +74,23 @@ class Outcome:
     reason: str  # "poll", "tie", "too_few", "no_candidates"
     tiebreaker: str
     tied: list[str] = field(default_factory=list)
-    note: str = ""
+    choice: Choice | None = None  # how the tiebreaker chose, when the poll did not settle it
+    legacy_note: str = ""  # the words a result stored before blocks made them (older rows)
 
     def to_json(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_json(cls, data: Mapping) -> Outcome:
-        candidates = [Candidate(**c) for c in data.get("candidates", [])]
-        return cls(**{**data, "candidates": candidates})
+        fields = dict(data)
+        fields["candidates"] = [Candidate(**c) for c in fields.get("candidates", [])]
+        if "note" in fields:
+            fields["legacy_note"] = fields.pop("note")
+        if fields.get("choice"):
+            choice = dict(fields["choice"])
+            rule = choice.get("nobody_for")
+            fields["choice"] = Choice(**{**choice, "nobody_for": rule and Tiebreaker(rule)})
+        return cls(**fields)
 
 
 def score_ballots(
@@ -124,15 +143,7 @@ def score_ballots(
     if len(leaders) > 1:
         return _tiebreak("tie", leaders, common, tiebreaker, opener, **people_now)
     top = candidates[0].user_id
-    note = f"Defer to <@{top}>."
-    return Outcome(**common, recommended=top, decider=top, reason="poll", note=note)
-
-
-WHY = {
-    "tie": "Tie between {tied}",
-    "too_few": "Only {responses} of the {min_responses} responses needed came in",
-    "no_candidates": "Nobody rated themselves or was nominated",
-}
+    return Outcome(**common, recommended=top, decider=top, reason="poll")
 
 
 def _tiebreak(
@@ -143,17 +154,17 @@ def _tiebreak(
     opener: str,
     **people_now: str | None,
 ) -> Outcome:
-    why = WHY[reason].format(tied=", ".join(f"<@{c.user_id}>" for c in leaders), **common)
-    decider, who = who_decides(rule, opener, **people_now)
+    decider, choice = who_decides(rule, opener, **people_now)
     if rule is Tiebreaker.POLL_LEADER and leaders:
         fewest = min(c.open_decisions for c in leaders)
         lightest = [c for c in leaders if c.open_decisions == fewest]
         if len(lightest) == 1:
             decider = lightest[0].user_id
-            who = f"<@{decider}> (the poll leader, holding the fewest open decisions) decides"
-    note = f"{why}: by the tiebreaker rule, {who}."
+            choice = Choice(decider, "lightest_poll_leader")
     tied = [c.user_id for c in leaders] if reason == "tie" else []
-    return Outcome(**common, recommended=None, decider=decider, reason=reason, tied=tied, note=note)
+    return Outcome(
+        **common, recommended=None, decider=decider, reason=reason, tied=tied, choice=choice
+    )
 
 
 def who_decides(
@@ -163,17 +174,15 @@ def who_decides(
     *,
     steward: str | None = None,
     rotation_lead: str | None = None,
-) -> tuple[str, str]:
+) -> tuple[str, Choice]:
     """The person a tiebreaker rule names outside a poll's own tie (a deadline that passed),
-    and the words that say why. `poll_leader` is who a closed poll pointed to, if any;
-    `steward` and `rotation_lead` are the team's steward and the channel's current lead."""
+    and how it chose them. `poll_leader` is who a closed poll pointed to, if any; `steward` and
+    `rotation_lead` are the team's steward and the channel's current lead."""
     if rule is Tiebreaker.POLL_LEADER and poll_leader:
-        return poll_leader, f"<@{poll_leader}> (the expertise poll's leader) decides"
+        return poll_leader, Choice(poll_leader, "poll_leader")
     if rule is Tiebreaker.STEWARD and steward:
-        return steward, f"<@{steward}> (the steward) decides"
+        return steward, Choice(steward, "steward")
     if rule is Tiebreaker.ROTATION_LEAD and rotation_lead:
-        return rotation_lead, f"<@{rotation_lead}> (the current rotation lead) decides"
-    who = f"<@{opener}> (who opened it) decides"
-    if rule in (Tiebreaker.STEWARD, Tiebreaker.ROTATION_LEAD):
-        who += f" (there is no {rule.value.replace('_', ' ')} to ask)"
-    return opener, who
+        return rotation_lead, Choice(rotation_lead, "rotation_lead")
+    missing = rule if rule in (Tiebreaker.STEWARD, Tiebreaker.ROTATION_LEAD) else None
+    return opener, Choice(opener, "opener", missing)

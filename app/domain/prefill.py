@@ -45,7 +45,7 @@ def complete(
         changes["domain"] = domain.name
         default = domain.authority_id
         if domain.rotation_id is not None:
-            rotation = rotation_service.by_id(session, team_id, domain.rotation_id)
+            rotation = rotation_service.find_by_id(session, team_id, domain.rotation_id)
             default = rotation_service.lead_now(session, rotation, now) if rotation else None
             changes["framework"] = declaration.framework or Framework.ROTATING
         if decider is None and default:

@@ -1,24 +1,25 @@
 """Retrospectives: what was decided since the last one, and two anonymous questions.
 
-Answers are stored with no author and no time; a double-submitted modal is recognised by a hash
-of the view id. That someone answered is kept apart, as a hash of (team, retro, user) with no
-link to any answer, so that answers are shown only once THRESHOLD different people have
-answered (one person submitting three times unlocks nothing), and then in a fixed order (by
-question, then text), never by time, so that nobody can be singled out.
+Answers are stored with no author, no time and a random id. A retro is open for OPEN_FOR after
+it was posted; while it is open its answers' dedupe keys are HMACs under the retro's random
+AnonymityKey (app.domain.anonymity): of the view id (a double-submitted modal) and, kept apart
+with no link to any answer, of the respondent (so that answers are shown only once THRESHOLD
+different people have answered; one person submitting three times unlocks nothing). When the
+retro closes the key is destroyed and every such hash erased. Answers are shown in a fixed
+order (by question, then text), never by time, so that nobody can be singled out.
 """
 
 from __future__ import annotations
 
-import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.db.models import Decision, RetroAnswer, RetroRespondent
-from app.domain import ledger
-from app.domain.errors import InvalidInput, NotFound
+from app.domain import anonymity, ledger
+from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.text import clean
 from app.vocabulary import Status
 
@@ -26,6 +27,8 @@ KIND = "retro"
 ANSWERS_KIND = "retro_answers"
 THRESHOLD = 3
 ANSWER_MAX = 2000
+OPEN_FOR = timedelta(days=6)  # closed before the next weekly retro is posted
+CLOSED = "This retrospective has closed; its answers are final."
 QUESTIONS = {
     "overlooked": "Did anyone feel their expertise was overlooked?",
     "pressured": "Did anyone feel pressured to defer despite knowing better?",
@@ -55,9 +58,11 @@ def add_answers(
     answers: dict[str, str],
     view_id: str,
     respondent_id: str,
+    now: datetime,
 ) -> int:
     """Store the non-empty answers of one modal; returns how many were new."""
-    if ledger.get(session, team_id, post_id) is None:
+    post = ledger.find_post(session, team_id, post_id)
+    if post is None or post.kind != KIND:
         raise NotFound("That retrospective does not exist in this workspace.")
     cleaned = {q: clean(text) for q, text in answers.items() if q in QUESTIONS and clean(text)}
     if not cleaned:
@@ -65,36 +70,48 @@ def add_answers(
     for question, text in cleaned.items():
         if len(text) > ANSWER_MAX:
             raise InvalidInput({question: f"Keep each answer to {ANSWER_MAX} characters."})
-    _count_respondent(session, team_id, post_id, respondent_id)
+    closes = post.created_at + OPEN_FOR
+    if now >= closes:
+        raise NotAllowed(CLOSED)
+    secret = anonymity.open_key(
+        session, team_id, f"{anonymity.RETRO}{post_id}", now, closes - now
+    ).secret
+    _insert_ignoring_duplicates(
+        session,
+        RetroRespondent,
+        [
+            {
+                "id": anonymity.random_id(),
+                "team_id": team_id,
+                "post_id": post_id,
+                "respondent_key": anonymity.keyed(secret, "respondent", respondent_id),
+            }
+        ],
+    )
+    rows = [
+        {
+            "id": anonymity.random_id(),
+            "team_id": team_id,
+            "post_id": post_id,
+            "question": question,
+            "text": text,
+            "dedupe_key": anonymity.keyed(secret, "answer", view_id, question),
+        }
+        for question, text in cleaned.items()
+    ]
+    return _insert_ignoring_duplicates(session, RetroAnswer, rows)
+
+
+def _insert_ignoring_duplicates(session: Session, model, rows: list[dict]) -> int:
+    """Insert what is new; a row whose unique key exists (a redelivery, even a concurrent one)
+    is skipped by the database without an error. Returns how many rows were inserted."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     added = 0
-    for question, text in cleaned.items():
-        key = hashlib.sha256(f"{view_id}:{question}".encode()).hexdigest()
-        try:
-            with session.begin_nested():
-                session.add(
-                    RetroAnswer(
-                        team_id=team_id,
-                        post_id=post_id,
-                        question=question,
-                        text=text,
-                        dedupe_key=key,
-                    )
-                )
-                session.flush()
-            added += 1
-        except IntegrityError:
-            continue  # the same submission, delivered twice
+    for row in rows:
+        statement = insert(model).values(**row).on_conflict_do_nothing().returning(model.id)
+        added += len(session.execute(statement).all())
     return added
-
-
-def _count_respondent(session: Session, team_id: str, post_id: int, user_id: str) -> None:
-    key = hashlib.sha256(f"{team_id}:{post_id}:{user_id}".encode()).hexdigest()
-    try:
-        with session.begin_nested():
-            session.add(RetroRespondent(team_id=team_id, post_id=post_id, respondent_key=key))
-            session.flush()
-    except IntegrityError:
-        pass  # answered before: still one person
 
 
 def respondent_count(session: Session, team_id: str, post_id: int) -> int:
@@ -114,3 +131,10 @@ def visible_answers(session: Session, team_id: str, post_id: int) -> list[tuple[
         .order_by(RetroAnswer.question, RetroAnswer.text)
     )
     return [(q, t) for q, t in rows]
+
+
+def check_is_retro(session: Session, team_id: str, post_id: int) -> None:
+    """Refuse a post id that is not one of this team's retrospectives (a forged button)."""
+    post = ledger.find_post(session, team_id, post_id)
+    if post is None or post.kind != KIND:
+        raise NotFound("That retrospective does not exist in this workspace.")

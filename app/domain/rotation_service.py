@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from app.db.models import Decision, Rotation, RotationChange
 from app.domain import decisions, rotations
 from app.domain.charter import log_change
-from app.domain.errors import InvalidInput, NotFound
-from app.domain.teams import ensure_team
+from app.domain.errors import InvalidInput, NotFound, Person, UserText
+from app.domain.teams import get_or_create_team
 from app.vocabulary import Framework
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
@@ -75,7 +75,7 @@ def put(
     """Create a rotation, or redefine the one with this name here. Returns (row, created)."""
     name = check_name(name)
     rotations.check_members(members)
-    ensure_team(session, team_id, now)
+    get_or_create_team(session, team_id, now)
     start = start or rotations.local_day(now, tz)
     row = find(session, team_id, channel_id, name)
     created = row is None
@@ -112,7 +112,7 @@ def get(session: Session, team_id: str, channel_id: str, name: str) -> Rotation:
     return row
 
 
-def by_id(session: Session, team_id: str, rotation_id: int) -> Rotation | None:
+def find_by_id(session: Session, team_id: str, rotation_id: int) -> Rotation | None:
     return session.scalars(
         select(Rotation).where(Rotation.team_id == team_id, Rotation.id == rotation_id)
     ).one_or_none()
@@ -159,7 +159,11 @@ def adjust(
     today = rotations.local_day(now, rotation.tz)
     for person in (user, other):
         if person is not None and person not in rotation.members:
-            raise InvalidInput({"member": f"<@{person}> is not in the `{rotation.name}` rotation."})
+            raise InvalidInput(
+                {"member": "{person} is not in the `{rotation}` rotation."},
+                person=Person(person),
+                rotation=UserText(rotation.name),
+            )
     if kind == "swap" and user == other:
         raise InvalidInput({"member": "Name two different people to swap."})
     if kind == "away" and (until is None or until <= today):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from app.domain.errors import InvalidInput
+from app.domain.errors import InvalidInput, Person
 
 MAX_MEMBERS = 20
 MAX_DAYS = 26 * 7
@@ -67,7 +67,9 @@ def check_members(members: list[str]) -> None:
         raise InvalidInput({"members": "A rotation needs at least two people."})
     if len(set(members)) != len(members):
         twice = next(m for m in members if members.count(m) > 1)
-        raise InvalidInput({"members": f"<@{twice}> is named twice; name each person once."})
+        raise InvalidInput(
+            {"members": "{twice} is named twice; name each person once."}, twice=Person(twice)
+        )
     if len(members) > MAX_MEMBERS:
         raise InvalidInput({"members": f"A rotation can have at most {MAX_MEMBERS} people."})
 

@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 from app.db.models import Team
 
 
-def ensure_team(session: Session, team_id: str, now: datetime, domain: str | None = None) -> Team:
+def get_or_create_team(
+    session: Session, team_id: str, now: datetime, domain: str | None = None
+) -> Team:
     team = session.get(Team, team_id)
     if team is None:
         try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import Charter
@@ -56,7 +57,7 @@ def save(
     now: datetime,
 ) -> Charter:
     cleaned = check(values)
-    charter = charters.get(session, team_id, now)
+    charter = charters.get_or_create(session, team_id, now)
     charters.bump(session, charter, base_version, now, actor_id)
     charter.values = cleaned
     session.flush()
@@ -80,3 +81,21 @@ def principle_text(charter: Charter, key: str | None) -> str | None:
     if found is None:
         raise InvalidInput({"principle": "That principle is no longer in the charter; pick again."})
     return found[:200]
+
+
+def _charter_if_any(session: Session, team_id: str) -> Charter | None:
+    return session.scalars(select(Charter).where(Charter.team_id == team_id)).one_or_none()
+
+
+def team_principles(session: Session, team_id: str) -> list[tuple[str, str]]:
+    """The team's principles as (key, text), or none before it has a charter (read only)."""
+    found = _charter_if_any(session, team_id)
+    return principles(found) if found else []
+
+
+def cited_principle(session: Session, team_id: str, key: str | None) -> str | None:
+    """The text of the principle a form cited by its key; None when none was picked."""
+    if key is None:
+        return None
+    found = _charter_if_any(session, team_id)
+    return principle_text(found, key) if found else None

@@ -12,6 +12,7 @@ import logging
 from sqlalchemy.orm import Session
 
 from app import jobs
+from app.blocks.polls import tiebreaker_words
 from app.blocks.reviews import (
     build_deadline_nudge,
     build_outcome_request,
@@ -54,7 +55,8 @@ def nudge_deadlines() -> int:
     def render(team_id: str, decision_id: int):
         def build(session: Session, _post_id: int) -> Message:
             decision = decisions.get_decision(session, team_id, decision_id)
-            _decider, who = deadlines.tiebreaker_choice(session, decision, now)
+            _decider, choice = deadlines.tiebreaker_choice(session, decision, now)
+            who = tiebreaker_words(choice)
             return Message(
                 decision.channel_id,
                 deadline_text(decision, who),

@@ -30,7 +30,7 @@ def announce_handoffs() -> int:
     done = 0
     for team_id, rotation_id, day in due:
         with context.sessions.begin() as session:
-            rotation = rotation_service.by_id(session, team_id, rotation_id)
+            rotation = rotation_service.find_by_id(session, team_id, rotation_id)
             if rotation is None:
                 continue
             plan = rotation_service.plan_of(session, rotation)
@@ -62,7 +62,7 @@ def announce_handoffs() -> int:
 
 def _render(team_id, rotation_id, day, outgoing, incoming, person):
     def build(session: Session, _post_id: int) -> Message:
-        rotation = rotation_service.by_id(session, team_id, rotation_id)
+        rotation = rotation_service.find_by_id(session, team_id, rotation_id)
         assert rotation is not None
         plan = rotation_service.plan_of(session, rotation)
         held = rotation_service.held_by(session, rotation, incoming)

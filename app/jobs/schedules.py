@@ -78,7 +78,7 @@ def _due_slot(rec: Recurrence, now: datetime, since: datetime) -> datetime | Non
 def _post_latest(context: jobs.JobContext, kind: str, team_id: str, channel_id: str) -> int:
     now = context.clock.now()
     with context.sessions() as session:
-        schedule = channel_schedules.get(session, team_id, channel_id, kind)
+        schedule = channel_schedules.find(session, team_id, channel_id, kind)
         if schedule is None or schedule.disabled_reason:
             return 0  # removed or disabled since the job was made: nothing to do
         rec = channel_schedules.recurrence(schedule)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from app.jobs.anonymity import destroy_expired_keys
 from app.jobs.cards import post_missing_cards
 from app.jobs.polls import close_due_polls
 from app.jobs.reviews import nudge_deadlines, send_outcome_reviews
@@ -26,6 +27,7 @@ SWEEPS: dict[str, Callable[[], int]] = {
     "retros posted": post_due_retros,
     "outcome reviews sent": send_outcome_reviews,
     "handoffs announced": announce_handoffs,
+    "anonymity keys destroyed": destroy_expired_keys,
 }
 
 

@@ -1,13 +1,14 @@
-"""Slack glue, one package per surface. Each `register(app, deps)` attaches its listeners."""
+"""Slack glue, one package per surface. Each `register(app, deps)` wires its handlers: plain
+module-level functions that Bolt calls with the parsed payload and `deps` (see inject.py)."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
-from app.listeners import actions, commands, errors, events, shortcuts, views
+from app.listeners import actions, commands, errors, events, inject, shortcuts, views
 from app.listeners.deps import Deps
 
-SURFACES = (commands, actions, views, shortcuts, events, errors)
+SURFACES = (inject, commands, actions, views, shortcuts, events, errors)
 
 
 def register_all(app: App, deps: Deps) -> None:

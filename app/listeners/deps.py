@@ -11,16 +11,16 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from apscheduler.schedulers.base import BaseScheduler
-from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.clock import Clock
+from app.domain.storage import Sessions
 
 SLACK_HOOKS = "https://hooks.slack.com/"
 
 
 @dataclass(frozen=True)
 class Deps:
-    sessions: sessionmaker[Session]
+    sessions: Sessions
     clock: Clock
     api_url: str = "https://slack.com/api/"
     scheduler: BaseScheduler | None = None  # None where this process runs no scheduler

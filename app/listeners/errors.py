@@ -9,10 +9,11 @@ import secrets
 from slack_bolt import Ack, App, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from app.blocks.errors import describe
 from app.blocks.messages import build_error, build_notice
 from app.domain.errors import DomainError
+from app.domain.storage import StorageFailure, storage_failure
 from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload
 from app.posting.send import explain_slack_error, tell
@@ -22,13 +23,14 @@ log = logging.getLogger("app.errors")
 
 def user_message(error: Exception, reference: str) -> str:
     if isinstance(error, DomainError):
-        return str(error)
-    if isinstance(error, OperationalError):
+        return describe(error)
+    failure = storage_failure(error)
+    if failure is StorageFailure.UNAVAILABLE:
         return (
             "The database isn't answering right now, so nothing was saved. "
             "Please try again in a minute."
         )
-    if isinstance(error, SQLAlchemyError):
+    if failure is StorageFailure.FAILED:
         return f"Something went wrong while saving, so nothing was saved (ref `{reference}`)."
     if isinstance(error, SlackApiError):
         return explain_slack_error(error)

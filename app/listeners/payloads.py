@@ -156,7 +156,7 @@ class MessageShortcut(Model):
 def plain_id(value: str | None) -> int:
     """An id carried in a button value or block id: these come back from the client, so accept a
     plain positive number and nothing else."""
-    if value is None or not value.isdigit() or len(value) > 12:
+    if value is None or not (value.isascii() and value.isdigit()) or len(value) > 12:
         raise BadPayload("value is not an id")
     return int(value)
 

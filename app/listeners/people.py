@@ -1,18 +1,21 @@
-"""Who a Slack user id belongs to, asked of users.info when a decider is named."""
+"""Who a Slack user id belongs to, asked of users.info: a person who can decide, an admin,
+their time zone. Asked before any database transaction opens."""
 
 from __future__ import annotations
 
 from slack_sdk import WebClient
 
+from app.domain import people
+from app.domain.errors import InvalidInput
+from app.domain.schedules import parse_tz
 from app.posting.deciders import decider_problem
 
-__all__ = ["decider_problem", "is_admin", "members_problem"]
+__all__ = ["decider_problem", "is_admin", "members_problem", "user_tz"]
 
 
 def is_admin(client: WebClient, user_id: str) -> bool:
-    """Workspace admins and owners, as users.info says (the charter's default editors)."""
-    user = client.users_info(user=user_id)["user"]
-    return bool(user.get("is_admin") or user.get("is_owner"))
+    """Whether users.info says this person is a workspace admin or owner."""
+    return people.is_admin(client.users_info(user=user_id)["user"])
 
 
 def members_problem(client: WebClient, user_ids) -> str | None:
@@ -22,3 +25,12 @@ def members_problem(client: WebClient, user_ids) -> str | None:
         if problem:
             return problem
     return None
+
+
+def user_tz(client: WebClient, user_id: str) -> str:
+    """The person's Slack time zone; UTC when Slack has none we know."""
+    name = client.users_info(user=user_id)["user"].get("tz") or "UTC"
+    try:
+        return parse_tz(name)
+    except InvalidInput:
+        return "UTC"

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from slack_sdk import WebClient
-from sqlalchemy.orm import Session
 
 from app.domain import poll_service, when
 from app.jobs.front_door import schedule_poll_close
@@ -34,41 +33,20 @@ def store_poll(
     """Store the poll and schedule its closing: before ack(), so an acknowledged poll is never
     lost. Returns its id, or None for a redelivered request."""
     with deps.sessions.begin() as session:
-        poll_id = store_poll_of(
+        poll, created = poll_service.start_poll(
             session,
-            deps,
             team_id=team_id,
             decision_id=decision_id,
-            user_id=user_id,
+            opened_by=user_id,
             options=options,
             origin_key=origin_key,
+            now=deps.clock.now(),
         )
-    if poll_id is not None:
-        schedule_poll_closing(deps, team_id, poll_id, options.closes_at)
+        poll_id = poll.id
+    if not created:
+        return None
+    schedule_poll_closing(deps, team_id, poll_id, options.closes_at)
     return poll_id
-
-
-def store_poll_of(
-    session: Session,
-    deps: Deps,
-    *,
-    team_id: str,
-    decision_id: int,
-    user_id: str,
-    options: poll_service.PollOptions,
-    origin_key: str,
-) -> int | None:
-    """store_poll inside the caller's transaction (with the decision it opens)."""
-    poll, created = poll_service.start_poll(
-        session,
-        team_id=team_id,
-        decision_id=decision_id,
-        opened_by=user_id,
-        options=options,
-        origin_key=origin_key,
-        now=deps.clock.now(),
-    )
-    return poll.id if created else None
 
 
 def schedule_poll_closing(deps: Deps, team_id: str, poll_id: int, closes_at: datetime) -> None:

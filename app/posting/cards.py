@@ -94,7 +94,9 @@ def publish_card(
         )
     except SlackApiError as exc:
         _give_up(sessions, clock, team_id, decision_id, held.post_id)
-        raise CardNotPosted(explain_slack_error(exc) + " Nothing was saved.") from exc
+        raise CardNotPosted(
+            explain_slack_error(exc, decision.channel_id) + " Nothing was saved."
+        ) from exc
     except Unanswered as exc:
         log.warning("card of decision %s: no answer (%s); the sweep retries", decision_id, exc)
         return None

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.blocks.escalation import build_consensus_check
+from app.blocks.escalation import build_consensus_check, consensus_question
 from app.domain import consensus, decisions
 
 
@@ -47,7 +47,7 @@ def post_consensus_check(
     posted = client.chat_postMessage(
         channel=channel,
         thread_ts=thread,
-        text=consensus.question(decider),
+        text=consensus_question(decider),
         blocks=build_consensus_check(check_id, decider, []),
     )
     with sessions.begin() as session:

@@ -2,6 +2,7 @@
 
 Why in posting: both the request that declared the decision and the sweep that repairs a card
 lost in a crash (app.jobs.cards) vet the decider right before posting; listeners re-export it.
+The rule is the domain's (app.domain.people), its words the blocks' (app.blocks.replies).
 """
 
 from __future__ import annotations
@@ -9,17 +10,17 @@ from __future__ import annotations
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from app.blocks.replies import unfit_text
+from app.domain import people
+
 
 def decider_problem(client: WebClient, user_id: str) -> str | None:
-    """Why this user cannot hold a decision, or None when they can."""
+    """Why this user cannot hold a decision, in words, or None when they can."""
     try:
-        user = client.users_info(user=user_id)["user"]
+        profile = client.users_info(user=user_id)["user"]
     except SlackApiError as exc:
-        if exc.response.get("error") in {"user_not_found", "users_not_found"}:
-            return "I can't find that person in this workspace; pick a teammate."
-        raise
-    if user.get("is_bot") or user_id == "USLACKBOT":
-        return f"<@{user_id}> is an app, not a person; pick a teammate to decide."
-    if user.get("deleted"):
-        return f"<@{user_id}> is no longer in this workspace; pick someone who is."
-    return None
+        if exc.response.get("error") not in {"user_not_found", "users_not_found"}:
+            raise
+        profile = None
+    why = people.unfit_to_decide(user_id, profile)
+    return unfit_text(user_id, why) if why else None

@@ -77,7 +77,9 @@ def publish_poll(
         with sessions.begin() as session:
             poll_service.discard_unposted(session, team_id, poll_id)
             ledger.finish(session, held.post_id, now=clock.now(), status=ledger.SKIPPED)
-        raise CardNotPosted(explain_slack_error(exc) + " The poll was not started.") from exc
+        raise CardNotPosted(
+            explain_slack_error(exc, poll.channel_id) + " The poll was not started."
+        ) from exc
     except Unanswered as exc:
         log.warning("poll %s: Slack did not answer (%s); the sweep retries", poll_id, exc)
         return None

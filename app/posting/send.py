@@ -24,9 +24,9 @@ def slack_error_code(exc: SlackApiError) -> str:
     return str(exc.response.get("error", "unknown_error"))
 
 
-def explain_slack_error(exc: SlackApiError) -> str:
-    """What to tell the person whose request Slack refused."""
-    return refusal_text(slack_error_code(exc))
+def explain_slack_error(exc: SlackApiError, channel_id: str | None = None) -> str:
+    """What to tell the person whose request Slack refused in the conversation `channel_id`."""
+    return refusal_text(slack_error_code(exc), channel_id)
 
 
 def tell(

@@ -78,26 +78,34 @@ class WebApi(Installs, ResponseUrls, FileUploads):
         errors = message_block_errors(blocks)
         return _fail("invalid_blocks", errors=errors) if errors else None
 
-    def _channel_error(self, channel: Any) -> Json | None:
+    def _post_target(self, channel: Any) -> tuple[str, Json | None]:
+        """Where a post lands (a user id becomes the bot's DM with them), or Slack's refusal."""
         if not channel or not isinstance(channel, str):
-            return _fail("channel_not_found")
-        if channel[:1] in ("U", "D", "W"):
-            return None
+            return "", _fail("channel_not_found")
+        if channel[:1] in ("U", "W"):
+            if self.user_object(channel) is None:
+                return channel, _fail("channel_not_found")
+            channel = self.dm_id(channel)
+        kind = self.conversation_kind(channel)
+        if kind is None:
+            return channel, _fail("channel_not_found")
         if channel in self.archived:
-            return _fail("is_archived")
-        if channel in self.not_in_channels:
-            return _fail("not_in_channel")
-        return None
+            return channel, _fail("is_archived")
+        if not self.bot_is_member(channel):
+            # A public channel says so; anything private is invisible to a non-member.
+            return channel, _fail("not_in_channel" if kind == "public" else "channel_not_found")
+        return channel, None
 
     def _m_chat_postMessage(self, p: Json) -> Json:
-        error = self._channel_error(p.get("channel")) or self._content_error(p)
+        channel, error = self._post_target(p.get("channel"))
+        error = error or self._content_error(p)
         if error:
             return error
-        message = self._new_message(p["channel"], p)
+        message = self._new_message(channel, p)
         team = self._caller()
         message.update(team=team.id, user=team.bot_user_id, bot_id=team.bot_id)
         ts = message["ts"]
-        return {"ok": True, "channel": p["channel"], "ts": ts, "message": _public(message)}
+        return {"ok": True, "channel": channel, "ts": ts, "message": _public(message)}
 
     def _m_chat_update(self, p: Json) -> Json:
         message = self._find_message(p.get("channel") or "", p.get("ts") or "")
@@ -123,15 +131,16 @@ class WebApi(Installs, ResponseUrls, FileUploads):
         return {"ok": True, "channel": message["channel"], "ts": message["ts"]}
 
     def _m_chat_postEphemeral(self, p: Json) -> Json:
-        if not p.get("user"):
-            return _fail("user_not_in_channel")
-        error = self._channel_error(p.get("channel")) or self._content_error(p)
+        channel, error = self._post_target(p.get("channel"))
+        error = error or self._content_error(p)
         if error:
             return error
+        if not p.get("user") or not self.user_is_member(channel, str(p["user"])):
+            return _fail("user_not_in_channel")
         ts = self._next_ts()
         self._ephemerals.append(
             {
-                "channel": p["channel"],
+                "channel": channel,
                 "user": p["user"],
                 "text": p.get("text") or "",
                 "blocks": p.get("blocks") or [],
@@ -185,8 +194,7 @@ class WebApi(Installs, ResponseUrls, FileUploads):
         return self._page([parent, *sorted(replies, key=lambda m: float(m["ts"]))], p)
 
     def _history_error(self, channel: Any) -> Json | None:
-        if not self.history_granted:
-            return _fail("missing_scope", needed="channels:history,groups:history")
+        """Beyond the history scopes (checked with every method's scope, app.standin.scopes)."""
         if not isinstance(channel, str) or self.channel_object(channel) is None:
             return _fail("channel_not_found")
         if channel in self.not_in_channels:
@@ -216,7 +224,9 @@ class WebApi(Installs, ResponseUrls, FileUploads):
         users = str(p.get("users") or "").split(",")
         if len(users) != 1 or not users[0]:
             return _fail("users_list_not_supplied" if not users[0] else "not_enough_users")
-        return {"ok": True, "channel": {"id": "D" + users[0].lstrip("UW")}}
+        if self.user_object(users[0]) is None:
+            return _fail("user_not_found")
+        return {"ok": True, "channel": {"id": self.dm_id(users[0])}}
 
     # -- views -----------------------------------------------------------------------------
 
@@ -224,7 +234,9 @@ class WebApi(Installs, ResponseUrls, FileUploads):
         trigger = self._triggers.get(trigger_id) if isinstance(trigger_id, str) else None
         if trigger is None:
             return None, _fail("invalid_trigger_id")
-        if trigger["used"] or self.clock() - trigger["at"] > TRIGGER_TTL:
+        if trigger["used"]:
+            return None, _fail("exchanged_trigger_id")
+        if self.clock() - trigger["at"] > TRIGGER_TTL:
             return None, _fail("expired_trigger_id")
         return trigger["user"], None
 

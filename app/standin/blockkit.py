@@ -1,9 +1,10 @@
 """Slack's hard Block Kit limits as pure functions.
 
 Why: ``slack_sdk.models`` checks some limits when you build blocks with it, but not all of
-them (the 50-block cap, duplicate block_ids) and not for hand-written dicts. The stand-in
-rejects what real Slack would reject, so tests fail here instead of in production.
-Unknown block and element types are accepted: we never want to be stricter than Slack.
+them (the 50-block cap, duplicate block_ids, empty text) and not for hand-written dicts. The
+stand-in rejects what real Slack would reject, so tests fail here instead of in production:
+unknown block types, a section with neither text nor fields, text objects with no text.
+Element types are not checked (Slack adds them often; a wrong one fails in slack_sdk first).
 """
 
 from __future__ import annotations
@@ -100,37 +101,81 @@ def _blocks_errors(blocks: list[Any]) -> list[str]:
 
 def _block_errors(errors: list[str], where: str, block: dict[str, Any]) -> None:
     kind = block.get("type")
-    if kind == "section":
-        _text(errors, f"{where}.text", block.get("text"), 3000)
-        fields = block.get("fields") or []
-        if len(fields) > 10:
-            errors.append(f"{where}.fields: {len(fields)} > 10 fields")
-        for i, field in enumerate(fields):
-            _text(errors, f"{where}.fields[{i}]", field, 2000)
-        if isinstance(block.get("accessory"), dict):
-            _element_errors(errors, f"{where}.accessory", block["accessory"])
-    elif kind == "header":
-        _text(errors, f"{where}.text", block.get("text"), 150)
-    elif kind == "context":
-        elements = block.get("elements") or []
-        if len(elements) > 10:
-            errors.append(f"{where}.elements: {len(elements)} > 10 elements")
-        for i, element in enumerate(elements):
-            if isinstance(element, dict) and element.get("type") in ("plain_text", "mrkdwn"):
-                _text(errors, f"{where}.elements[{i}]", element, 3000)
-    elif kind == "actions":
-        elements = block.get("elements") or []
-        if len(elements) > 25:
-            errors.append(f"{where}.elements: {len(elements)} > 25 elements")
-        for i, element in enumerate(elements):
-            _element_errors(errors, f"{where}.elements[{i}]", element)
-    elif kind == "input":
-        _text(errors, f"{where}.label", block.get("label"), 2000)
-        _text(errors, f"{where}.hint", block.get("hint"), 2000)
-        if isinstance(block.get("element"), dict):
-            _element_errors(errors, f"{where}.element", block["element"])
-    elif kind == "image":
-        _length(errors, f"{where}.image_url", block.get("image_url"), 3000)
+    check = _BLOCK_CHECKS.get(kind) if isinstance(kind, str) else None
+    if kind in _OTHER_BLOCKS:
+        return
+    if check is None:
+        errors.append(f"{where}.type: unknown block type {kind!r}")
+        return
+    check(errors, where, block)
+
+
+def _section(errors: list[str], where: str, block: dict[str, Any]) -> None:
+    fields = block.get("fields") or []
+    if block.get("text") is None and not fields:
+        errors.append(f"{where}: a section needs text or fields")
+    _text(errors, f"{where}.text", block.get("text"), 3000)
+    if len(fields) > 10:
+        errors.append(f"{where}.fields: {len(fields)} > 10 fields")
+    for i, field in enumerate(fields):
+        _text(errors, f"{where}.fields[{i}]", field, 2000)
+    if isinstance(block.get("accessory"), dict):
+        _element_errors(errors, f"{where}.accessory", block["accessory"])
+
+
+def _header(errors: list[str], where: str, block: dict[str, Any]) -> None:
+    if block.get("text") is None:
+        errors.append(f"{where}.text is required")
+    _text(errors, f"{where}.text", block.get("text"), 150)
+
+
+def _context(errors: list[str], where: str, block: dict[str, Any]) -> None:
+    elements = block.get("elements") or []
+    if len(elements) > 10:
+        errors.append(f"{where}.elements: {len(elements)} > 10 elements")
+    for i, element in enumerate(elements):
+        if isinstance(element, dict) and element.get("type") in ("plain_text", "mrkdwn"):
+            _text(errors, f"{where}.elements[{i}]", element, 3000)
+
+
+def _actions(errors: list[str], where: str, block: dict[str, Any]) -> None:
+    elements = block.get("elements") or []
+    if len(elements) > 25:
+        errors.append(f"{where}.elements: {len(elements)} > 25 elements")
+    for i, element in enumerate(elements):
+        _element_errors(errors, f"{where}.elements[{i}]", element)
+
+
+def _input(errors: list[str], where: str, block: dict[str, Any]) -> None:
+    _text(errors, f"{where}.label", block.get("label"), 2000)
+    _text(errors, f"{where}.hint", block.get("hint"), 2000)
+    if isinstance(block.get("element"), dict):
+        _element_errors(errors, f"{where}.element", block["element"])
+
+
+def _image(errors: list[str], where: str, block: dict[str, Any]) -> None:
+    _length(errors, f"{where}.image_url", block.get("image_url"), 3000)
+
+
+_BLOCK_CHECKS = {
+    "section": _section,
+    "header": _header,
+    "context": _context,
+    "actions": _actions,
+    "input": _input,
+    "image": _image,
+}
+#: Block types Slack's Block Kit reference lists that the stand-in accepts unchecked.
+_OTHER_BLOCKS = {
+    "divider",
+    "file",
+    "rich_text",
+    "video",
+    "markdown",
+    "call",
+    "table",
+    "context_actions",
+}
 
 
 def _element_errors(errors: list[str], where: str, element: Any) -> None:
@@ -197,6 +242,8 @@ def _text(errors: list[str], where: str, text: Any, limit: int) -> None:
     if text is None:
         return
     value = text.get("text") if isinstance(text, dict) else text
+    if isinstance(text, dict) and not value:
+        errors.append(f"{where}: a text object needs non-empty text")
     _length(errors, where, value, limit)
 
 

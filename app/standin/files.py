@@ -16,6 +16,9 @@ Json = dict[str, Any]
 class FileUploads:
     """Mixed into the stand-in; `uploaded_files()` lists what was shared, bytes included."""
 
+    def _post_target(self, channel: Any) -> tuple[str, Json | None]:
+        raise NotImplementedError  # WebApi's: where a post lands, or Slack's refusal
+
     def _init_files(self) -> None:
         self._files_lock = threading.Lock()
         self._pending_files: dict[str, Json] = {}
@@ -57,6 +60,10 @@ class FileUploads:
         if not isinstance(files, list) or not all(isinstance(f, dict) for f in files):
             return {"ok": False, "error": "invalid_arguments"}
         channel = p.get("channel_id") or p.get("channels")
+        if channel:  # sharing is posting: the same membership rules as chat.postMessage
+            channel, refusal = self._post_target(channel)
+            if refusal is not None:
+                return refusal
         shared = []
         with self._files_lock:
             for entry in files:

@@ -17,7 +17,6 @@ from app.standin.state import APP_ID, BOT_ID, BOT_USER_ID, StandInState
 Json = dict[str, Any]
 CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "standin-client-secret"  # a fake secret for a fake Slack
-SCOPES = "commands,chat:write,users:read,channels:read,groups:read"
 TOKEN_LIFETIME = 12 * 3600  # what Slack gives a rotating bot token
 
 
@@ -54,6 +53,7 @@ class Installs(StandInState):
 
     client_id = CLIENT_ID
     client_secret = CLIENT_SECRET
+    scopes: tuple[str, ...] = ()
 
     def _init_installs(self, bot_token: str) -> None:
         #: With rotation on, issued tokens expire and come with a refresh token.
@@ -72,7 +72,7 @@ class Installs(StandInState):
         bot_token: str | None = None,
         *,
         installer: str = "U0INSTALLER",
-        scope: str = SCOPES,
+        scope: str | None = None,
     ) -> str:
         """Register a workspace; the returned code, exchanged once, yields its bot token."""
         with self._cond:
@@ -81,7 +81,8 @@ class Installs(StandInState):
                 self._teams[team_id] = team
                 self.add_user(team.bot_user_id, "deference", real_name="Deference", is_bot=True)
             code = f"{secrets.randbelow(10**12)}.{secrets.token_hex(16)}"
-            self._codes[code] = _Code(team_id, bot_token, installer, scope)
+            granted = scope if scope is not None else ",".join(self.scopes)
+            self._codes[code] = _Code(team_id, bot_token, installer, granted)
             return code
 
     def uninstall(self, team_id: str) -> None:
@@ -134,7 +135,7 @@ class Installs(StandInState):
             team_id = self._refresh.get(refresh)
             if team_id is None:
                 return {"ok": False, "error": "invalid_refresh_token"}
-            return self._grant(team_id, None, SCOPES, refresh)
+            return self._grant(team_id, None, ",".join(self.scopes), refresh)
         if p.get("grant_type") not in (None, "", "authorization_code"):
             return {"ok": False, "error": "unsupported_grant_type"}
         code = self._codes.pop(str(p.get("code") or ""), None)

@@ -58,6 +58,7 @@ def slash_command(
 ) -> dict[str, str]:
     """The form fields of a slash command request (all strings, as Slack sends them)."""
     where = _team(standin, team)
+    standin.saw_user_in(channel, user)
     return {
         "token": VERIFICATION_TOKEN,
         "team_id": where["id"],
@@ -185,6 +186,7 @@ def message_action(
     team: Json | None = None,
 ) -> Json:
     """A message shortcut (type message_action) invoked on ``message``."""
+    standin.saw_user_in(channel, user)
     return {
         "type": "message_action",
         "token": VERIFICATION_TOKEN,

@@ -8,9 +8,12 @@ Slack limits each URL to 5 uses in 30 minutes and applies ``replace_original`` /
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from app.standin.blockkit import message_block_errors
 from app.standin.state import RESPONSE_URL_TTL, RESPONSE_URL_USES, StandInState
+
+Json = dict[str, Any]
 
 
 class ResponseUrls(StandInState):
@@ -20,34 +23,12 @@ class ResponseUrls(StandInState):
         """Handle a POST to a response_url; returns (HTTP status, body) like Slack."""
         with self._cond:
             entry = self._response_urls.get(url_id)
-            if entry is None:
-                return 404, "no_url"
-            if self.clock() - entry["at"] > RESPONSE_URL_TTL:
-                return 404, "expired_url"
-            if entry["uses"] >= RESPONSE_URL_USES:
-                return 404, "used_url"
-            try:
-                payload = json.loads(body.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError):
-                return 400, "invalid_payload"
-            if not isinstance(payload, dict):
-                return 400, "invalid_payload"
-            if message_block_errors(payload.get("blocks")):
-                return 400, "invalid_blocks"
-            if not payload.get("delete_original") and not (
-                payload.get("text") or payload.get("blocks")
-            ):
-                return 400, "no_text"
+            refusal = _url_refusal(entry, self.clock()) or _payload_refusal(body)
+            if refusal is not None or entry is None:
+                return refusal or (404, "no_url")
+            payload = json.loads(body.decode("utf-8"))
             entry["uses"] += 1
-            original = entry["message_ts"] and self._find_message(
-                entry["channel"], entry["message_ts"]
-            )
-            if original and payload.get("delete_original"):
-                original["deleted"] = True
-            elif original and payload.get("replace_original"):
-                self._replace(original, payload.get("text"), payload.get("blocks"))
-            elif payload.get("response_type") == "in_channel":
-                self._new_message(entry["channel"], payload)
+            self._apply(entry, payload)
             self._responses.append(
                 {
                     "url_id": url_id,
@@ -60,3 +41,39 @@ class ResponseUrls(StandInState):
             )
             self._cond.notify_all()
             return 200, '{"ok": true}'
+
+    def _apply(self, entry: Json, payload: Json) -> None:
+        """What the response does to the conversation (callers hold the lock)."""
+        original = entry["message_ts"] and self._find_message(entry["channel"], entry["message_ts"])
+        if original and payload.get("delete_original"):
+            original["deleted"] = True
+        elif original and payload.get("replace_original"):
+            self._replace(original, payload.get("text"), payload.get("blocks"))
+        elif payload.get("response_type") == "in_channel":
+            self._new_message(entry["channel"], payload)
+
+
+def _url_refusal(entry: Json | None, now: float) -> tuple[int, str] | None:
+    """Slack's answer to an unknown, expired or used-up response_url."""
+    if entry is None:
+        return 404, "no_url"
+    if now - entry["at"] > RESPONSE_URL_TTL:
+        return 404, "expired_url"
+    if entry["uses"] >= RESPONSE_URL_USES:
+        return 404, "used_url"
+    return None
+
+
+def _payload_refusal(body: bytes) -> tuple[int, str] | None:
+    """Slack's answer to a body that is not a message it can show."""
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return 400, "invalid_payload"
+    if not isinstance(payload, dict):
+        return 400, "invalid_payload"
+    if message_block_errors(payload.get("blocks")):
+        return 400, "invalid_blocks"
+    if not payload.get("delete_original") and not (payload.get("text") or payload.get("blocks")):
+        return 400, "no_text"
+    return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.server import ThreadingHTTPServer
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 from app.standin.api import WebApi, _fail
 from app.standin.handler import ApiHandler
 from app.standin.limits import PostLimits
+from app.standin.scopes import installed_scopes, needed_scope
 from app.standin.state import APP_ID
 
 Json = dict[str, Any]
@@ -60,8 +61,18 @@ class SlackStandIn(WebApi):
         team_id: str = "T0001",
         team_domain: str = "acme",
         clock: Callable[[], float] | None = None,
+        *,
+        scopes: Iterable[str] | None = None,
+        strict_membership: bool = True,
     ) -> None:
-        super().__init__(team_id=team_id, team_domain=team_domain, **_clock_kw(clock))
+        super().__init__(
+            team_id=team_id,
+            team_domain=team_domain,
+            strict_membership=strict_membership,
+            **_clock_kw(clock),
+        )
+        #: The bot scopes every install granted (default: manifest.yml's).
+        self.scopes: tuple[str, ...] = tuple(scopes if scopes is not None else installed_scopes())
         self.bot_token = bot_token
         self.app_token = app_token
         self._init_installs(bot_token)
@@ -71,9 +82,6 @@ class SlackStandIn(WebApi):
         self._thread: threading.Thread | None = None
         self._socket: Any = None  # SocketModeServer, created lazily (websockets is optional)
         self.limits: PostLimits | None = None  # chat.postMessage rate limits, off by default
-        #: Whether the app was granted channels:history and groups:history. The manifest does
-        #: not ask for them, so by default reading messages back answers missing_scope.
-        self.history_granted = False
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -145,14 +153,34 @@ class SlackStandIn(WebApi):
             raise RuntimeError("call start_socket_mode() first")
         return self._socket
 
-    def socket_wait_connected(self, timeout: float = 10.0) -> None:
-        self._require_socket().wait_connected(timeout)
+    def socket_wait_connected(
+        self, timeout: float = 10.0, *, count: int = 1, seen: int = 0
+    ) -> None:
+        """Until ``count`` clients are connected, and more than ``seen`` ever connected
+        (pass ``socket_connections_seen`` from before a disconnect to wait for a reconnect)."""
+        self._require_socket().wait_connected(timeout, count=count, seen=seen)
+
+    @property
+    def socket_connections_seen(self) -> int:
+        return int(self._require_socket().connections_seen)
 
     def socket_send(
-        self, envelope_type: str, payload: Json, accepts_response_payload: bool = True
+        self, envelope_type: str, payload: Json, accepts_response_payload: bool | None = None
     ) -> str:
-        """Push an envelope to the connected client; returns its envelope_id."""
+        """Push an envelope to a connected client; returns its envelope_id.
+
+        ``accepts_response_payload`` defaults to what Slack sets for that envelope type.
+        """
         return str(self._require_socket().send(envelope_type, payload, accepts_response_payload))
+
+    def socket_disconnect(self, reason: str = "refresh_requested") -> None:
+        """Slack's ``{"type": "disconnect", "reason": ...}`` to every client (then a close,
+        except for ``warning``)."""
+        self._require_socket().disconnect(reason)
+
+    def socket_ping(self, timeout: float = 5.0) -> int:
+        """Ping every client; the number that answered."""
+        return int(self._require_socket().ping(timeout))
 
     def socket_wait_ack(self, envelope_id: str, timeout: float = 5.0) -> Json:
         """The client's ack for ``envelope_id`` (``{"envelope_id", "payload"?}``)."""
@@ -285,11 +313,24 @@ class SlackStandIn(WebApi):
         elif (kind == "app") != (method == "apps.connections.open"):
             body = _fail("not_allowed_token_type")
         else:
-            body = self._dispatch(method, params, team)
+            body = self._scope_refusal(method, params) or self._dispatch(method, params, team)
         status = fault.status if fault and not fault.drop_connection else 200
         status = 0 if fault and fault.drop_connection else status
         self._record(ApiCall(method, params, token, self.clock(), status, body, team))
         return fault, body
+
+    def _scope_refusal(self, method: str, params: Json) -> Json | None:
+        """Slack's ``missing_scope`` when the installed scopes lack what ``method`` needs."""
+        if method == "apps.connections.open":
+            return None  # the app-level token's scope; the stand-in's app token has it
+        try:
+            kind = self.conversation_kind(str(params.get("channel") or ""))
+            needed = needed_scope(method, kind)
+        except KeyError:
+            return None  # unknown methods answer unknown_method from the dispatcher
+        if needed is None or needed in self.scopes:
+            return None
+        return _fail("missing_scope", needed=needed, provided=",".join(self.scopes))
 
 
 def _clock_kw(clock: Callable[[], float] | None) -> dict[str, Callable[[], float]]:

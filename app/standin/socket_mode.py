@@ -1,8 +1,10 @@
 """A Socket Mode endpoint: the WebSocket that apps.connections.open points the bot at.
 
 Why: the bot can run in Socket Mode (no public URL), and that path has its own framing,
-envelope acks and reconnect logic worth testing against a real socket. ``websockets`` is a
-test extra, so it is imported only when this module is used.
+envelope acks and reconnect logic worth testing against a real socket. Like Slack, the
+stand-in keeps several connections per app (up to 10), spreads envelopes over them, pings
+them, and asks clients to reconnect with ``disconnect`` frames. ``websockets`` is a test
+extra, so it is imported only when this module is used.
 """
 
 from __future__ import annotations
@@ -13,15 +15,32 @@ import uuid
 from typing import Any
 
 Json = dict[str, Any]
+MAX_CONNECTIONS = 10  # Slack allows up to 10 open Socket Mode connections per app
+#: Reasons Slack gives in ``{"type": "disconnect"}``: ``warning`` comes about 10 s before the
+#: connection is dropped; ``refresh_requested`` and ``link_disabled`` come as it is dropped.
+DISCONNECT_REASONS = ("warning", "refresh_requested", "link_disabled")
+#: Interactive payloads whose ack may carry a payload (response_action, options).
+_RESPONDING_INTERACTIONS = ("view_submission", "block_suggestion")
+
+
+def slack_accepts_response_payload(envelope_type: str, payload: Json) -> bool:
+    """What Slack sets on an envelope: true where the ack's payload is used (slash commands,
+    modal submissions, option loads), false for events and other interactions."""
+    if envelope_type == "slash_commands":
+        return True
+    if envelope_type == "interactive":
+        return payload.get("type") in _RESPONDING_INTERACTIONS
+    return False
 
 
 class SocketModeServer:
-    """One-app Socket Mode server: sends ``hello``, pushes envelopes, collects acks."""
+    """One-app Socket Mode server: greets, pushes envelopes, collects acks, pings, disconnects."""
 
     def __init__(self, app_id: str = "A0001") -> None:
         self.app_id = app_id
         self._cond = threading.Condition()
-        self._conn: Any = None
+        self._conns: list[Any] = []
+        self._next = 0  # round-robin over open connections, as Slack spreads envelopes
         self._acks: dict[str, Json] = {}
         self._received: list[Json] = []
         self._server: Any = None
@@ -37,7 +56,7 @@ class SocketModeServer:
     def start(self) -> None:
         from websockets.sync.server import serve  # lazy: websockets is a test extra
 
-        # No server pings (the client pings us); short close timeout keeps stop() quick.
+        # Pings are sent on demand (ping()); a short close timeout keeps stop() quick.
         self._server = serve(
             self._handle, "127.0.0.1", 0, compression=None, ping_interval=None, close_timeout=2
         )
@@ -54,53 +73,68 @@ class SocketModeServer:
             self._thread.join(timeout=5)
             self._thread = None
 
+    @property
+    def open_connections(self) -> int:
+        with self._cond:
+            return len(self._conns)
+
     def _handle(self, conn: Any) -> None:
         """Per-connection thread: greet, then record every envelope ack the client sends."""
         from websockets.exceptions import ConnectionClosed
 
-        hello = {
-            "type": "hello",
-            "num_connections": 1,
-            "connection_info": {"app_id": self.app_id},
-            "debug_info": {
-                "host": "standin-socket",
-                "build_number": 1,
-                "approximate_connection_time": 18060,
-            },
-        }
+        with self._cond:
+            if len(self._conns) >= MAX_CONNECTIONS:
+                conn.close(code=1008, reason="too_many_websockets")
+                return
+            self._conns.append(conn)
+            self.connections_seen += 1
+            hello = _hello(self.app_id, len(self._conns))
         conn.send(json.dumps(hello))
         with self._cond:
-            self._conn = conn
-            self.connections_seen += 1
             self._cond.notify_all()
         try:
             for raw in conn:
-                try:
-                    message = json.loads(raw)
-                except (TypeError, ValueError):
-                    continue
-                with self._cond:
-                    self._received.append(message)
-                    if isinstance(message, dict) and message.get("envelope_id"):
-                        self._acks[str(message["envelope_id"])] = message
-                    self._cond.notify_all()
+                self._receive(raw)
         except ConnectionClosed:
             pass
         finally:
             with self._cond:
-                if self._conn is conn:
-                    self._conn = None
+                if conn in self._conns:
+                    self._conns.remove(conn)
                 self._cond.notify_all()
 
-    def wait_connected(self, timeout: float = 10.0) -> None:
+    def _receive(self, raw: Any) -> None:
+        try:
+            message = json.loads(raw)
+        except (TypeError, ValueError):
+            return
         with self._cond:
-            if not self._cond.wait_for(lambda: self._conn is not None, timeout):
-                raise AssertionError(f"no Socket Mode client connected within {timeout}s")
+            self._received.append(message)
+            if isinstance(message, dict) and message.get("envelope_id"):
+                self._acks[str(message["envelope_id"])] = message
+            self._cond.notify_all()
 
-    def send(self, envelope_type: str, payload: Json, accepts_response_payload: bool = True) -> str:
-        """Push one envelope (slash_commands, interactive, events_api) to the client."""
+    def wait_connected(self, timeout: float = 10.0, *, count: int = 1, seen: int = 0) -> None:
+        """Until ``count`` connections are open (and more than ``seen`` were ever opened)."""
+        with self._cond:
+            ready = lambda: len(self._conns) >= count and self.connections_seen > seen  # noqa: E731
+            if not self._cond.wait_for(ready, timeout):
+                raise AssertionError(
+                    f"expected {count} open Socket Mode connection(s) within {timeout}s, "
+                    f"have {len(self._conns)} ({self.connections_seen} ever opened)"
+                )
+
+    def send(
+        self, envelope_type: str, payload: Json, accepts_response_payload: bool | None = None
+    ) -> str:
+        """Push one envelope (slash_commands, interactive, events_api) over one connection.
+
+        ``accepts_response_payload`` defaults to what Slack sets for that kind of envelope.
+        """
+        if accepts_response_payload is None:
+            accepts_response_payload = slack_accepts_response_payload(envelope_type, payload)
         envelope_id = str(uuid.uuid4())
-        envelope = {
+        envelope: Json = {
             "envelope_id": envelope_id,
             "type": envelope_type,
             "payload": payload,
@@ -109,12 +143,37 @@ class SocketModeServer:
         if envelope_type == "events_api":
             envelope["retry_attempt"] = 0
             envelope["retry_reason"] = ""
-        with self._cond:
-            conn = self._conn
-        if conn is None:
-            raise AssertionError("no Socket Mode client is connected")
-        conn.send(json.dumps(envelope))
+        self._pick().send(json.dumps(envelope))
         return envelope_id
+
+    def _pick(self) -> Any:
+        with self._cond:
+            if not self._conns:
+                raise AssertionError("no Socket Mode client is connected")
+            self._next = (self._next + 1) % len(self._conns)
+            return self._conns[self._next]
+
+    def disconnect(self, reason: str = "refresh_requested") -> None:
+        """Send Slack's ``disconnect`` frame to every connection; except for a ``warning``,
+        close them after it, as Slack does."""
+        if reason not in DISCONNECT_REASONS:
+            raise ValueError(f"reason must be one of {DISCONNECT_REASONS}")
+        frame = json.dumps(
+            {"type": "disconnect", "reason": reason, "debug_info": {"host": "standin-socket"}}
+        )
+        with self._cond:
+            conns = list(self._conns)
+        for conn in conns:
+            conn.send(frame)
+            if reason != "warning":
+                conn.close(code=1000)
+
+    def ping(self, timeout: float = 5.0) -> int:
+        """Ping every open connection as Slack does; returns how many answered with a pong."""
+        with self._cond:
+            conns = list(self._conns)
+        waiters = [conn.ping() for conn in conns]
+        return sum(1 for waiter in waiters if waiter.wait(timeout))
 
     def wait_ack(self, envelope_id: str, timeout: float = 5.0) -> Json:
         with self._cond:
@@ -124,3 +183,16 @@ class SocketModeServer:
                     f"received {len(self._received)} message(s)"
                 )
             return dict(self._acks[envelope_id])
+
+
+def _hello(app_id: str, connections: int) -> Json:
+    return {
+        "type": "hello",
+        "num_connections": connections,
+        "connection_info": {"app_id": app_id},
+        "debug_info": {
+            "host": "standin-socket",
+            "build_number": 1,
+            "approximate_connection_time": 18060,
+        },
+    }

@@ -12,7 +12,7 @@ import copy
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -36,6 +36,7 @@ class StandInState:
         team_id: str = "T0001",
         team_domain: str = "acme",
         clock: Callable[[], float] = time.time,
+        strict_membership: bool = True,
     ) -> None:
         self.team_id = team_id
         self.team_domain = team_domain
@@ -46,6 +47,10 @@ class StandInState:
         self.not_in_channels: set[str] = set()
         #: Archived channel ids (posting there -> ``is_archived``).
         self.archived: set[str] = set()
+        #: As Slack: the bot posts only in conversations it is a member of, and only in
+        #: conversations that exist. False (an explicit opt-in for a test) also accepts
+        #: channel ids nobody registered, as if the bot were in them.
+        self.strict_membership = strict_membership
         self._users: dict[str, dict[str, Any]] = {}
         self._channels: dict[str, dict[str, Any]] = {}
         self._last_ts_micros = 0
@@ -93,13 +98,100 @@ class StandInState:
             }
 
     def add_channel(
-        self, id: str, name: str, is_member: bool = True, is_archived: bool = False
+        self,
+        id: str,
+        name: str,
+        is_member: bool = True,
+        is_archived: bool = False,
+        *,
+        private: bool = False,
+        members: Iterable[str] | None = None,
     ) -> None:
-        """Register a channel; the flags feed ``not_in_channels`` and ``archived``."""
+        """Register a channel; ``is_member``: the bot has joined (``/invite``d) it.
+
+        ``members`` are the people in it; None means everyone (like #general), so any user
+        may get an ephemeral message there.
+        """
+        kind = "private" if private else "public"
+        self._add_conversation(id, kind, name, is_member, is_archived, members)
+
+    def add_conversation(self, id: str, kind: str, members: Iterable[str]) -> None:
+        """A DM (``im``) or group DM (``mpim``) between people, without the bot."""
+        if kind not in ("im", "mpim"):
+            raise ValueError(f"kind must be 'im' or 'mpim', not {kind!r}")
+        self._add_conversation(id, kind, "", False, False, members)
+
+    def _add_conversation(
+        self,
+        id: str,
+        kind: str,
+        name: str,
+        is_member: bool,
+        is_archived: bool,
+        members: Iterable[str] | None,
+    ) -> None:
         with self._cond:
-            self._channels[id] = {"id": id, "name": name}
+            people = set(members) if members is not None else None
+            self._channels[id] = {"id": id, "name": name, "kind": kind, "members": people}
             (self.not_in_channels.discard if is_member else self.not_in_channels.add)(id)
             (self.archived.add if is_archived else self.archived.discard)(id)
+
+    def join(self, channel: str, user: str | None = None) -> None:
+        """``user`` (default: the bot, as ``/invite @Deference`` does) joins ``channel``."""
+        with self._cond:
+            if user is None:
+                self.not_in_channels.discard(channel)
+                return
+            people = self._channels[channel]["members"]
+            if people is not None:
+                people.add(user)
+
+    def saw_user_in(self, channel: str, user: str) -> None:
+        """A user ran a command or shortcut in ``channel``: Slack shows them as a member."""
+        with self._cond:
+            entry = self._channels.get(channel)
+            if entry is not None and entry["members"] is not None:
+                entry["members"].add(user)
+
+    def dm_id(self, user: str) -> str:
+        """The id of the bot's DM with ``user`` (what conversations.open answers)."""
+        return "D" + user[1:]
+
+    def conversation_kind(self, channel: str) -> str | None:
+        """public, private, im or mpim; None for an id Slack would not know.
+
+        A ``D`` id nobody registered is the bot's DM with the user it is named after.
+        """
+        with self._cond:
+            entry = self._channels.get(channel)
+            if entry is not None:
+                return str(entry["kind"])
+            if channel[:1] == "D" and self._dm_user(channel) is not None:
+                return "im"
+            if not self.strict_membership and channel[:1] in ("C", "G"):
+                return "public"
+            return None
+
+    def _dm_user(self, channel: str) -> str | None:
+        for prefix in ("U", "W"):
+            if prefix + channel[1:] in self._users:
+                return prefix + channel[1:]
+        return None
+
+    def bot_is_member(self, channel: str) -> bool:
+        """Whether the bot may post in ``channel`` (its own DMs always; others once joined)."""
+        with self._cond:
+            entry = self._channels.get(channel)
+            if entry is None:
+                return self.conversation_kind(channel) is not None
+            return entry["kind"] not in ("im", "mpim") and channel not in self.not_in_channels
+
+    def user_is_member(self, channel: str, user: str) -> bool:
+        with self._cond:
+            entry = self._channels.get(channel)
+            if entry is None:
+                return channel[:1] != "D" or self._dm_user(channel) == user
+            return entry["members"] is None or user in entry["members"]
 
     def user_object(self, user_id: str) -> dict[str, Any] | None:
         """The user as ``users.info`` returns it, with tz_offset for the stand-in's "now"."""
@@ -136,24 +228,25 @@ class StandInState:
             }
 
     def channel_object(self, channel_id: str) -> dict[str, Any] | None:
-        """The channel as ``conversations.info`` returns it (None when unknown)."""
+        """The channel as ``conversations.info`` shows it to the bot (None: not visible)."""
         with self._cond:
-            if channel_id[:1] == "D":
-                return {"id": channel_id, "is_im": True, "is_channel": False, "is_member": True}
-            entry = self._channels.get(channel_id)
-            if entry is None:
+            kind = self.conversation_kind(channel_id)
+            if kind is None or (kind != "public" and not self.bot_is_member(channel_id)):
                 return None
+            if kind == "im":
+                return {"id": channel_id, "is_im": True, "is_channel": False, "is_member": True}
+            entry = self._channels.get(channel_id) or {"name": channel_id.lower()}
             return {
                 "id": channel_id,
                 "name": entry["name"],
                 "name_normalized": entry["name"],
-                "is_channel": True,
-                "is_group": False,
+                "is_channel": kind == "public",
+                "is_group": kind == "private",
                 "is_im": False,
-                "is_private": False,
+                "is_private": kind == "private",
                 "is_general": False,
                 "is_archived": channel_id in self.archived,
-                "is_member": channel_id not in self.not_in_channels,
+                "is_member": self.bot_is_member(channel_id),
                 "created": 1700000000,
                 "creator": BOT_USER_ID,
                 "topic": {"value": "", "creator": "", "last_set": 0},
@@ -200,6 +293,8 @@ class StandInState:
 
     def messages(self, channel: str | None = None) -> list[dict[str, Any]]:
         """Stored bot messages in post order, optionally for one channel."""
+        if channel is not None and channel[:1] in ("U", "W"):
+            channel = self.dm_id(channel)  # a user's messages: the bot's DM with them
         with self._cond:
             found = [m for m in self._messages if channel is None or m["channel"] == channel]
             return copy.deepcopy(found)

@@ -26,7 +26,7 @@ def edit(*names: str, editors: str = "admins") -> charters.CharterEdit:
 
 def test_two_edits_from_the_same_version_cannot_both_win(sessions, clock):
     with sessions.begin() as session:
-        base = charters.get(session, T, clock.now()).version
+        base = charters.get_or_create(session, T, clock.now()).version
     with sessions.begin() as session:
         charters.save(
             session,
@@ -56,7 +56,7 @@ def test_two_edits_from_the_same_version_cannot_both_win(sessions, clock):
 
 def test_who_may_edit_defaults_to_admins_and_refusals_say_who_can(sessions, clock):
     with sessions.begin() as session:
-        charter = charters.get(session, T, clock.now())
+        charter = charters.get_or_create(session, T, clock.now())
         assert charters.may_edit(charter, "U1", is_admin=True)
         with pytest.raises(NotAllowed, match="Only workspace admins and owners can change"):
             charters.check_may_edit(charter, "U1", False, "the charter")

@@ -5,7 +5,8 @@ from datetime import timedelta
 
 from app.domain import decisions
 from app.domain.decisions import Declaration
-from app.domain.export import COLUMNS, iter_rows, team_ids, write_export
+from app.domain.export import COLUMNS, iter_rows, team_ids
+from app.exporting import write_export
 
 CONTRACT = [
     "id",

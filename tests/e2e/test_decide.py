@@ -286,7 +286,7 @@ def test_a_resolution_can_cite_a_team_principle(bot, slack, standin, clock, erro
     from app.domain import charter
 
     with bot.sessions.begin() as session:
-        found = charter.get(session, "T0001", clock.now())
+        found = charter.get_or_create(session, "T0001", clock.now())
         found.values = [
             {"name": "Ownership", "principles": ["Whoever is closest decides", "Say why"]},
             {"name": "Candour", "principles": ["Disagree early", "Write it down"]},

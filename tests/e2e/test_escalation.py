@@ -28,7 +28,7 @@ def test_escalate_moves_the_zone_logs_why_and_tells_the_contact(
     bot, slack, standin, clock, errors_logged
 ):
     with bot.sessions.begin() as session:
-        charters.get(session, "T0001", clock.now()).escalation_contact = CAROL
+        charters.get_or_create(session, "T0001", clock.now()).escalation_contact = CAROL
     card = declare(bot, slack, standin)
     slack.click(BOB, ids.ESCALATE, message=card)
     bot.settle()

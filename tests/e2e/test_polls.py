@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from app import ids
 from app.db.models import Decision, ExpertisePoll, PollVote
-from app.domain.export import iter_rows, write_export
+from app.domain.export import iter_rows
+from app.exporting import write_export
 from app.jobs.polls import close_due_polls
 from app.standin.payloads import block_actions
 from app.vocabulary import Framework, PollStatus, Status

@@ -11,7 +11,8 @@ from sqlalchemy import inspect, select
 from app import ids
 from app.db.models import Decision, DecisionEvent, RetroAnswer, RetroRespondent
 from app.domain import decisions
-from app.domain.export import iter_rows, write_export
+from app.domain.export import iter_rows
+from app.exporting import write_export
 from app.jobs.reviews import nudge_deadlines, send_outcome_reviews
 from app.jobs.schedules import post_due_retros
 from app.posting.cards import post_card

@@ -20,6 +20,7 @@ from app.posting.cards import CARD, card_occurrence, publish_card
 from tests.e2e.conftest import ALICE, BOB, GENERAL
 
 OUTSIDE = "C0OUTSIDE"
+HISTORY_SCOPES = {"channels:history", "groups:history"}
 
 
 def store(bot, title: str, decider: str | None = BOB, channel: str = GENERAL) -> int:
@@ -180,7 +181,8 @@ def cut_off_after_posting(bot, standin, title: str) -> tuple[int, str]:
 
 
 def test_a_card_posted_by_a_cut_off_attempt_is_read_back_not_posted_again(bot, standin, clock):
-    standin.history_granted = True
+    """The manifest's history scopes let the sweep read the channel back."""
+    assert {"channels:history", "groups:history"} <= set(standin.scopes)
     decision_id, ts = cut_off_after_posting(bot, standin, "Pick the queue")
     clock.advance(claimed.LEASE + GRACE)
     post_missing_cards()
@@ -194,8 +196,10 @@ def test_a_card_posted_by_a_cut_off_attempt_is_read_back_not_posted_again(bot, s
 def test_without_the_history_scopes_a_cut_off_card_is_posted_again_rather_than_never(
     bot, standin, clock
 ):
-    """The manifest grants no history scopes: Slack will not say whether the cut-off post went
-    out, and a second card beats a declaration nobody sees."""
+    """An install that predates the history scopes (a workspace that never re-approved the
+    app): Slack will not say whether the cut-off post went out, and a second card beats a
+    declaration nobody sees."""
+    standin.scopes = tuple(s for s in standin.scopes if s not in HISTORY_SCOPES)
     decision_id, _ts = cut_off_after_posting(bot, standin, "Pick the queue")
     clock.advance(claimed.LEASE + GRACE)
     assert post_missing_cards() == 1

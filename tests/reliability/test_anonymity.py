@@ -12,7 +12,8 @@ from sqlalchemy import inspect, select, table
 
 from app import ids
 from app.db.models import ExpertisePoll
-from app.domain.export import iter_rows, write_export
+from app.domain.export import iter_rows
+from app.exporting import write_export
 from app.jobs.schedules import post_due_retros
 from app.standin import Workspace
 from tests.e2e.conftest import ALICE, BOB, CAROL, GENERAL, SIGNING_SECRET, start_bot, stop_bot

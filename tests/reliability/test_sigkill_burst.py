@@ -86,9 +86,9 @@ def wait_for_cards(standin, titles: set[str], timeout: float) -> float:
 def test_sigkill_during_a_burst_loses_and_doubles_nothing(standin, database_url, tmp_path):
     figure = Figure(f"SIGKILL during a burst of {SIZE} declarations at concurrency 8, restart")
     # Posts in flight at the kill reach Slack although nobody records their ts; only reading
-    # the channel back tells. That needs channels:history, which the manifest does not grant
-    # yet (test_without_the_history_scopes_... in tests/jobs/test_cards.py shows the fallback).
-    standin.history_granted = True
+    # the channel back tells: the manifest's channels:history (without it, a card may show
+    # twice: test_without_the_history_scopes_... in tests/jobs/test_cards.py).
+    assert "channels:history" in standin.scopes
     served = serve(cli_env(standin, database_url), tmp_path / "first.log")
     slack = Workspace(
         standin, bot_url=f"{served.url}/slack/events", signing_secret=SIGNING_SECRET, timeout=10

@@ -38,6 +38,10 @@ def clock() -> ManualClock:
 @pytest.fixture
 def standin(clock: ManualClock) -> Iterator[SlackStandIn]:
     with SlackStandIn(clock=clock) as running:
+        # What the tests use, as a real install has them: the bot /invited to both channels.
+        running.add_user("U1", "alice")
+        running.add_channel("C1", "general")
+        running.add_channel("C123", "random")
         yield running
 
 

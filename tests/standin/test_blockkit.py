@@ -104,6 +104,21 @@ def test_ids_input_and_unknown_blocks() -> None:
     assert view_errors(modal(blocks=[field]))
     text_input["max_length"] = 3000
     assert view_errors(modal(blocks=[field])) == []
-    assert message_block_errors([{"type": "brand_new_block", "whatever": 1}]) == []
+    # Slack refuses block types it does not know (it used to be accepted here).
+    [unknown] = message_block_errors([{"type": "brand_new_block", "whatever": 1}])
+    assert "unknown block type" in unknown
     context = {"type": "context", "elements": [{"type": "mrkdwn", "text": "c"}] * 11}
     assert message_block_errors([context])
+
+
+def test_slacks_refusals_of_empty_and_shapeless_blocks() -> None:
+    """Text objects need text; a section needs text or fields; every block a known type."""
+    assert message_block_errors([{"type": "section", "text": {"type": "mrkdwn", "text": ""}}])
+    assert message_block_errors([{"type": "header", "text": {"type": "plain_text", "text": ""}}])
+    assert message_block_errors([{"type": "section", "block_id": "empty"}])
+    fields = {"type": "section", "fields": [{"type": "mrkdwn", "text": "a"}]}
+    assert message_block_errors([fields]) == []
+    assert message_block_errors([{"type": "divider"}, {"type": "rich_text", "elements": []}]) == []
+    assert message_block_errors([{"type": "sektion", "text": {"type": "mrkdwn", "text": "x"}}])
+    empty_button = {"type": "button", "action_id": "b", "text": {"type": "plain_text", "text": ""}}
+    assert message_block_errors([{"type": "actions", "elements": [empty_button]}])

@@ -119,6 +119,8 @@ def test_directory(standin: SlackStandIn, client: WebClient) -> None:
     standin.add_channel("C1", "general")
     assert client.conversations_info(channel="C1")["channel"]["name"] == "general"
     assert error_of(lambda: client.conversations_info(channel="C404")) == "channel_not_found"
+    assert error_of(lambda: client.conversations_open(users="U1")) == "missing_scope"
+    standin.scopes += ("im:write",)  # an install that granted im:write, which ours does not ask
     assert client.conversations_open(users="U1")["channel"]["id"].startswith("D")
 
 
@@ -162,7 +164,7 @@ def test_triggers_and_views(standin: SlackStandIn, client: WebClient, clock: Man
     view = client.views_open(trigger_id=trigger, view=modal(callback_id="cb"))["view"]
     assert view["id"].startswith("V") and view["state"] == {"values": {}}
     assert error_of(lambda: client.views_open(trigger_id=trigger, view=modal())) == (
-        "expired_trigger_id"
+        "exchanged_trigger_id"
     )
     updated = client.views_update(view_id=view["id"], hash=view["hash"], view=modal("Next"))
     assert updated["view"]["title"]["text"] == "Next"

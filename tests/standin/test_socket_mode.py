@@ -63,3 +63,75 @@ def test_connections_open_needs_socket_mode_and_app_token(standin: SlackStandIn)
     with pytest.raises(SlackApiError) as caught:
         app_client.auth_test()
     assert caught.value.response["error"] == "not_allowed_token_type"
+
+
+def _connected_handler(standin: SlackStandIn, app: App) -> SocketModeHandler:
+    handler = SocketModeHandler(
+        app,
+        standin.app_token,
+        web_client=WebClient(base_url=standin.api_url, token=standin.app_token),
+    )
+    handler.connect()
+    return handler
+
+
+def _echo_app(standin: SlackStandIn) -> App:
+    app = App(client=WebClient(base_url=standin.api_url, token=standin.bot_token))
+
+    @app.command("/decide")
+    def decide(ack: Any, command: dict[str, Any]) -> None:
+        ack(text=f"got {command['text']}")
+
+    return app
+
+
+def test_envelopes_say_whether_the_ack_payload_is_used_as_slack_does() -> None:
+    from app.standin.socket_mode import slack_accepts_response_payload as accepts
+
+    assert accepts("slash_commands", {"command": "/decide"}) is True
+    assert accepts("interactive", {"type": "view_submission"}) is True
+    assert accepts("interactive", {"type": "block_suggestion"}) is True
+    assert accepts("interactive", {"type": "block_actions"}) is False
+    assert accepts("interactive", {"type": "message_action"}) is False
+    assert accepts("events_api", {"event": {"type": "app_home_opened"}}) is False
+
+
+def test_several_connections_pings_and_a_refresh(standin: SlackStandIn) -> None:
+    standin.start_socket_mode()
+    first, second = _connected_handler(standin, _echo_app(standin)), None
+    try:
+        standin.socket_wait_connected(timeout=10)
+        second = _connected_handler(standin, _echo_app(standin))
+        standin.socket_wait_connected(timeout=10, count=2)
+        assert standin.socket_ping() == 2
+        for word in ("a", "b", "c"):  # spread over both connections
+            payload = slash_command(
+                standin, user="U1", channel="C1", text=word, command="/decide", api_app_id="A0001"
+            )
+            ack = standin.socket_wait_ack(standin.socket_send("slash_commands", payload))
+            assert ack["payload"]["text"] == f"got {word}"
+        seen = standin.socket_connections_seen
+        standin.socket_disconnect("refresh_requested")
+        standin.socket_wait_connected(timeout=15, count=2, seen=seen + 1)
+        payload = slash_command(
+            standin, user="U1", channel="C1", text="again", command="/decide", api_app_id="A0001"
+        )
+        ack = standin.socket_wait_ack(standin.socket_send("slash_commands", payload), timeout=10)
+        assert ack["payload"]["text"] == "got again"
+    finally:
+        first.close()
+        if second is not None:
+            second.close()
+
+
+def test_a_warning_keeps_the_connection_open(standin: SlackStandIn) -> None:
+    standin.start_socket_mode()
+    handler = _connected_handler(standin, _echo_app(standin))
+    try:
+        standin.socket_wait_connected(timeout=10)
+        standin.socket_disconnect("warning")
+        assert standin.socket_ping() >= 1
+        with pytest.raises(ValueError):
+            standin.socket_disconnect("bored")
+    finally:
+        handler.close()

@@ -28,6 +28,7 @@ from app.db.models.installs import (
 )
 from app.db.models.polls import ExpertisePoll, PollVote
 from app.db.models.schedules import (
+    AnonymityKey,
     ChannelSchedule,
     RetroAnswer,
     RetroRespondent,
@@ -39,6 +40,7 @@ __all__ = [
     "INSTALLATIONS_TABLE",
     "NAMING",
     "OAUTH_STATES_TABLE",
+    "AnonymityKey",
     "Base",
     "ChannelSchedule",
     "Charter",

@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     Enum,
     ForeignKey,
     ForeignKeyConstraint,
@@ -55,6 +56,11 @@ class TeamOwned:
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+
+
+# Anonymous rows take a random id (app.domain.anonymity.random_id), never the next one, so that
+# their order says nothing about who came first. SQLite's INTEGER key is 64-bit already.
+RandomId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def same_team(column: str, parent: str, name: str) -> ForeignKeyConstraint:

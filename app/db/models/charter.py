@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models.base import (
     Base,
+    RandomId,
     TeamOwned,
     _enum,
     same_team,
@@ -154,15 +155,17 @@ class ConsensusVote(TeamOwned, Base):
 
 class FeedbackReport(TeamOwned, Base):
     """An anonymous report of misused deference. There is deliberately no author column and no
-    time: `dedupe_key` is a hash of the modal's view id (a redelivery), nothing about a person."""
+    time, and the id is random. `dedupe_key` (a redelivery) is an HMAC of the modal's view id
+    under the team's short-lived "reports" AnonymityKey, erased when that key expires."""
 
     __tablename__ = "feedback_reports"
     __table_args__ = (UniqueConstraint("team_id", "dedupe_key"),)
 
+    id: Mapped[int] = mapped_column(RandomId, primary_key=True, autoincrement=False)
     kind: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text)
     decision_id: Mapped[int | None] = mapped_column(Integer)
-    dedupe_key: Mapped[str] = mapped_column(String(64))
+    dedupe_key: Mapped[str | None] = mapped_column(String(64))
 
 
 # slack_sdk's installation and OAuth state stores (app/installs.py), in slack_sdk's own layout;

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models.base import (
     Base,
+    RandomId,
     TeamOwned,
     _enum,
     same_team,
@@ -57,7 +58,9 @@ class ExpertisePoll(TeamOwned, Base):
 
 class PollVote(TeamOwned, Base):
     """One ballot per voter per poll: the unique key turns a redelivered click or a changed mind
-    into an update of the same row. `voter_key` is the user id, or an HMAC in anonymous polls."""
+    into an update of the same row. `voter_key` is the user id, or in anonymous polls an HMAC
+    under the poll's salt, replaced by noise when the poll closes; an anonymous ballot's id is
+    random and its `updated_at` is the poll's opening time, so neither tells the order of votes."""
 
     __tablename__ = "poll_votes"
     __table_args__ = (
@@ -65,6 +68,7 @@ class PollVote(TeamOwned, Base):
         UniqueConstraint("team_id", "poll_id", "voter_key"),
     )
 
+    id: Mapped[int] = mapped_column(RandomId, primary_key=True, autoincrement=False)
     poll_id: Mapped[int] = mapped_column(Integer)
     voter_key: Mapped[str] = mapped_column(String(64))
     rating: Mapped[int | None] = mapped_column(Integer)

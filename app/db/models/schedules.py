@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models.base import (
     Base,
+    RandomId,
     TeamOwned,
     same_team,
 )
@@ -68,8 +69,9 @@ class ScheduledPost(TeamOwned, Base):
 
 class RetroAnswer(TeamOwned, Base):
     """An anonymous answer to a retrospective question. There is deliberately no user column
-    and no time: a double-submitted modal is recognised by a hash of its view id, and nothing
-    in the row can be lined up with who submitted what, or when."""
+    and no time, and the id is random: nothing in the row lines up with who submitted what, or
+    when. `dedupe_key` (a redelivered modal) is an HMAC under the retro's AnonymityKey and is
+    erased with that key when the retro closes."""
 
     __tablename__ = "retro_answers"
     __table_args__ = (
@@ -78,17 +80,19 @@ class RetroAnswer(TeamOwned, Base):
         Index("ix_retro_answers_post", "team_id", "post_id"),
     )
 
+    id: Mapped[int] = mapped_column(RandomId, primary_key=True, autoincrement=False)
     post_id: Mapped[int] = mapped_column(Integer)
     question: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text)
-    dedupe_key: Mapped[str] = mapped_column(String(64))
+    dedupe_key: Mapped[str | None] = mapped_column(String(64))
 
 
 class RetroRespondent(TeamOwned, Base):
     """That someone answered a retrospective, kept apart from what they answered.
 
     Counting distinct respondents (not answers) is what keeps answers hidden until three
-    people have spoken; nothing links a respondent row to an answer row.
+    people have spoken; nothing links a respondent row to an answer row: the id is random and
+    `respondent_key` is an HMAC under the retro's AnonymityKey, erased when the retro closes.
     """
 
     __tablename__ = "retro_respondents"
@@ -97,5 +101,22 @@ class RetroRespondent(TeamOwned, Base):
         UniqueConstraint("team_id", "post_id", "respondent_key"),
     )
 
+    id: Mapped[int] = mapped_column(RandomId, primary_key=True, autoincrement=False)
     post_id: Mapped[int] = mapped_column(Integer)
-    respondent_key: Mapped[str] = mapped_column(String(64))
+    respondent_key: Mapped[str | None] = mapped_column(String(64))
+
+
+class AnonymityKey(TeamOwned, Base):
+    """The random secret that keys an anonymous flow's dedupe hashes while it is open ("retro:
+    <post id>", "reports"). Closing deletes it and erases every hash made with it, so that from
+    then on nobody, holding the database and the logs or not, can recompute one."""
+
+    __tablename__ = "anonymity_keys"
+    __table_args__ = (
+        UniqueConstraint("team_id", "scope"),
+        Index("ix_anonymity_keys_expires", "expires_at"),
+    )
+
+    scope: Mapped[str] = mapped_column(String(64))
+    secret: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -9,12 +9,12 @@ from slack_sdk.errors import SlackApiError
 from app.blocks.messages import build_notice
 from app.blocks.schedules import NAMES, describe_schedule
 from app.domain import channel_schedules
-from app.domain.errors import InvalidInput
-from app.domain.schedules import Recurrence, next_occurrence, parse_tz
-from app.jobs.front_door import schedule_channel_job, unschedule_channel_job
+from app.domain.schedules import Recurrence, next_occurrence
+from app.jobs import front_door as jobs
 from app.listeners.commands import grammar
 from app.listeners.deps import Deps
 from app.listeners.payloads import CommandPayload
+from app.listeners.people import user_tz
 
 INVITE = (
     "I'm not in this channel, so I couldn't post the {name} here. Invite me with "
@@ -34,7 +34,7 @@ def handle(
     match intent:
         case grammar.ShowSchedule():
             with deps.sessions() as session:
-                row = channel_schedules.get(session, team, channel, kind)
+                row = channel_schedules.find(session, team, channel, kind)
                 rec = channel_schedules.recurrence(row) if row else None
                 disabled = row.disabled_reason if row else None
             if rec is None:
@@ -48,7 +48,7 @@ def handle(
         case grammar.RemoveSchedule():
             with deps.sessions.begin() as session:
                 removed = channel_schedules.remove(session, team, channel, kind)
-            unschedule_channel_job(deps.scheduler, kind, team, channel)
+            jobs.unschedule_channel_job(deps.scheduler, kind, team, channel)
             text = f"Removed the {NAMES[kind]} here." if removed else f"No {NAMES[kind]} was set."
         case grammar.SetSchedule():
             text = _set(intent, command, client, deps)
@@ -61,7 +61,7 @@ def _set(
     problem = _channel_problem(client, command.channel_id, NAMES[intent.kind])
     if problem:
         return problem
-    tz = intent.tz or _user_tz(client, command.user_id)
+    tz = intent.tz or user_tz(client, command.user_id)
     rec = Recurrence(intent.hour, intent.minute, intent.weekdays, tz, intent.every_weeks)
     now = deps.clock.now()
     with deps.sessions.begin() as session:
@@ -75,17 +75,8 @@ def _set(
             now=now,
         )
         rec = channel_schedules.recurrence(row)
-    schedule_channel_job(deps.scheduler, intent.kind, command.team_id, command.channel_id, rec)
+    jobs.schedule_channel_job(deps.scheduler, intent.kind, command.team_id, command.channel_id, rec)
     return "Scheduled. " + describe_schedule(intent.kind, rec, next_occurrence(rec, now))
-
-
-def _user_tz(client: WebClient, user_id: str) -> str:
-    """The caller's Slack time zone; UTC when Slack has none we know."""
-    name = client.users_info(user=user_id)["user"].get("tz") or "UTC"
-    try:
-        return parse_tz(name)
-    except InvalidInput:
-        return "UTC"
 
 
 def _channel_problem(client: WebClient, channel_id: str, name: str) -> str | None:

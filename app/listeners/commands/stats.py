@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from app.blocks.messages import build_notice
+from app.blocks.replies import charts_comment
 from app.blocks.stats import build_stats
 from app.domain import charter, metrics
 from app.listeners.commands import grammar
@@ -47,8 +48,8 @@ def show_stats(
             scope,
             channel_id=command.channel_id,
             where=where,
-            comment=f"Decision charts for {where} ({period}), asked for by <@{command.user_id}>.",
+            comment=charts_comment(where, period, command.user_id),
         )
     except SlackApiError as exc:
-        problem = explain_slack_error(exc)
+        problem = explain_slack_error(exc, command.channel_id)
         respond(response_type="ephemeral", text=problem, blocks=build_notice(problem))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 
 from app.domain import channel_schedules
 from app.domain.channel_schedules import UNINSTALLED
@@ -18,20 +18,6 @@ from app.jobs.front_door import unschedule_channel_job
 from app.listeners.deps import Deps
 
 log = logging.getLogger(__name__)
-
-
-def register(app: App, deps: Deps) -> None:
-    @app.event("app_uninstalled")
-    def app_uninstalled(context) -> None:
-        if context.team_id:
-            stop_team(deps, context.team_id)
-
-    @app.event("tokens_revoked")
-    def tokens_revoked(event: dict, context) -> None:
-        tokens = event.get("tokens")
-        # Only the bot token matters: the app asks for no user tokens.
-        if context.team_id and isinstance(tokens, dict) and tokens.get("bot"):
-            stop_team(deps, context.team_id)
 
 
 def stop_team(deps: Deps, team_id: str) -> list[tuple[str, str]]:
@@ -45,3 +31,20 @@ def stop_team(deps: Deps, team_id: str) -> list[tuple[str, str]]:
         unschedule_channel_job(deps.scheduler, kind, team_id, channel_id)
     log.info("team %s uninstalled the app: %d schedule(s) stopped", team_id, len(stopped))
     return stopped
+
+
+def app_uninstalled(context: BoltContext, deps: Deps) -> None:
+    if context.team_id:
+        stop_team(deps, context.team_id)
+
+
+def tokens_revoked(event: dict, context: BoltContext, deps: Deps) -> None:
+    tokens = event.get("tokens")
+    # Only the bot token matters: the app asks for no user tokens.
+    if context.team_id and isinstance(tokens, dict) and tokens.get("bot"):
+        stop_team(deps, context.team_id)
+
+
+def register(app: App, deps: Deps) -> None:
+    app.event("app_uninstalled")(app_uninstalled)
+    app.event("tokens_revoked")(tokens_revoked)

@@ -12,7 +12,7 @@ from app.domain.decisions import TITLE_MAX
 from app.listeners.commands.grammar import plain_text, plain_title
 from app.listeners.declare_form import declare_extras
 from app.listeners.deps import Deps
-from app.listeners.payloads import MessageShortcut, parse
+from app.listeners.payloads import MessageShortcut
 
 
 def title_from_message(text: str) -> str:
@@ -23,34 +23,39 @@ def title_from_message(text: str) -> str:
     return first[: TITLE_MAX - 1].rsplit(" ", 1)[0].rstrip() + "…"
 
 
-def register(app: App, deps: Deps) -> None:
-    @app.shortcut(ids.DECIDE_ON_MESSAGE)
-    def decide_on_message(ack: Ack, body: dict, client: WebClient) -> None:
-        ack()
-        shortcut = parse(MessageShortcut, body)
-        message = shortcut.message
-        client.views_open(
-            trigger_id=shortcut.trigger_id,
-            view=build_declare_modal(
-                DeclarePrefill(
-                    title=title_from_message(message.text), context=plain_text(message.text)
-                ),
-                channel_id=shortcut.channel.id,
-                thread_ts=message.thread_ts or message.ts,
-                response_url=deps.trusted_response_url(shortcut.response_url),
-                extras=declare_extras(deps, shortcut.team.id),
+def decide_on_message(
+    ack: Ack, shortcut_on: MessageShortcut, deps: Deps, client: WebClient
+) -> None:
+    """Open the declaration form, titled after the message, to decide in its thread."""
+    ack()
+    message = shortcut_on.message
+    client.views_open(
+        trigger_id=shortcut_on.trigger_id,
+        view=build_declare_modal(
+            DeclarePrefill(
+                title=title_from_message(message.text), context=plain_text(message.text)
             ),
-        )
+            channel_id=shortcut_on.channel.id,
+            thread_ts=message.thread_ts or message.ts,
+            response_url=deps.trusted_response_url(shortcut_on.response_url),
+            extras=declare_extras(deps, shortcut_on.team.id),
+        ),
+    )
 
-    @app.shortcut(ids.POLL_ON_MESSAGE)
-    def poll_on_message(ack: Ack, body: dict, client: WebClient) -> None:
-        ack()
-        shortcut = parse(MessageShortcut, body)
-        message = shortcut.message
-        metadata = {"channel": shortcut.channel.id, "thread_ts": message.thread_ts or message.ts}
-        if url := deps.trusted_response_url(shortcut.response_url):
-            metadata["response_url"] = url
-        client.views_open(
-            trigger_id=shortcut.trigger_id,
-            view=build_poll_modal(metadata, topic=title_from_message(message.text)),
-        )
+
+def poll_on_message(ack: Ack, shortcut_on: MessageShortcut, deps: Deps, client: WebClient) -> None:
+    """Open the poll form; submitting it opens a decision in the message's thread."""
+    ack()
+    message = shortcut_on.message
+    metadata = {"channel": shortcut_on.channel.id, "thread_ts": message.thread_ts or message.ts}
+    if url := deps.trusted_response_url(shortcut_on.response_url):
+        metadata["response_url"] = url
+    client.views_open(
+        trigger_id=shortcut_on.trigger_id,
+        view=build_poll_modal(metadata, topic=title_from_message(message.text)),
+    )
+
+
+def register(app: App, deps: Deps) -> None:
+    app.shortcut(ids.DECIDE_ON_MESSAGE)(decide_on_message)
+    app.shortcut(ids.POLL_ON_MESSAGE)(poll_on_message)

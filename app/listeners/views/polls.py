@@ -11,7 +11,7 @@ from app import ids
 from app.domain import decisions, poll_service, when
 from app.domain.errors import InvalidInput
 from app.listeners.deps import Deps
-from app.listeners.payloads import BadPayload, ViewSubmission, parse
+from app.listeners.payloads import BadPayload, ViewSubmission
 from app.listeners.poll_publish import closing_time, post_poll, store_poll
 from app.posting.cards import CardNotPosted, publish_card
 from app.posting.send import tell
@@ -61,44 +61,52 @@ def _new_decision(submission: ViewSubmission, deps: Deps) -> tuple[int, bool]:
     return decision.id, created
 
 
+def start(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient) -> None:
+    """Start a poll on a decision, or (from the message shortcut) on a new decision.
+
+    Stored before ack() (the decision a message shortcut opens, and the poll), posted after:
+    a submission Slack saw accepted is never lost to a crash (app.jobs.cards repairs posts)."""
+    metadata = submission.metadata()
+    options, errors = _options(submission, client, deps)
+    on_message = ids.TOPIC in submission.view.state.values
+    if on_message:
+        errors.update(_topic_errors(submission, deps))
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    team, user = submission.team.id, submission.user.id
+    response_url = deps.trusted_response_url(metadata.get("response_url"))
+    created = False
+    if on_message:
+        decision_id, created = _new_decision(submission, deps)
+    else:
+        decision_id = submission.metadata_int("decision_id", minimum=None)
+    poll_id = store_poll(
+        deps,
+        team_id=team,
+        decision_id=decision_id,
+        user_id=user,
+        options=options,
+        origin_key=f"view:{submission.view.id}",
+    )
+    ack()
+    try:
+        if created:
+            publish_card(client, deps.sessions, deps.clock, team, decision_id)
+        if poll_id is not None:
+            post_poll(client, deps, team, poll_id)
+    except CardNotPosted as exc:
+        tell(client, user_id=user, text=str(exc), response_url=response_url)
+
+
+def _topic_errors(submission: ViewSubmission, deps: Deps) -> dict[str, str]:
+    """The topic becomes a decision's title: the same rules apply."""
+    title_errors = decisions.declaration_errors(
+        decisions.Declaration(title=submission.text_of(ids.TOPIC), channel_id="C0"),
+        deps.clock.now(),
+    )
+    return {ids.TOPIC: title_errors["title"]} if "title" in title_errors else {}
+
+
 def register(app: App, deps: Deps) -> None:
-    @app.view(ids.POLL_VIEW)
-    def start(ack: Ack, body: dict, client: WebClient) -> None:
-        submission = parse(ViewSubmission, body)
-        metadata = submission.metadata()
-        options, errors = _options(submission, client, deps)
-        if ids.TOPIC in submission.view.state.values:
-            title_errors = decisions.declaration_errors(
-                decisions.Declaration(title=submission.text_of(ids.TOPIC), channel_id="C0"),
-                deps.clock.now(),
-            )
-            if "title" in title_errors:
-                errors[ids.TOPIC] = title_errors["title"]
-        if errors:
-            ack(response_action="errors", errors=errors)
-            return
-        team, user = submission.team.id, submission.user.id
-        response_url = deps.trusted_response_url(metadata.get("response_url"))
-        # Stored before ack() (the decision a message shortcut opens, and the poll), posted
-        # after: a submission Slack saw accepted is never lost to a crash.
-        created = False
-        if ids.TOPIC in submission.view.state.values:
-            decision_id, created = _new_decision(submission, deps)
-        else:
-            decision_id = submission.metadata_int("decision_id", minimum=None)
-        poll_id = store_poll(
-            deps,
-            team_id=team,
-            decision_id=decision_id,
-            user_id=user,
-            options=options,
-            origin_key=f"view:{submission.view.id}",
-        )
-        ack()
-        try:
-            if created:
-                publish_card(client, deps.sessions, deps.clock, team, decision_id)
-            if poll_id is not None:
-                post_poll(client, deps, team, poll_id)
-        except CardNotPosted as exc:
-            tell(client, user_id=user, text=str(exc), response_url=response_url)
+    app.view(ids.POLL_VIEW)(start)

@@ -11,74 +11,69 @@ from app.blocks.schedules import build_retro_answers
 from app.domain import ledger, outcomes, retros
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.listeners.deps import Deps
-from app.listeners.payloads import BadPayload, ViewSubmission, parse
+from app.listeners.payloads import BadPayload, ViewSubmission
 from app.posting.scheduled import Message, Slot, deliver
 from app.posting.send import update_message
 
 
-def register(app: App, deps: Deps) -> None:
-    @app.view(ids.OUTCOME_VIEW)
-    def outcome(ack: Ack, body: dict, client: WebClient) -> None:
-        submission = parse(ViewSubmission, body)
-        metadata = submission.metadata()
-        decision_id = submission.metadata_int("decision_id")
-        choice = metadata.get("outcome")
-        if choice not in outcomes.OUTCOMES:
-            raise BadPayload("private_metadata has no outcome")
-        team = submission.team.id
-        try:
-            with deps.sessions.begin() as session:
-                decision, changed = outcomes.record_outcome(
-                    session,
-                    team_id=team,
-                    decision_id=decision_id,
-                    actor_id=submission.user.id,
-                    outcome=choice,
-                    note=submission.text_of(ids.OUTCOME_NOTE),
-                    now=deps.clock.now(),
-                    idempotency_key=f"view:{submission.view.id}",
-                )
-                review = ledger.find(session, team, outcomes.KIND, str(decision_id), ledger.ONCE)
-        except InvalidInput as exc:
-            ack(response_action="errors", errors={ids.OUTCOME_NOTE: str(exc)})
-            return
-        except (NotAllowed, NotFound) as exc:
-            ack(response_action="errors", errors={ids.OUTCOME_NOTE: str(exc)})
-            return
-        ack()
-        if changed and review is not None and review.channel_id and review.message_ts:
-            blocks = build_outcome_recorded(decision)
-            text = f"Outcome recorded: {outcomes.OUTCOMES[choice]}"
-            update_message(client, review.channel_id, review.message_ts, text, blocks)
+def outcome(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient) -> None:
+    """Record how the decision turned out; redraw the review message that asked."""
+    metadata = submission.metadata()
+    decision_id = submission.metadata_int("decision_id")
+    choice = metadata.get("outcome")
+    if choice not in outcomes.OUTCOMES:
+        raise BadPayload("private_metadata has no outcome")
+    team = submission.team.id
+    try:
+        with deps.sessions.begin() as session:
+            decision, changed = outcomes.record_outcome(
+                session,
+                team_id=team,
+                decision_id=decision_id,
+                actor_id=submission.user.id,
+                outcome=choice,
+                note=submission.text_of(ids.OUTCOME_NOTE),
+                now=deps.clock.now(),
+                idempotency_key=f"view:{submission.view.id}",
+            )
+            review = ledger.find(session, team, outcomes.KIND, str(decision_id), ledger.ONCE)
+    except (InvalidInput, NotAllowed, NotFound) as exc:
+        ack(response_action="errors", errors={ids.OUTCOME_NOTE: str(exc)})
+        return
+    ack()
+    if changed and review is not None and review.channel_id and review.message_ts:
+        blocks = build_outcome_recorded(decision)
+        text = f"Outcome recorded: {outcomes.OUTCOMES[choice]}"
+        update_message(client, review.channel_id, review.message_ts, text, blocks)
 
-    @app.view(ids.RETRO_VIEW)
-    def retro_answers(ack: Ack, body: dict, client: WebClient) -> None:
-        submission = parse(ViewSubmission, body)
-        post_id = submission.metadata_int("post_id")
-        team = submission.team.id
-        answers = {q: submission.text_of(q) for q in retros.QUESTIONS}
-        try:
-            with deps.sessions.begin() as session:
-                retros.add_answers(
-                    session,
-                    team_id=team,
-                    post_id=post_id,
-                    answers=answers,
-                    view_id=submission.view.id,
-                    respondent_id=submission.user.id,
-                )
-        except InvalidInput as exc:
-            ack(response_action="errors", errors={next(iter(retros.QUESTIONS)): str(exc)})
-            return
-        ack()
-        show_answers(client, deps, team, post_id)
+
+def retro_answers(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient) -> None:
+    post_id = submission.metadata_int("post_id")
+    team = submission.team.id
+    answers = {q: submission.text_of(q) for q in retros.QUESTIONS}
+    try:
+        with deps.sessions.begin() as session:
+            retros.add_answers(
+                session,
+                team_id=team,
+                post_id=post_id,
+                answers=answers,
+                view_id=submission.view.id,
+                respondent_id=submission.user.id,
+                now=deps.clock.now(),
+            )
+    except (InvalidInput, NotAllowed) as exc:
+        ack(response_action="errors", errors={next(iter(retros.QUESTIONS)): str(exc)})
+        return
+    ack()
+    show_answers(client, deps, team, post_id)
 
 
 def show_answers(client: WebClient, deps: Deps, team_id: str, post_id: int) -> None:
     """Post the answers in the retro's thread once THRESHOLD exist; later, redraw that post."""
     with deps.sessions() as session:
         visible = retros.visible_answers(session, team_id, post_id)
-        retro = ledger.get(session, team_id, post_id)
+        retro = ledger.find_post(session, team_id, post_id)
         shown = ledger.find(session, team_id, retros.ANSWERS_KIND, str(post_id), ledger.ONCE)
     if visible is None or retro is None or not retro.channel_id or not retro.message_ts:
         return
@@ -96,3 +91,8 @@ def show_answers(client: WebClient, deps: Deps, team_id: str, post_id: int) -> N
 
     slot = Slot(team_id, retros.ANSWERS_KIND, str(post_id))
     deliver(client, deps.sessions, slot, deps.clock.now(), render)
+
+
+def register(app: App, deps: Deps) -> None:
+    app.view(ids.OUTCOME_VIEW)(outcome)
+    app.view(ids.RETRO_VIEW)(retro_answers)

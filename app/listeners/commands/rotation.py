@@ -1,0 +1,103 @@
+"""`/decide rotation …`: list the channel's rotations, start or change one, adjust who leads."""
+
+from __future__ import annotations
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+
+from app.blocks.messages import build_error, build_notice
+from app.blocks.replies import rotation_adjusted_text
+from app.blocks.rotations import RotationView, build_rotations, rotation_line
+from app.domain import rotation_service, rotations
+from app.listeners.commands import grammar_charter as g
+from app.listeners.deps import Deps
+from app.listeners.editors import check_editor
+from app.listeners.payloads import CommandPayload
+from app.listeners.people import members_problem, user_tz
+
+
+def view_of(session, rotation, now) -> RotationView:
+    plan = rotation_service.plan_of(session, rotation)
+    today = rotations.local_day(now, rotation.tz)
+    nxt, day = rotations.next_lead(plan, today)
+    return RotationView(
+        rotation.name,
+        tuple(rotation.members),
+        rotation.period_days,
+        rotation.tz,
+        rotations.lead_on(plan, today),
+        nxt,
+        day,
+    )
+
+
+def show(
+    intent: g.ShowRotations,
+    command: CommandPayload,
+    client: WebClient,
+    respond: Respond,
+    deps: Deps,
+) -> None:
+    now = deps.clock.now()
+    with deps.sessions() as session:
+        found = rotation_service.in_channel(session, command.team_id, command.channel_id)
+        views = [view_of(session, r, now) for r in found]
+    respond(response_type="ephemeral", text="Rotations", blocks=build_rotations(views))
+
+
+def put(
+    intent: g.SetRotation, command: CommandPayload, client: WebClient, respond: Respond, deps: Deps
+) -> None:
+    """Start a rotation, or change its members, period or start."""
+    team, user, now = command.team_id, command.user_id, deps.clock.now()
+    check_editor(client, deps, team, user, "rotations")
+    if problem := members_problem(client, intent.members):
+        respond(response_type="ephemeral", text=problem, blocks=build_error(problem))
+        return
+    tz = user_tz(client, user)
+    with deps.sessions.begin() as session:
+        row, created = rotation_service.put(
+            session,
+            team_id=team,
+            channel_id=command.channel_id,
+            name=intent.name,
+            members=list(intent.members),
+            period_days=intent.period_days,
+            start=intent.start,
+            tz=tz,
+            actor_id=user,
+            now=now,
+        )
+        line = rotation_line(view_of(session, row, now))
+    said = "Started" if created else "Updated"
+    respond(
+        response_type="ephemeral",
+        text=f"{said} the rotation.",
+        blocks=build_notice(f"{said}: {line}"),
+    )
+
+
+def adjust(
+    intent: g.AdjustRotation,
+    command: CommandPayload,
+    client: WebClient,
+    respond: Respond,
+    deps: Deps,
+) -> None:
+    """Swap, skip or cover: change who leads without changing the rotation."""
+    team, user, users = command.team_id, command.user_id, intent.users
+    check_editor(client, deps, team, user, "rotations")
+    with deps.sessions.begin() as session:
+        row = rotation_service.get(session, team, command.channel_id, intent.name)
+        lead = rotation_service.adjust(
+            session,
+            row,
+            kind=intent.kind,
+            actor_id=user,
+            now=deps.clock.now(),
+            user=users[0] if users else None,
+            other=users[1] if len(users) > 1 else None,
+            until=intent.until,
+        )
+    text = rotation_adjusted_text(lead, intent.name)
+    respond(response_type="ephemeral", text=text, blocks=build_notice(text))

@@ -1,0 +1,60 @@
+"""`deference-bot run` survives Slack's `disconnect` frames: it reconnects and keeps answering."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from app.standin.payloads import slash_command
+from tests.e2e.conftest import ALICE, BOT_TOKEN, GENERAL
+
+
+def declare(standin, title: str) -> str:
+    payload = slash_command(
+        standin,
+        user=ALICE,
+        channel=GENERAL,
+        text=f"{title} <@U0BOB|bob>",
+        command="/decide",
+        api_app_id="A0001",
+    )
+    return standin.socket_send("slash_commands", payload)
+
+
+def test_run_reconnects_after_refresh_requested_and_keeps_answering(
+    standin, database_url, tmp_path
+):
+    standin.start_socket_mode()
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    (tmp_path / ".env").write_text(
+        f"SLACK_BOT_TOKEN={BOT_TOKEN}\nSLACK_APP_TOKEN={standin.app_token}\n"
+        f"SLACK_API_URL={standin.api_url}\nDATABASE_URL={database_url}\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", "run"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        standin.socket_wait_connected(timeout=30)
+        standin.socket_wait_ack(declare(standin, "Pick the billing database"), timeout=5)
+        standin.wait_for("chat.postMessage", timeout=10)
+        assert standin.socket_ping() == 1
+
+        seen = standin.socket_connections_seen
+        standin.socket_disconnect("warning")  # a warning first, as Slack sends before a refresh
+        standin.socket_disconnect("refresh_requested")
+        standin.socket_wait_connected(timeout=30, seen=seen)
+        assert len(standin.calls("apps.connections.open")) >= 2
+
+        standin.socket_wait_ack(declare(standin, "Pick the queue"), timeout=10)
+        posts = standin.wait_for("chat.postMessage", count=2, timeout=10)
+        assert "Pick the queue" in json.dumps(posts[1].params["blocks"])
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=15)
+    assert b"Traceback" not in stderr, stderr.decode()

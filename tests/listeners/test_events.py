@@ -1,0 +1,38 @@
+"""The Events API surface, dispatched in-process: the Home tab and uninstalling."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from app import ids
+from app.db.models import ChannelSchedule
+from tests.e2e.conftest import ALICE, BOB, GENERAL
+from tests.listeners.helpers import declare
+
+
+def test_opening_home_publishes_the_decisions_you_hold(slack, standin, errors_logged):
+    declare(slack, "Pick the queue <@U0BOB|bob>")
+    reply = slack.event({"type": "app_home_opened", "user": BOB, "channel": "D0BOB", "tab": "home"})
+    assert reply.status == 200
+    view = standin.home(BOB)
+    assert view["type"] == "home"
+    text = json.dumps(view["blocks"], ensure_ascii=False)
+    assert "Decisions you hold" in text and "Pick the queue" in text
+    assert ids.RECORD_RESOLUTION in text
+    slack.event({"type": "app_home_opened", "user": BOB, "channel": "D0BOB", "tab": "messages"})
+    assert len(standin.calls("views.publish")) == 1  # the Messages tab needs no drawing
+
+
+def test_uninstalling_disables_the_teams_schedules_once(slack, standin, errors_logged):
+    assert slack.command(ALICE, GENERAL, "checkin 09:30 mon-fri Europe/Berlin").status == 200
+    with slack.sessions() as session:
+        [schedule] = session.scalars(select(ChannelSchedule))
+    assert schedule.disabled_reason is None
+
+    assert slack.event({"type": "app_uninstalled"}, event_id="Ev1").status == 200
+    assert slack.event({"type": "app_uninstalled"}, event_id="Ev1", retry_num=1).status == 200
+    with slack.sessions() as session:
+        [schedule] = session.scalars(select(ChannelSchedule))
+    assert schedule.disabled_reason == "uninstalled"
