@@ -21,7 +21,7 @@ from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade
 from app.domain.clock import Clock, SystemClock
 from app.executor import TrackedExecutor
-from app.installs import OAuth, TeamClients, forget_team, make_oauth
+from app.installs import OAuth, TeamClients, forget_org, forget_team, make_oauth
 from app.jobs.front_door import schedule_sweep
 from app.jobs.leader import Leadership
 from app.jobs.scheduler import make_scheduler
@@ -147,6 +147,8 @@ def build_runtime(
         scheduler=jobs_scheduler,
         review_days=settings.outcome_review_days,
         forget_install=_forgetter(oauth),
+        forget_org=_org_forgetter(oauth),
+        remember_workspace=oauth.orgs.remember if oauth else None,
     )
     # Job functions find their dependencies here; install before any job can fire.
     jobs.install(
@@ -179,6 +181,7 @@ def _team_clients(settings: Settings, oauth: OAuth | None) -> TeamClients | None
         lambda token: make_web_client(settings, token=token or ""),
         settings.slack_client_id or "",
         secret.get_secret_value() if secret else "",
+        oauth.orgs,
     )
 
 
@@ -186,6 +189,12 @@ def _forgetter(oauth: OAuth | None) -> Callable[[str], None] | None:
     if oauth is None:
         return None
     return lambda team_id: forget_team(oauth.installations, team_id, oauth.authorize)
+
+
+def _org_forgetter(oauth: OAuth | None) -> Callable[[str], list[str]] | None:
+    if oauth is None:
+        return None
+    return lambda org: forget_org(oauth.installations, oauth.orgs, org, oauth.authorize)
 
 
 def _lead(scheduler: BaseScheduler, sweep_seconds: int) -> None:

@@ -65,10 +65,14 @@ def build_declare_modal(
     thread_ts: str | None = None,
     response_url: str | None = None,
     extras: Sequence[Block] = (),
+    channel_name: str | None = None,
 ) -> View:
     """The declaration form. Where it was opened from rides along in private_metadata, with the
-    command's response_url so problems can be reported even where the bot cannot post."""
+    command's response_url so problems can be reported even where the bot cannot post, and the
+    conversation's `channel_name` so the report fits it (app.blocks.slack_errors)."""
     metadata = {"channel": channel_id}
+    if channel_name:
+        metadata["channel_name"] = channel_name[:100]
     if thread_ts:
         metadata["thread_ts"] = thread_ts
     if response_url:

@@ -27,6 +27,11 @@ class Deps:
     review_days: int = 14  # days after deciding before an outcome review is due
     # With OAuth installs: deletes a team's stored installation (it uninstalled the app).
     forget_install: Callable[[str], None] | None = None
+    # With OAuth installs: an org-wide install (Enterprise Grid) is forgotten by organisation,
+    # returning its workspaces; each workspace an org-wide request comes from is remembered so
+    # scheduled jobs find the organisation's token (app.installs.OrgWorkspaces).
+    forget_org: Callable[[str], list[str]] | None = None
+    remember_workspace: Callable[[str, str], None] | None = None
 
     def trusted_response_url(self, url: object) -> str | None:
         """A response_url we may POST to: Slack's hooks host, or the configured API's host.

@@ -21,9 +21,12 @@ class BadPayload(ValueError):
 
 
 class CommandPayload(Model):
+    """A slash command. `team_id` is the workspace the data belongs to (see inject.py)."""
+
     team_id: str
     team_domain: str | None = None
     channel_id: str
+    channel_name: str | None = None
     user_id: str
     command: str
     text: str = ""
@@ -40,6 +43,32 @@ class TeamRef(Model):
     domain: str | None = None
 
 
+class UserRef(Model):
+    """Who acted; `team_id` is their own workspace (another organisation's in Slack Connect)."""
+
+    id: str
+    team_id: str | None = None
+
+
+class ChannelRef(Model):
+    id: str
+    name: str | None = None
+
+
+class FromWorkspace(Model):
+    """A payload whose `team` may be null (org-wide installs on Enterprise Grid) or another
+    organisation's (Slack Connect). `team_id` is never read from the payload: the middleware
+    (inject.py) sets it to the workspace the data belongs to, from Bolt's context."""
+
+    team: TeamRef | None = None
+    team_id: str = ""
+
+    @property
+    def team_domain(self) -> str | None:
+        """The workspace's domain, when the payload's `team` is that workspace."""
+        return self.team.domain if self.team and self.team.id == self.team_id else None
+
+
 class Container(Model):
     type: str | None = None
     message_ts: str | None = None
@@ -54,10 +83,9 @@ class Action(Model):
     selected_user: str | None = None
 
 
-class BlockActions(Model):
-    team: TeamRef
-    user: Ref
-    channel: Ref | None = None
+class BlockActions(FromWorkspace):
+    user: UserRef
+    channel: ChannelRef | None = None
     container: Container = Field(default_factory=Container)
     trigger_id: str | None = None
     response_url: str | None = None
@@ -75,13 +103,14 @@ class ViewState(Model):
 class SubmittedView(Model):
     id: str
     callback_id: str
+    team_id: str | None = None
+    app_installed_team_id: str | None = None
     private_metadata: str = ""
     state: ViewState = Field(default_factory=ViewState)
 
 
-class ViewSubmission(Model):
-    team: TeamRef
-    user: Ref
+class ViewSubmission(FromWorkspace):
+    user: UserRef
     view: SubmittedView
 
     def metadata(self) -> dict[str, Any]:
@@ -105,27 +134,41 @@ class ViewSubmission(Model):
         return value
 
     def _element(self, block_id: str) -> dict[str, Any]:
-        return next(iter(self.view.state.values.get(block_id, {}).values()), {})
+        block = self.view.state.values.get(block_id, {})
+        element = next(iter(block.values()), {}) if isinstance(block, dict) else None
+        if not isinstance(element, dict):
+            raise BadPayload(f"state of {block_id[:40]} is not an element")
+        return element
+
+    def _typed(self, block_id: str, key: str, kind: type) -> Any:
+        """The element's `key`, None when absent; any other type than Slack sends is forged."""
+        value = self._element(block_id).get(key)
+        if value is not None and not isinstance(value, kind):
+            raise BadPayload(f"{key} of {block_id[:40]} is not a {kind.__name__}")
+        return value
 
     def text_of(self, block_id: str) -> str:
-        return self._element(block_id).get("value") or ""
+        return self._typed(block_id, "value", str) or ""
 
     def user_of(self, block_id: str) -> str | None:
-        return self._element(block_id).get("selected_user") or None
+        return self._typed(block_id, "selected_user", str) or None
 
     def users_of(self, block_id: str) -> list[str]:
         """The people picked in a multi_users_select."""
-        picked = self._element(block_id).get("selected_users") or []
+        picked = self._typed(block_id, "selected_users", list) or []
         return [u for u in picked if isinstance(u, str)]
 
     def option_of(self, block_id: str) -> str | None:
-        selected = self._element(block_id).get("selected_option") or {}
-        return selected.get("value") if isinstance(selected, dict) else None
+        selected = self._typed(block_id, "selected_option", dict) or {}
+        value = selected.get("value")
+        return value if isinstance(value, str) else None
 
     def options_of(self, block_id: str) -> list[str]:
         """Values of the checked boxes (checkboxes send selected_options)."""
-        selected = self._element(block_id).get("selected_options") or []
-        return [o.get("value") for o in selected if isinstance(o, dict)]
+        selected = self._typed(block_id, "selected_options", list) or []
+        return [
+            o["value"] for o in selected if isinstance(o, dict) and isinstance(o.get("value"), str)
+        ]
 
     def datetime_of(self, block_id: str) -> datetime | None:
         stamp = self._element(block_id).get("selected_date_time")
@@ -143,10 +186,9 @@ class MessageRef(Model):
     thread_ts: str | None = None
 
 
-class MessageShortcut(Model):
-    team: TeamRef
-    user: Ref
-    channel: Ref
+class MessageShortcut(FromWorkspace):
+    user: UserRef
+    channel: ChannelRef
     callback_id: str
     trigger_id: str
     message: MessageRef

@@ -17,13 +17,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import ids
 from app.blocks.cards import build_decision_card, card_text
+from app.blocks.slack_errors import refusal_text
 from app.db.models import Decision
 from app.domain import decisions, ledger
 from app.domain.clock import Clock, SystemClock
 from app.domain.errors import NotFound
 from app.posting.claimed import Unanswered, claim, find_earlier_post, post_claimed
 from app.posting.deciders import decider_problem
-from app.posting.send import explain_slack_error, update_message
+from app.posting.send import explain_slack_error, slack_error_code, update_message
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,22 @@ CARD = "card"  # the ledger kind of a decision's card
 
 
 class CardNotPosted(Exception):
-    """Slack refused the card; the decision was not kept. The message is for the user."""
+    """Slack refused the card; the decision was not kept. The message is for the user.
+
+    `code` and `channel_id` let a listener that knows the conversation's `channel_name`
+    (commands and shortcuts carry it) word the advice for that conversation."""
+
+    def __init__(
+        self, message: str, code: str | None = None, channel_id: str | None = None, tail: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.code, self.channel_id, self.tail = code, channel_id, tail
+
+    def said_in(self, channel_name: str | None) -> str:
+        """The message, worded for the conversation named `channel_name`."""
+        if self.code is None:
+            return str(self)
+        return f"{refusal_text(self.code, self.channel_id, channel_name)}{self.tail}"
 
 
 def card_occurrence(decision: Decision) -> str:
@@ -94,8 +110,12 @@ def publish_card(
         )
     except SlackApiError as exc:
         _give_up(sessions, clock, team_id, decision_id, held.post_id)
+        tail = " Nothing was saved."
         raise CardNotPosted(
-            explain_slack_error(exc, decision.channel_id) + " Nothing was saved."
+            explain_slack_error(exc, decision.channel_id) + tail,
+            slack_error_code(exc),
+            decision.channel_id,
+            tail,
         ) from exc
     except Unanswered as exc:
         log.warning("card of decision %s: no answer (%s); the sweep retries", decision_id, exc)

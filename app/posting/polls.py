@@ -21,7 +21,7 @@ from app.domain.clock import Clock
 from app.domain.errors import NotFound
 from app.posting.cards import CardNotPosted
 from app.posting.claimed import Unanswered, claim, find_earlier_post, post_claimed
-from app.posting.send import explain_slack_error, update_message
+from app.posting.send import explain_slack_error, slack_error_code, update_message
 from app.vocabulary import PollStatus
 
 log = logging.getLogger(__name__)
@@ -77,9 +77,9 @@ def publish_poll(
         with sessions.begin() as session:
             poll_service.discard_unposted(session, team_id, poll_id)
             ledger.finish(session, held.post_id, now=clock.now(), status=ledger.SKIPPED)
-        raise CardNotPosted(
-            explain_slack_error(exc, poll.channel_id) + " The poll was not started."
-        ) from exc
+        problem, tail = explain_slack_error(exc, poll.channel_id), " The poll was not started."
+        code = slack_error_code(exc)
+        raise CardNotPosted(problem + tail, code, poll.channel_id, tail) from exc
     except Unanswered as exc:
         log.warning("poll %s: Slack did not answer (%s); the sweep retries", poll_id, exc)
         return None

@@ -58,7 +58,8 @@ class WebApi(Installs, ResponseUrls, FileUploads):
             "team_id": team.id,
             "user_id": team.bot_user_id,
             "bot_id": team.bot_id,
-            "is_enterprise_install": False,
+            "is_enterprise_install": team.is_enterprise,
+            **({"enterprise_id": team.id} if team.is_enterprise else {}),
         }
 
     def _m_apps_connections_open(self, p: Json) -> Json:

@@ -24,10 +24,14 @@ TOKEN_LIFETIME = 12 * 3600  # what Slack gives a rotating bot token
 class Team:
     """One workspace the app is installed in, and its bot user there."""
 
-    id: str
+    id: str  # T… for a workspace, E… for an organisation installed org-wide
     domain: str
     bot_user_id: str = BOT_USER_ID
     bot_id: str = BOT_ID
+
+    @property
+    def is_enterprise(self) -> bool:
+        return self.id[:1] == "E"
 
     @property
     def name(self) -> str:
@@ -74,7 +78,8 @@ class Installs(StandInState):
         installer: str = "U0INSTALLER",
         scope: str | None = None,
     ) -> str:
-        """Register a workspace; the returned code, exchanged once, yields its bot token."""
+        """Register a workspace (or, with an ``E…`` id, an Enterprise Grid organisation installing
+        the app org-wide); the returned code, exchanged once, yields its bot token."""
         with self._cond:
             if team_id not in self._teams:
                 team = Team(team_id, team_domain, f"UB{team_id}", f"B{team_id}")
@@ -158,9 +163,9 @@ class Installs(StandInState):
             "token_type": "bot",
             "access_token": token,
             "bot_user_id": team.bot_user_id,
-            "team": {"id": team.id, "name": team.name},
-            "enterprise": None,
-            "is_enterprise_install": False,
+            "team": None if team.is_enterprise else {"id": team.id, "name": team.name},
+            "enterprise": {"id": team.id, "name": team.name} if team.is_enterprise else None,
+            "is_enterprise_install": team.is_enterprise,
         }
         if lifetime is not None:
             refresh = refresh or f"xoxe-1-{secrets.token_hex(16)}"

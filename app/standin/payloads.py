@@ -1,5 +1,17 @@
 """Builders for the payloads Slack sends to an app, shaped field for field like Slack's.
 
+Who is named where follows Slack (the ``team`` a builder gets is the workspace the app is
+installed in; with ``enterprise_id`` in it, an org-wide install on Enterprise Grid):
+
+- a click (block_actions): ``team`` is the installing workspace, ``user.team_id`` the clicker's
+  own, another organisation's for a Slack Connect member (slackapi/java-slack-sdk#1041);
+- a modal submitted (view_submission): ``team`` is the submitter's own workspace, the installing
+  one is ``view.app_installed_team_id`` (slackapi/bolt-js#1614);
+- org-wide installs: ``team`` is null in interactions, ``enterprise`` and
+  ``is_enterprise_install`` are set, the workspace is ``user.team_id`` and ``view.team_id``, and
+  ``view.app_installed_team_id`` is the organisation (slackapi/bolt-js#1720); events name no
+  team in ``authorizations`` but the workspace in ``team_id``.
+
 Why shared: the same slash command or click can reach the bot over HTTP (form-encoded,
 signed; see workspace.py) or over Socket Mode (inside an envelope). Building the payload in
 one place keeps both paths identical. response_url and trigger_id come from the stand-in,
@@ -30,20 +42,46 @@ def user_name(standin: SlackStandIn, user: str) -> str:
 
 
 def channel_name(standin: SlackStandIn, channel: str) -> str:
-    if channel[:1] == "D":
-        return "directmessage"
-    found = standin.channel_object(channel)
-    return str(found["name"]) if found and found.get("name") else channel.lower()
+    return standin.channel_name_in_payloads(channel)
 
 
 def _user(standin: SlackStandIn, user: str, team: Json | None = None) -> Json:
     name = user_name(standin, user)
-    return {"id": user, "username": name, "name": name, "team_id": _team(standin, team)["id"]}
+    return {"id": user, "username": name, "name": name, "team_id": _home_team(standin, user, team)}
 
 
 def _team(standin: SlackStandIn, team: Json | None = None) -> Json:
     """The workspace a request comes from: ``team`` ({"id", "domain"}) or the stand-in's own."""
-    return dict(team) if team else {"id": standin.team_id, "domain": standin.team_domain}
+    if not team:
+        return {"id": standin.team_id, "domain": standin.team_domain}
+    return {"id": team["id"], "domain": team["domain"]}
+
+
+def _home_team(standin: SlackStandIn, user: str, team: Json | None) -> str:
+    """The person's own workspace: where they were registered, else where they act from."""
+    return standin.home_team_of(user) or _team(standin, team)["id"]
+
+
+def _team_ref(standin: SlackStandIn, team_id: str, team: Json | None) -> Json:
+    here = _team(standin, team)
+    return here if here["id"] == team_id else {"id": team_id, "domain": team_id.lower()}
+
+
+def _enterprise(team: Json | None) -> Json | None:
+    """The organisation of an org-wide install, or None."""
+    if not team or not team.get("enterprise_id"):
+        return None
+    return {"id": team["enterprise_id"], "name": team.get("enterprise_name", "Grid")}
+
+
+def _identity(team: Json | None, team_field: Json) -> Json:
+    """``team``, ``enterprise`` and ``is_enterprise_install`` of an interaction payload."""
+    org = _enterprise(team)
+    return {
+        "team": None if org else team_field,
+        "enterprise": org,
+        "is_enterprise_install": bool(org),
+    }
 
 
 def slash_command(
@@ -58,8 +96,9 @@ def slash_command(
 ) -> dict[str, str]:
     """The form fields of a slash command request (all strings, as Slack sends them)."""
     where = _team(standin, team)
+    org = _enterprise(team)
     standin.saw_user_in(channel, user)
-    return {
+    fields = {
         "token": VERIFICATION_TOKEN,
         "team_id": where["id"],
         "team_domain": where["domain"],
@@ -70,10 +109,13 @@ def slash_command(
         "command": command,
         "text": text,
         "api_app_id": api_app_id,
-        "is_enterprise_install": "false",
+        "is_enterprise_install": "true" if org else "false",
         "response_url": standin.new_response_url(channel, user),
         "trigger_id": standin.new_trigger_id(user),
     }
+    if org:
+        fields.update(enterprise_id=org["id"], enterprise_name=org["name"])
+    return fields
 
 
 def find_element(blocks: list[Any], action_id: str) -> tuple[Json, Json]:
@@ -127,9 +169,7 @@ def block_actions(
         "api_app_id": api_app_id,
         "token": VERIFICATION_TOKEN,
         "trigger_id": standin.new_trigger_id(user),
-        "team": _team(standin, team),
-        "enterprise": None,
-        "is_enterprise_install": False,
+        **_identity(team, _team(standin, team)),
         "state": {"values": {}},
         "actions": [action],
     }
@@ -147,8 +187,17 @@ def block_actions(
     else:
         assert view is not None
         payload["container"] = {"type": "view", "view_id": view["id"]}
-        payload["view"] = _view_for_payload(view, {})
+        payload["view"] = _view_for_payload(view, {}, _installed(standin, user, team))
     return payload
+
+
+def _installed(standin: SlackStandIn, user: str, team: Json | None) -> Json:
+    """A view's ``team_id`` (where it is shown) and ``app_installed_team_id``."""
+    org = _enterprise(team)
+    return {
+        "team_id": _home_team(standin, user, team),
+        "app_installed_team_id": org["id"] if org else _team(standin, team)["id"],
+    }
 
 
 def view_submission(
@@ -161,17 +210,16 @@ def view_submission(
     team: Json | None = None,
 ) -> Json:
     """A view_submission payload; ``values`` maps block_id -> action_id -> Python value."""
+    own = _team_ref(standin, _home_team(standin, user, team), team)
     return {
         "type": "view_submission",
-        "team": _team(standin, team),
+        **_identity(team, own),
         "user": _user(standin, user, team),
         "api_app_id": api_app_id,
         "token": VERIFICATION_TOKEN,
         "trigger_id": standin.new_trigger_id(user),
-        "view": _view_for_payload(view, values),
+        "view": _view_for_payload(view, values, _installed(standin, user, team)),
         "response_urls": [],
-        "is_enterprise_install": False,
-        "enterprise": None,
     }
 
 
@@ -191,11 +239,9 @@ def message_action(
         "type": "message_action",
         "token": VERIFICATION_TOKEN,
         "action_ts": action_ts(standin),
-        "team": _team(standin, team),
+        **_identity(team, _team(standin, team)),
         "user": _user(standin, user, team),
         "channel": {"id": channel, "name": channel_name(standin, channel)},
-        "is_enterprise_install": False,
-        "enterprise": None,
         "callback_id": callback_id,
         "trigger_id": standin.new_trigger_id(user),
         "response_url": standin.new_response_url(channel, user),
@@ -215,9 +261,11 @@ def event_callback(
 ) -> Json:
     """An Events API ``event_callback`` envelope around ``event``."""
     team_id = _team(standin, team)["id"]
+    org = _enterprise(team)
     return {
         "token": VERIFICATION_TOKEN,
         "team_id": team_id,
+        "enterprise_id": org["id"] if org else None,
         "api_app_id": api_app_id,
         "event": event,
         "type": "event_callback",
@@ -225,11 +273,11 @@ def event_callback(
         "event_time": int(standin.clock()),
         "authorizations": [
             {
-                "enterprise_id": None,
-                "team_id": team_id,
-                "user_id": standin.bot_user_id(team_id),
+                "enterprise_id": org["id"] if org else None,
+                "team_id": None if org else team_id,
+                "user_id": standin.bot_user_id(org["id"] if org else team_id),
                 "is_bot": True,
-                "is_enterprise_install": False,
+                "is_enterprise_install": bool(org),
             }
         ],
         "is_ext_shared_channel": False,
@@ -245,7 +293,8 @@ def _message_for_payload(message: Json) -> Json:
     return copy.deepcopy(shown)
 
 
-def _view_for_payload(view: Json, values: Json) -> Json:
+def _view_for_payload(view: Json, values: Json, installed: Json) -> Json:
     shown = copy.deepcopy(view)
     shown["state"] = view_state(view, values)
+    shown.update(installed)
     return shown

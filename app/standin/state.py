@@ -82,11 +82,14 @@ class StandInState:
         *,
         is_owner: bool = False,
         display_name: str | None = None,
+        team_id: str | None = None,
     ) -> None:
-        """Register a user that ``users.info`` will know about."""
+        """Register a user that ``users.info`` will know about; ``team_id``: their own
+        workspace when it is not the stand-in's (a Slack Connect member, a Grid workspace)."""
         with self._cond:
             self._users[id] = {
                 "id": id,
+                "team_id": team_id,
                 "name": name,
                 "real_name": real_name or name,
                 "display_name": display_name if display_name is not None else name,
@@ -153,6 +156,27 @@ class StandInState:
             if entry is not None and entry["members"] is not None:
                 entry["members"].add(user)
 
+    def channel_name_in_payloads(self, channel: str) -> str:
+        """``channel_name`` as Slack puts it in commands and shortcuts: ``directmessage`` for a DM,
+        ``mpdm-alice--bob-1`` for a group DM, ``privategroup`` for a private channel."""
+        with self._cond:
+            kind = self.conversation_kind(channel)
+            entry = self._channels.get(channel) or {}
+            if kind == "im" or channel[:1] == "D":
+                return "directmessage"
+            if kind == "mpim":
+                people = sorted(self._users.get(u, {"name": u})["name"] for u in entry["members"])
+                return "mpdm-" + "--".join(people) + "-1"
+            if kind == "private":
+                return "privategroup"
+            return str(entry.get("name") or channel.lower())
+
+    def home_team_of(self, user: str) -> str | None:
+        """The workspace ``user`` was registered in (None: whichever workspace they act from)."""
+        with self._cond:
+            entry = self._users.get(user)
+            return str(entry["team_id"]) if entry and entry["team_id"] else None
+
     def dm_id(self, user: str) -> str:
         """The id of the bot's DM with ``user`` (what conversations.open answers)."""
         return "D" + user[1:]
@@ -203,7 +227,7 @@ class StandInState:
             offset = now.utcoffset()
             return {
                 "id": entry["id"],
-                "team_id": self.team_id,
+                "team_id": entry["team_id"] or self.team_id,
                 "name": entry["name"],
                 "deleted": entry["deleted"],
                 "real_name": entry["real_name"],
@@ -223,7 +247,7 @@ class StandInState:
                     "real_name_normalized": entry["real_name"],
                     "display_name": entry["display_name"],
                     "display_name_normalized": entry["display_name"],
-                    "team": self.team_id,
+                    "team": entry["team_id"] or self.team_id,
                 },
             }
 

@@ -63,6 +63,7 @@ class Workspace:
         api_app_id: str = "A0001",
         clock: Callable[[], float] = time.time,
         timeout: float = 10.0,
+        enterprise_id: str | None = None,
     ) -> None:
         self.standin = standin
         self.bot_url = bot_url
@@ -71,13 +72,18 @@ class Workspace:
         self.team_id = team_id or standin.team_id
         self.team_domain = team_domain or standin.team(self.team_id).domain
         self.api_app_id = api_app_id
+        # Set: the app is installed org-wide on this Enterprise Grid organisation.
+        self.enterprise_id = enterprise_id
         self.clock = clock
         self.timeout = timeout
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
     def _team(self) -> Json:
-        """The workspace its payloads say they come from."""
-        return {"id": self.team_id, "domain": self.team_domain}
+        """The workspace its payloads say they come from (and its org, for org-wide installs)."""
+        team = {"id": self.team_id, "domain": self.team_domain}
+        if self.enterprise_id:
+            team["enterprise_id"] = self.enterprise_id
+        return team
 
     # -- what users do ---------------------------------------------------------------------
 

@@ -346,6 +346,7 @@ NOT_BUILDERS = {
     "app.blocks.text.escape",
     "app.blocks.text.truncate",
     "app.blocks.text.user",
+    "app.blocks.slack_errors.conversation_kind",
 }
 
 

@@ -168,6 +168,8 @@ def retarget(body: str, content_type: str, team: str) -> str:
             payload["team_id"] = team
         for auth in payload.get("authorizations") or []:
             auth["team_id"] = team
+        if isinstance(payload.get("view"), dict):  # Bolt reads app_installed_team_id first
+            payload["view"] = _retarget_view(payload["view"], team)
         return payload
 
     if content_type == "application/json":
@@ -178,6 +180,11 @@ def retarget(body: str, content_type: str, team: str) -> str:
     else:
         form = fix(form)
     return urlencode(form)
+
+
+def _retarget_view(view: Json, team: str) -> Json:
+    keys = ("team_id", "app_installed_team_id")
+    return {**view, **{key: team for key in keys if key in view}}
 
 
 class OtherWorkspace(Workspace):

@@ -25,6 +25,7 @@ from app.db.models.installs import (
     BOTS_TABLE,
     INSTALLATIONS_TABLE,
     OAUTH_STATES_TABLE,
+    OrgWorkspace,
 )
 from app.db.models.polls import ExpertisePoll, PollVote
 from app.db.models.schedules import (
@@ -53,6 +54,7 @@ __all__ = [
     "DecisionEvent",
     "ExpertisePoll",
     "FeedbackReport",
+    "OrgWorkspace",
     "PollVote",
     "RetroAnswer",
     "RetroRespondent",

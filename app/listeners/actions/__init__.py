@@ -18,9 +18,9 @@ def record_resolution(ack: Ack, click: BlockActions, deps: Deps, client: WebClie
     ack()
     decision_id = plain_id(click.action.value)
     with deps.sessions() as session:
-        decision = decisions.get_decision(session, click.team.id, decision_id)
+        decision = decisions.get_decision(session, click.team_id, decision_id)
         decisions.check_can_record(decision, click.user.id)
-        principles = values.team_principles(session, click.team.id)
+        principles = values.team_principles(session, click.team_id)
     client.views_open(trigger_id=click.trigger_id, view=build_resolve_modal(decision, principles))
 
 

@@ -16,7 +16,7 @@ from app.listeners.payloads import BlockActions
 
 def edit_charter(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
     ack()
-    team, user = click.team.id, click.user.id
+    team, user = click.team_id, click.user.id
     admin = admin_if_needed(client, deps, team, user)
     with deps.sessions.begin() as session:
         charter = charters.editable(session, team, user, admin, "the charter", deps.clock.now())
@@ -31,7 +31,7 @@ def edit_charter(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -
 
 def edit_values(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
     ack()
-    team, user = click.team.id, click.user.id
+    team, user = click.team_id, click.user.id
     admin = admin_if_needed(client, deps, team, user)
     with deps.sessions.begin() as session:
         charter = charters.editable(session, team, user, admin, "the values", deps.clock.now())

@@ -27,7 +27,7 @@ def escalate(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> No
     """Open the escalation form, if the decision can still go one zone higher."""
     ack()
     with deps.sessions() as session:
-        decision = decisions.get_decision(session, click.team.id, plain_id(click.action.value))
+        decision = decisions.get_decision(session, click.team_id, plain_id(click.action.value))
         target = escalation.check_can_escalate(decision)
     client.views_open(trigger_id=click.trigger_id, view=build_escalate_modal(decision, target))
 
@@ -37,7 +37,7 @@ def ask_consensus(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) 
         post_consensus_check(
             client,
             deps.sessions,
-            team_id=click.team.id,
+            team_id=click.team_id,
             decision_id=plain_id(click.action.value),
             actor_id=click.user.id,
             origin_key=f"click:{click.trigger_id}",
@@ -63,13 +63,13 @@ def answer_consensus(
     with acknowledged_if_it_fails(ack), deps.sessions.begin() as session:
         check, decision, counted = consensus.answer(
             session,
-            team_id=click.team.id,
+            team_id=click.team_id,
             check_id=plain_id(click.action.value),
             user_id=click.user.id,
             agree=agree,
             now=deps.clock.now(),
         )
-        agreed = [v.user_id for v in consensus.votes(session, click.team.id, check.id) if v.agree]
+        agreed = [v.user_id for v in consensus.votes(session, click.team_id, check.id) if v.agree]
     ack()
     if not counted:
         return

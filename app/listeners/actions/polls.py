@@ -30,7 +30,7 @@ def run_poll(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> No
     ack()
     decision_id = plain_id(click.action.value)
     with deps.sessions() as session:
-        decision = decisions.get_decision(session, click.team.id, decision_id)
+        decision = decisions.get_decision(session, click.team_id, decision_id)
         poll_service.check_can_poll(decision)
     metadata = {"decision_id": decision_id}
     if url := deps.trusted_response_url(click.response_url):
@@ -63,14 +63,14 @@ def vote(
     with acknowledged_if_it_fails(ack), deps.sessions.begin() as session:
         poll_service.cast_vote(
             session,
-            team_id=click.team.id,
+            team_id=click.team_id,
             poll_id=poll_id,
             user_id=click.user.id,
             now=deps.clock.now(),
             **choice,
         )
     ack()
-    redraw_poll(client, deps.sessions, click.team.id, poll_id)
+    redraw_poll(client, deps.sessions, click.team_id, poll_id)
 
 
 def close(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
@@ -78,14 +78,14 @@ def close(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
     with acknowledged_if_it_fails(ack), deps.sessions.begin() as session:
         _poll, changed = poll_service.close_poll(
             session,
-            team_id=click.team.id,
+            team_id=click.team_id,
             poll_id=poll_id,
             now=deps.clock.now(),
             actor_id=click.user.id,
         )
     ack()
     if changed:
-        redraw_poll(client, deps.sessions, click.team.id, poll_id)
+        redraw_poll(client, deps.sessions, click.team_id, poll_id)
 
 
 def adopt(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
@@ -93,7 +93,7 @@ def adopt(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
     with acknowledged_if_it_fails(ack), deps.sessions.begin() as session:
         decision, _poll, changed = poll_service.adopt_result(
             session,
-            team_id=click.team.id,
+            team_id=click.team_id,
             poll_id=poll_id,
             actor_id=click.user.id,
             now=deps.clock.now(),
@@ -101,7 +101,7 @@ def adopt(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
     ack()
     if changed:
         refresh_card(client, decision)
-        redraw_poll(client, deps.sessions, click.team.id, poll_id)
+        redraw_poll(client, deps.sessions, click.team_id, poll_id)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -49,7 +49,7 @@ def assign(
     with acknowledged_if_it_fails(ack), deps.sessions.begin() as session:
         decision, changed = checkins.assign_decider(
             session,
-            team_id=click.team.id,
+            team_id=click.team_id,
             decision_id=decision_id,
             actor_id=click.user.id,
             decider_id=decider,
@@ -63,7 +63,7 @@ def assign(
     channel, ts = click.container.channel_id, click.container.message_ts
     if channel and ts:
         with deps.sessions() as session:
-            found = checkins.open_decisions(session, click.team.id, channel)
+            found = checkins.open_decisions(session, click.team_id, channel)
         blocks = build_checkin(found, deps.clock.now())
         update_message(client, channel, ts, checkin_text(len(found)), blocks)
 
@@ -74,7 +74,7 @@ def pick_outcome(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -
     outcome = click.action.action_id.removeprefix(ids.OUTCOME_PICK)
     with deps.sessions() as session:
         decision = outcomes.review_form(
-            session, click.team.id, plain_id(click.action.value), click.user.id
+            session, click.team_id, plain_id(click.action.value), click.user.id
         )
     client.views_open(trigger_id=click.trigger_id, view=build_outcome_modal(decision, outcome))
 
@@ -83,7 +83,7 @@ def answer_retro(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -
     ack()
     post_id = plain_id(click.action.value)
     with deps.sessions() as session:
-        retros.check_is_retro(session, click.team.id, post_id)
+        retros.check_is_retro(session, click.team_id, post_id)
     client.views_open(trigger_id=click.trigger_id, view=build_retro_modal(post_id))
 
 
@@ -91,7 +91,7 @@ def apply_tiebreaker(ack: Ack, click: BlockActions, deps: Deps, client: WebClien
     with acknowledged_if_it_fails(ack), deps.sessions.begin() as session:
         decision, changed = deadlines.apply_tiebreaker(
             session,
-            team_id=click.team.id,
+            team_id=click.team_id,
             decision_id=plain_id(click.action.value),
             actor_id=click.user.id,
             now=deps.clock.now(),

@@ -46,6 +46,7 @@ def open_form(
             channel_id=command.channel_id,
             response_url=deps.trusted_response_url(command.response_url),
             extras=declare_extras(deps, command.team_id),
+            channel_name=command.channel_name,
         ),
     )
 
@@ -87,7 +88,8 @@ def declare_now(
     try:
         publish_card(client, deps.sessions, deps.clock, command.team_id, decision_id, vet=True)
     except CardNotPosted as exc:
-        respond(response_type="ephemeral", text=str(exc), blocks=build_notice(str(exc)))
+        problem = exc.said_in(command.channel_name)
+        respond(response_type="ephemeral", text=problem, blocks=build_notice(problem))
 
 
 def start_poll(
@@ -127,4 +129,5 @@ def start_poll(
         publish_card(client, deps.sessions, deps.clock, command.team_id, decision_id)
         post_poll(client, deps, command.team_id, poll_id)
     except CardNotPosted as exc:
-        respond(response_type="ephemeral", text=str(exc), blocks=build_notice(str(exc)))
+        problem = exc.said_in(command.channel_name)
+        respond(response_type="ephemeral", text=problem, blocks=build_notice(problem))

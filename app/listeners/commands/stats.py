@@ -10,13 +10,14 @@ from slack_sdk.errors import SlackApiError
 
 from app.blocks.messages import build_notice
 from app.blocks.replies import charts_comment
+from app.blocks.slack_errors import refusal_text
 from app.blocks.stats import build_stats
 from app.domain import charter, metrics
 from app.listeners.commands import grammar
 from app.listeners.deps import Deps
 from app.listeners.payloads import CommandPayload
 from app.posting.charts import post_charts
-from app.posting.send import explain_slack_error
+from app.posting.send import slack_error_code
 
 
 def show_stats(
@@ -51,5 +52,5 @@ def show_stats(
             comment=charts_comment(where, period, command.user_id),
         )
     except SlackApiError as exc:
-        problem = explain_slack_error(exc, command.channel_id)
+        problem = refusal_text(slack_error_code(exc), command.channel_id, command.channel_name)
         respond(response_type="ephemeral", text=problem, blocks=build_notice(problem))

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 def home_opened(event: dict, context: BoltContext, deps: Deps, client: WebClient) -> None:
     if event.get("tab") not in (None, "home"):
         return  # the Messages tab: nothing to draw
-    team_id, user_id = context.team_id, event.get("user")
+    team_id, user_id = context.get("workspace"), event.get("user")
     if not team_id or not isinstance(user_id, str):
         return
     try:

@@ -25,6 +25,18 @@ def stop_team(deps: Deps, team_id: str) -> list[tuple[str, str]]:
     of each schedule this call disabled."""
     if deps.forget_install is not None:
         deps.forget_install(team_id)
+    return stop_schedules(deps, team_id)
+
+
+def stop_org(deps: Deps, enterprise_id: str) -> None:
+    """An org-wide install is gone: forget it, and stop every workspace's schedules."""
+    if deps.forget_org is None:
+        return
+    for team_id in deps.forget_org(enterprise_id):
+        stop_schedules(deps, team_id)
+
+
+def stop_schedules(deps: Deps, team_id: str) -> list[tuple[str, str]]:
     with deps.sessions.begin() as session:
         stopped = channel_schedules.disable_team(session, team_id, UNINSTALLED, deps.clock.now())
     for kind, channel_id in stopped:
@@ -34,15 +46,21 @@ def stop_team(deps: Deps, team_id: str) -> list[tuple[str, str]]:
 
 
 def app_uninstalled(context: BoltContext, deps: Deps) -> None:
-    if context.team_id:
-        stop_team(deps, context.team_id)
+    if context.is_enterprise_install and context.enterprise_id:
+        stop_org(deps, context.enterprise_id)
+    elif workspace := context.get("workspace"):
+        stop_team(deps, workspace)
 
 
 def tokens_revoked(event: dict, context: BoltContext, deps: Deps) -> None:
     tokens = event.get("tokens")
     # Only the bot token matters: the app asks for no user tokens.
-    if context.team_id and isinstance(tokens, dict) and tokens.get("bot"):
-        stop_team(deps, context.team_id)
+    if not (isinstance(tokens, dict) and tokens.get("bot")):
+        return
+    if context.is_enterprise_install and context.enterprise_id:
+        stop_org(deps, context.enterprise_id)
+    elif workspace := context.get("workspace"):
+        stop_team(deps, workspace)
 
 
 def register(app: App, deps: Deps) -> None:

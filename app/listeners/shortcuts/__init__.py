@@ -38,7 +38,8 @@ def decide_on_message(
             channel_id=shortcut_on.channel.id,
             thread_ts=message.thread_ts or message.ts,
             response_url=deps.trusted_response_url(shortcut_on.response_url),
-            extras=declare_extras(deps, shortcut_on.team.id),
+            extras=declare_extras(deps, shortcut_on.team_id),
+            channel_name=shortcut_on.channel.name,
         ),
     )
 
@@ -48,6 +49,8 @@ def poll_on_message(ack: Ack, shortcut_on: MessageShortcut, deps: Deps, client: 
     ack()
     message = shortcut_on.message
     metadata = {"channel": shortcut_on.channel.id, "thread_ts": message.thread_ts or message.ts}
+    if shortcut_on.channel.name:
+        metadata["channel_name"] = shortcut_on.channel.name[:100]
     if url := deps.trusted_response_url(shortcut_on.response_url):
         metadata["response_url"] = url
     client.views_open(

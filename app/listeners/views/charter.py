@@ -54,10 +54,10 @@ def save_charter(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebCl
     admin = is_admin(client, s.user.id)  # asked of Slack before the transaction opens
     try:
         with deps.sessions.begin() as session:
-            charters.editable(session, s.team.id, s.user.id, admin, "the charter", deps.clock.now())
+            charters.editable(session, s.team_id, s.user.id, admin, "the charter", deps.clock.now())
             charters.save(
                 session,
-                team_id=s.team.id,
+                team_id=s.team_id,
                 edit=edit,
                 base_version=version,
                 actor_id=s.user.id,
@@ -91,10 +91,10 @@ def save_values(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebCli
     admin = is_admin(client, s.user.id)  # asked of Slack before the transaction opens
     try:
         with deps.sessions.begin() as session:
-            charters.editable(session, s.team.id, s.user.id, admin, "the values", deps.clock.now())
+            charters.editable(session, s.team_id, s.user.id, admin, "the values", deps.clock.now())
             values.save(
                 session,
-                team_id=s.team.id,
+                team_id=s.team_id,
                 values=given,
                 base_version=version,
                 actor_id=s.user.id,

@@ -85,7 +85,7 @@ def declare(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
     try:
         with deps.sessions() as session:
             declaration, suggestion = prefill.complete(
-                session, submission.team.id, declaration, _answers(submission), deps.clock.now()
+                session, submission.team_id, declaration, _answers(submission), deps.clock.now()
             )
     except (NotFound, InvalidInput) as exc:
         ack(response_action="errors", errors={ids.DOMAIN: str(exc)[:150]})
@@ -99,8 +99,8 @@ def declare(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
     with deps.sessions.begin() as session:
         decision, created = decisions.open_decision(
             session,
-            team_id=submission.team.id,
-            team_domain=submission.team.domain,
+            team_id=submission.team_id,
+            team_domain=submission.team_domain,
             declaration=declaration,
             actor_id=submission.user.id,
             origin_key=f"view:{submission.view.id}",
@@ -120,13 +120,14 @@ def _announce(
     suggestion: Suggestion | None,
 ) -> None:
     """Post the new decision's card, its consensus check when wanted, and the suggestion."""
-    team, user = submission.team.id, submission.user.id
+    team, user = submission.team_id, submission.user.id
     response_url = deps.trusted_response_url(submission.metadata().get("response_url"))
     try:
         if publish_card(client, deps.sessions, deps.clock, team, decision_id) is None:
             return  # the sweep holds the card's claim and posts it
     except CardNotPosted as exc:
-        tell(client, user_id=user, text=str(exc), response_url=response_url)
+        text = exc.said_in(_text_field(submission.metadata().get("channel_name")))
+        tell(client, user_id=user, text=text, response_url=response_url)
         return
     wants_check = declaration.reversible is False or (suggestion and suggestion.consensus)
     if wants_check and declaration.decider_id:
@@ -149,7 +150,7 @@ def resolve(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
         with deps.sessions.begin() as session:
             decision, changed = decisions.record_resolution(
                 session,
-                team_id=submission.team.id,
+                team_id=submission.team_id,
                 decision_id=decision_id,
                 actor_id=submission.user.id,
                 resolution=submission.text_of(ids.RESOLUTION),
@@ -157,7 +158,7 @@ def resolve(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
                 now=deps.clock.now(),
                 idempotency_key=f"view:{submission.view.id}",
                 principle=values.cited_principle(
-                    session, submission.team.id, submission.option_of(ids.PRINCIPLE)
+                    session, submission.team_id, submission.option_of(ids.PRINCIPLE)
                 ),
             )
     except InvalidInput as exc:
@@ -180,3 +181,8 @@ def resolve(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
 def register(app: App, deps: Deps) -> None:
     app.view(ids.DECLARE_VIEW)(declare)
     app.view(ids.RESOLVE_VIEW)(resolve)
+
+
+def _text_field(value: object) -> str | None:
+    """A string the bot put in private_metadata, or None (it comes back from the client)."""
+    return value if isinstance(value, str) else None

@@ -23,7 +23,7 @@ def escalate(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient
         with deps.sessions.begin() as session:
             decision, changed = escalation.escalate(
                 session,
-                team_id=s.team.id,
+                team_id=s.team_id,
                 decision_id=decision_id,
                 actor_id=s.user.id,
                 reason=reason,

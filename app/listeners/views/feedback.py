@@ -23,7 +23,7 @@ def report(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient) 
         with deps.sessions.begin() as session:
             row, to, created = steward.report(
                 session,
-                team_id=s.team.id,
+                team_id=s.team_id,
                 kind=s.option_of(ids.FEEDBACK_KIND) or "",
                 text=s.text_of(ids.FEEDBACK_TEXT),
                 decision_id=int(about) if about else None,
@@ -31,7 +31,7 @@ def report(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient) 
                 now=deps.clock.now(),
             )
             decision = (
-                decisions.get_decision(session, s.team.id, row.decision_id)
+                decisions.get_decision(session, s.team_id, row.decision_id)
                 if row.decision_id
                 else None
             )

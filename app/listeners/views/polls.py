@@ -51,8 +51,8 @@ def _new_decision(submission: ViewSubmission, deps: Deps) -> tuple[int, bool]:
     with deps.sessions.begin() as session:
         decision, created = decisions.open_decision(
             session,
-            team_id=submission.team.id,
-            team_domain=submission.team.domain,
+            team_id=submission.team_id,
+            team_domain=submission.team_domain,
             declaration=declaration,
             actor_id=submission.user.id,
             origin_key=f"view:{submission.view.id}",
@@ -74,7 +74,7 @@ def start(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient) -
     if errors:
         ack(response_action="errors", errors=errors)
         return
-    team, user = submission.team.id, submission.user.id
+    team, user = submission.team_id, submission.user.id
     response_url = deps.trusted_response_url(metadata.get("response_url"))
     created = False
     if on_message:
@@ -96,7 +96,9 @@ def start(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient) -
         if poll_id is not None:
             post_poll(client, deps, team, poll_id)
     except CardNotPosted as exc:
-        tell(client, user_id=user, text=str(exc), response_url=response_url)
+        name = metadata.get("channel_name")
+        text = exc.said_in(name if isinstance(name, str) else None)
+        tell(client, user_id=user, text=text, response_url=response_url)
 
 
 def _topic_errors(submission: ViewSubmission, deps: Deps) -> dict[str, str]:

@@ -23,7 +23,7 @@ def outcome(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
     choice = metadata.get("outcome")
     if choice not in outcomes.OUTCOMES:
         raise BadPayload("private_metadata has no outcome")
-    team = submission.team.id
+    team = submission.team_id
     try:
         with deps.sessions.begin() as session:
             decision, changed = outcomes.record_outcome(
@@ -49,7 +49,7 @@ def outcome(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
 
 def retro_answers(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient) -> None:
     post_id = submission.metadata_int("post_id")
-    team = submission.team.id
+    team = submission.team_id
     answers = {q: submission.text_of(q) for q in retros.QUESTIONS}
     try:
         with deps.sessions.begin() as session:
