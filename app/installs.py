@@ -43,6 +43,8 @@ BOT_SCOPES = (
     "users:read",
     "channels:read",
     "groups:read",
+    "channels:history",
+    "groups:history",
     "files:write",
 )
 ROTATE_MINUTES = 120  # rotate a bot token this long before it expires

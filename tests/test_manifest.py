@@ -44,10 +44,12 @@ def test_shortcuts_match_the_listeners(manifest):
 
 def test_only_the_scopes_the_bot_uses(manifest):
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == [
+        "channels:history",  # reading back a card a crash cut off: conversations.history
         "channels:read",
         "chat:write",
         "commands",
         "files:write",  # charts: files.getUploadURLExternal and files.completeUploadExternal
+        "groups:history",  # ... and conversations.replies, in private channels too
         "groups:read",
         "users:read",
     ]

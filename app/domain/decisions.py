@@ -15,7 +15,7 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.db.models import Decision, DecisionEvent
+from app.db.models import Decision, DecisionEvent, ExpertisePoll
 from app.domain import permissions
 from app.domain.errors import AlreadyDone, InvalidInput, NotFound
 from app.domain.teams import get_or_create_team
@@ -377,6 +377,18 @@ def _log(
     return event
 
 
+def without_card(session: Session, before: datetime) -> list[tuple[str, int, str, str]]:
+    """(team, decision id, opener, channel) of decisions stored before `before` whose card was
+    never posted: what a crash between storing and posting left for the sweep to repair.
+    Discarded decisions are deleted, so they never show up here."""
+    rows = session.execute(
+        select(Decision.team_id, Decision.id, Decision.created_by, Decision.channel_id)
+        .where(Decision.card_ts.is_(None), Decision.created_at <= before)
+        .order_by(Decision.id)
+    )
+    return [tuple(row) for row in rows]
+
+
 def discard_unposted(session: Session, team_id: str, decision_id: int) -> bool:
     """Drop a decision whose card Slack refused: nobody ever saw it, so there is nothing to keep.
 
@@ -385,6 +397,14 @@ def discard_unposted(session: Session, team_id: str, decision_id: int) -> bool:
     decision = get_decision(session, team_id, decision_id)
     if decision.card_ts is not None:
         return False
+    # A poll stored with the decision (`/decide poll`) was never posted either.
+    session.execute(
+        ExpertisePoll.__table__.delete().where(
+            ExpertisePoll.team_id == team_id,
+            ExpertisePoll.decision_id == decision_id,
+            ExpertisePoll.message_ts.is_(None),
+        )
+    )
     session.execute(
         DecisionEvent.__table__.delete().where(
             DecisionEvent.team_id == team_id, DecisionEvent.decision_id == decision_id

@@ -42,9 +42,11 @@ def claim(
     occurrence: str,
     now: datetime,
     channel_id: str | None = None,
+    lease: timedelta = LEASE,
 ) -> int | None:
     """The ledger row's id if this caller may post it now; None when it was sent, skipped, or
-    is being posted by someone else."""
+    is being posted by someone else. A claim older than `lease` is taken to be a crashed
+    poster's and is taken over (posts that must be repaired quickly use a short lease)."""
     row = find(session, team_id, kind, subject, occurrence)
     if row is None:
         get_or_create_team(session, team_id, now)
@@ -72,13 +74,34 @@ def claim(
             ScheduledPost.id == row.id,
             or_(
                 ScheduledPost.status == PENDING,
-                (ScheduledPost.status == POSTING) & (ScheduledPost.claimed_at < now - LEASE),
+                (ScheduledPost.status == POSTING) & (ScheduledPost.claimed_at < now - lease),
             ),
         )
         .values(status=POSTING, claimed_at=now, attempts=ScheduledPost.attempts + 1)
         .execution_options(synchronize_session=False)
     )
     return row.id if taken.rowcount == 1 else None
+
+
+def attempts(session: Session, post_id: int) -> int:
+    """How many times the row was claimed, this claim included."""
+    return session.scalar(select(ScheduledPost.attempts).where(ScheduledPost.id == post_id)) or 0
+
+
+def renew(session: Session, post_id: int, *, claimed_at: datetime, now: datetime) -> bool:
+    """Extend a claim this caller still holds (compare-and-set on its claim time), right before
+    a post that must start well inside the lease. False when someone took the claim over."""
+    taken = session.execute(
+        update(ScheduledPost)
+        .where(
+            ScheduledPost.id == post_id,
+            ScheduledPost.status == POSTING,
+            ScheduledPost.claimed_at == claimed_at,
+        )
+        .values(claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return taken.rowcount == 1
 
 
 def finish(

@@ -136,6 +136,43 @@ def start_poll(
     return poll, True
 
 
+def open_with_poll(
+    session: Session,
+    *,
+    team_id: str,
+    declaration: decisions.Declaration,
+    opened_by: str,
+    options: PollOptions,
+    origin_key: str,
+    now: datetime,
+    team_domain: str | None = None,
+) -> tuple[int, int] | None:
+    """`/decide poll`: a decision with no decider yet and its poll, stored in one transaction
+    (before the ack, so a crash never keeps one without the other). (decision id, poll id), or
+    None for a redelivered request."""
+    decision, created = decisions.open_decision(
+        session,
+        team_id=team_id,
+        team_domain=team_domain,
+        declaration=declaration,
+        actor_id=opened_by,
+        origin_key=origin_key,
+        now=now,
+    )
+    if not created:
+        return None
+    poll, _ = start_poll(
+        session,
+        team_id=team_id,
+        decision_id=decision.id,
+        opened_by=opened_by,
+        options=options,
+        origin_key=origin_key,
+        now=now,
+    )
+    return decision.id, poll.id
+
+
 def get_poll(session: Session, team_id: str, poll_id: int) -> ExpertisePoll:
     poll = session.scalars(
         select(ExpertisePoll).where(ExpertisePoll.team_id == team_id, ExpertisePoll.id == poll_id)
@@ -145,8 +182,36 @@ def get_poll(session: Session, team_id: str, poll_id: int) -> ExpertisePoll:
     return poll
 
 
-def attach_message(session: Session, team_id: str, poll_id: int, message_ts: str) -> None:
-    get_poll(session, team_id, poll_id).message_ts = message_ts
+def attach_message(
+    session: Session, team_id: str, poll_id: int, message_ts: str, thread_ts: str | None = None
+) -> None:
+    """Remember the poll's message; a poll stored before its decision's card learns the
+    card's thread here."""
+    poll = get_poll(session, team_id, poll_id)
+    poll.message_ts = message_ts
+    if poll.thread_ts is None:
+        poll.thread_ts = thread_ts
+
+
+def without_message(session: Session, before: datetime) -> list[tuple[str, int, str]]:
+    """(team, poll id, opener) of open polls stored before `before` and never posted although
+    their decision's card is: what a crash left for the sweep to repair."""
+    rows = session.execute(
+        select(ExpertisePoll.team_id, ExpertisePoll.id, ExpertisePoll.opened_by)
+        .join(
+            Decision,
+            (Decision.team_id == ExpertisePoll.team_id)
+            & (Decision.id == ExpertisePoll.decision_id),
+        )
+        .where(
+            ExpertisePoll.message_ts.is_(None),
+            ExpertisePoll.status == PollStatus.OPEN,
+            ExpertisePoll.created_at <= before,
+            Decision.card_ts.is_not(None),
+        )
+        .order_by(ExpertisePoll.id)
+    )
+    return [tuple(row) for row in rows]
 
 
 def discard_unposted(session: Session, team_id: str, poll_id: int) -> None:

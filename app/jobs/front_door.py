@@ -22,6 +22,10 @@ from app.domain.schedules import DAYS, Recurrence
 
 POLL_CLOSE = "poll-close"
 SWEEP_JOB_ID = "sweep"
+CARD_SWEEP_JOB_ID = "card-sweep"
+# Cards lost to a crash must reappear within a minute of a restart: their claims' lease is
+# 30 s (app.posting.claimed), so the card sweep runs more often than the minute sweep.
+CARD_SWEEP_SECONDS = 10
 
 
 def poll_job_id(team_id: str, poll_id: int) -> str:
@@ -87,11 +91,19 @@ def unschedule_channel_job(
 
 def schedule_sweep(scheduler: BaseScheduler, seconds: int) -> None:
     """Every `seconds`, everything that is due: besides each item's own job, this catches work
-    whose job was added by a process that runs no scheduler, or lost with a job table."""
+    whose job was added by a process that runs no scheduler, or lost with a job table. Cards
+    left unposted by a crash are swept every CARD_SWEEP_SECONDS as well (app.jobs.cards)."""
     scheduler.add_job(
         "app.jobs.sweeps:run_due",
         "interval",
         seconds=seconds,
         id=SWEEP_JOB_ID,
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        "app.jobs.cards:post_missing_cards",
+        "interval",
+        seconds=min(seconds, CARD_SWEEP_SECONDS),
+        id=CARD_SWEEP_JOB_ID,
         replace_existing=True,
     )

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 
 from app.jobs.anonymity import destroy_expired_keys
+from app.jobs.cards import post_missing_cards
 from app.jobs.polls import close_due_polls
 from app.jobs.reviews import nudge_deadlines, send_outcome_reviews
 from app.jobs.rotations import announce_handoffs
@@ -19,6 +20,7 @@ from app.jobs.schedules import post_due_checkins, post_due_retros
 log = logging.getLogger(__name__)
 
 SWEEPS: dict[str, Callable[[], int]] = {
+    "missing cards posted": post_missing_cards,
     "polls closed": close_due_polls,
     "deadlines nudged": nudge_deadlines,
     "check-ins posted": post_due_checkins,

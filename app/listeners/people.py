@@ -4,24 +4,13 @@ their time zone. Asked before any database transaction opens."""
 from __future__ import annotations
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from app.blocks.replies import unfit_text
 from app.domain import people
 from app.domain.errors import InvalidInput
 from app.domain.schedules import parse_tz
+from app.posting.deciders import decider_problem
 
-
-def decider_problem(client: WebClient, user_id: str) -> str | None:
-    """Why this user cannot hold a decision, in words, or None when they can."""
-    try:
-        profile = client.users_info(user=user_id)["user"]
-    except SlackApiError as exc:
-        if exc.response.get("error") not in {"user_not_found", "users_not_found"}:
-            raise
-        profile = None
-    why = people.unfit_to_decide(user_id, profile)
-    return unfit_text(user_id, why) if why else None
+__all__ = ["decider_problem", "is_admin", "members_problem", "user_tz"]
 
 
 def is_admin(client: WebClient, user_id: str) -> bool:

@@ -1,21 +1,16 @@
-"""Starting a poll from a listener: resolve its closing time, store it, post it, schedule it."""
+"""Starting a poll from a listener: resolve its closing time, store it and schedule its
+closing before ack(), post it after."""
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from app.blocks.polls import build_poll_message, poll_text
-from app.domain import decisions, poll_service, when
+from app.domain import poll_service, when
 from app.jobs.front_door import schedule_poll_close
 from app.listeners.deps import Deps
-from app.posting.cards import CardNotPosted
-from app.posting.send import explain_slack_error, slack_error_code
-
-log = logging.getLogger(__name__)
+from app.posting.polls import publish_poll
 
 
 def closing_time(client: WebClient, spec: when.Spec, user_id: str, now: datetime) -> datetime:
@@ -26,8 +21,7 @@ def closing_time(client: WebClient, spec: when.Spec, user_id: str, now: datetime
     return when.resolve(spec, now, tz)
 
 
-def launch_poll(
-    client: WebClient,
+def store_poll(
     deps: Deps,
     *,
     team_id: str,
@@ -36,8 +30,8 @@ def launch_poll(
     options: poll_service.PollOptions,
     origin_key: str,
 ) -> int | None:
-    """Store the poll, post it in the decision's thread, schedule its closing. Returns its id,
-    or None for a redelivered request. If Slack refuses the post, the unseen poll is dropped."""
+    """Store the poll and schedule its closing: before ack(), so an acknowledged poll is never
+    lost. Returns its id, or None for a redelivered request."""
     with deps.sessions.begin() as session:
         poll, created = poll_service.start_poll(
             session,
@@ -48,23 +42,19 @@ def launch_poll(
             origin_key=origin_key,
             now=deps.clock.now(),
         )
-        title = decisions.get_decision(session, team_id, decision_id).title
+        poll_id = poll.id
     if not created:
         return None
-    try:
-        posted = client.chat_postMessage(
-            channel=poll.channel_id,
-            thread_ts=poll.thread_ts,
-            text=poll_text(title),
-            blocks=build_poll_message(poll, 0, title),
-        )
-    except SlackApiError as exc:
-        with deps.sessions.begin() as session:
-            poll_service.discard_unposted(session, team_id, poll.id)
-        problem, tail = explain_slack_error(exc, poll.channel_id), " The poll was not started."
-        code = slack_error_code(exc)
-        raise CardNotPosted(problem + tail, code, poll.channel_id, tail) from exc
-    with deps.sessions.begin() as session:
-        poll_service.attach_message(session, team_id, poll.id, str(posted["ts"]))
-    schedule_poll_close(deps.scheduler, team_id, poll.id, poll.closes_at)
-    return poll.id
+    schedule_poll_closing(deps, team_id, poll_id, options.closes_at)
+    return poll_id
+
+
+def schedule_poll_closing(deps: Deps, team_id: str, poll_id: int, closes_at: datetime) -> None:
+    """Once the poll is committed; without a scheduler the sweep closes it."""
+    schedule_poll_close(deps.scheduler, team_id, poll_id, closes_at)
+
+
+def post_poll(client: WebClient, deps: Deps, team_id: str, poll_id: int) -> None:
+    """Post a stored poll in its decision's thread (exactly once: app.posting.polls). Raises
+    CardNotPosted if Slack refuses it (the unseen poll is dropped)."""
+    publish_poll(client, deps.sessions, deps.clock, team_id, poll_id)

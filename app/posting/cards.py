@@ -1,24 +1,34 @@
 """Posting and refreshing decision cards.
 
-Why apart: a card is posted only after its decision is committed, and discarded if Slack
-refuses it; that order is the card's own rule, kept next to the post that needs it.
+Why apart: a card is posted only after its decision is committed, exactly once whoever posts
+it (the request that stored the decision, or the sweep repairing a crash: app.jobs.cards),
+and the decision is discarded if Slack refuses it; that order is the card's own rule, kept
+next to the post that needs it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app import ids
 from app.blocks.cards import build_decision_card, card_text
 from app.blocks.slack_errors import refusal_text
 from app.db.models import Decision
-from app.domain import decisions
+from app.domain import decisions, ledger
+from app.domain.clock import Clock, SystemClock
+from app.domain.errors import NotFound
+from app.posting.claimed import Unanswered, claim, find_earlier_post, post_claimed
+from app.posting.deciders import decider_problem
 from app.posting.send import explain_slack_error, slack_error_code, update_message
 
 log = logging.getLogger(__name__)
+
+CARD = "card"  # the ledger kind of a decision's card
 
 
 class CardNotPosted(Exception):
@@ -40,18 +50,58 @@ class CardNotPosted(Exception):
         return f"{refusal_text(self.code, self.channel_id, channel_name)}{self.tail}"
 
 
-def post_card(
-    client: WebClient, sessions: sessionmaker[Session], team_id: str, decision_id: int
-) -> Decision:
-    """Post a new decision's card and remember where it is.
+def card_occurrence(decision: Decision) -> str:
+    """The card's ledger occurrence: the decision's origin, so a reused row id (SQLite) never
+    meets an older decision's ledger row."""
+    return hashlib.sha256(decision.origin_key.encode()).hexdigest()[:32]
 
-    The decision is committed before posting, so a crash never leaves a card with no row behind
-    it; if Slack refuses the card, the unseen decision is discarded and the user is told why.
+
+def publish_card(
+    client: WebClient,
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    team_id: str,
+    decision_id: int,
+    *,
+    vet: bool = False,
+) -> Decision | None:
+    """Post a stored decision's card exactly once, and remember where it is.
+
+    Returns the decision with its card, or None when someone else holds the card's ledger claim
+    (or the decision is gone). With `vet`, the decider is first checked with users.info. If the
+    decider cannot hold it or Slack refuses the card, the unseen decision is discarded, the
+    ledger row is marked skipped (never retried) and CardNotPosted says why. If Slack never
+    answers, the claim stays and the sweep posts the card once its lease has passed.
     """
-    with sessions() as session:
-        decision = decisions.get_decision(session, team_id, decision_id)
+    with sessions.begin() as session:
+        try:
+            decision = decisions.get_decision(session, team_id, decision_id)
+        except NotFound:
+            return None  # discarded meanwhile
+        if decision.card_ts is not None:
+            return decision
+        held = claim(
+            session,
+            clock,
+            team_id=team_id,
+            kind=CARD,
+            subject=str(decision_id),
+            occurrence=card_occurrence(decision),
+        )
+    if held is None:
+        return None
+    if held.taken_over and (ts := _earlier_card(client, decision)) is not None:
+        log.info("decision %s: the card a cut-off attempt posted is kept", decision_id)
+        return _attach(sessions, clock, team_id, decision, held.post_id, ts)
+    if vet and decision.decider_id and (problem := decider_problem(client, decision.decider_id)):
+        _give_up(sessions, clock, team_id, decision_id, held.post_id)
+        raise CardNotPosted(problem + " Nothing was saved.")
     try:
-        posted = client.chat_postMessage(
+        posted = post_claimed(
+            client,
+            sessions,
+            clock,
+            held,
             channel=decision.channel_id,
             thread_ts=decision.thread_ts,
             text=card_text(decision),
@@ -59,8 +109,7 @@ def post_card(
             unfurl_links=False,
         )
     except SlackApiError as exc:
-        with sessions.begin() as session:
-            decisions.discard_unposted(session, team_id, decision_id)
+        _give_up(sessions, clock, team_id, decision_id, held.post_id)
         tail = " Nothing was saved."
         raise CardNotPosted(
             explain_slack_error(exc, decision.channel_id) + tail,
@@ -68,18 +117,93 @@ def post_card(
             decision.channel_id,
             tail,
         ) from exc
-    ts = str(posted["ts"])
+    except Unanswered as exc:
+        log.warning("card of decision %s: no answer (%s); the sweep retries", decision_id, exc)
+        return None
+    if posted is None:
+        return None
+    return _attach(sessions, clock, team_id, decision, held.post_id, str(posted["ts"]), client)
+
+
+def post_card(
+    client: WebClient,
+    sessions: sessionmaker[Session],
+    team_id: str,
+    decision_id: int,
+    clock: Clock | None = None,
+) -> Decision | None:
+    """Post a new decision's card whose decider was already vetted (see publish_card)."""
+    return publish_card(client, sessions, clock or SystemClock(), team_id, decision_id)
+
+
+def _attach(
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    team_id: str,
+    decision: Decision,
+    post_id: int,
+    ts: str,
+    client: WebClient | None = None,
+) -> Decision:
+    """Record the card at once (the shorter the gap after Slack's answer, the fewer cards a
+    crash leaves for the read-back), then its permalink."""
+    with sessions.begin() as session:
+        ledger.finish(session, post_id, now=clock.now(), ts=ts, channel_id=decision.channel_id)
+        found = decisions.attach_card(
+            session, team_id=team_id, decision_id=decision.id, card_ts=ts, permalink=None
+        )
     permalink = None
     try:
-        permalink = client.chat_getPermalink(channel=decision.channel_id, message_ts=ts).get(
-            "permalink"
-        )
+        if client is not None:
+            answer = client.chat_getPermalink(channel=decision.channel_id, message_ts=ts)
+            permalink = answer.get("permalink")
     except SlackApiError as exc:
-        log.warning("no permalink for decision %s: %s", decision_id, exc.response.get("error"))
+        log.warning("no permalink for decision %s: %s", decision.id, exc.response.get("error"))
+    if permalink is None:
+        return found
     with sessions.begin() as session:
         return decisions.attach_card(
-            session, team_id=team_id, decision_id=decision_id, card_ts=ts, permalink=permalink
+            session, team_id=team_id, decision_id=decision.id, card_ts=ts, permalink=permalink
         )
+
+
+def _earlier_card(client: WebClient, decision: Decision) -> str | None:
+    """The card an attempt cut off by a crash posted, if Slack shows one (app.posting.claimed).
+    When Slack will not say, None: the card is posted again rather than never."""
+
+    def is_card(message: dict) -> bool:
+        return any(
+            element.get("action_id") == ids.RECORD_RESOLUTION
+            and element.get("value") == str(decision.id)
+            for block in message.get("blocks") or []
+            for element in block.get("elements") or []
+        )
+
+    try:
+        return find_earlier_post(
+            client,
+            channel=decision.channel_id,
+            thread_ts=decision.thread_ts,
+            since=decision.created_at,
+            is_ours=is_card,
+        )
+    except SlackApiError as exc:
+        log.warning(
+            "decision %s: cannot read back whether a cut-off attempt posted its card (%s); "
+            "posting it again",
+            decision.id,
+            exc.response.get("error"),
+        )
+        return None
+
+
+def _give_up(
+    sessions: sessionmaker[Session], clock: Clock, team_id: str, decision_id: int, post_id: int
+) -> None:
+    """Nobody ever saw this decision: drop it, and mark its card skipped so no sweep retries."""
+    with sessions.begin() as session:
+        decisions.discard_unposted(session, team_id, decision_id)
+        ledger.finish(session, post_id, now=clock.now(), status=ledger.SKIPPED)
 
 
 def refresh_card(client: WebClient, decision: Decision) -> bool:

@@ -6,6 +6,8 @@ stored first (once per origin) and only the call that created it posts the quest
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,8 +24,10 @@ def post_consensus_check(
     actor_id: str,
     origin_key: str,
     now,
+    stored: Callable[[], object] | None = None,
 ) -> bool:
-    """Ask the thread once per origin; False when this origin already asked."""
+    """Ask the thread once per origin; False when this origin already asked. `stored` is
+    called once the check is committed, before Slack is asked anything (a listener's ack)."""
     with sessions.begin() as session:
         check, created = consensus.start(
             session,
@@ -38,6 +42,8 @@ def post_consensus_check(
         channel, thread = decision.channel_id, decision.thread_ts or decision.card_ts
     if not created:
         return False
+    if stored is not None:
+        stored()
     posted = client.chat_postMessage(
         channel=channel,
         thread_ts=thread,

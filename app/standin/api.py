@@ -158,6 +158,59 @@ class WebApi(Installs, ResponseUrls, FileUploads):
         base = f"https://{self._caller().domain}.slack.com/archives/{channel}"
         return {"ok": True, "channel": channel, "permalink": f"{base}/p{ts.replace('.', '')}"}
 
+    # -- reading messages back (channels:history / groups:history) ---------------------------
+
+    def _m_conversations_history(self, p: Json) -> Json:
+        """Top-level messages of a channel, newest first, between `oldest` and `latest`."""
+        error = self._history_error(p.get("channel"))
+        if error:
+            return error
+        found = [
+            m
+            for m in self._messages
+            if m["channel"] == p["channel"]
+            and not m["deleted"]
+            and m["thread_ts"] in (None, m["ts"])
+            and _in_range(m["ts"], p)
+        ]
+        return self._page(sorted(found, key=lambda m: float(m["ts"]), reverse=True), p)
+
+    def _m_conversations_replies(self, p: Json) -> Json:
+        """A thread: its parent and replies, oldest first (the parent always comes first)."""
+        error = self._history_error(p.get("channel"))
+        if error:
+            return error
+        parent = self._find_message(p["channel"], str(p.get("ts") or ""))
+        if parent is None:
+            return _fail("thread_not_found")
+        replies = [
+            m
+            for m in self._messages
+            if m["channel"] == p["channel"]
+            and not m["deleted"]
+            and m["thread_ts"] == parent["ts"]
+            and m is not parent
+            and _in_range(m["ts"], p)
+        ]
+        return self._page([parent, *sorted(replies, key=lambda m: float(m["ts"]))], p)
+
+    def _history_error(self, channel: Any) -> Json | None:
+        """Beyond the history scopes (checked with every method's scope, app.standin.scopes)."""
+        if not isinstance(channel, str) or self.channel_object(channel) is None:
+            return _fail("channel_not_found")
+        if channel in self.not_in_channels:
+            return _fail("not_in_channel")
+        return None
+
+    @staticmethod
+    def _page(messages: list[Json], p: Json) -> Json:
+        limit = int(p.get("limit") or 100)
+        return {
+            "ok": True,
+            "messages": [_public(m) for m in messages[:limit]],
+            "has_more": len(messages) > limit,
+        }
+
     # -- directory -------------------------------------------------------------------------
 
     def _m_users_info(self, p: Json) -> Json:
@@ -279,6 +332,15 @@ class WebApi(Installs, ResponseUrls, FileUploads):
         full = self._build_view(p["view"], view_id, None, view_id)
         self._homes[user] = full
         return {"ok": True, "view": copy.deepcopy(full)}
+
+
+def _in_range(ts: str, p: Json) -> bool:
+    """Whether a message ts lies between the call's `oldest` and `latest` (`inclusive` ends)."""
+    value = float(ts)
+    oldest, latest = float(p.get("oldest") or 0), float(p.get("latest") or "inf")
+    if str(p.get("inclusive")).lower() in ("1", "true"):
+        return oldest <= value <= latest
+    return oldest < value < latest
 
 
 def _public(message: Json) -> Json:

@@ -31,6 +31,12 @@ def _need(method: str, scope: str | None, **by_kind: str) -> Need:
 
 
 _READ = {"public": "channels:read", "private": "groups:read", "im": "im:read", "mpim": "mpim:read"}
+_HISTORY = {
+    "public": "channels:history",
+    "private": "groups:history",
+    "im": "im:history",
+    "mpim": "mpim:history",
+}
 
 #: Every method the bot or the stand-in knows, with the scope its page lists for bot tokens.
 METHOD_SCOPES: dict[str, Need] = {
@@ -44,6 +50,8 @@ METHOD_SCOPES: dict[str, Need] = {
     "chat.getPermalink": _need("chat.getPermalink", None),
     "users.info": _need("users.info", "users:read"),
     "conversations.info": _need("conversations.info", "channels:read", **_READ),
+    "conversations.history": _need("conversations.history", "channels:history", **_HISTORY),
+    "conversations.replies": _need("conversations.replies", "channels:history", **_HISTORY),
     "conversations.open": _need("conversations.open", "im:write", mpim="mpim:write"),
     "views.open": _need("views.open", None),
     "views.push": _need("views.push", None),

@@ -160,6 +160,10 @@ class SlackStandIn(WebApi):
         (pass ``socket_connections_seen`` from before a disconnect to wait for a reconnect)."""
         self._require_socket().wait_connected(timeout, count=count, seen=seen)
 
+    def socket_wait_settled(self, timeout: float = 10.0) -> None:
+        """Until exactly one client connection is open (after a reconnect closed the old one)."""
+        self._require_socket().wait_settled(timeout)
+
     @property
     def socket_connections_seen(self) -> int:
         return int(self._require_socket().connections_seen)

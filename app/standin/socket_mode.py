@@ -124,6 +124,13 @@ class SocketModeServer:
                     f"have {len(self._conns)} ({self.connections_seen} ever opened)"
                 )
 
+    def wait_settled(self, timeout: float = 10.0) -> None:
+        """Until exactly one connection is open: a client that replaced its connection has
+        closed the old one, so the next envelope cannot land on a socket being dropped."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: len(self._conns) == 1, timeout):
+                raise AssertionError(f"{len(self._conns)} Socket Mode connections still open")
+
     def send(
         self, envelope_type: str, payload: Json, accepts_response_payload: bool | None = None
     ) -> str:
@@ -163,6 +170,11 @@ class SocketModeServer:
         )
         with self._cond:
             conns = list(self._conns)
+            if reason != "warning":
+                # Slack routes nothing more to a connection it is dropping: a closing socket
+                # must not be picked for the next envelope while its handler winds down.
+                self._conns = [c for c in self._conns if c not in conns]
+                self._cond.notify_all()
         for conn in conns:
             conn.send(frame)
             if reason != "warning":

@@ -45,11 +45,18 @@ def test_run_reconnects_after_refresh_requested_and_keeps_answering(
         standin.wait_for("chat.postMessage", timeout=10)
         assert standin.socket_ping() == 1
 
+        # A warning first, as Slack sends before a refresh. slack_sdk answers any disconnect
+        # frame by opening a new connection and closing the old one: wait for that to finish,
+        # so the refresh below reaches the connection the bot is really using.
         seen = standin.socket_connections_seen
-        standin.socket_disconnect("warning")  # a warning first, as Slack sends before a refresh
+        standin.socket_disconnect("warning")
+        standin.socket_wait_connected(timeout=30, seen=seen)
+        standin.socket_wait_settled(timeout=30)
+        seen = standin.socket_connections_seen
         standin.socket_disconnect("refresh_requested")
         standin.socket_wait_connected(timeout=30, seen=seen)
-        assert len(standin.calls("apps.connections.open")) >= 2
+        standin.socket_wait_settled(timeout=30)
+        assert len(standin.calls("apps.connections.open")) >= 3
 
         standin.socket_wait_ack(declare(standin, "Pick the queue"), timeout=10)
         posts = standin.wait_for("chat.postMessage", count=2, timeout=10)

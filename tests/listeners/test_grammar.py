@@ -4,6 +4,7 @@ from hypothesis import strategies as st
 
 from app.listeners.commands.grammar import (
     DeclareNow,
+    Intent,
     OpenForm,
     Problem,
     SearchLog,
@@ -67,6 +68,7 @@ def test_plain_text_keeps_lines():
 @given(st.text(max_size=400))
 def test_any_text_parses_to_an_intent_without_raising(text):
     intent = parse(text)
-    assert isinstance(intent, ShowHelp | SearchLog | OpenForm | DeclareNow | Problem)
+    # Every word of /decide is an intent; what matters is that nothing raises or overflows.
+    assert isinstance(intent, Intent)
     if isinstance(intent, DeclareNow):
         assert intent.title and len(intent.title) <= 200

@@ -93,7 +93,7 @@ class World:
                 origin_key=f"test:{title}",
                 now=self.clock.now(),
             )
-        post_card(self.bot.runtime.bolt.client, self.bot.sessions, TEAM, decision.id)
+        post_card(self.bot.runtime.bolt.client, self.bot.sessions, TEAM, decision.id, self.clock)
         return decision.id
 
     def review(self) -> Json:

@@ -1,4 +1,7 @@
-"""Card buttons Escalate, Return to local and Consensus check, and the check's Agree/Object."""
+"""Card buttons Escalate, Return to local and Consensus check, and the check's Agree/Object.
+
+The check and its answers are stored before the click is acknowledged (app.listeners.acks):
+Slack does not retry clicks, so an acknowledged click must already have its effect."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from app.blocks.escalation import (
     consensus_question,
 )
 from app.domain import consensus, decisions, escalation
+from app.listeners.acks import acknowledged_if_it_fails
 from app.listeners.deps import Deps
 from app.listeners.payloads import BlockActions, plain_id
 from app.listeners.people import is_admin
@@ -30,11 +34,19 @@ def escalate(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> No
 
 
 def return_to_local(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
-    """Bring an escalated decision back to the local zone: its decider or an admin only."""
+    """Bring an escalated decision back to the local zone: its decider or an admin only.
+    Stored before the click is acknowledged; Slack is asked who is an admin before either."""
+    with acknowledged_if_it_fails(ack):
+        admin = is_admin(client, click.user.id)
+        decision, changed = _return_to_local(click, deps, admin)
     ack()
-    admin = is_admin(client, click.user.id)  # asked of Slack before the transaction opens
+    if changed:
+        refresh_card(client, decision)
+
+
+def _return_to_local(click: BlockActions, deps: Deps, admin: bool):
     with deps.sessions.begin() as session:
-        decision, changed = escalation.return_to_local(
+        return escalation.return_to_local(
             session,
             team_id=click.team_id,
             decision_id=plain_id(click.action.value),
@@ -43,36 +55,37 @@ def return_to_local(ack: Ack, click: BlockActions, deps: Deps, client: WebClient
             now=deps.clock.now(),
             idempotency_key=f"click:{click.trigger_id}",
         )
-    if changed:
-        refresh_card(client, decision)
 
 
 def ask_consensus(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
-    ack()
-    post_consensus_check(
-        client,
-        deps.sessions,
-        team_id=click.team_id,
-        decision_id=plain_id(click.action.value),
-        actor_id=click.user.id,
-        origin_key=f"click:{click.trigger_id}",
-        now=deps.clock.now(),
-    )
+    with acknowledged_if_it_fails(ack):
+        post_consensus_check(
+            client,
+            deps.sessions,
+            team_id=click.team_id,
+            decision_id=plain_id(click.action.value),
+            actor_id=click.user.id,
+            origin_key=f"click:{click.trigger_id}",
+            now=deps.clock.now(),
+            stored=ack,  # the check is stored: acknowledge before asking the thread
+        )
+    ack()  # this click had asked already: nothing new to store
 
 
 def agree(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
-    ack()
-    answer_consensus(click, deps, client, agree=True)
+    answer_consensus(ack, click, deps, client, agree=True)
 
 
 def object_(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
-    ack()
-    answer_consensus(click, deps, client, agree=False)
+    answer_consensus(ack, click, deps, client, agree=False)
 
 
-def answer_consensus(click: BlockActions, deps: Deps, client: WebClient, *, agree: bool) -> None:
-    """Count the answer once, redraw the check, and the card when someone objected."""
-    with deps.sessions.begin() as session:
+def answer_consensus(
+    ack: Ack, click: BlockActions, deps: Deps, client: WebClient, *, agree: bool
+) -> None:
+    """Count the answer once, then acknowledge, then redraw the check, and the card when
+    someone objected."""
+    with acknowledged_if_it_fails(ack), deps.sessions.begin() as session:
         check, decision, counted = consensus.answer(
             session,
             team_id=click.team_id,
@@ -82,6 +95,7 @@ def answer_consensus(click: BlockActions, deps: Deps, client: WebClient, *, agre
             now=deps.clock.now(),
         )
         agreed = [v.user_id for v in consensus.votes(session, click.team_id, check.id) if v.agree]
+    ack()
     if not counted:
         return
     if check.message_ts:

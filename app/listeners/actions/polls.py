@@ -1,6 +1,7 @@
 """Clicks on an expertise poll: rate yourself, nominate someone, close early, adopt the result.
 
-Each ack()s first, then changes state through the domain in a short session; the domain
+Each changes state through the domain in a short session and acknowledges after it is stored
+(app.listeners.acks), then redraws; the domain
 re-checks team and user, and a click delivered twice changes state once (unique ballot key,
 compare-and-set closing, idempotent adoption).
 """
@@ -16,6 +17,7 @@ from app import ids
 from app.blocks.polls import build_poll_modal
 from app.domain import decisions, poll_service
 from app.domain.errors import NotAllowed
+from app.listeners.acks import acknowledged_if_it_fails
 from app.listeners.deps import Deps
 from app.listeners.payloads import BlockActions, plain_id
 from app.listeners.people import decider_problem
@@ -37,24 +39,28 @@ def run_poll(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> No
 
 
 def rate(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
-    ack()
     rating = int(click.action.action_id.removeprefix(ids.POLL_RATE))
-    vote(click, deps, client, plain_id(click.action.value), rating=rating)
+    vote(ack, click, deps, client, plain_id(click.action.value), rating=rating)
 
 
 def nominate(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
-    ack()
     poll_id = plain_id((click.action.block_id or "").removeprefix("poll.nominate."))
     nominee = click.action.selected_user
     if not nominee:
+        ack()
         return  # the picker was cleared: nothing to count
-    if problem := decider_problem(client, nominee):
-        raise NotAllowed(problem)
-    vote(click, deps, client, poll_id, nominee=nominee)
+    with acknowledged_if_it_fails(ack):
+        # One users.info before the ack: an invalid nominee must never be stored.
+        if problem := decider_problem(client, nominee):
+            raise NotAllowed(problem)
+    vote(ack, click, deps, client, poll_id, nominee=nominee)
 
 
-def vote(click: BlockActions, deps: Deps, client: WebClient, poll_id: int, **choice) -> None:
-    with deps.sessions.begin() as session:
+def vote(
+    ack: Ack, click: BlockActions, deps: Deps, client: WebClient, poll_id: int, **choice
+) -> None:
+    """Store the ballot, then acknowledge, then redraw."""
+    with acknowledged_if_it_fails(ack), deps.sessions.begin() as session:
         poll_service.cast_vote(
             session,
             team_id=click.team_id,
@@ -63,13 +69,13 @@ def vote(click: BlockActions, deps: Deps, client: WebClient, poll_id: int, **cho
             now=deps.clock.now(),
             **choice,
         )
+    ack()
     redraw_poll(client, deps.sessions, click.team_id, poll_id)
 
 
 def close(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
-    ack()
     poll_id = plain_id(click.action.value)
-    with deps.sessions.begin() as session:
+    with acknowledged_if_it_fails(ack), deps.sessions.begin() as session:
         _poll, changed = poll_service.close_poll(
             session,
             team_id=click.team_id,
@@ -77,14 +83,14 @@ def close(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
             now=deps.clock.now(),
             actor_id=click.user.id,
         )
+    ack()
     if changed:
         redraw_poll(client, deps.sessions, click.team_id, poll_id)
 
 
 def adopt(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
-    ack()
     poll_id = plain_id(click.action.value)
-    with deps.sessions.begin() as session:
+    with acknowledged_if_it_fails(ack), deps.sessions.begin() as session:
         decision, _poll, changed = poll_service.adopt_result(
             session,
             team_id=click.team_id,
@@ -92,6 +98,7 @@ def adopt(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
             actor_id=click.user.id,
             now=deps.clock.now(),
         )
+    ack()
     if changed:
         refresh_card(client, decision)
         redraw_poll(client, deps.sessions, click.team_id, poll_id)

@@ -15,6 +15,7 @@ from app.blocks.reviews import build_outcome_modal, build_retro_modal
 from app.blocks.schedules import build_checkin, checkin_text
 from app.domain import checkins, deadlines, outcomes, retros
 from app.domain.errors import NotAllowed
+from app.listeners.acks import acknowledged_if_it_fails
 from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload, BlockActions, plain_id
 from app.listeners.people import decider_problem
@@ -24,24 +25,28 @@ from app.posting.send import update_message
 
 def claim(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
     """Take a decision from the deference check yourself."""
-    ack()
-    assign(click, deps, client, plain_id(click.action.value), click.user.id)
+    assign(ack, click, deps, client, plain_id(click.action.value), click.user.id)
 
 
 def hand_to(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
     """Give a decision from the deference check to the person picked."""
-    ack()
     decision_id = plain_id((click.action.block_id or "").removeprefix(ids.CHECKIN_ASSIGN_BLOCK))
     decider = click.action.selected_user
     if not decider:
+        ack()
         return
-    if problem := decider_problem(client, decider):
-        raise NotAllowed(problem)
-    assign(click, deps, client, decision_id, decider)
+    with acknowledged_if_it_fails(ack):
+        # One users.info before the ack: an invalid decider must never be stored.
+        if problem := decider_problem(client, decider):
+            raise NotAllowed(problem)
+    assign(ack, click, deps, client, decision_id, decider)
 
 
-def assign(click: BlockActions, deps: Deps, client: WebClient, decision_id: int, decider: str):
-    with deps.sessions.begin() as session:
+def assign(
+    ack: Ack, click: BlockActions, deps: Deps, client: WebClient, decision_id: int, decider: str
+) -> None:
+    """Store the new decider, then acknowledge, then redraw the card and the check-in."""
+    with acknowledged_if_it_fails(ack), deps.sessions.begin() as session:
         decision, changed = checkins.assign_decider(
             session,
             team_id=click.team_id,
@@ -53,6 +58,7 @@ def assign(click: BlockActions, deps: Deps, client: WebClient, decision_id: int,
             message_ts=click.container.message_ts,
             idempotency_key=f"checkin:{click.container.message_ts}:{decision_id}",
         )
+    ack()
     if not changed:
         return
     refresh_card(client, decision)
@@ -84,8 +90,7 @@ def answer_retro(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -
 
 
 def apply_tiebreaker(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
-    ack()
-    with deps.sessions.begin() as session:
+    with acknowledged_if_it_fails(ack), deps.sessions.begin() as session:
         decision, changed = deadlines.apply_tiebreaker(
             session,
             team_id=click.team_id,
@@ -93,6 +98,7 @@ def apply_tiebreaker(ack: Ack, click: BlockActions, deps: Deps, client: WebClien
             actor_id=click.user.id,
             now=deps.clock.now(),
         )
+    ack()
     if not changed:
         return
     refresh_card(client, decision)

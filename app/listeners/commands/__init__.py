@@ -1,5 +1,9 @@
 """`/decide` and its subcommands: the words are parsed into an intent (grammar.py), and each
-kind of intent goes to the one handler below that serves it."""
+kind of intent goes to the one handler below that serves it.
+
+Slack does not retry slash commands, so a command whose effect must outlive a crash stores it
+before it is acknowledged: those handlers (STORED_BEFORE_ACK) call ack() themselves. If storing
+fails, the error handler's answer is the acknowledgement (app.listeners.errors)."""
 
 from __future__ import annotations
 
@@ -30,8 +34,6 @@ Handler = Callable[[object, CommandPayload, WebClient, Respond, Deps], None]
 HANDLERS: dict[type, Handler] = {
     grammar.SearchLog: decisions.search_log,
     grammar.OpenForm: decisions.open_form,
-    grammar.DeclareNow: decisions.declare_now,
-    grammar.StartPoll: decisions.start_poll,
     grammar.ShowStats: stats.show_stats,
     grammar.ShowSchedule: schedules.handle,
     grammar.RemoveSchedule: schedules.handle,
@@ -45,10 +47,16 @@ HANDLERS: dict[type, Handler] = {
     g.SetSteward: steward.put,
     g.OpenFeedback: feedback.open_form,
 }
+StoringHandler = Callable[[object, CommandPayload, Ack, WebClient, Respond, Deps], None]
+STORED_BEFORE_ACK: dict[type, StoringHandler] = {
+    grammar.DeclareNow: decisions.declare_now,
+    grammar.StartPoll: decisions.start_poll,
+}
 
 
 def decide(ack: Ack, slash: CommandPayload, deps: Deps, client: WebClient, respond: Respond):
-    """Help and usage problems are the acknowledgement itself; the rest is acked, then done."""
+    """Help and usage problems are the acknowledgement itself; declarations and polls are
+    stored, then acked; the rest is acked, then done."""
     intent = grammar.parse(slash.text)
     match intent:
         case grammar.ShowHelp():
@@ -57,6 +65,8 @@ def decide(ack: Ack, slash: CommandPayload, deps: Deps, client: WebClient, respo
             ack(
                 response_type="ephemeral", text=escape(message), blocks=build_error(escape(message))
             )
+        case _ if type(intent) in STORED_BEFORE_ACK:
+            STORED_BEFORE_ACK[type(intent)](intent, slash, ack, client, respond, deps)
         case _:
             ack()
             HANDLERS[type(intent)](intent, slash, client, respond, deps)

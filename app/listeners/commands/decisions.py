@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from slack_bolt import Respond
+from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from app.blocks.messages import build_error, build_log_results, build_notice
+from app.blocks.messages import build_log_results, build_notice
 from app.blocks.modals import DeclarePrefill, build_declare_modal
-from app.domain import decisions
+from app.domain import decisions, poll_service
 from app.domain.poll_service import PollOptions
 from app.listeners.commands import grammar
 from app.listeners.declare_form import declare_extras
 from app.listeners.deps import Deps
 from app.listeners.payloads import CommandPayload
-from app.listeners.people import decider_problem
-from app.listeners.poll_publish import closing_time, launch_poll
-from app.posting.cards import CardNotPosted, post_card
+from app.listeners.poll_publish import closing_time, post_poll, schedule_poll_closing
+from app.posting.cards import CardNotPosted, publish_card
 
 LOG_PAGE = 20
 
@@ -56,14 +55,20 @@ def open_form(
 def declare_now(
     intent: grammar.DeclareNow,
     command: CommandPayload,
+    ack: Ack,
     client: WebClient,
     respond: Respond,
     deps: Deps,
 ) -> None:
-    problem = decider_problem(client, intent.decider_id)
-    if problem:
-        respond(response_type="ephemeral", text=problem, blocks=build_error(problem))
-        return
+    """Store `/decide Title @x`, then ack(), then vet the decider and post the card.
+
+    Stored before ack(): Slack does not retry slash commands, so a declaration acknowledged
+    and then lost to a crash would be lost for good. The decider is vetted with users.info
+    only afterwards (a slow Slack call does not belong before the 3-second ack): if they cannot
+    hold a decision, the stored decision, which nobody has seen yet, is discarded and the
+    person told why (app.posting.cards). If this process dies after the ack, the card sweep
+    (app.jobs.cards) vets and posts the card instead, exactly once (the ledger decides).
+    """
     declaration = decisions.Declaration(
         title=intent.title, channel_id=command.channel_id, decider_id=intent.decider_id
     )
@@ -77,10 +82,12 @@ def declare_now(
             origin_key=f"command:{command.trigger_id}",
             now=deps.clock.now(),
         )
+        decision_id = decision.id
+    ack()
     if not created:
         return
     try:
-        post_card(client, deps.sessions, command.team_id, decision.id)
+        publish_card(client, deps.sessions, deps.clock, command.team_id, decision_id, vet=True)
     except CardNotPosted as exc:
         problem = exc.said_in(command.channel_name)
         respond(response_type="ephemeral", text=problem, blocks=build_notice(problem))
@@ -89,40 +96,39 @@ def declare_now(
 def start_poll(
     intent: grammar.StartPoll,
     command: CommandPayload,
+    ack: Ack,
     client: WebClient,
     respond: Respond,
     deps: Deps,
 ) -> None:
-    """Open a decision with no decider yet, post its card, and the poll in its thread."""
+    """Store a decision with no decider yet and its poll, then ack(), then post its card and
+    the poll in its thread. Only a wall-clock closing time asks Slack anything before the ack
+    (the opener's time zone, one users.info)."""
     options = PollOptions(
         closes_at=closing_time(client, intent.closes, command.user_id, deps.clock.now()),
         anonymous=intent.anonymous,
         min_responses=intent.min_responses,
     )
-    origin = f"command:{command.trigger_id}"
     with deps.sessions.begin() as session:
-        decision, created = decisions.open_decision(
+        stored = poll_service.open_with_poll(
             session,
             team_id=command.team_id,
             team_domain=command.team_domain,
             declaration=decisions.Declaration(title=intent.topic, channel_id=command.channel_id),
-            actor_id=command.user_id,
-            origin_key=origin,
+            opened_by=command.user_id,
+            options=options,
+            origin_key=f"command:{command.trigger_id}",
             now=deps.clock.now(),
         )
-    if not created:
+    if stored is not None:
+        schedule_poll_closing(deps, command.team_id, stored[1], options.closes_at)
+    ack()
+    if stored is None:
         return
+    decision_id, poll_id = stored
     try:
-        post_card(client, deps.sessions, command.team_id, decision.id)
-        launch_poll(
-            client,
-            deps,
-            team_id=command.team_id,
-            decision_id=decision.id,
-            user_id=command.user_id,
-            options=options,
-            origin_key=origin,
-        )
+        publish_card(client, deps.sessions, deps.clock, command.team_id, decision_id)
+        post_poll(client, deps, command.team_id, poll_id)
     except CardNotPosted as exc:
         problem = exc.said_in(command.channel_name)
         respond(response_type="ephemeral", text=problem, blocks=build_notice(problem))

@@ -17,7 +17,7 @@ from app.domain.situational import Suggestion
 from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload, ViewSubmission
 from app.listeners.people import decider_problem
-from app.posting.cards import CardNotPosted, post_card, refresh_card
+from app.posting.cards import CardNotPosted, publish_card, refresh_card
 from app.posting.consensus import post_consensus_check
 from app.posting.send import tell
 from app.vocabulary import Approach, Framework, Tiebreaker, Zone
@@ -77,7 +77,10 @@ def _answers(submission: ViewSubmission) -> prefill.Answers:
 
 
 def declare(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient) -> None:
-    """Refuse inline what the form can show; else ack, open the decision, post its card."""
+    """Refuse inline what the form can show; else open the decision, ack, post its card.
+
+    Stored before ack(): a submission Slack saw accepted is never lost to a crash (the card
+    sweep, app.jobs.cards, posts what a crash after the ack left unposted)."""
     declaration = _declaration(submission)
     try:
         with deps.sessions() as session:
@@ -93,7 +96,6 @@ def declare(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
     if errors:
         ack(response_action="errors", errors=errors)
         return
-    ack()
     with deps.sessions.begin() as session:
         decision, created = decisions.open_decision(
             session,
@@ -104,6 +106,7 @@ def declare(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
             origin_key=f"view:{submission.view.id}",
             now=deps.clock.now(),
         )
+    ack()
     if created:
         _announce(submission, deps, client, declaration, decision.id, suggestion)
 
@@ -120,7 +123,8 @@ def _announce(
     team, user = submission.team_id, submission.user.id
     response_url = deps.trusted_response_url(submission.metadata().get("response_url"))
     try:
-        post_card(client, deps.sessions, team, decision_id)
+        if publish_card(client, deps.sessions, deps.clock, team, decision_id) is None:
+            return  # the sweep holds the card's claim and posts it
     except CardNotPosted as exc:
         text = exc.said_in(_text_field(submission.metadata().get("channel_name")))
         tell(client, user_id=user, text=text, response_url=response_url)

@@ -12,8 +12,8 @@ from app.domain import decisions, poll_service, when
 from app.domain.errors import InvalidInput
 from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload, ViewSubmission
-from app.listeners.poll_publish import closing_time, launch_poll
-from app.posting.cards import CardNotPosted, post_card
+from app.listeners.poll_publish import closing_time, post_poll, store_poll
+from app.posting.cards import CardNotPosted, publish_card
 from app.posting.send import tell
 
 _CHANNEL_ID = re.compile(r"^[CDG][A-Z0-9]{2,30}$")
@@ -62,7 +62,10 @@ def _new_decision(submission: ViewSubmission, deps: Deps) -> tuple[int, bool]:
 
 
 def start(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient) -> None:
-    """Start a poll on a decision, or (from the message shortcut) on a new decision."""
+    """Start a poll on a decision, or (from the message shortcut) on a new decision.
+
+    Stored before ack() (the decision a message shortcut opens, and the poll), posted after:
+    a submission Slack saw accepted is never lost to a crash (app.jobs.cards repairs posts)."""
     metadata = submission.metadata()
     options, errors = _options(submission, client, deps)
     on_message = ids.TOPIC in submission.view.state.values
@@ -71,25 +74,27 @@ def start(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient) -
     if errors:
         ack(response_action="errors", errors=errors)
         return
-    ack()
     team, user = submission.team_id, submission.user.id
     response_url = deps.trusted_response_url(metadata.get("response_url"))
+    created = False
+    if on_message:
+        decision_id, created = _new_decision(submission, deps)
+    else:
+        decision_id = submission.metadata_int("decision_id", minimum=None)
+    poll_id = store_poll(
+        deps,
+        team_id=team,
+        decision_id=decision_id,
+        user_id=user,
+        options=options,
+        origin_key=f"view:{submission.view.id}",
+    )
+    ack()
     try:
-        if on_message:
-            decision_id, created = _new_decision(submission, deps)
-            if created:
-                post_card(client, deps.sessions, team, decision_id)
-        else:
-            decision_id = submission.metadata_int("decision_id", minimum=None)
-        launch_poll(
-            client,
-            deps,
-            team_id=team,
-            decision_id=decision_id,
-            user_id=user,
-            options=options,
-            origin_key=f"view:{submission.view.id}",
-        )
+        if created:
+            publish_card(client, deps.sessions, deps.clock, team, decision_id)
+        if poll_id is not None:
+            post_poll(client, deps, team, poll_id)
     except CardNotPosted as exc:
         name = metadata.get("channel_name")
         text = exc.said_in(name if isinstance(name, str) else None)
