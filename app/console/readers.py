@@ -3,24 +3,88 @@
 from __future__ import annotations
 
 import contextlib
+import queue
+import sys
+import termios
+import threading
 from collections.abc import Callable
 from typing import TextIO
 
 Ask = Callable[[str], str | None]  # prompt -> typed line, or None at end of input
+# How long the loop waits for a line between two looks at pending signals: Ctrl-C's latency.
+SIGNAL_LOOK = 0.1
 
 
-def interactive_reader(out: TextIO):
-    with contextlib.suppress(ImportError):
-        import readline  # noqa: F401  (line editing and history where available)
+class KeyboardReader:
+    """Typed lines, read by readline on a thread of its own while the loop waits for them.
 
-    def ask(prompt: str) -> str | None:
+    Why a thread: readline prints the prompt, then blocks in select() until a key arrives. A
+    Ctrl-C landing between the two only sets Python's signal flag (the terminal swallows the
+    ^C byte), so select() never returns and the console hangs at its prompt, deaf to Ctrl-C.
+    Here the loop waits in short timed waits instead, and Python raises KeyboardInterrupt in
+    it at the latest when the next one ends.
+    """
+
+    def __init__(self, out: TextIO) -> None:
+        with contextlib.suppress(ImportError):
+            import readline  # line editing and history where available
+
+            if "libedit" not in (readline.__doc__ or ""):
+                # Nothing for a Ctrl-C exit to switch back off in the terminal afterwards.
+                readline.parse_and_bind("set enable-bracketed-paste off")
+        self.out = out
+        self._terminal = _terminal_settings()
+        self._prompts: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self._lines: queue.SimpleQueue[str | Exception | None] = queue.SimpleQueue()
+        threading.Thread(target=self._read, name="keyboard", daemon=True).start()
+
+    def __call__(self, prompt: str) -> str | None:
+        self._prompts.put(prompt)
         try:
-            return input(prompt)
-        except EOFError:
-            out.write("\n")
-            return None
+            line = self._next_line()
+        except KeyboardInterrupt:
+            self._restore_terminal()  # readline, interrupted mid-line, would have done this
+            raise
+        if isinstance(line, Exception):
+            raise line
+        return line
 
-    return ask
+    def _next_line(self) -> str | Exception | None:
+        while True:
+            try:
+                return self._lines.get(timeout=SIGNAL_LOOK)
+            except queue.Empty:
+                continue
+
+    def _read(self) -> None:
+        while True:
+            prompt = self._prompts.get()
+            try:
+                line = input(prompt)
+            except EOFError:
+                self.out.write("\n")
+                line = None
+            except Exception as failure:  # relayed to the loop, raised there
+                line = failure
+            self._lines.put(line)
+
+    def _restore_terminal(self) -> None:
+        """Echo and line mode back as they were: the reading thread is left inside readline,
+        which switched them off for its line editing."""
+        if self._terminal is not None:
+            with contextlib.suppress(termios.error):
+                termios.tcsetattr(sys.stdin.fileno(), termios.TCSADRAIN, self._terminal)
+
+
+def _terminal_settings() -> list | None:
+    try:
+        return termios.tcgetattr(sys.stdin.fileno())
+    except (termios.error, OSError, ValueError):  # not a terminal (piped input, pytest)
+        return None
+
+
+def interactive_reader(out: TextIO) -> Ask:
+    return KeyboardReader(out)
 
 
 class ScriptError(ValueError):
