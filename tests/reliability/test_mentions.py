@@ -9,6 +9,7 @@ from pathlib import Path
 from app.standin import Workspace
 from tests.e2e.conftest import ALICE, BOB, GENERAL, SIGNING_SECRET
 from tests.e2e.processes import cli_env, serve
+from tests.reliability.figures import Figure
 
 # What Slack delivers for `/decide` (should_escape: true): typed `<`, `>`, `&` arrive as entities,
 # a picked person as <@U…|name>; a typed @here arrives as <!here>.
@@ -37,6 +38,7 @@ def everything_sent(standin) -> list[tuple[str, str]]:
 def test_a_typed_broadcast_reaches_chat_post_message_as_words(
     standin, database_url, tmp_path: Path
 ):
+    figure = Figure("Broadcasts, group mentions and masked links typed into `/decide` on `serve`")
     bot = serve(cli_env(standin, database_url), tmp_path / "serve.log")
     try:
         slack = Workspace(standin, bot_url=f"{bot.url}/slack/events", signing_secret=SIGNING_SECRET)
@@ -57,5 +59,10 @@ def test_a_typed_broadcast_reaches_chat_post_message_as_words(
         for live in LIVE:
             assert live not in post.params["text"] and live not in blocks, (live, post.params)
     for method, shown in everything_sent(standin):
+        figure.tried += 1
         for live in LIVE:
             assert live not in shown, (method, live, shown)
+        figure.count("texts sent to Slack with a live broadcast or masked link", 0)
+        figure.count("texts sent to Slack, none able to ping")
+    figure.count("typed mention of one person kept live", len(posts))
+    figure.write()
