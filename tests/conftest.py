@@ -62,11 +62,16 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
 TESTS = Path(__file__).resolve().parent
 # Whole directories that start the real bot over HTTP, a subprocess, or wait on real time.
 SLOW_DIRECTORIES = (TESTS / "e2e", TESTS / "reliability", TESTS / "console")
-# Stragglers elsewhere, by node id: a real WebSocket client's connect and close, and
-# slack_sdk's rate-limit handler, which sleeps Retry-After plus a random jitter of up to 1 s.
+# Stragglers elsewhere, by node id: a real WebSocket client's connect and close (slack_sdk's
+# client waits out its 3 s receive timeout when it closes), slack_sdk's rate-limit handler, which
+# sleeps Retry-After plus a random jitter of up to 1 s, and the machine's DNS resolver asked for a
+# name that does not exist (1.5 s here; offline, the resolver's whole timeout).
 SLOW_TESTS = (
     "standin/test_socket_mode.py::test_slash_command_over_socket_mode",
+    "standin/test_socket_mode.py::test_several_connections_pings_and_a_refresh",
+    "standin/test_socket_mode.py::test_a_warning_keeps_the_connection_open",
     "standin/test_faults.py::test_rate_limit_handler_recovers",
+    "test_preflight.py::test_a_slack_api_host_that_does_not_resolve",
 )
 
 
