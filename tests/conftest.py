@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -40,6 +41,15 @@ SLACK_VARIABLES = (
     "LOG_LEVEL",
     "PORT",
     "OUTCOME_REVIEW_DAYS",
+)
+
+
+# Generated examples per property: a modest number while you work, many more in CI (where
+# Hypothesis would otherwise pick its own "ci" profile) or with HYPOTHESIS_PROFILE=thorough.
+settings.register_profile("fast", max_examples=20)
+settings.register_profile("thorough", max_examples=200)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("thorough" if os.environ.get("CI") else "fast")
 )
 
 
