@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
@@ -145,11 +145,42 @@ def database_url(request: pytest.FixtureRequest, _sqlite_template: Path, tmp_pat
     return f"sqlite:///{path}"
 
 
+@pytest.fixture(scope="session")
+def _engines() -> Iterator[dict[str, Engine]]:
+    """One engine per backend for the whole run. SQLAlchemy caches compiled SQL per engine (the
+    dialect is part of the cache key), so an engine per test compiled every query again (about
+    a second of the fast loop)."""
+    engines: dict[str, Engine] = {}
+    yield engines
+    for engine in engines.values():
+        engine.dispose()
+
+
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
+def engine(database_url: str, _engines: dict[str, Engine]) -> Iterator[Engine]:
+    """The backend's engine as the app makes it, connecting to this test's database only."""
+    backend = database_url.partition(":")[0]
+    if backend not in _engines:
+        _engines[backend] = make_engine(database_url)
+        if backend == "sqlite":
+            event.listen(_engines[backend], "do_connect", _this_tests_file)
+    engine = _engines[backend]
+    if backend == "sqlite":
+        # make_url(...).database is the file path, as pysqlite's connect() takes it
+        _current_sqlite_file[0] = make_url(database_url).database or ""
+    elif engine.url != make_url(database_url):
+        raise AssertionError("one PostgreSQL database per run: TEST_DATABASE_URL")
     yield engine
-    engine.dispose()
+    engine.dispose()  # the test's connections closed; the next test opens its own
+
+
+# The SQLite file of the running test (tests run one at a time in a process).
+_current_sqlite_file = [""]
+
+
+def _this_tests_file(_dialect, _record, cargs: list, _cparams: dict) -> None:
+    """Point each new connection of the shared SQLite engine at the running test's file."""
+    cargs[0] = _current_sqlite_file[0]
 
 
 @pytest.fixture
