@@ -36,8 +36,10 @@ class BackgroundServer:
         self._server = make_server(
             host, port, app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
         )
+        # The poll interval bounds how long stop() waits for the loop to notice: the console
+        # and the tests (the only users; production runs gunicorn) stop one per bot they start.
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="http", kwargs={"poll_interval": 0.1}
+            target=self._server.serve_forever, name="http", kwargs={"poll_interval": 0.01}
         )
         self._thread.daemon = True
 

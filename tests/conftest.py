@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, event, text
+from hypothesis import settings
+from sqlalchemy import Engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
@@ -43,6 +44,15 @@ SLACK_VARIABLES = (
 )
 
 
+# Generated examples per property: a modest number while you work, many more in CI (where
+# Hypothesis would otherwise pick its own "ci" profile) or with HYPOTHESIS_PROFILE=thorough.
+settings.register_profile("fast", max_examples=20)
+settings.register_profile("thorough", max_examples=200)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("thorough" if os.environ.get("CI") else "fast")
+)
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_without_fsync(dbapi_connection, _record) -> None:
     """Tests never survive a power cut, so SQLite need not fsync each commit (a committed row
@@ -62,11 +72,16 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
 TESTS = Path(__file__).resolve().parent
 # Whole directories that start the real bot over HTTP, a subprocess, or wait on real time.
 SLOW_DIRECTORIES = (TESTS / "e2e", TESTS / "reliability", TESTS / "console")
-# Stragglers elsewhere, by node id: a real WebSocket client's connect and close, and
-# slack_sdk's rate-limit handler, which sleeps Retry-After plus a random jitter of up to 1 s.
+# Stragglers elsewhere, by node id: a real WebSocket client's connect and close (slack_sdk's
+# client waits out its 3 s receive timeout when it closes), slack_sdk's rate-limit handler, which
+# sleeps Retry-After plus a random jitter of up to 1 s, and the machine's DNS resolver asked for a
+# name that does not exist (1.5 s here; offline, the resolver's whole timeout).
 SLOW_TESTS = (
     "standin/test_socket_mode.py::test_slash_command_over_socket_mode",
+    "standin/test_socket_mode.py::test_several_connections_pings_and_a_refresh",
+    "standin/test_socket_mode.py::test_a_warning_keeps_the_connection_open",
     "standin/test_faults.py::test_rate_limit_handler_recovers",
+    "test_preflight.py::test_a_slack_api_host_that_does_not_resolve",
 )
 
 
@@ -130,11 +145,42 @@ def database_url(request: pytest.FixtureRequest, _sqlite_template: Path, tmp_pat
     return f"sqlite:///{path}"
 
 
+@pytest.fixture(scope="session")
+def _engines() -> Iterator[dict[str, Engine]]:
+    """One engine per backend for the whole run. SQLAlchemy caches compiled SQL per engine (the
+    dialect is part of the cache key), so an engine per test compiled every query again (about
+    a second of the fast loop)."""
+    engines: dict[str, Engine] = {}
+    yield engines
+    for engine in engines.values():
+        engine.dispose()
+
+
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
+def engine(database_url: str, _engines: dict[str, Engine]) -> Iterator[Engine]:
+    """The backend's engine as the app makes it, connecting to this test's database only."""
+    backend = database_url.partition(":")[0]
+    if backend not in _engines:
+        _engines[backend] = make_engine(database_url)
+        if backend == "sqlite":
+            event.listen(_engines[backend], "do_connect", _this_tests_file)
+    engine = _engines[backend]
+    if backend == "sqlite":
+        # make_url(...).database is the file path, as pysqlite's connect() takes it
+        _current_sqlite_file[0] = make_url(database_url).database or ""
+    elif engine.url != make_url(database_url):
+        raise AssertionError("one PostgreSQL database per run: TEST_DATABASE_URL")
     yield engine
-    engine.dispose()
+    engine.dispose()  # the test's connections closed; the next test opens its own
+
+
+# The SQLite file of the running test (tests run one at a time in a process).
+_current_sqlite_file = [""]
+
+
+def _this_tests_file(_dialect, _record, cargs: list, _cparams: dict) -> None:
+    """Point each new connection of the shared SQLite engine at the running test's file."""
+    cargs[0] = _current_sqlite_file[0]
 
 
 @pytest.fixture

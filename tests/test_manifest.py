@@ -3,6 +3,7 @@
 import ast
 import json
 import re
+from functools import cache
 from pathlib import Path
 
 import jsonschema
@@ -75,6 +76,7 @@ WEB_API = set(dir(WebClient)) - set(dir(BaseClient))
 KINDS_THE_BOT_READS = ("public", "private")
 
 
+@cache  # two tests read it; parsing every module of app/ takes a good part of a second
 def web_api_calls(root: Path) -> dict[str, set[str]]:
     """Web API method -> files calling it: `<client>.chat_postMessage(`, SDK helpers such as
     files_upload_v2, and `api_call("method")`."""

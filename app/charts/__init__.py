@@ -2,6 +2,9 @@
 
 Pure: figures in, PNG bytes out. Titles and labelled axes on every chart, people's names (never
 ids), and the Okabe-Ito palette, which stays distinct for the common kinds of colour blindness.
+
+matplotlib is imported by `_figure()`, when a chart is drawn: it takes about a second to import,
+and the bot starts (and most tests run) without ever drawing one.
 """
 
 from __future__ import annotations
@@ -9,13 +12,11 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display: the bot renders on servers
-
-from matplotlib import pyplot as plt
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 OUTCOME_ORDER = ("worked", "mixed", "did_not_work", "too_early", "not reviewed")
@@ -38,11 +39,19 @@ SIZE = (8, 4.5)  # inches; at 100 dpi an 800 x 450 image, readable in a Slack th
 DPI = 100
 
 
+def _figure() -> tuple[Figure, Axes]:
+    """A figure of its own, outside pyplot: no display, and nothing kept in pyplot's global
+    registry of open figures (matplotlib's advice for web servers)."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=SIZE)
+    return figure, figure.subplots()
+
+
 def _png(figure: Figure) -> bytes:
     figure.tight_layout()
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI)
-    plt.close(figure)
+    figure.savefig(buffer, format="png", dpi=DPI)  # a figure without a canvas draws with Agg
     return buffer.getvalue()
 
 
@@ -54,7 +63,7 @@ def _empty(ax, message: str) -> None:
 
 def velocity_chart(weeks: Sequence[tuple[date, float, int]], where: str) -> bytes:
     """Median hours from opened to decided, week by week, with how many were decided."""
-    figure, ax = plt.subplots(figsize=SIZE)
+    figure, ax = _figure()
     ax.set_title(f"Decision velocity in {where}: median time to decide, by week")
     if not weeks:
         _empty(ax, "No decisions were decided in this period.")
@@ -82,7 +91,7 @@ def velocity_chart(weeks: Sequence[tuple[date, float, int]], where: str) -> byte
 
 def deciders_chart(rows: Sequence[tuple[str, int]], where: str) -> bytes:
     """Decisions per decider, most first: concentration of authority at a glance."""
-    figure, ax = plt.subplots(figsize=SIZE)
+    figure, ax = _figure()
     ax.set_title(f"Who decides in {where}: decisions per decider")
     if not rows:
         _empty(ax, "No decisions with a decider in this period.")
@@ -100,7 +109,7 @@ def deciders_chart(rows: Sequence[tuple[str, int]], where: str) -> bytes:
 
 def outcomes_chart(table: dict[str, dict[str, int]], where: str) -> bytes:
     """How decisions turned out, per framework, as stacked bars."""
-    figure, ax = plt.subplots(figsize=SIZE)
+    figure, ax = _figure()
     ax.set_title(f"Outcomes by framework in {where}")
     if not table:
         _empty(ax, "No decided decisions in this period.")

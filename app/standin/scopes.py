@@ -10,6 +10,7 @@ source of truth that also feeds the OAuth install (app.installs.BOT_SCOPES is te
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,7 @@ def manifest_bot_scopes(path: Path = MANIFEST) -> tuple[str, ...]:
     return tuple(manifest["oauth_config"]["scopes"]["bot"])
 
 
+@cache  # read once a process: every stand-in asks, and parsing the YAML takes ~10 ms
 def installed_scopes() -> tuple[str, ...]:
     """What an install from manifest.yml grants; outside a checkout (no manifest.yml, or no
     PyYAML) the OAuth flow's list, which a test keeps equal to the manifest's."""

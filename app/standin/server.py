@@ -93,9 +93,10 @@ class SlackStandIn(WebApi):
         httpd.daemon_threads = True
         httpd.standin = self  # type: ignore[attr-defined]
         self._httpd = httpd
-        # A short poll interval only bounds how long stop() waits for the loop to notice.
+        # The poll interval bounds how long stop() waits for the loop to notice; tests start
+        # and stop a stand-in each, so 10 ms (100 idle wake-ups a second) rather than 50.
         self._thread = threading.Thread(
-            target=httpd.serve_forever, args=(0.05,), name="slack-standin", daemon=True
+            target=httpd.serve_forever, args=(0.01,), name="slack-standin", daemon=True
         )
         self._thread.start()
         return self

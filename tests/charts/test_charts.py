@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import struct
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -42,3 +44,56 @@ def test_each_chart_is_an_800_by_450_png(draw, data):
 
 def test_charts_differ_with_their_data():
     assert charts.deciders_chart(DECIDERS, "x") != charts.deciders_chart(DECIDERS[:1], "x")
+
+
+def module_level_imports(tree: ast.Module) -> list[ast.stmt]:
+    """Import statements that run when the module is imported (not in a function, not only
+    for the type checker)."""
+    found, pending = [], list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            found.append(node)
+        elif isinstance(node, ast.If) and ast.unparse(node.test) != "TYPE_CHECKING":
+            pending += node.body + node.orelse
+        elif isinstance(node, ast.Try):
+            pending += node.body + node.orelse + node.finalbody
+            pending += [stmt for handler in node.handlers for stmt in handler.body]
+    return found
+
+
+def imported_names(node: ast.Import | ast.ImportFrom) -> list[str]:
+    if isinstance(node, ast.ImportFrom):
+        return [node.module or ""]
+    return [alias.name for alias in node.names]
+
+
+def test_matplotlib_is_imported_only_where_a_chart_is_drawn():
+    """Importing matplotlib takes about a second: the bot's start and the tests that draw no
+    chart must not pay for it, so no module of app/ imports it at module level."""
+    app = Path(__file__).resolve().parents[2] / "app"
+    eager = [
+        f"{path.relative_to(app.parent)}:{node.lineno}"
+        for path in sorted(app.rglob("*.py"))
+        if "matplotlib" in path.read_text()
+        for node in module_level_imports(ast.parse(path.read_text()))
+        if any(name.split(".")[0] == "matplotlib" for name in imported_names(node))
+    ]
+    assert eager == []
+
+
+def test_the_import_reader_sees_what_runs_at_import_time():
+    source = (
+        "import matplotlib\n"
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    from matplotlib.figure import Figure\n"
+        "try:\n"
+        "    from matplotlib import pyplot\n"
+        "except ImportError:\n"
+        "    pass\n"
+        "def draw():\n"
+        "    from matplotlib.figure import Figure\n"
+    )
+    lines = sorted(node.lineno for node in module_level_imports(ast.parse(source)))
+    assert lines == [1, 2, 6]
