@@ -58,7 +58,14 @@ def load_results(junit: Path) -> dict[str, dict[str, int]]:
     return results
 
 
+# The first prefix that a row's name starts with names its test module: specific ones first.
 ROW_MODULES = {
+    "Every command, click and submission delivered ten": "test_concurrent_duplicates",
+    "Forged": "test_forgery",
+    "Unsigned hostile": "test_hostile_requests",
+    "Signed payloads": "test_hostile_requests",
+    "Broadcasts": "test_mentions",
+    "Re-identification": "test_reidentification",
     "Hostile `/decide`": "test_hostile_input",
     "Hostile values": "test_hostile_input",
     "Malformed": "test_malformed_payloads",
@@ -135,10 +142,22 @@ NOTES = """
   The trade-off: if Slack did post before the timeout, the retry posts a second copy; Slack
   offers no idempotency key for chat.postMessage. A scheduled post whose retries run out goes
   back to pending and the next sweep posts it (the ledger test covers that path).
-- SIGKILL: a decision acknowledged but killed before its card was posted stays in the database
-  without a card (no request is lost; the person saw no card and may declare again).
-- Anonymous polls keep a per-poll salt while open (one ballot per person); closing destroys it,
-  after which no ballot can be tied to anyone. Nothing stores an author's Slack id.
+- SIGKILL: what is acknowledged is stored first (code before `ack()` runs before the HTTP
+  answer); a card is claimed in the ledger before it is posted, and the card sweep posts any
+  card a crash left unposted (at start-up and every 10 s; the figures above show the seconds).
+  A card Slack accepted just before the crash is read back from the channel
+  (`conversations.history`, hence the `channels:history`/`groups:history` scopes) and kept, so
+  it is never posted twice. Where the read-back is refused (scopes missing, or Slack's rate
+  limit for history on apps outside the Marketplace), the card is posted again and a WARNING
+  says so: a second card rather than none.
+- Anonymity: retro answers, anonymous ballots and reports carry random ids and times no finer
+  than their retro or poll; the keys that stop one person answering twice are HMACs under a
+  random secret that exists only while the retro or poll is open (reports: rotated hourly) and
+  is destroyed, with the keys, when it closes (SQLite's `secure_delete` is on, so destroyed
+  secrets do not linger in the file). While a retro or poll is open its secret is in the
+  database: whoever holds the database during that window could link its answers.
+  One log filter (`app/anonymous_logging.py`) strips the details of every record about an
+  anonymous flow, at every level. Nothing stores an author's Slack id.
 """
 
 
