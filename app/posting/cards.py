@@ -168,33 +168,15 @@ def _attach(
 
 
 def _earlier_card(client: WebClient, decision: Decision) -> str | None:
-    """The card an attempt cut off by a crash posted, if Slack shows one (app.posting.claimed).
-    When Slack will not say, None: the card is posted again rather than never."""
-
-    def is_card(message: dict) -> bool:
-        return any(
-            element.get("action_id") == ids.RECORD_RESOLUTION
-            and element.get("value") == str(decision.id)
-            for block in message.get("blocks") or []
-            for element in block.get("elements") or []
-        )
-
-    try:
-        return find_earlier_post(
-            client,
-            channel=decision.channel_id,
-            thread_ts=decision.thread_ts,
-            since=decision.created_at,
-            is_ours=is_card,
-        )
-    except SlackApiError as exc:
-        log.warning(
-            "decision %s: cannot read back whether a cut-off attempt posted its card (%s); "
-            "posting it again",
-            decision.id,
-            exc.response.get("error"),
-        )
-        return None
+    """The card an attempt cut off by a crash posted, if Slack shows one (app.posting.claimed)."""
+    return find_earlier_post(
+        client,
+        channel=decision.channel_id,
+        thread_ts=decision.thread_ts,
+        since=decision.created_at,
+        button=(ids.RECORD_RESOLUTION, str(decision.id)),
+        what=f"card of decision {decision.id}",
+    )
 
 
 def _give_up(

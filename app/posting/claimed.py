@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from http.client import HTTPException
@@ -78,28 +77,48 @@ def find_earlier_post(
     channel: str,
     thread_ts: str | None,
     since: datetime,
-    is_ours: Callable[[dict], bool],
+    button: tuple[str, str],
+    what: str,
 ) -> str | None:
     """The ts of the message an attempt cut off by a crash did post, or None if it posted none.
 
     A post whose process was killed between Slack accepting it and the ledger recording it is
     invisible to the database: only Slack knows. Reading the channel (or thread) back since the
-    thing was stored tells. Raises SlackApiError when Slack will not say (the history scopes
-    were not granted, rate limits); the caller then posts again: a card twice beats none.
+    thing was stored tells; ours is the bot's message carrying the `button` (action_id, value)
+    that only that card or poll has. When Slack will not say (the history scopes were not
+    granted, rate limits) this logs it, naming `what`, and returns None: the caller posts
+    again, since a card twice beats none.
     """
     oldest = f"{(since - CLOCK_SKEW).timestamp():.6f}"
-    if thread_ts:
-        answer = client.conversations_replies(
-            channel=channel, ts=thread_ts, oldest=oldest, inclusive=True, limit=HISTORY_PAGE
+    try:
+        if thread_ts:
+            answer = client.conversations_replies(
+                channel=channel, ts=thread_ts, oldest=oldest, inclusive=True, limit=HISTORY_PAGE
+            )
+        else:
+            answer = client.conversations_history(
+                channel=channel, oldest=oldest, inclusive=True, limit=HISTORY_PAGE
+            )
+    except SlackApiError as exc:
+        log.warning(
+            "%s: cannot read back whether a cut-off attempt posted it (%s); posting it again",
+            what,
+            exc.response.get("error"),
         )
-    else:
-        answer = client.conversations_history(
-            channel=channel, oldest=oldest, inclusive=True, limit=HISTORY_PAGE
-        )
+        return None
     for message in answer.get("messages") or []:
-        if message.get("bot_id") and is_ours(message):
+        if message.get("bot_id") and _carries(message, button):
             return str(message["ts"])
     return None
+
+
+def _carries(message: dict, button: tuple[str, str]) -> bool:
+    action_id, value = button
+    return any(
+        element.get("action_id") == action_id and element.get("value") == value
+        for block in message.get("blocks") or []
+        for element in block.get("elements") or []
+    )
 
 
 def post_claimed(

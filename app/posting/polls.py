@@ -93,29 +93,16 @@ def publish_poll(
 
 
 def _earlier_poll(client: WebClient, poll, thread_ts: str | None) -> str | None:
-    """The poll message an attempt cut off by a crash posted, if Slack shows one; None when it
-    will not say (app.posting.claimed): the poll is posted again rather than never."""
-
-    def is_poll(message: dict) -> bool:
-        return any(
-            element.get("action_id") == ids.POLL_CLOSE and element.get("value") == str(poll.id)
-            for block in message.get("blocks") or []
-            for element in block.get("elements") or []
-        )
-
-    try:
-        return find_earlier_post(
-            client,
-            channel=poll.channel_id,
-            thread_ts=thread_ts,
-            since=poll.created_at,
-            is_ours=is_poll,
-        )
-    except SlackApiError as exc:
-        log.warning(
-            "poll %s: cannot read back a cut-off post (%s)", poll.id, exc.response.get("error")
-        )
-        return None
+    """The poll message an attempt cut off by a crash posted, if Slack shows one
+    (app.posting.claimed)."""
+    return find_earlier_post(
+        client,
+        channel=poll.channel_id,
+        thread_ts=thread_ts,
+        since=poll.created_at,
+        button=(ids.POLL_CLOSE, str(poll.id)),
+        what=f"poll {poll.id}",
+    )
 
 
 def redraw_poll(
