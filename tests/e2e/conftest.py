@@ -40,16 +40,21 @@ class Bot:
         return self.runtime.deps.sessions
 
 
+def add_the_team(fake: SlackStandIn) -> SlackStandIn:
+    """Alice, Bob, Carol, a bot, a deactivated member, and #general with the bot in it."""
+    fake.add_user(ALICE, "alice", tz="Europe/Berlin")
+    fake.add_user(BOB, "bob", tz="America/New_York")
+    fake.add_user(CAROL, "carol")
+    fake.add_user("U0HELPER", "helperbot", is_bot=True)
+    fake.add_user("U0GONE", "gone", deleted=True)
+    fake.add_channel(GENERAL, "general")
+    return fake
+
+
 @pytest.fixture
 def standin() -> Iterator[SlackStandIn]:
     with SlackStandIn(bot_token=BOT_TOKEN) as fake:
-        fake.add_user(ALICE, "alice", tz="Europe/Berlin")
-        fake.add_user(BOB, "bob", tz="America/New_York")
-        fake.add_user(CAROL, "carol")
-        fake.add_user("U0HELPER", "helperbot", is_bot=True)
-        fake.add_user("U0GONE", "gone", deleted=True)
-        fake.add_channel(GENERAL, "general")
-        yield fake
+        yield add_the_team(fake)
 
 
 def bot_settings(standin: SlackStandIn, database_url: str) -> Settings:

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from app.domain import decisions
 from app.domain.decisions import Declaration
 from app.standin import SlackStandIn
-from tests.e2e.conftest import ALICE, BOB, BOT_TOKEN, CAROL, GENERAL
+from tests.e2e.conftest import ALICE, BOB, BOT_TOKEN, GENERAL, add_the_team
 
 TEAM = "T0001"
 OUTSIDE, ARCHIVED = "C0OUTSIDE", "C0ARCHIVED"
@@ -22,12 +22,7 @@ OUTSIDE, ARCHIVED = "C0OUTSIDE", "C0ARCHIVED"
 @pytest.fixture
 def standin() -> Iterator[SlackStandIn]:
     with SlackStandIn(bot_token=BOT_TOKEN) as running:
-        running.add_user(ALICE, "alice", tz="Europe/Berlin")
-        running.add_user(BOB, "bob", tz="America/New_York")
-        running.add_user(CAROL, "carol")
-        running.add_user("U0HELPER", "helperbot", is_bot=True)
-        running.add_user("U0GONE", "gone", deleted=True)
-        running.add_channel(GENERAL, "general")
+        add_the_team(running)
         running.add_channel(OUTSIDE, "outside", is_member=False)
         running.add_channel(ARCHIVED, "archived", is_archived=True)
         yield running
