@@ -35,6 +35,23 @@ def deference_bot(*args: str) -> list[str]:
     return [sys.executable, "-m", "app", *args]
 
 
+def run_socket_mode(standin, database_url: str, workdir: Path) -> subprocess.Popen:
+    """`deference-bot run` in `workdir`, configured as an operator would: through a `.env` file
+    there, with the stand-in's bot and app tokens. stderr is piped for the caller to check."""
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    (workdir / ".env").write_text(
+        f"SLACK_BOT_TOKEN={BOT_TOKEN}\nSLACK_APP_TOKEN={standin.app_token}\n"
+        f"SLACK_API_URL={standin.api_url}\nDATABASE_URL={database_url}\n"
+    )
+    return subprocess.Popen(  # noqa: S603 - our own command line
+        deference_bot("run"),
+        env=env,
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
 @dataclass
 class Served:
     process: subprocess.Popen

@@ -8,6 +8,7 @@ from app.config import Settings
 from app.standin.payloads import slash_command
 from app.wiring import build_runtime, make_socket_mode_handler
 from tests.e2e.conftest import ALICE, BOT_TOKEN, GENERAL
+from tests.e2e.processes import run_socket_mode
 
 
 def test_declare_over_socket_mode(standin, database_url, clock, errors_logged):
@@ -48,23 +49,8 @@ def payload(standin, text: str) -> dict[str, str]:
 
 def test_deference_bot_run_connects_and_answers(standin, database_url, tmp_path):
     """The `run` command itself, as its own process, over the stand-in's WebSocket."""
-    import os
-    import subprocess
-    import sys
-
     standin.start_socket_mode()
-    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
-    (tmp_path / ".env").write_text(
-        f"SLACK_BOT_TOKEN={BOT_TOKEN}\nSLACK_APP_TOKEN={standin.app_token}\n"
-        f"SLACK_API_URL={standin.api_url}\nDATABASE_URL={database_url}\n"
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app", "run"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    process = run_socket_mode(standin, database_url, tmp_path)
     try:
         standin.socket_wait_connected(timeout=30)
         envelope = standin.socket_send(

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 from app.standin.payloads import slash_command
-from tests.e2e.conftest import ALICE, BOT_TOKEN, GENERAL
+from tests.e2e.conftest import ALICE, GENERAL
+from tests.e2e.processes import run_socket_mode
 
 
 def declare(standin, title: str) -> str:
@@ -27,18 +25,7 @@ def test_run_reconnects_after_refresh_requested_and_keeps_answering(
     standin, database_url, tmp_path
 ):
     standin.start_socket_mode()
-    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
-    (tmp_path / ".env").write_text(
-        f"SLACK_BOT_TOKEN={BOT_TOKEN}\nSLACK_APP_TOKEN={standin.app_token}\n"
-        f"SLACK_API_URL={standin.api_url}\nDATABASE_URL={database_url}\n"
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app", "run"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    process = run_socket_mode(standin, database_url, tmp_path)
     try:
         standin.socket_wait_connected(timeout=30)
         standin.socket_wait_ack(declare(standin, "Pick the billing database"), timeout=5)
