@@ -93,6 +93,8 @@ def run_flows(standin, database_url: str, log: Path) -> Truth:
         poll_call = standin.wait_for("chat.postMessage", lambda c: ids.POLL_RATE in str(c.params))
         poll = {"ts": poll_call[0].response["ts"], **poll_call[0].params}
 
+        # The server runs on the real clock; answers are spaced out in real time on purpose, so
+        # that any time a stored row kept would line up with one author's log lines.
         for n, user in enumerate(order):
             assert slack.click(user, ids.RETRO_ANSWER, message=retro_message).status == 200
             view = wait_view(standin, user, ids.RETRO_VIEW)
