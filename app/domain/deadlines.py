@@ -67,14 +67,15 @@ def apply_tiebreaker(
     permissions.check(
         Action.APPLY_TIEBREAKER, permissions.Actor(actor_id), permissions.about(decision)
     )
-    decider, _why = tiebreaker_choice(session, decision, now)
+    decider, why = tiebreaker_choice(session, decision, now)
     decisions.set_decider(
         session,
         decision,
         decider,
         actor_id=actor_id,
         now=now,
-        via={"via": "tiebreaker", "rule": decision.tiebreaker.value},
+        via={"via": "tiebreaker", "rule": decision.tiebreaker.value, "chose": why.role},
         idempotency_key=key,
+        rule=why.role,
     )
     return decision, True

@@ -279,16 +279,20 @@ def set_decider(
     idempotency_key: str,
     yielded: bool = True,
     framework: Framework | None = None,
+    rule: str | None = None,
 ) -> None:
     """Give a decision its decider, and keep the trace: who yielded authority, and how.
 
     Every way a decider is chosen (a check-in claim, a poll, a tiebreaker, a rotation handoff)
     goes through here, so deferral and the event log follow one rule: the actor yielded
     authority when they named someone other than themselves (`yielded=False` where a standing
-    rule, not a person, made the choice).
+    rule, not a person, made the choice). `rule` is the tiebreaker rule that chose them (the
+    card and the stats say so instead of "expertise"); naming a decider settles any objection.
     """
     decision.decider_id = decider_id
     decision.deferred_by = actor_id if yielded and actor_id != decider_id else None
+    decision.decider_rule = rule
+    decision.objected_by = decision.objection = None
     if framework is not None:
         decision.framework = framework
     session.flush()

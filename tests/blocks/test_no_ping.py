@@ -370,6 +370,7 @@ BUILDERS = {
 # Helpers that never see a person's text: numbers, dates, ids and the escaping itself.
 NOT_BUILDERS = {
     "app.blocks.rotations.midnight",
+    "app.blocks.polls.rule_label",
     "app.blocks.stats.duration",
     "app.blocks.stats.percent",
     "app.blocks.text.date",
