@@ -45,7 +45,7 @@ def _closed_tied_poll(sessions, clock, tiebreaker=Tiebreaker.STEWARD):
 
 
 def test_a_poll_tie_settled_by_the_steward_is_labelled_with_the_rule_not_expertise(sessions, clock):
-    decision_id, poll_id = _closed_tied_poll(sessions, clock)
+    _decision_id, poll_id = _closed_tied_poll(sessions, clock)
     with sessions.begin() as session:
         decision, poll, changed = poll_service.adopt_result(
             session, team_id=T1, poll_id=poll_id, actor_id=ALICE, now=clock.now()
@@ -64,7 +64,7 @@ def test_a_poll_tie_settled_by_the_steward_is_labelled_with_the_rule_not_experti
 
 
 def test_stats_count_a_tiebreakers_pick_apart_from_expertise(sessions, clock):
-    decision_id, poll_id = _closed_tied_poll(sessions, clock)
+    _decision_id, poll_id = _closed_tied_poll(sessions, clock)
     with sessions.begin() as session:
         open_decision(session, clock.now(), framework=Framework.EXPERTISE)
         poll_service.adopt_result(
