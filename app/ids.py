@@ -15,6 +15,8 @@ CONSENSUS_CHECK = "decision.consensus_check"
 # The consensus check message in a decision's thread (button value: the check's id)
 CONSENSUS_AGREE = "consensus.agree"
 CONSENSUS_OBJECT = "consensus.object"
+CONSENSUS_WITHDRAW = "consensus.withdraw"  # the objector takes their objection back
+CONSENSUS_OBJECT_VIEW = "consensus.object_why"  # the objection's reason
 
 # Charter, values, steward and anonymous reports (modals' callback_ids and their buttons)
 CHARTER_EDIT = "charter.edit"

@@ -30,6 +30,10 @@ STATUS_BADGE = {
 def card_text(decision: Decision) -> str:
     """Notification and screen-reader text for the card."""
     who = f"<@{decision.decider_id}> decides" if decision.decider_id else "no decider yet"
+    if decision.decider_id and decision.status is Status.DECIDED:
+        who = f"decided by <@{decision.decider_id}>"
+    elif decision.status is Status.DECIDED:
+        who = "decider not recorded"
     return truncate(f"Decision: {escape(decision.title)} ({who}, {decision.status.value})", 3000)
 
 
@@ -40,6 +44,8 @@ def _reversible(decision: Decision) -> str:
 
 
 def _decider(decision: Decision) -> str:
+    if decision.decider_id is None and decision.status is Status.DECIDED:
+        return "_not recorded_"  # decided before a resolution always named its decider
     if decision.decider_id is None and decision.reopened:
         return "_no decider yet — reopened after an objection_"
     who = user(decision.decider_id)

@@ -165,11 +165,15 @@ def record_resolution(
     now: datetime,
     idempotency_key: str,
     principle: str | None = None,
+    decider_id: str | None = None,
 ) -> tuple[Decision, bool]:
     """Mark a decision decided. Returns (decision, changed); a redelivery changes nothing.
 
     `principle` is the principle the decider cites for the resolution; it replaces the one
-    cited when the decision was declared, and the event keeps both."""
+    cited when the decision was declared, and the event keeps both. A resolution always has a
+    decider: on a decision with none, `decider_id` says who decided (the person recording when
+    not given), so a decided card never reads "no decider yet" and its outcome review has
+    someone to ask."""
     resolution = clean(resolution)
     rationale = clean(rationale) or None
     errors: dict[str, str] = {}
@@ -186,7 +190,8 @@ def record_resolution(
     if _event_exists(session, team_id, idempotency_key):
         return decision, False
     check_can_record(decision, actor_id)
-    before, cited_before = decision.status, decision.principle
+    before, cited_before, named_before = decision.status, decision.principle, decision.decider_id
+    who = decision.decider_id or decider_id or actor_id
     # Compare-and-set: of two concurrent submissions only one sees an open decision.
     result = session.execute(
         update(Decision)
@@ -201,6 +206,8 @@ def record_resolution(
             resolution=resolution,
             rationale=rationale,
             principle=principle or Decision.principle,
+            decider_id=func.coalesce(Decision.decider_id, who),
+            deferred_by=_deferred_by(named_before, who, actor_id),
         )
         .execution_options(synchronize_session=False)
     )
@@ -210,6 +217,17 @@ def record_resolution(
             return decision, False  # the same submission, delivered twice, won elsewhere
         check_can_record(decision, actor_id)  # raises "already decided"
     session.refresh(decision)
+    if named_before is None:
+        _log(
+            session,
+            decision,
+            "decider_set",
+            actor_id,
+            now,
+            before,
+            before,
+            {"decider": decision.decider_id, "via": "resolution"},
+        )
     _log(
         session,
         decision,
@@ -227,6 +245,13 @@ def record_resolution(
         idempotency_key=idempotency_key,
     )
     return decision, True
+
+
+def _deferred_by(named_before: str | None, who: str, actor_id: str):
+    """Who yielded authority, when the resolution itself names the decider."""
+    if named_before is not None:
+        return Decision.deferred_by  # unchanged
+    return actor_id if who != actor_id else None
 
 
 LOG_COUNT_CAP = 1000

@@ -25,13 +25,13 @@ NOTE_MAX = 3000
 
 
 def due_reviews(session: Session, now: datetime, days: int) -> list[tuple[str, int]]:
-    """(team, decision) of decided decisions at least `days` old, with a decider, no outcome
-    yet, and no review already sent."""
+    """(team, decision) of decided decisions at least `days` old, with no outcome yet and no
+    review already sent. (Decisions decided before a resolution always named its decider are
+    reviewed by their opener: `reviewer`.)"""
     rows = session.execute(
         select(Decision.team_id, Decision.id)
         .where(
             Decision.status == Status.DECIDED,
-            Decision.decider_id.is_not(None),
             Decision.outcome.is_(None),
             Decision.decided_at <= now - timedelta(days=days),
             ~ledger.done(KIND, Decision.team_id, Decision.id),
@@ -39,6 +39,12 @@ def due_reviews(session: Session, now: datetime, days: int) -> list[tuple[str, i
         .order_by(Decision.decided_at)
     )
     return [(team, decision_id) for team, decision_id in rows]
+
+
+def reviewer(decision: Decision) -> str:
+    """Who is asked how a decision turned out: its decider (its opener for older rows that
+    were decided with none)."""
+    return decision.decider_id or decision.created_by
 
 
 def check_may_review(decision: Decision, actor_id: str) -> None:

@@ -36,9 +36,8 @@ def send_outcome_reviews() -> int:
     def render(team_id: str, decision_id: int):
         def build(session: Session, _post_id: int) -> Message:
             decision = decisions.get_decision(session, team_id, decision_id)
-            assert decision.decider_id is not None
             text = outcome_request_text(decision)
-            return Message(decision.decider_id, text, build_outcome_request(decision))
+            return Message(outcomes.reviewer(decision), text, build_outcome_request(decision))
 
         return build
 

@@ -182,6 +182,12 @@ def settled():
     )
 
 
+def level():
+    """A recommendation level on nominations with another candidate."""
+    ballots = [Ballot("U1", nominee="U2"), Ballot("U4", nominee="U3"), Ballot("U2", rating=4)]
+    return score_ballots(ballots, {}, min_responses=1, tiebreaker=Tiebreaker.OPENER, opener="U1")
+
+
 def who(text: str) -> str:
     return tiebreaker_words(who_decides(Tiebreaker.STEWARD, "U1")[1])
 
@@ -248,7 +254,13 @@ def rotation_view(text: str) -> rotations.RotationView:
 
 
 BUILDERS = {
-    cards.build_decision_card: lambda t: cards.build_decision_card(decision(t)),
+    cards.build_decision_card: lambda t: [
+        *cards.build_decision_card(decision(t)),
+        *cards.build_decision_card(
+            decision(t, status=Status.OPEN, decider_id=None, objected_by="U4", objection=t)
+        ),
+        *cards.build_decision_card(decision(t, decider_rule="steward")),
+    ],
     cards.card_text: lambda t: cards.card_text(decision(t)),
     charter.build_charter: lambda t: charter.build_charter(
         the_charter(t), domains(t), {9: t}, ["U6"], "U4"
@@ -267,7 +279,13 @@ BUILDERS = {
     ),
     declare_extras.principle_input: lambda t: declare_extras.principle_input([("1.1", t)]),
     escalation.build_consensus_check: lambda t: escalation.build_consensus_check(
-        3, "U2", ["U3"], "U4"
+        3, "U2", ["U3"], "U4", t, asked_by="U5"
+    ),
+    escalation.build_objection_modal: lambda t: escalation.build_objection_modal(3, "U2", t),
+    escalation.objection_text: lambda t: escalation.objection_text(decision(t), "U2", "U4", t),
+    escalation.objection_withdrawn_text: lambda t: (
+        escalation.objection_withdrawn_text(decision(t), "U4", "U2")
+        + escalation.objection_withdrawn_text(decision(t), "U4", None)
     ),
     escalation.consensus_question: lambda t: escalation.consensus_question("U2"),
     escalation.build_escalate_modal: lambda t: escalation.build_escalate_modal(
@@ -339,7 +357,12 @@ BUILDERS = {
         *polls.build_poll_result(outcome(Tiebreaker.OPENER), True, poll_id=4, title=t),
         *polls.build_poll_result(settled(), False, poll_id=4, title=t, adopted=True),
     ],
-    polls.outcome_note: lambda t: polls.outcome_note(outcome()) + polls.outcome_note(settled()),
+    polls.outcome_note: lambda t: (
+        polls.outcome_note(outcome())
+        + polls.outcome_note(settled())
+        + polls.outcome_note(level(), anonymous=True)
+        + polls.outcome_note(level())
+    ),
     polls.poll_text: lambda t: polls.poll_text(t) + polls.poll_text(t, closed=True),
     reviews.build_deadline_nudge: lambda t: reviews.build_deadline_nudge(decision(t), who(t)),
     reviews.build_outcome_modal: lambda t: reviews.build_outcome_modal(decision(t), "worked"),

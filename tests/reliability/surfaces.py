@@ -73,6 +73,14 @@ class World:
         self.click(ALICE, ids.CONSENSUS_CHECK, self.card())
         return self.last("Is everyone comfortable")
 
+    def objection(self) -> Json:
+        """The check after CAROL objected (its Withdraw button)."""
+        view = self.form(CAROL, ids.CONSENSUS_OBJECT, self.consensus())
+        reply = self.slack.submit(CAROL, view, {ids.REASON: {ids.VALUE: "Too risky"}})
+        assert reply.status == 200, reply.body
+        self.bot.settle()
+        return self.last("Is everyone comfortable")
+
     def checkin(self) -> Json:
         self.run("poll Pick the cache")
         self.run("checkin 10:00 daily UTC")

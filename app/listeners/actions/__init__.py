@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 from app import ids
 from app.blocks.modals import build_resolve_modal
 from app.domain import decisions, values
-from app.listeners.actions import charter, escalation, polls, schedules
+from app.listeners.actions import charter, consensus, escalation, polls, schedules
 from app.listeners.deps import Deps
 from app.listeners.payloads import BlockActions, plain_id
 
@@ -21,10 +21,10 @@ def record_resolution(ack: Ack, click: BlockActions, deps: Deps, client: WebClie
         decision = decisions.get_decision(session, click.team_id, decision_id)
         decisions.check_can_record(decision, click.user.id)
         principles = values.team_principles(session, click.team_id)
-    deps.open_form(client, click, build_resolve_modal(decision, principles))
+    deps.open_form(client, click, build_resolve_modal(decision, principles, click.user.id))
 
 
 def register(app: App, deps: Deps) -> None:
     app.action(ids.RECORD_RESOLUTION)(record_resolution)
-    for module in (polls, schedules, escalation, charter):
+    for module in (polls, schedules, escalation, consensus, charter):
         module.register(app, deps)

@@ -146,6 +146,10 @@ def _announce(
 
 def resolve(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient) -> None:
     decision_id = submission.metadata_int("decision_id", minimum=None)
+    decider = submission.user_of(ids.DECIDER)
+    if decider and (problem := decider_problem(client, decider)):
+        ack(response_action="errors", errors={ids.DECIDER: problem})
+        return
     try:
         with deps.sessions.begin() as session:
             decision, changed = decisions.record_resolution(
@@ -160,6 +164,7 @@ def resolve(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
                 principle=values.cited_principle(
                     session, submission.team_id, submission.option_of(ids.PRINCIPLE)
                 ),
+                decider_id=decider,
             )
     except InvalidInput as exc:
         ack(response_action="errors", errors=exc.errors)
