@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from app.blocks.cards import build_decision_card
 from app.db.models import DecisionEvent
 from app.domain import consensus, decisions
-from app.blocks.cards import build_decision_card
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.vocabulary import Status
 from tests.domain.factories import ALICE, BOB, CAROL, DAN, T1, T2, decide, open_decision

@@ -80,21 +80,28 @@ STATES = list(
 )  # status, zone, has a decider, poll taking votes, decider chosen by a poll, schedule set
 
 
-def expected(action: Action, persona: str, subject: Subject) -> bool:
-    who, statuses = SPEC[action]
-    who = set(who)
+def _who(action: Action, subject: Subject) -> set[str]:
+    who = set(SPEC[action][0])
     if action is A.POLL_START and not subject.settled_by_poll:
         who.add("viewer")
     if action is A.POLL_ADOPT and subject.decider_id is None:
         who.add("poll starter")
     if action is A.SCHEDULE_EDIT and subject.setter_id is None:
         who.add("viewer")
-    held = {persona, "member"}
+    return who
+
+
+def _held(persona: str, subject: Subject) -> set[str]:
     if persona == "decider" and subject.decider_id is None:
-        held = {"member"}  # nobody decides: holding the decider's id means nothing
+        return {"member"}  # nobody decides: holding the decider's id means nothing
     if persona == "setter" and subject.setter_id is None:
-        held = {"member"}  # no schedule is set: nobody set it
-    if not held & who or subject.status not in statuses:
+        return {"member"}  # no schedule is set: nobody set it
+    return {persona, "member"}
+
+
+def expected(action: Action, persona: str, subject: Subject) -> bool:
+    statuses = SPEC[action][1]
+    if not _held(persona, subject) & _who(action, subject) or subject.status not in statuses:
         return False
     if action is A.ESCALATE and subject.zone is Zone.CENTRE:
         return False

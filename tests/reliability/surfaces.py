@@ -21,7 +21,7 @@ from app.jobs.reviews import nudge_deadlines, send_outcome_reviews
 from app.jobs.schedules import post_due_checkins, post_due_retros
 from app.posting.cards import post_card
 from app.standin import Workspace
-from tests.e2e.conftest import ALICE, BOB, GENERAL
+from tests.e2e.conftest import ALICE, BOB, CAROL, GENERAL
 
 ADMIN = "U0ADMIN"
 TEAM = "T0001"
