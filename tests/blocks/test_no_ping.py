@@ -364,12 +364,17 @@ BUILDERS = {
         + polls.outcome_note(level())
     ),
     polls.poll_text: lambda t: polls.poll_text(t) + polls.poll_text(t, closed=True),
-    reviews.build_deadline_nudge: lambda t: reviews.build_deadline_nudge(decision(t), who(t)),
+    reviews.build_deadline_nudge: lambda t: [
+        *reviews.build_deadline_nudge(decision(t), who(t)),
+        *reviews.build_deadline_nudge(decision(t), None),
+    ],
     reviews.build_outcome_modal: lambda t: reviews.build_outcome_modal(decision(t), "worked"),
     reviews.build_outcome_recorded: lambda t: reviews.build_outcome_recorded(decision(t)),
     reviews.build_outcome_request: lambda t: reviews.build_outcome_request(decision(t)),
     reviews.build_retro_modal: lambda t: reviews.build_retro_modal(5),
-    reviews.deadline_text: lambda t: reviews.deadline_text(decision(t), who(t)),
+    reviews.deadline_text: lambda t: (
+        reviews.deadline_text(decision(t), who(t)) + reviews.deadline_text(decision(t), None)
+    ),
     reviews.outcome_request_text: lambda t: reviews.outcome_request_text(decision(t)),
     rotations.build_handoff: lambda t: rotations.build_handoff(
         t, "U1", "U2", [decision(t)], date(2026, 12, 1), "UTC"

@@ -122,6 +122,37 @@ def test_a_passed_deadline_nudges_once_and_only_the_opener_applies_the_tiebreake
     assert "now decides" in nudge["text"]
 
 
+def test_a_passed_deadline_asks_the_named_decider_and_offers_no_tiebreaker(
+    bot, slack, standin, clock, errors_logged
+):
+    decision_id = open_decision(
+        bot, clock, "Pick the cache", decider=BOB, deadline=clock.now() + timedelta(hours=1)
+    )
+    clock.advance(timedelta(hours=1))
+    assert nudge_deadlines() == 1
+    card, nudge = standin.messages(GENERAL)
+    assert nudge["thread_ts"] == card["ts"]
+    assert nudge["text"] == (
+        f"The deadline for “Pick the cache” has passed. <@{BOB}>, decide it, or hand it on "
+        f"with `/decide handoff {decision_id} @someone`."
+    )
+    buttons = [
+        e["action_id"] for b in nudge["blocks"] if b["type"] == "actions" for e in b["elements"]
+    ]
+    assert buttons == [ids.RECORD_RESOLUTION]
+    # A tiebreaker button from an older nudge cannot take the decision from its decider.
+    button = {"type": "button", "action_id": ids.APPLY_TIEBREAKER, "value": str(decision_id)}
+    button["text"] = {"type": "plain_text", "text": "Apply the tiebreaker"}
+    older = {**nudge, "blocks": [{"type": "actions", "block_id": "a", "elements": [button]}]}
+    slack.click(ALICE, ids.APPLY_TIEBREAKER, message=older)
+    bot.settle()
+    assert get(bot, decision_id).decider_id == BOB
+    assert "already decides" in json.dumps(standin.responses(ALICE)[-1]["payload"])
+    slack.click(BOB, ids.RECORD_RESOLUTION, message=nudge)
+    bot.settle()
+    assert standin.latest_view(BOB)["callback_id"] == ids.RESOLVE_VIEW
+
+
 def test_weekly_retro_lists_last_weeks_decisions_and_shows_answers_from_three(
     bot, slack, standin, clock, errors_logged
 ):
