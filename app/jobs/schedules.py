@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session
 
 from app import jobs
 from app.blocks.schedules import build_checkin, build_retro, checkin_text
-from app.domain import channel_schedules, checkins, ledger, metrics, retros, rotation_service
+from app.domain import (
+    channel_schedules,
+    checkins,
+    ledger,
+    metrics,
+    outcomes,
+    retros,
+    rotation_service,
+)
 from app.domain.channel_schedules import CHECKIN, RETRO, UNINSTALLED
 from app.domain.schedules import Recurrence, latest_occurrence
 from app.installs import NotInstalled
@@ -89,7 +97,7 @@ def _post_latest(context: jobs.JobContext, kind: str, team_id: str, channel_id: 
     render = (
         _checkin(team_id, channel_id, now)
         if kind == CHECKIN
-        else _retro(team_id, channel_id, rec, slot)
+        else _retro(team_id, channel_id, rec, slot, context.outcome_review_days)
     )
     try:
         posted = deliver(
@@ -169,7 +177,7 @@ def _checkin(team_id: str, channel_id: str, now: datetime):
     return render
 
 
-def _retro(team_id: str, channel_id: str, rec, slot: datetime):
+def _retro(team_id: str, channel_id: str, rec, slot: datetime, review_days: int):
     def render(session: Session, post_id: int) -> Message:
         previous = ledger.last_sent(session, team_id, RETRO, channel_id, slot.isoformat())
         if previous is not None:
@@ -178,6 +186,7 @@ def _retro(team_id: str, channel_id: str, rec, slot: datetime):
             since = slot - timedelta(weeks=rec.every_weeks)
         decided = retros.decided_between(session, team_id, channel_id, since, slot)
         text = f"Retrospective: {len(decided)} decisions since the last one"
-        return Message(channel_id, text, build_retro(decided, since, post_id))
+        reviews = outcomes.review_schedule(session, decided, review_days)
+        return Message(channel_id, text, build_retro(decided, since, post_id, reviews))
 
     return render

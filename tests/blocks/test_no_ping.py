@@ -385,7 +385,10 @@ BUILDERS = {
     schedules.build_checkin: lambda t: schedules.build_checkin(
         [decision(t, status=Status.OPEN), decision(t, decider_id=None)], NOW, "U3"
     ),
-    schedules.build_retro: lambda t: schedules.build_retro([decision(t)], NOW, 5),
+    schedules.build_retro: lambda t: [
+        *schedules.build_retro([decision(t, outcome=None)], NOW, 5, {7: None}),
+        *schedules.build_retro([decision(t, outcome=None)], NOW, 5, {7: NOW}),
+    ],
     schedules.build_retro_answers: lambda t: schedules.build_retro_answers([(t, t)]),
     schedules.checkin_text: lambda t: schedules.checkin_text(3),
     schedules.describe_schedule: lambda t: schedules.describe_schedule(

@@ -175,6 +175,10 @@ def test_weekly_retro_lists_last_weeks_decisions_and_shows_answers_from_three(
     text = json.dumps(retro["blocks"], ensure_ascii=False)
     assert "Pick the queue" in text and "outcome missing" in text
     assert "Decided long ago" not in text
+    # Decided four days ago: its outcome review DM does not exist yet, so none is promised.
+    assert standin.messages(BOB) == []
+    assert "DM has buttons" not in text
+    assert f"<@{BOB}>: your outcome review comes by direct message" in text
     assert "Did anyone feel pressured to defer despite knowing better?" in text
 
     def answer(user, overlooked="", pressured=""):
@@ -228,3 +232,22 @@ def test_one_person_answering_three_times_does_not_unlock_the_answers(
     with bot.sessions() as session:
         keys = session.scalars(select(RetroRespondent.respondent_key)).all()
     assert len(keys) == 3 and not any(user in "".join(keys) for user in (ALICE, BOB, CAROL))
+
+
+def test_the_retro_promises_the_review_dm_once_it_was_sent(
+    bot, slack, standin, clock, errors_logged
+):
+    clock.set(utc(2026, 11, 23, 9))  # set in the week of Monday 23 Nov: 27 Nov, then 25 Dec
+    assert slack.command(ALICE, GENERAL, "retro every 4w fri 16:00 UTC").status == 200
+    bot.settle()
+    clock.set(utc(2026, 11, 30, 12))
+    decision_id = open_decision(bot, clock, "Pick the queue", decider=BOB)
+    decide(bot, clock, decision_id)
+    clock.set(utc(2026, 12, 15, 12))  # 15 days later: the review goes out before the retro
+    assert send_outcome_reviews() == 1
+    assert len(standin.messages(BOB)) == 1
+    clock.set(utc(2026, 12, 25, 16, 1))
+    assert post_due_retros() == 1
+    [retro] = [m for m in standin.messages(GENERAL) if m["text"].startswith("Retrospective")]
+    text = json.dumps(retro["blocks"], ensure_ascii=False)
+    assert f"<@{BOB}>: how did your decisions turn out? Your outcome review DM has buttons." in text
