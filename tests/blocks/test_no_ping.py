@@ -376,8 +376,24 @@ BUILDERS = {
         reviews.deadline_text(decision(t), who(t)) + reviews.deadline_text(decision(t), None)
     ),
     reviews.outcome_request_text: lambda t: reviews.outcome_request_text(decision(t)),
-    rotations.build_handoff: lambda t: rotations.build_handoff(
-        t, "U1", "U2", [decision(t)], date(2026, 12, 1), "UTC"
+    rotations.build_handoff: lambda t: [
+        *rotations.build_handoff(t, "U1", "U2", [decision(t)], date(2026, 12, 1), "UTC"),
+        *rotations.build_handoff(
+            t,
+            "U1",
+            "U2",
+            [decision(t)],
+            date(2026, 12, 1),
+            "UTC",
+            rotations.adjustment_words(t, "U1", "skip"),
+        ),
+        *rotations.build_handoff(
+            t, "U2", "U2", [], date(2026, 12, 1), "UTC", rotations.adjustment_words(t, "U1", "skip")
+        ),
+    ],
+    rotations.adjustment_words: lambda t: " ".join(
+        rotations.adjustment_words(t, "U1", kind, skipped="U2", user="U3", other="U4", until=None)
+        for kind in ("skip", "swap", "away")
     ),
     rotations.build_rotations: lambda t: rotations.build_rotations([rotation_view(t)]),
     rotations.handoff_text: lambda t: rotations.handoff_text(t, "U1", "U2"),
