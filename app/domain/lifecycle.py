@@ -118,9 +118,9 @@ def edit(
         title=title, channel_id=decision.channel_id, context=context, deadline=None
     )
     errors = decisions.declaration_errors(proposed, now)
-    if changes.deadline is not None and changes.deadline != decision.deadline:
-        if changes.deadline <= now:
-            errors["deadline"] = "The deadline is in the past; pick a time that is still ahead."
+    moved = changes.deadline is not None and changes.deadline != decision.deadline
+    if moved and changes.deadline <= now:  # an overdue deadline left as it was is no error
+        errors["deadline"] = "The deadline is in the past; pick a time that is still ahead."
     if decision.status is Status.ESCALATED and changes.zone is not decision.zone:
         errors["zone"] = (
             "It was escalated: only its decider or an admin can bring it back, with "

@@ -58,7 +58,7 @@ def test_edit_keeps_before_and_after_of_each_changed_field(sessions, clock):
         assert event.detail["zone"] == {"before": "local", "after": "principle"}
         assert "context" not in event.detail  # unchanged fields are not noise in the history
         assert edited.last_change["kind"] == "edited"
-        again, changed = lifecycle.edit(
+        _, changed = lifecycle.edit(
             session,
             team_id=T1,
             decision_id=decision.id,
