@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import Decision
+from app.db.models import Decision, DecisionEvent
 from app.domain import decisions, permissions
 from app.domain.errors import InvalidInput
 from app.domain.text import clean
@@ -303,4 +304,30 @@ def link_successor(session: Session, team_id: str, decision_id: int) -> Decision
     old = decisions.get_decision(session, team_id, new.supersedes_id)
     if new.permalink:
         old.superseded_by_link = new.permalink
+    return old
+
+
+def undo_supersede(session: Session, team_id: str, decision_id: int, *, now: datetime) -> Decision:
+    """Slack refused the superseding card, so the new decision was discarded unseen
+    (app.posting.cards): the old decision returns to the status it had, and the history says
+    the replacement never happened."""
+    old = decisions.get_decision(session, team_id, decision_id, for_update=True)
+    if old.status is not Status.SUPERSEDED:
+        return old
+    last = session.scalars(
+        select(DecisionEvent)
+        .where(
+            DecisionEvent.team_id == team_id,
+            DecisionEvent.decision_id == decision_id,
+            DecisionEvent.kind == SUPERSEDED,
+        )
+        .order_by(DecisionEvent.id.desc())
+        .limit(1)
+    ).one()
+    gone = old.superseded_by_id
+    old.status = last.from_status or Status.DECIDED
+    old.superseded_by_id = old.superseded_by_link = None
+    old.last_change = None
+    detail = {"discarded_decision": gone}
+    _log(session, old, "supersede_undone", last.actor_id, now, Status.SUPERSEDED, detail, None)
     return old
