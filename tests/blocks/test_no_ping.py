@@ -23,13 +23,13 @@ from hypothesis import strategies as st
 import app.blocks
 from app.blocks import (
     cards,
-    lifecycle,
-    lifecycle_forms,
     charter,
     declare_extras,
     escalation,
     feedback,
     home,
+    lifecycle,
+    lifecycle_forms,
     messages,
     modal,
     modals,
