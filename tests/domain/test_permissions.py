@@ -53,7 +53,7 @@ SPEC: dict[Action, tuple[set[str], set[Status]]] = {
     A.CANCEL: (CORRECTORS, RESOLVABLE),
     A.REOPEN: (CORRECTORS, {Status.DECIDED, Status.CANCELLED}),
     A.SUPERSEDE: (CORRECTORS, RESOLVABLE | {Status.DECIDED}),
-    A.REASSIGN: (CORRECTORS, RESOLVABLE),
+    A.REASSIGN: ({"decider", "admin"}, RESOLVABLE),  # + opener while nobody decides
     A.EDIT: (CORRECTORS, RESOLVABLE),
     A.CHARTER_EDIT: (TENDERS, ANY),
     A.VALUES_EDIT: (TENDERS, ANY),
@@ -88,6 +88,8 @@ def _who(action: Action, subject: Subject) -> set[str]:
         who.add("poll starter")
     if action is A.SCHEDULE_EDIT and subject.setter_id is None:
         who.add("viewer")
+    if action is A.REASSIGN and subject.decider_id is None:
+        who.add("opener")  # PRODUCT: "the decider, or the opener while there is none"
     return who
 
 

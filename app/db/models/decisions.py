@@ -80,6 +80,13 @@ class Decision(TeamOwned, Base):
     # Who objected in a consensus check, and why, while that objection stands.
     objected_by: Mapped[str | None] = mapped_column(String(32))
     objection: Mapped[str | None] = mapped_column(Text)
+    # Supersession, both ways, with the other card's permalink (migration 0009).
+    supersedes_id: Mapped[int | None] = mapped_column(Integer)
+    superseded_by_id: Mapped[int | None] = mapped_column(Integer)
+    supersedes_link: Mapped[str | None] = mapped_column(String(500))
+    superseded_by_link: Mapped[str | None] = mapped_column(String(500))
+    # The last cancel, reopen, hand-on or edit as the card shows it: kind, by, at, reason.
+    last_change: Mapped[dict | None] = mapped_column(JSON)
 
     events: Mapped[list[DecisionEvent]] = relationship(
         back_populates="decision", order_by="DecisionEvent.id", viewonly=True

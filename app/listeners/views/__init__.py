@@ -11,11 +11,12 @@ from app.listeners.views import (
     decisions,
     escalation,
     feedback,
+    lifecycle,
     polls,
     schedules,
 )
 
-FORMS = (decisions, polls, schedules, escalation, consensus, charter, feedback)
+FORMS = (decisions, polls, schedules, escalation, consensus, charter, feedback, lifecycle)
 
 
 def register(app: App, deps: Deps) -> None:
