@@ -16,6 +16,7 @@ CONSENSUS_CHECK = "decision.consensus_check"
 # verb of LIFECYCLE_VERBS. Each verb opens its form (callback_id LIFECYCLE_VIEW + verb).
 REOPEN = "decision.reopen"
 SUPERSEDE = "decision.supersede"
+HAND_ON = "decision.hand_on"  # the deadline nudge's "Hand it on" (opens the handoff form)
 LIFECYCLE_MENU = "decision.more"
 LIFECYCLE_VERBS = ("edit", "handoff", "cancel", "reopen", "supersede")
 EDIT_VIEW = "decision.edit"

@@ -184,7 +184,8 @@ def _ask_the_decider(decision: Decision, title: str, when: str) -> list[Block]:
                     action_id=ids.RECORD_RESOLUTION,
                     value=str(decision.id),
                     style="primary",
-                )
+                ),
+                ButtonElement(text="Hand it on", action_id=ids.HAND_ON, value=str(decision.id)),
             ],
         ),
     ]

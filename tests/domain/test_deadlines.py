@@ -126,5 +126,5 @@ def test_the_nudge_asks_the_decider_to_decide_or_hand_it_on():
     assert "<@U0BOB>, decide it now, or hand it on" in shown
     assert "/decide handoff 12 @someone" in shown
     assert "deadline.apply_tiebreaker" not in shown and "tiebreaker" not in shown.lower()
-    assert "decision.record_resolution" in shown
+    assert "decision.record_resolution" in shown and "decision.hand_on" in shown
     assert "hand it on with `/decide handoff 12 @someone`" in deadline_text(decision, None)

@@ -139,7 +139,7 @@ def test_a_passed_deadline_asks_the_named_decider_and_offers_no_tiebreaker(
     buttons = [
         e["action_id"] for b in nudge["blocks"] if b["type"] == "actions" for e in b["elements"]
     ]
-    assert buttons == [ids.RECORD_RESOLUTION]
+    assert buttons == [ids.RECORD_RESOLUTION, ids.HAND_ON]
     # A tiebreaker button from an older nudge cannot take the decision from its decider.
     button = {"type": "button", "action_id": ids.APPLY_TIEBREAKER, "value": str(decision_id)}
     button["text"] = {"type": "plain_text", "text": "Apply the tiebreaker"}
@@ -151,6 +151,14 @@ def test_a_passed_deadline_asks_the_named_decider_and_offers_no_tiebreaker(
     slack.click(BOB, ids.RECORD_RESOLUTION, message=nudge)
     bot.settle()
     assert standin.latest_view(BOB)["callback_id"] == ids.RESOLVE_VIEW
+    slack.click(BOB, ids.HAND_ON, message=nudge)
+    bot.settle()
+    form = standin.latest_view(BOB)
+    assert form["callback_id"] == ids.HANDOFF_VIEW
+    reply = slack.submit(BOB, form, {ids.NEW_DECIDER: {ids.VALUE: CAROL}})
+    assert reply.status == 200, reply.body
+    bot.settle()
+    assert get(bot, decision_id).decider_id == CAROL
 
 
 def test_weekly_retro_lists_last_weeks_decisions_and_shows_answers_from_three(
