@@ -223,3 +223,24 @@ def describe_schedule(kind: str, rec: Recurrence, next_at: datetime | None) -> s
     if next_at is not None:
         line += f" Next: {date(next_at)}."
     return line
+
+
+def schedule_set_text(kind: str, actor_id: str, described: str, *, changed: bool) -> str:
+    """What the channel is told when its schedule is set or changed, and by whom."""
+    verb = "changed" if changed else "set"
+    return f"<@{actor_id}> {verb} the {NAMES[kind]} here. {described}"
+
+
+def schedule_removed_text(kind: str, actor_id: str) -> str:
+    return (
+        f"<@{actor_id}> removed the {NAMES[kind]} here; it will not be posted again until "
+        "someone sets it."
+    )
+
+
+def set_by_text(setter_id: str) -> str:
+    return f"Set by <@{setter_id}>; only they or a workspace admin can change or remove it."
+
+
+def not_announced_text(error: str) -> str:
+    return f"I couldn't say so in the channel (Slack said `{escape(error[:40])}`)."

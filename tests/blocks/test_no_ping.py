@@ -447,6 +447,12 @@ BUILDERS = {
     ],
     schedules.build_retro_answers: lambda t: schedules.build_retro_answers([(t, t)]),
     schedules.checkin_text: lambda t: schedules.checkin_text(3),
+    schedules.schedule_set_text: lambda t: schedules.schedule_set_text(
+        "retro", "U1", "Runs at 16:00.", changed=True
+    ),
+    schedules.schedule_removed_text: lambda t: schedules.schedule_removed_text("checkin", "U1"),
+    schedules.set_by_text: lambda t: schedules.set_by_text("U1"),
+    schedules.not_announced_text: lambda t: schedules.not_announced_text(t),
     schedules.describe_schedule: lambda t: schedules.describe_schedule(
         "checkin", Recurrence(9, 30, (0, 1), "UTC"), NOW
     ),
