@@ -62,10 +62,13 @@ def fields(view: dict) -> list[Field]:
     return found
 
 
-def prompt(field: Field) -> str:
+def prompt(field: Field, name_of=None) -> str:
+    """The field's question; `name_of` turns a user id into the name to show for a default."""
     need = "optional, Enter to skip" if field.optional else "required"
     if field.initial and field.kind != USER:
         need += f", Enter keeps “{field.initial}”"
+    elif field.initial and name_of is not None:
+        need += f", Enter keeps @{name_of(field.initial)}"
     hint = {
         USER: "@name",
         WHEN: "e.g. tomorrow 17:00, in 2h, 2026-12-01 09:30",

@@ -369,7 +369,7 @@ class Console:
 
     def ask_field(self, field: modal.Field):
         while True:
-            self.say_line("│ " + modal.prompt(field).replace("\n", "\n│ "))
+            self.say_line("│ " + modal.prompt(field, self.world.name).replace("\n", "\n│ "))
             typed = self.ask("│ > ")
             if typed is None:
                 return _CANCELLED

@@ -82,6 +82,21 @@ def put(
     return row
 
 
+def unchanged(row: ChannelSchedule | None, rec: Recurrence) -> bool:
+    """Whether setting `rec` would leave this running schedule as it is (the same command
+    delivered twice): then nobody needs to hear of it again."""
+    if row is None or row.disabled_reason is not None:
+        return False
+    now = recurrence(row)
+    return (now.hour, now.minute, now.weekdays, now.tz, now.every_weeks) == (
+        rec.hour,
+        rec.minute,
+        rec.weekdays,
+        rec.tz,
+        rec.every_weeks,
+    )
+
+
 def remove(
     session: Session,
     team_id: str,

@@ -84,6 +84,7 @@ def _set(
     now = deps.clock.now()
     with deps.sessions.begin() as session:
         existed = channel_schedules.find(session, command.team_id, command.channel_id, intent.kind)
+        same = channel_schedules.unchanged(existed, rec)
         row = channel_schedules.put(
             session,
             team_id=command.team_id,
@@ -97,6 +98,8 @@ def _set(
         rec = channel_schedules.recurrence(row)
     jobs.schedule_channel_job(deps.scheduler, intent.kind, command.team_id, command.channel_id, rec)
     described = describe_schedule(intent.kind, rec, next_occurrence(rec, now))
+    if same:
+        return "Scheduled. " + described
     said = schedule_set_text(intent.kind, command.user_id, described, changed=existed is not None)
     return "Scheduled. " + described + _announce(client, command.channel_id, said)
 
