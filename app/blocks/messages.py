@@ -29,7 +29,8 @@ USAGE = escape(
             "`/decide stats [channel|team] [30d|90d|all] [chart]` - how decisions are made here, "
             "with charts on request",
             "`/decide rotation [<name> @a @b every 2w [starting 2027-03-01]]` - rotating leads "
-            "(`skip`, `swap @a @b`, `away @a until <date>`)",
+            "(`[<name>] skip`, `swap @a @b`, `away @a until <date>`: the name only when the "
+            "channel has several)",
             "`/decide charter` · `/decide values` - the team's domains, values and principles",
             "`/decide steward @person [every quarter]` · `/decide feedback` - report misused "
             "deference anonymously",
