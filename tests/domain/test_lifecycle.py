@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.db.models import DecisionEvent
-from app.domain import decisions, lifecycle, metrics
+from app.domain import decisions, ledger, lifecycle, metrics, outcomes
 from app.domain.decisions import Declaration
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.lifecycle import Edit
@@ -225,11 +225,24 @@ def test_reopen_keeps_the_resolution_in_history_and_the_review_waits(sessions, c
         assert event.detail["resolution"] == "Done" and event.detail["outcome"] == "worked"
         assert event.detail["reason"] == "The vendor doubled its price"
         clock.advance(timedelta(days=30))
-        from app.domain import outcomes
-
         assert outcomes.due_reviews(session, clock.now(), 7) == []  # not decided: none due
         decide(session, decision, clock.now())
         assert outcomes.due_reviews(session, clock.now(), 7) == []  # moved: due 7 days later
+        clock.advance(timedelta(days=7))
+        assert outcomes.due_reviews(session, clock.now(), 7) == [(T1, decision.id)]
+        # Its review is sent; reopened and decided again, the new resolution gets its own.
+        post = ledger.claim(
+            session,
+            team_id=T1,
+            kind=outcomes.KIND,
+            subject=str(decision.id),
+            occurrence=ledger.ONCE,
+            now=clock.now(),
+        )
+        ledger.finish(session, post, now=clock.now(), ts="1.0", channel_id=BOB)
+        assert outcomes.due_reviews(session, clock.now(), 7) == []
+        reopen(session, decision, BOB, clock, key="r3")
+        decide(session, decision, clock.now())
         clock.advance(timedelta(days=7))
         assert outcomes.due_reviews(session, clock.now(), 7) == [(T1, decision.id)]
         with pytest.raises(NotAllowed, match="open"):
@@ -287,3 +300,36 @@ def test_every_transition_stays_inside_its_team(sessions, clock):
                 idempotency_key="x",
             )
         assert decisions.get_decision(session, T1, decision.id).status is Status.OPEN
+
+
+def test_moving_a_passed_deadline_arms_a_new_nudge(sessions, clock):
+    from app.domain import deadlines
+
+    with sessions.begin() as session:
+        decision = open_decision(session, clock.now(), deadline=clock.now() + timedelta(hours=1))
+        clock.advance(timedelta(hours=2))
+        assert deadlines.due_nudges(session, clock.now()) == [(T1, decision.id)]
+        post = ledger.claim(
+            session,
+            team_id=T1,
+            kind=deadlines.KIND,
+            subject=str(decision.id),
+            occurrence=ledger.ONCE,
+            now=clock.now(),
+        )
+        ledger.finish(session, post, now=clock.now(), ts="1.0", channel_id="C1")
+        assert deadlines.due_nudges(session, clock.now()) == []
+        later = Edit.of(decision)
+        later = Edit(**{**later.__dict__, "deadline": clock.now() + timedelta(days=1)})
+        lifecycle.edit(
+            session,
+            team_id=T1,
+            decision_id=decision.id,
+            actor_id=ALICE,
+            changes=later,
+            now=clock.now(),
+            idempotency_key="move",
+        )
+        assert deadlines.due_nudges(session, clock.now()) == []  # not passed yet
+        clock.advance(timedelta(days=2))
+        assert deadlines.due_nudges(session, clock.now()) == [(T1, decision.id)]
