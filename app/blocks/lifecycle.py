@@ -139,11 +139,15 @@ DONE_WORDS = {
     "cancel": "Cancelled #{id}; the card shows why.",
     "reopen": "Reopened #{id}; it is open again.",
     "supersede": "#{old} is superseded by #{id}.",
+    "escalate": "Escalated #{id} to the {zone} zone; the card shows it.",
 }
 
 
 def lifecycle_done_text(verb: str, decision: Decision) -> str:
     """The private confirmation after a `/decide <verb>` command."""
     return DONE_WORDS[verb].format(
-        id=decision.id, decider=user(decision.decider_id), old=decision.supersedes_id
+        id=decision.id,
+        decider=user(decision.decider_id),
+        old=decision.supersedes_id,
+        zone=decision.zone.value,
     )

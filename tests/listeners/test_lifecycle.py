@@ -213,3 +213,19 @@ def test_home_rows_offer_the_menu(slack, standin, errors_logged):
     assert standin.latest_view(ALICE)["callback_id"] == ids.CANCEL_VIEW
     slack.submit(ALICE, standin.latest_view(ALICE), {ids.REASON: v("From Home")})
     assert decisions_in(slack)[0].status is Status.CANCELLED
+
+
+def test_escalate_command_works_only_from_the_cards_channel(slack, standin, errors_logged):
+    standin.add_channel("C0ELSE", "elsewhere", members=[CAROL])
+    declare(slack)
+    number = decisions_in(slack)[0].id
+    refused = slack.command(CAROL, "C0ELSE", f"escalate {number} from afar")
+    assert "can see" in refused.body
+    assert decisions_in(slack)[0].status is Status.OPEN
+    assert slack.command(CAROL, GENERAL, f"escalate {number} Touches customer data").status == 200
+    decision = decisions_in(slack)[0]
+    assert (decision.status, decision.zone) == (Status.ESCALATED, Zone.PRINCIPLE)
+    [event] = events(slack, "escalated")
+    assert (event.actor_id, event.detail["reason"]) == (CAROL, "Touches customer data")
+    assert "*Zone*\\nprinciple" in card_json(standin)
+    assert any("escalated" in m["text"] for m in standin.messages(BOB))  # the decider is told
