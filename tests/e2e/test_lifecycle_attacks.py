@@ -87,6 +87,7 @@ def test_cancel_is_refused_to_strangers_other_teams_and_forged_numbers(served):
     assert "who opened it" in reply.body
     reply = served.other.command(ALICE, GENERAL, f"cancel {number} from another workspace")
     unchanged(served, reply, before, "cancel from another team")
+    assert "does not exist" in reply.body  # heard, and its own workspace has no such decision
     opened = len(served.standin.calls("views.open"))
     unchanged(
         served,
