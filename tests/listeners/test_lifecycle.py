@@ -229,3 +229,20 @@ def test_escalate_command_works_only_from_the_cards_channel(slack, standin, erro
     assert (event.actor_id, event.detail["reason"]) == (CAROL, "Touches customer data")
     assert "*Zone*\\nprinciple" in card_json(standin)
     assert any("escalated" in m["text"] for m in standin.messages(BOB))  # the decider is told
+
+
+def test_a_superseding_card_slack_refuses_leaves_the_old_decision_as_it_was(
+    slack, standin, errors_logged
+):
+    card = declare(slack)
+    slack.click(BOB, ids.RECORD_RESOLUTION, message=card)
+    slack.submit(BOB, standin.latest_view(BOB), {ids.RESOLUTION: v("MySQL")})
+    old_id = decisions_in(slack)[0].id
+    standin.fail_next("chat.postMessage", status=200, error="is_archived")
+    slack.command(BOB, GENERAL, f"supersede {old_id} Move billing to Postgres")
+    [old] = decisions_in(slack)  # the new one was never seen, so it is not kept
+    assert (old.status, old.superseded_by_id) == (Status.DECIDED, None)
+    assert [e.kind for e in events(slack, "supersede_undone")] == ["supersede_undone"]
+    assert "Superseded" not in card_json(standin)
+    told = [r["payload"]["text"] for r in standin.responses(BOB)]
+    assert any("Nothing was saved" in t for t in told), told
