@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.db.models import DecisionEvent
-from app.domain import decisions, ledger, lifecycle, metrics, outcomes
+from app.domain import deadlines, decisions, ledger, lifecycle, metrics, outcomes
 from app.domain.decisions import Declaration
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.lifecycle import Edit
@@ -303,8 +303,6 @@ def test_every_transition_stays_inside_its_team(sessions, clock):
 
 
 def test_moving_a_passed_deadline_arms_a_new_nudge(sessions, clock):
-    from app.domain import deadlines
-
     with sessions.begin() as session:
         decision = open_decision(session, clock.now(), deadline=clock.now() + timedelta(hours=1))
         clock.advance(timedelta(hours=2))
