@@ -354,3 +354,14 @@ def undo_supersede(session: Session, team_id: str, decision_id: int, *, now: dat
     detail = {"discarded_decision": gone}
     _log(session, old, "supersede_undone", last.actor_id, now, Status.SUPERSEDED, detail, None)
     return old
+
+
+def told_of_change(decision: Decision, actor_id: str) -> list[str]:
+    """Who hears that someone else changed their decision (never a silent takeover): its
+    decider (for a hand-on, the one it was taken from) and its opener, never the person who
+    made the change, nor a new decider, who gets their own message."""
+    change = decision.last_change or {}
+    handed_on = change.get("kind") == HANDED_ON
+    decider = change.get("previous") if handed_on else decision.decider_id
+    skip = {actor_id, change.get("to") if handed_on else None}
+    return [p for p in dict.fromkeys([decider, decision.created_by]) if p and p not in skip]

@@ -280,6 +280,12 @@ BUILDERS = {
     lifecycle.build_handoff_notice: lambda t: lifecycle.build_handoff_notice(
         changed(t, "handed_on", Status.OPEN), "U1"
     ),
+    lifecycle.change_notice_text: lambda t: lifecycle.change_notice_text(
+        "cancel", changed(t), "U1"
+    ),
+    lifecycle.build_change_notice: lambda t: lifecycle.build_change_notice(
+        "supersede", changed(t, "superseded", Status.SUPERSEDED), "U1"
+    ),
     lifecycle.lifecycle_done_text: lambda t: lifecycle.lifecycle_done_text(
         "supersede", decision(t)
     ),

@@ -154,7 +154,7 @@ def test_the_opener_hands_on_only_while_nobody_decides(sessions, clock):
         assert admin.decider_id == BOB
 
 
-def cancel(session, decision, actor, clock, key="c1", reason="Duplicate of #3"):
+def cancel(session, decision, actor, clock, key="c1", reason="Duplicate of #3", **kw):
     return lifecycle.cancel(
         session,
         team_id=decision.team_id,
@@ -163,6 +163,7 @@ def cancel(session, decision, actor, clock, key="c1", reason="Duplicate of #3"):
         reason=reason,
         now=clock.now(),
         idempotency_key=key,
+        **kw,
     )
 
 
@@ -331,3 +332,15 @@ def test_moving_a_passed_deadline_arms_a_new_nudge(sessions, clock):
         assert deadlines.due_nudges(session, clock.now()) == []  # not passed yet
         clock.advance(timedelta(days=2))
         assert deadlines.due_nudges(session, clock.now()) == [(T1, decision.id)]
+
+
+def test_who_hears_of_a_change_made_by_someone_else(sessions, clock):
+    with sessions.begin() as session:
+        decision = open_decision(session, clock.now(), actor=ALICE, decider=BOB)
+        cancel(session, decision, DAN, clock, key="by-admin", is_admin=True)
+        assert lifecycle.told_of_change(decision, DAN) == [BOB, ALICE]
+        assert lifecycle.told_of_change(decision, ALICE) == [BOB]
+        other = open_decision(session, clock.now(), actor=ALICE, decider=BOB)
+        hand_on(session, other, BOB, CAROL, clock, key="h9")
+        # Bob yielded himself; Carol gets her own message; Alice, who opened it, hears.
+        assert lifecycle.told_of_change(other, BOB) == [ALICE]

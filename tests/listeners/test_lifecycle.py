@@ -71,6 +71,11 @@ def test_an_admin_may_cancel_what_is_not_theirs(slack, standin, errors_logged):
     view = standin.latest_view("U0ADMIN")
     slack.submit("U0ADMIN", view, {ids.REASON: v("Opened by mistake")})
     assert decisions_in(slack)[0].status is Status.CANCELLED
+    for told in (BOB, ALICE):  # the decider and the opener hear it: no silent takeover
+        [dm] = standin.messages(told)
+        assert "<@U0ADMIN> cancelled “Pick the billing database” (#" in dm["text"]
+        assert dm["text"].endswith(": Opened by mistake")
+    assert standin.messages("U0ADMIN") == []
 
 
 def test_edit_form_is_prefilled_and_the_card_redrawn(slack, standin, clock, errors_logged):
