@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Select, cast, func, select
+from sqlalchemy import ColumnElement, Float, Select, cast, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+from app.db.title_key import trigram_similarity
 
 
 def _is_postgresql(session: Session) -> bool:
@@ -61,3 +63,47 @@ def lower_percentiles(
         )
     ordered: Select = select(value).where(*where).order_by(value)
     return [session.scalar(ordered.offset(r).limit(1)) for r in ranks]
+
+
+def most_similar(
+    session: Session,
+    columns: Sequence[Any],
+    key_column: Any,
+    key: str,
+    where: Sequence[Any],
+    *,
+    threshold: float,
+    limit: int,
+    scan_cap: int,
+    newest_first: Any,
+) -> list[tuple[Any, float]]:
+    """The rows (`columns`) whose `key_column` is at least `threshold` similar to `key`, most
+    similar first, each with its score: pg_trgm's similarity() on PostgreSQL, through its
+    trigram index; elsewhere (SQLite, or PostgreSQL without pg_trgm) the same similarity
+    computed in Python over the newest `scan_cap` rows matching `where`."""
+    if _is_postgresql(session) and _has_pg_trgm(session):
+        # `%` uses the trigram index with this threshold; set_config(..., true) lasts only
+        # for this transaction.
+        session.execute(
+            select(func.set_config("pg_trgm.similarity_threshold", str(threshold), True))
+        )
+        score = func.similarity(key_column, key)
+        found = session.execute(
+            select(*columns, score)
+            .where(*where, key_column.op("%")(key))
+            .order_by(score.desc(), newest_first)
+            .limit(limit)
+        )
+        return [(row[:-1], float(row[-1])) for row in found]
+    scored = []
+    query = select(*columns, key_column).where(*where).order_by(newest_first).limit(scan_cap)
+    for row in session.execute(query):
+        score = trigram_similarity(key, row[-1])
+        if score >= threshold:
+            scored.append((tuple(row[:-1]), score))
+    scored.sort(key=lambda found: -found[1])  # stable: newest first among equals
+    return scored[:limit]
+
+
+def _has_pg_trgm(session: Session) -> bool:
+    return session.scalar(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")) is not None
