@@ -119,3 +119,11 @@ def supersede_instead(
         now=now,
         team_domain=team_domain,
     )
+
+
+def link_superseded(session: Session, team_id: str, new_id: int) -> Decision | None:
+    """Once the new card is posted, link the superseded decision's card to it (the lifecycle's
+    app.domain.lifecycle.link_successor; JOIN AT MERGE). Returns the old decision to redraw."""
+    from app.domain import lifecycle  # type: ignore[attr-defined]  # lifecycle branch
+
+    return lifecycle.link_successor(session, team_id, new_id)

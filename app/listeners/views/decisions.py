@@ -8,15 +8,23 @@ from typing import TypeVar
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 
 from app import ids
+from app.blocks.modals import DeclarePrefill, build_declare_modal
+from app.blocks.similar import build_similar_form_head
 from app.blocks.text import escape
-from app.domain import decisions, prefill, values
+from app.domain import decisions, prefill, similar, values
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
+from app.domain.similar import SimilarDecision
 from app.domain.situational import Suggestion
+from app.listeners.acks import acknowledged_if_it_fails
+from app.listeners.declare_form import declare_extras
 from app.listeners.deps import Deps
+from app.listeners.forms import Origin
 from app.listeners.payloads import BadPayload, ViewSubmission
 from app.listeners.people import decider_problem
+from app.listeners.similar import similar_to
 from app.posting.cards import CardNotPosted, publish_card, refresh_card
 from app.posting.consensus import post_consensus_check
 from app.posting.send import tell
@@ -96,19 +104,79 @@ def declare(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
     if errors:
         ack(response_action="errors", errors=errors)
         return
-    with deps.sessions.begin() as session:
-        decision, created = decisions.open_decision(
-            session,
-            team_id=submission.team_id,
-            team_domain=submission.team_domain,
-            declaration=declaration,
-            actor_id=submission.user.id,
-            origin_key=f"view:{submission.view.id}",
-            now=deps.clock.now(),
-        )
+    choice = submission.option_of(ids.SIMILAR_CHOICE)
+    if choice is None and (found := similar_to(deps, submission.team_id, declaration.title)):
+        # Shown first, in the same form (what was typed stays in it): declare anyway, or
+        # supersede one; the second submission carries the choice.
+        ack(response_action="update", view=_with_similar(submission, deps, declaration, found))
+        return
+    supersedes = _superseded_choice(choice)
+    with acknowledged_if_it_fails(ack), deps.sessions.begin() as session:
+        if supersedes is None:
+            decision, created = decisions.open_decision(
+                session,
+                team_id=submission.team_id,
+                team_domain=submission.team_domain,
+                declaration=declaration,
+                actor_id=submission.user.id,
+                origin_key=f"view:{submission.view.id}",
+                now=deps.clock.now(),
+            )
+        else:
+            decision, _old, created = similar.supersede_instead(
+                session,
+                team_id=submission.team_id,
+                team_domain=submission.team_domain,
+                decision_id=supersedes,
+                declaration=declaration,
+                actor_id=submission.user.id,
+                origin_key=f"view:{submission.view.id}",
+                now=deps.clock.now(),
+            )
+        decision_id = decision.id
     ack()
     if created:
-        _announce(submission, deps, client, declaration, decision.id, suggestion)
+        _announce(submission, deps, client, declaration, decision_id, suggestion)
+    if created and supersedes is not None:
+        with deps.sessions.begin() as session:
+            old = similar.link_superseded(session, submission.team_id, decision_id)
+        if old is not None:
+            refresh_card(client, old)
+
+
+def _superseded_choice(choice: str | None) -> int | None:
+    """The decision the form's similar-decision choice supersedes, if that was the choice."""
+    if choice is None or choice == ids.SIMILAR_AS_NEW:
+        return None
+    number = choice.removeprefix(ids.SIMILAR_SUPERSEDES)
+    if choice == number or not number.isdigit() or len(number) > 12:
+        raise BadPayload("unknown similar-decision choice")
+    return int(number)
+
+
+def _with_similar(
+    submission: ViewSubmission,
+    deps: Deps,
+    declaration: decisions.Declaration,
+    found: list[SimilarDecision],
+) -> View:
+    """The same form, headed by the similar decisions and the choice, sealed as before."""
+    metadata = submission.metadata()
+    form = build_declare_modal(
+        DeclarePrefill(
+            title=declaration.title,
+            context=declaration.context or "",
+            decider_id=declaration.decider_id,
+        ),
+        channel_id=declaration.channel_id,
+        thread_ts=declaration.thread_ts,
+        response_url=deps.trusted_response_url(metadata.get("response_url")),
+        extras=declare_extras(deps, submission.team_id),
+        channel_name=_text_field(metadata.get("channel_name")),
+    )
+    form.blocks = [*build_similar_form_head(found), *form.blocks]
+    origin = Origin(submission.team_id, submission.user.id, submission.opened_in)
+    return deps.forms.seal(form, origin, deps.clock.now())
 
 
 def _announce(
