@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 from app.db import dialect
 from app.db.models import Decision
 from app.db.title_key import title_key
-from app.domain import decisions
 from app.domain.text import clean
 from app.vocabulary import Status
 
@@ -88,42 +87,3 @@ def find_similar(
         newest_first=Decision.id.desc(),
     )
     return [SimilarDecision(*row, score=round(score, 3)) for row, score in found]
-
-
-def supersede_instead(
-    session: Session,
-    *,
-    team_id: str,
-    decision_id: int,
-    declaration: decisions.Declaration,
-    actor_id: str,
-    origin_key: str,
-    now: datetime,
-    team_domain: str | None = None,
-) -> tuple[Decision, Decision, bool]:
-    """Declare `declaration` as superseding the similar decision `decision_id` of this team.
-
-    The one door from the similar-decision check to superseding, which is the lifecycle's rule
-    (app.domain.lifecycle.supersede: permission, both links, the events). JOIN AT MERGE: that
-    module is built on the lifecycle branch; this import resolves once both are on main.
-    Returns (new, old, created)."""
-    from app.domain import lifecycle  # type: ignore[attr-defined]  # lifecycle branch
-
-    return lifecycle.supersede(
-        session,
-        team_id=team_id,
-        decision_id=decision_id,
-        declaration=declaration,
-        actor_id=actor_id,
-        origin_key=origin_key,
-        now=now,
-        team_domain=team_domain,
-    )
-
-
-def link_superseded(session: Session, team_id: str, new_id: int) -> Decision | None:
-    """Once the new card is posted, link the superseded decision's card to it (the lifecycle's
-    app.domain.lifecycle.link_successor; JOIN AT MERGE). Returns the old decision to redraw."""
-    from app.domain import lifecycle  # type: ignore[attr-defined]  # lifecycle branch
-
-    return lifecycle.link_successor(session, team_id, new_id)

@@ -25,8 +25,10 @@ from app.domain.similar import SimilarDecision
 from app.listeners.acks import acknowledged_if_it_fails
 from app.listeners.deps import Deps
 from app.listeners.forms import origin_of
+from app.listeners.lifecycle_flow import admin_if_needed, supersede_and_post
 from app.listeners.payloads import BadPayload, BlockActions, CommandPayload
-from app.posting.cards import CardNotPosted, publish_card, refresh_card
+from app.listeners.people import decider_problem
+from app.posting.cards import CardNotPosted, publish_card
 
 _USER = re.compile(r"^[UW][A-Z0-9]{2,30}$")
 
@@ -91,42 +93,39 @@ def declare_anyway(
 def supersede_similar(
     ack: Ack, click: BlockActions, deps: Deps, client: WebClient, respond: Respond
 ) -> None:
-    """Declare what was typed as superseding the earlier decision (the lifecycle's rule)."""
+    """Declare what was typed as superseding the earlier decision: the lifecycle's own path
+    (who may, both cards linked; app.listeners.lifecycle_flow.supersede_and_post)."""
     data, declaration = _pending(deps, click, ids.SIMILAR_SUPERSEDE)
     old_id = data.get("supersedes")
     if not isinstance(old_id, int):
         raise BadPayload("sealed declaration supersedes nothing")
-    with acknowledged_if_it_fails(ack), deps.sessions.begin() as session:
-        new, _old, created = similar.supersede_instead(
-            session,
+    if declaration.decider_id and (problem := decider_problem(client, declaration.decider_id)):
+        ack()
+        respond(response_type="ephemeral", text=problem, blocks=build_notice(problem))
+        return
+    admin = admin_if_needed(client, deps, click.team_id, old_id, "supersede", click.user.id)
+    with acknowledged_if_it_fails(ack):
+        supersede_and_post(
+            client,
+            deps,
             team_id=click.team_id,
-            team_domain=click.team_domain,
             decision_id=old_id,
             declaration=declaration,
             actor_id=click.user.id,
             origin_key=data["origin"],
-            now=deps.clock.now(),
+            admin=admin,
+            team_domain=click.team_domain,
+            stored=lambda: (ack(), respond(delete_original=True)),
+            response_url=click.response_url,
         )
-        new_id = new.id
-    ack()
-    respond(delete_original=True)
-    if created and _post(client, deps, click, respond, new_id):
-        with deps.sessions.begin() as session:
-            old = similar.link_superseded(session, click.team_id, new_id)
-        if old is not None:
-            refresh_card(client, old)
 
 
-def _post(client, deps: Deps, click: BlockActions, respond: Respond, decision_id: int) -> bool:
+def _post(client, deps: Deps, click: BlockActions, respond: Respond, decision_id: int) -> None:
     try:
-        posted = publish_card(
-            client, deps.sessions, deps.clock, click.team_id, decision_id, vet=True
-        )
+        publish_card(client, deps.sessions, deps.clock, click.team_id, decision_id, vet=True)
     except CardNotPosted as exc:
         problem = exc.said_in(click.channel.name if click.channel else None)
         respond(response_type="ephemeral", text=problem, blocks=build_notice(problem))
-        return False
-    return posted is not None
 
 
 def open_card(ack: Ack) -> None:

@@ -43,7 +43,7 @@ def test_upgrade_is_idempotent(engine):
 
 
 def test_0010_keys_the_decisions_already_logged(engine):
-    downgrade(engine, "0008")
+    downgrade(engine, "0009")
     with engine.begin() as connection:
         team = text("INSERT INTO teams (id, created_at) VALUES ('T1', :at)")
         connection.execute(team, {"at": NOW})

@@ -168,10 +168,38 @@ def test_a_forged_choice_in_the_form_is_refused(slack, standin, clock, caplog):
 def test_supersede_it_declares_the_new_decision_in_place_of_the_old(
     slack, standin, clock, errors_logged
 ):
-    pytest.importorskip("app.domain.lifecycle", reason="supersede lands with the lifecycle branch")
     earlier = decided_billing_database(slack, clock)
     blocks = notice(slack)["blocks"]
     action = f"{ids.SIMILAR_SUPERSEDE}.{earlier.id}"
     assert click(slack, standin, ALICE, blocks, action).status == 200
     old, new = decisions_in(slack)
     assert old.status == Status.SUPERSEDED and new.title == "Which database should billing use?"
+    assert (old.superseded_by_id, new.supersedes_id) == (new.id, old.id)
+    assert new.card_ts is not None and old.superseded_by_link == new.permalink
+
+
+def test_supersede_from_the_form(slack, standin, clock, errors_logged):
+    earlier = decided_billing_database(slack, clock)
+    slack.command(ALICE, GENERAL, "")
+    form = standin.latest_view(ALICE)
+    values = {ids.TITLE: v("Billing: which database?")}
+    updated = {**slack.submit(ALICE, form, values).json["view"], "id": form["id"]}
+    chosen = {**values, ids.SIMILAR_CHOICE: v(f"{ids.SIMILAR_SUPERSEDES}{earlier.id}")}
+    assert slack.submit(ALICE, updated, chosen).status == 200
+    old, new = decisions_in(slack)
+    assert (old.status, new.supersedes_id, new.title) == (
+        Status.SUPERSEDED,
+        old.id,
+        "Billing: which database?",
+    )
+
+
+def test_someone_who_may_not_supersede_is_told_and_nothing_changes(slack, standin, clock):
+    decided_billing_database(slack, clock)
+    blocks = notice(slack, user=CAROL)["blocks"]
+    supersede = next(
+        e for b in blocks for e in b.get("elements", []) if "supersede" in e["action_id"]
+    )
+    assert click(slack, standin, CAROL, blocks, supersede["action_id"]).status == 200
+    [only] = decisions_in(slack)
+    assert only.status == Status.DECIDED

@@ -14,7 +14,7 @@ from app import ids
 from app.blocks.modals import DeclarePrefill, build_declare_modal
 from app.blocks.similar import build_similar_form_head
 from app.blocks.text import escape
-from app.domain import decisions, prefill, similar, values
+from app.domain import decisions, prefill, values
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.similar import SimilarDecision
 from app.domain.situational import Suggestion
@@ -22,6 +22,7 @@ from app.listeners.acks import acknowledged_if_it_fails
 from app.listeners.declare_form import declare_extras
 from app.listeners.deps import Deps
 from app.listeners.forms import Origin
+from app.listeners.lifecycle_flow import admin_if_needed, supersede_and_post
 from app.listeners.payloads import BadPayload, ViewSubmission
 from app.listeners.people import decider_problem
 from app.listeners.similar import similar_to
@@ -110,38 +111,37 @@ def declare(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
         # supersede one; the second submission carries the choice.
         ack(response_action="update", view=_with_similar(submission, deps, declaration, found))
         return
-    supersedes = _superseded_choice(choice)
-    with acknowledged_if_it_fails(ack), deps.sessions.begin() as session:
-        if supersedes is None:
-            decision, created = decisions.open_decision(
-                session,
-                team_id=submission.team_id,
-                team_domain=submission.team_domain,
-                declaration=declaration,
-                actor_id=submission.user.id,
-                origin_key=f"view:{submission.view.id}",
-                now=deps.clock.now(),
-            )
-        else:
-            decision, _old, created = similar.supersede_instead(
-                session,
-                team_id=submission.team_id,
-                team_domain=submission.team_domain,
+    if (supersedes := _superseded_choice(choice)) is not None:
+        team, user = submission.team_id, submission.user.id
+        admin = admin_if_needed(client, deps, team, supersedes, "supersede", user)
+        with acknowledged_if_it_fails(ack):
+            supersede_and_post(
+                client,
+                deps,
+                team_id=team,
                 decision_id=supersedes,
                 declaration=declaration,
-                actor_id=submission.user.id,
+                actor_id=user,
                 origin_key=f"view:{submission.view.id}",
-                now=deps.clock.now(),
+                admin=admin,
+                team_domain=submission.team_domain,
+                stored=ack,
+                response_url=deps.trusted_response_url(submission.metadata().get("response_url")),
             )
-        decision_id = decision.id
+        return
+    with deps.sessions.begin() as session:
+        decision, created = decisions.open_decision(
+            session,
+            team_id=submission.team_id,
+            team_domain=submission.team_domain,
+            declaration=declaration,
+            actor_id=submission.user.id,
+            origin_key=f"view:{submission.view.id}",
+            now=deps.clock.now(),
+        )
     ack()
     if created:
-        _announce(submission, deps, client, declaration, decision_id, suggestion)
-    if created and supersedes is not None:
-        with deps.sessions.begin() as session:
-            old = similar.link_superseded(session, submission.team_id, decision_id)
-        if old is not None:
-            refresh_card(client, old)
+        _announce(submission, deps, client, declaration, decision.id, suggestion)
 
 
 def _superseded_choice(choice: str | None) -> int | None:

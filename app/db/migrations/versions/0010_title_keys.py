@@ -1,7 +1,7 @@
 """Title keys for the similar-decision check, and their trigram index (PostgreSQL).
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-30
 
 Before a decision is declared, the team's similar decisions are shown (app/domain/similar.py).
@@ -25,7 +25,7 @@ from app.db.title_key import title_key
 log = logging.getLogger(__name__)
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
