@@ -133,6 +133,13 @@ class World:
         assert nudge_deadlines() == 1
         return self.last("The deadline")
 
+    def decider_nudge(self) -> Json:
+        """The nudge on a decision that has a decider: Record resolution, Hand it on."""
+        self._opened("Pick the zone", decider=BOB, deadline=self.clock.now() + timedelta(hours=1))
+        self.clock.advance(timedelta(hours=1))
+        assert nudge_deadlines() == 1
+        return self.last("The deadline")
+
     def charter(self) -> Json:
         self.standin.add_user(ADMIN, "admin", is_admin=True)
         self.run("charter", user=ADMIN)

@@ -34,6 +34,7 @@ BUTTONS = [
     (f"{ids.OUTCOME_PICK}worked", "review", BOB, "value"),
     (ids.RETRO_ANSWER, "retro", CAROL, "value"),
     (ids.APPLY_TIEBREAKER, "nudge", ALICE, "value"),
+    (ids.HAND_ON, "decider_nudge", BOB, "value"),
 ]
 # callback_id, (message, button, who) that opens it, values submitted, the metadata key
 MODALS = [
