@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -212,7 +212,11 @@ def record_resolution(
             rationale=rationale,
             principle=principle or Decision.principle,
             decider_id=func.coalesce(Decision.decider_id, who),
-            deferred_by=_deferred_by(named_before, who, actor_id),
+            # Who yielded, only where this resolution is what names the decider.
+            deferred_by=case(
+                (Decision.decider_id.is_(None), actor_id if who != actor_id else None),
+                else_=Decision.deferred_by,
+            ),
         )
         .execution_options(synchronize_session=False)
     )
@@ -222,7 +226,7 @@ def record_resolution(
             return decision, False  # the same submission, delivered twice, won elsewhere
         check_can_record(decision, actor_id)  # raises "already decided"
     session.refresh(decision)
-    if named_before is None:
+    if named_before is None and decision.decider_id == who:
         _log(
             session,
             decision,
@@ -250,13 +254,6 @@ def record_resolution(
         idempotency_key=idempotency_key,
     )
     return decision, True
-
-
-def _deferred_by(named_before: str | None, who: str, actor_id: str):
-    """Who yielded authority, when the resolution itself names the decider."""
-    if named_before is not None:
-        return Decision.deferred_by  # unchanged
-    return actor_id if who != actor_id else None
 
 
 LOG_COUNT_CAP = 1000
