@@ -142,3 +142,36 @@ def test_an_anonymous_recommendation_says_why_when_nominations_are_level():
     assert "leads on self-rating (4/5)" in shown
     blocks = str([b.to_dict() for b in build_poll_result(outcome, True, poll_id=1, title="t")])
     assert "never shown in an anonymous poll" in blocks
+
+
+def test_a_closed_anonymous_poll_level_on_nominations_explains_its_pick(sessions, clock):
+    now = clock.now()
+    with sessions.begin() as session:
+        decision = open_decision(session, now, decider=None)
+        options = poll_service.PollOptions(now + timedelta(hours=1), True)
+        poll, _ = poll_service.start_poll(
+            session,
+            team_id=T1,
+            decision_id=decision.id,
+            opened_by=ALICE,
+            options=options,
+            origin_key="anon",
+            now=now,
+        )
+        for voter, rating, nominee in ((ALICE, None, BOB), (DAN, None, CAROL), (BOB, 5, None)):
+            poll_service.cast_vote(
+                session,
+                team_id=T1,
+                poll_id=poll.id,
+                user_id=voter,
+                now=now,
+                rating=rating,
+                nominee=nominee,
+            )
+    with sessions.begin() as session:
+        closed, _ = poll_service.close_poll(session, team_id=T1, poll_id=poll.id, now=now)
+        outcome = poll_service.outcome_of(closed)
+    assert outcome.recommended == BOB and level_on_nominations(outcome) == [CAROL]
+    shown = str([b.to_dict() for b in build_poll_result(outcome, True, poll_id=1, title="t")])
+    assert "<@U0CAROL> also has 1 nomination" in shown and "never shown" in shown
+    assert "5/5" not in shown and "self-rated" not in shown
