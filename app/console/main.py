@@ -43,7 +43,8 @@ def run_console(
         except ScriptError as problem:
             out.write(f"deference-bot console: {problem}\n")
             return 2
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # Ctrl-C at the prompt leaves, as the help says
+            getattr(ask, "restore_terminal", lambda: None)()
             out.write("\n")
             return 0
         finally:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from app.console import modal
+from app.console.forms import FormFilling
 from app.console.render import Control, Screen
 from app.console.world import ADMINS, CHANNELS, PEOPLE, Change, World
 
@@ -29,7 +29,7 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Ask = Callable[[str], str | None]  # prompt -> typed line, or None at end of input
 
 
-class Console:
+class Console(FormFilling):
     def __init__(self, world: World, out: TextIO, ask: Ask, *, scripted: bool = False) -> None:
         self.world = world
         self.out = out
@@ -37,7 +37,7 @@ class Console:
         self.scripted = scripted
         self.user = "U0ALICE"
         self.channel = "C0GENERAL"
-        self.screen = Screen(world.name, world.tz(self.user))
+        self.screen = Screen(world.name, world.tz(self.user), channels=world.plain_channel_name)
         self.said: dict[str, dict] = {}
         self.unread: dict[str, list[Change]] = {}  # direct messages to people not at the keyboard
         self.problems = 0
@@ -93,7 +93,8 @@ class Console:
         if reply.status != 200:
             self.problem(f"the bot answered HTTP {reply.status}: {reply.body[:200]}")
         elif reply.json and (reply.json.get("blocks") or reply.json.get("text")):
-            self.show_private(reply.json.get("blocks") or [], reply.json.get("text", ""))
+            where = {"channel": self.channel, "message_ts": reply.ephemeral_ts}
+            self.show_private(reply.json.get("blocks") or [], reply.json.get("text", ""), where)
         self.show_changes()
 
     def escape(self, text: str) -> str:
@@ -119,12 +120,22 @@ class Console:
         kwargs = self._choice(number, control, choice)
         if kwargs is None:
             return
-        message = control.message
-        if message:  # click what the message shows now, not what it showed then
-            message = self.world.message(message["channel"], message["ts"]) or message
-        if control.view is not None:
+        if control.message:  # click what the message shows now, not what it showed then
+            message = control.message
+            kwargs["message"] = self.world.message(message["channel"], message["ts"]) or message
+        elif control.ephemeral:  # a message only you can see: Slack sends no copy of it
+            where = control.ephemeral
+            shown = self.world.standin.ephemeral(where["channel"], where["message_ts"] or "")
+            if shown is None:
+                self.problem("that private message is gone; run the command again")
+                return
+            kwargs["ephemeral"] = shown
+        elif control.view is not None:  # the Home tab as it is published now
             kwargs["view"] = self.world.standin.home(self.user) or control.view
-        reply = self.world.slack.click(self.user, control.action_id, message=message, **kwargs)
+        else:
+            self.problem("that button is not on any message any more")
+            return
+        reply = self.world.slack.click(self.user, control.action_id, **kwargs)
         self.world.settle()
         if reply.status >= 400:
             self.problem(f"the bot answered HTTP {reply.status}")
@@ -223,9 +234,7 @@ class Console:
             self.problem("usage: wait 30m, wait 2h or wait 1d")
             return
         unit = {"m": "minutes", "h": "hours", "d": "days"}[match.group(2)]
-        self.world.advance(timedelta(**{unit: int(match.group(1))}))
-        self.say_line(f"  ⏩ {self.clock_line()}")
-        self.show_changes()
+        self.move_clock(timedelta(**{unit: int(match.group(1))}))
 
     def at(self, rest: str) -> None:
         match = re.fullmatch(r"(\d{1,2}):(\d{2})(?:\s+(\w{3}))?", rest.strip().lower())
@@ -244,9 +253,27 @@ class Console:
         )
         while target <= now or (match.group(3) and DAYS[target.weekday()] != match.group(3)):
             target = (target + timedelta(days=1)).replace(hour=int(match.group(1)))
-        self.world.advance(target - now)
-        self.say_line(f"  ⏩ {self.clock_line()}")
-        self.show_changes()
+        self.move_clock(target - now)
+
+    def move_clock(self, delta: timedelta) -> None:
+        """Advance, showing what ran at each moment on the way with that moment's time."""
+
+        said_at = []
+
+        def stopped() -> None:
+            changes = self.world.changes()
+            if changes:
+                said_at.append(self.world.clock.now())
+                self.say_line(f"  ⏩ {self.clock_line()}")
+            for change in changes:
+                self.show(change)
+
+        self.world.advance(delta, stopped)
+        changes = self.world.changes()
+        if changes or said_at[-1:] != [self.world.clock.now()]:
+            self.say_line(f"  ⏩ {self.clock_line()}")
+        for change in changes:
+            self.show(change)
 
     def switch_user(self, rest: str) -> None:
         uid = self.world.user_id(rest.strip())
@@ -312,7 +339,8 @@ class Console:
             return
         if change.kind == "ephemeral":
             if change.user == self.user:
-                self.show_private(change.blocks, change.text)
+                where = {"channel": change.channel, "message_ts": change.ts}
+                self.show_private(change.blocks, change.text, where, updated=change.updated)
             else:
                 self.say_line(f"  (@{self.world.name(change.user)} got a private reply)")
             return
@@ -329,62 +357,25 @@ class Console:
         self.say_line(f"── {where} · Deference{thread}{edited} " + "─" * 20)
         self.say_line(self.body(change.blocks, change.text, change.message))
 
-    def show_private(self, blocks: list, text: str) -> None:
-        self.say_line("── only you can see this " + "─" * 30)
-        self.say_line(self.body(blocks, text, None))
+    def show_private(
+        self, blocks: list, text: str, where: dict | None = None, *, updated: bool = False
+    ) -> None:
+        """An ephemeral message; ``where`` ({"channel", "message_ts"}) lets its buttons work."""
+        self.say_line(f"── only you can see this{' · updated' if updated else ''} " + "─" * 30)
+        if blocks:
+            lines = self.screen.blocks(blocks, ephemeral=where or {"channel": self.channel})
+        else:
+            lines = [f"  {self.screen_text(text)}"]
+        self.say_line("\n".join(lines))
+
+    def screen_text(self, text: str) -> str:
+        from app.console.render import mrkdwn
+
+        return mrkdwn(text, self.world.name, self.screen.tz, self.world.plain_channel_name)
 
     def body(self, blocks: list, text: str, message: dict | None) -> str:
-        lines = self.screen.blocks(blocks, message) if blocks else [f"  {text}"]
+        lines = self.screen.blocks(blocks, message) if blocks else [f"  {self.screen_text(text)}"]
         return "\n".join(lines)
-
-    # -- forms -----------------------------------------------------------------------------
-
-    def fill(self, view: dict) -> None:
-        title = view.get("title", {}).get("text", "Form")
-        self.say_line(f"┌─ {title} " + "─" * 30)
-        answers: dict = {}
-        todo = modal.fields(view)
-        while True:
-            for field in todo:
-                value = self.ask_field(field)
-                if value is _CANCELLED:
-                    self.say_line("└─ form cancelled")
-                    return
-                if value is not None:
-                    answers[field.block_id] = {field.action_id: value}
-            reply = self.world.slack.submit(self.user, view, answers)
-            self.world.settle()
-            errors = (reply.json or {}).get("errors") if reply.json else None
-            if not errors:
-                self.say_line("└─ sent")
-                self.show_changes()
-                return
-            for message in errors.values():
-                self.say_line(f"│  ⚠ {message}")
-            if self.scripted:
-                self.problem("the form was refused")
-                self.say_line("└─ form closed")
-                return
-            todo = [f for f in modal.fields(view) if f.block_id in errors]
-
-    def ask_field(self, field: modal.Field):
-        while True:
-            self.say_line("│ " + modal.prompt(field).replace("\n", "\n│ "))
-            typed = self.ask("│ > ")
-            if typed is None:
-                return _CANCELLED
-            try:
-                return modal.answer(
-                    field,
-                    typed,
-                    user_id=self.world.user_id,
-                    now=self.world.clock.now(),
-                    tz=self.world.tz(self.user),
-                )
-            except modal.BadAnswer as problem:
-                self.say_line(f"│  ⚠ {problem}")
-                if self.scripted:
-                    return None
 
     # -- output ----------------------------------------------------------------------------
 
@@ -395,6 +386,3 @@ class Console:
     def problem(self, text: str) -> None:
         self.problems += 1 if self.scripted else 0
         self.say_line(f"  ⚠ {text}")
-
-
-_CANCELLED = object()

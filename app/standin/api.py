@@ -219,7 +219,11 @@ class WebApi(Installs, ResponseUrls, FileUploads):
 
     def _m_conversations_info(self, p: Json) -> Json:
         channel = self.channel_object(p.get("channel") or "")
-        return {"ok": True, "channel": channel} if channel else _fail("channel_not_found")
+        if channel is None:
+            return _fail("channel_not_found")
+        if str(p.get("include_num_members", "")).lower() in ("true", "1") and not channel["is_im"]:
+            channel["num_members"] = self.member_count(channel["id"])  # only when asked, as Slack
+        return {"ok": True, "channel": channel}
 
     def _m_conversations_open(self, p: Json) -> Json:
         users = str(p.get("users") or "").split(",")

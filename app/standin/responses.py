@@ -28,7 +28,7 @@ class ResponseUrls(StandInState):
                 return refusal or (404, "no_url")
             payload = json.loads(body.decode("utf-8"))
             entry["uses"] += 1
-            self._apply(entry, payload)
+            shown_ts = self._apply(entry, payload)
             self._responses.append(
                 {
                     "url_id": url_id,
@@ -37,20 +37,35 @@ class ResponseUrls(StandInState):
                     "message_ts": entry["message_ts"],
                     "payload": payload,
                     "at": self.clock(),
+                    # The ts of the ephemeral message it showed (None: it changed another
+                    # message or posted in the channel): what a click on it refers to.
+                    "ephemeral_ts": shown_ts,
                 }
             )
             self._cond.notify_all()
             return 200, '{"ok": true}'
 
-    def _apply(self, entry: Json, payload: Json) -> None:
-        """What the response does to the conversation (callers hold the lock)."""
-        original = entry["message_ts"] and self._find_message(entry["channel"], entry["message_ts"])
+    def _apply(self, entry: Json, payload: Json) -> str | None:
+        """What the response does to the conversation (callers hold the lock); returns the
+        ts of the ephemeral message it shows, if it shows one."""
+        ts = entry["message_ts"]
+        original = ts and self._find_message(entry["channel"], ts)
+        private = ts and not original and self._find_ephemeral(entry["channel"], ts)
         if original and payload.get("delete_original"):
             original["deleted"] = True
         elif original and payload.get("replace_original"):
             self._replace(original, payload.get("text"), payload.get("blocks"))
+        elif private and (payload.get("delete_original") or payload.get("replace_original")):
+            # A click in an ephemeral message may replace or delete it, as Slack allows.
+            private["deleted"] = bool(payload.get("delete_original"))
+            private["text"] = payload.get("text") or private["text"]
+            private["blocks"] = payload.get("blocks") or private["blocks"]
+            return None if private["deleted"] else private["message_ts"]
         elif payload.get("response_type") == "in_channel":
             self._new_message(entry["channel"], payload)
+        elif not payload.get("delete_original"):
+            return self._remember_ephemeral(entry["channel"], entry["user"], payload)
+        return None
 
 
 def _url_refusal(entry: Json | None, now: float) -> tuple[int, str] | None:
