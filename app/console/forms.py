@@ -50,6 +50,7 @@ class FormFilling:
             errors = (reply.json or {}).get("errors") or {}
             if not errors:
                 self.say_line("└─ sent")
+                self._show_answer_view(reply.json or {})
                 self.show_changes()
                 return
             if self.scripted:
@@ -62,6 +63,17 @@ class FormFilling:
                 f"│ ⚠ The form is still open: {len(errors)} field(s) to fix. Every field is "
                 "asked again; Enter keeps your answer, Ctrl-C cancels the form."
             )
+
+    def _show_answer_view(self, body: dict) -> None:
+        """A form answered with another view (``response_action: update``), such as "Answers
+        sent": Slack shows it in place of the form; here it is drawn once."""
+        view = body.get("view") if body.get("response_action") in ("update", "push") else None
+        if not view:
+            return
+        title = view.get("title", {}).get("text", "")
+        self.say_line(f"┌─ {title} " + "─" * 30)
+        self.say_line("\n".join("│" + line[1:] for line in self.screen.blocks(view["blocks"])))
+        self.say_line("└─")
 
     def _answer_all(self, view: dict, answers: dict, errors: dict[str, str]) -> bool:
         """Ask every field, updating ``answers``; False when the person cancelled."""

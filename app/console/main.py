@@ -35,7 +35,12 @@ def run_console(
     with tempfile.TemporaryDirectory(prefix="deference-console-") as scratch:
         if database is None:
             database = Path(scratch) / "console.db" if lines is not None else Path("console.db")
-        world = World(database, ManualClock(start) if start else None)
+        charts = (
+            Path.cwd()
+            if lines is not None and database.parent == Path(scratch)
+            else database.parent
+        ) / "console-charts"
+        world = World(database, ManualClock(start) if start else None, charts)
         ask = script_reader(lines, out) if lines is not None else interactive_reader(out)
         console = Console(world, out, ask, scripted=lines is not None)
         try:

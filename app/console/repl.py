@@ -265,15 +265,13 @@ class Console(FormFilling):
             if changes:
                 said_at.append(self.world.clock.now())
                 self.say_line(f"  ⏩ {self.clock_line()}")
-            for change in changes:
-                self.show(change)
+            self.show_all(changes)
 
         self.world.advance(delta, stopped)
         changes = self.world.changes()
         if changes or said_at[-1:] != [self.world.clock.now()]:
             self.say_line(f"  ⏩ {self.clock_line()}")
-        for change in changes:
-            self.show(change)
+        self.show_all(changes)
 
     def switch_user(self, rest: str) -> None:
         uid = self.world.user_id(rest.strip())
@@ -325,10 +323,33 @@ class Console(FormFilling):
     # -- showing what the bot did ----------------------------------------------------------
 
     def show_changes(self) -> None:
-        for change in self.world.changes():
-            self.show(change)
+        self.show_all(self.world.changes())
+
+    def show_all(self, changes: list[Change]) -> None:
+        """Each change, then the images among them together, said once how to open."""
+        for change in changes:
+            if change.kind != "file":
+                self.show(change)
+        files = [c for c in changes if c.kind == "file"]
+        if files:
+            self.show_files(files)
+
+    def show_files(self, files: list[Change]) -> None:
+        """Images the bot shared (charts): where they were written and how to open them."""
+        where = self.world.channel_name(files[0].channel or "")
+        self.say_line(f"── {where} · Deference · {len(files)} image(s) " + "─" * 20)
+        for change in files:
+            self.say_line(f"  🖼 {change.text}")
+        first = files[0].text.rsplit(": ", 1)[-1]
+        self.say_line(
+            f"  Open them in an image viewer or a browser, e.g. `xdg-open {first}` on Linux or "
+            f"`open {first}` on macOS; all are in {self.world.charts.resolve()}"
+        )
 
     def show(self, change: Change) -> None:
+        if change.kind == "file":
+            self.show_files([change])
+            return
         if change.kind == "modal":
             if change.user == self.user and change.view:
                 self.fill(change.view)

@@ -58,7 +58,9 @@ class Change:
 
 
 class World:
-    def __init__(self, database: Path, clock: ManualClock | None = None) -> None:
+    def __init__(
+        self, database: Path, clock: ManualClock | None = None, charts: Path | None = None
+    ) -> None:
         for name in PROXY_VARIABLES:  # slack_sdk would send even loopback traffic to a proxy
             os.environ.pop(name, None)
         logging.getLogger().setLevel(logging.ERROR)
@@ -84,6 +86,9 @@ class World:
         )
         self._seen_calls = 0
         self._seen_responses = 0
+        self._seen_files = 0
+        # Where the images the bot uploads (charts) are written, so they can be opened.
+        self.charts = charts or database.parent / "console-charts"
         if clock is None:
             self._resume()
 
@@ -189,6 +194,7 @@ class World:
                 )
             elif call.method == "views.publish":
                 found.append(Change("home", user=params.get("user_id"), view=params.get("view")))
+        found += self._files()
         for response in new_responses:
             payload = response["payload"]
             replaces = payload.get("replace_original") or payload.get("delete_original")
@@ -204,6 +210,26 @@ class World:
                     text=payload.get("text", ""),
                     ts=response.get("ephemeral_ts"),
                     updated=bool(replaces),
+                )
+            )
+        return found
+
+    def _files(self) -> list[Change]:
+        """Files the bot shared since the last look, written to the charts folder."""
+        shared = self.standin.uploaded_files()
+        new, self._seen_files = shared[self._seen_files :], len(shared)
+        found = []
+        for number, upload in enumerate(new, self._seen_files - len(new) + 1):
+            self.charts.mkdir(parents=True, exist_ok=True)
+            safe = "".join(c if c.isalnum() or c in ".-_" else "-" for c in upload["name"])
+            path = self.charts / f"{number:03d}-{safe}"
+            path.write_bytes(upload["bytes"] or b"")
+            found.append(
+                Change(
+                    "file",
+                    channel=upload["channel"],
+                    message={"thread_ts": upload.get("thread_ts")},
+                    text=f"{upload['title']}: {path.resolve()}",
                 )
             )
         return found

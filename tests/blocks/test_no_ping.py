@@ -359,6 +359,7 @@ BUILDERS = {
     ),
     schedules.build_retro: lambda t: schedules.build_retro([decision(t)], NOW, 5),
     schedules.build_retro_answers: lambda t: schedules.build_retro_answers([(t, t)]),
+    schedules.build_retro_answers_sent: lambda t: schedules.build_retro_answers_sent(),
     schedules.checkin_text: lambda t: schedules.checkin_text(3),
     schedules.describe_schedule: lambda t: schedules.describe_schedule(
         "checkin", Recurrence(9, 30, (0, 1), "UTC"), NOW
