@@ -80,7 +80,7 @@ class World:
             log_level="ERROR",
         )
         self.runtime = build_runtime(settings, "http", clock=self.clock)
-        self.server = BackgroundServer(make_wsgi_app(self.runtime)).start()
+        self.server: BackgroundServer | None = BackgroundServer(make_wsgi_app(self.runtime)).start()
         self.slack = Workspace(
             self.standin, bot_url=f"{self.server.url}/slack/events", signing_secret=secret
         )
@@ -239,6 +239,9 @@ class World:
 
     def close(self) -> None:
         """Stop taking requests, let listeners finish their transactions, then shut down."""
+        if self.server is None:
+            return  # closed already
         self.server.stop()
         self.runtime.close()
         self.standin.stop()
+        self.server = None

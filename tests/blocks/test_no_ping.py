@@ -378,6 +378,7 @@ NOT_BUILDERS = {
     "app.blocks.text.truncate",
     "app.blocks.text.user",
     "app.blocks.slack_errors.conversation_kind",
+    "app.blocks.messages.usage_line",
 }
 
 

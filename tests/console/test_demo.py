@@ -33,12 +33,17 @@ def test_demo_script_tells_a_whole_story(tmp_path):
         "FOR TODAY'S DECISIONS, WHO HAS AUTHORITY?",
         "RETROSPECTIVE: WHO DECIDED, AND HOW DID IT GO?",
         "Anonymous answers (3)",
-        "> I deferred on billing although I had doubts about the migration cost.",
+        "┃ I deferred on billing although I had doubts about the migration cost.",
+        "Answers sent",
+        "⏩ Tue 24 Nov 2026 09:30 Europe/Berlin",  # every weekday's check-in, on time
+        "⏩ Wed 25 Nov 2026 09:30 Europe/Berlin",
+        "3 image(s)",
         "✅ Recorded for Pick the billing database: Worked",
         "decided Sun 22 Nov · outcome: worked",
     ]:
         assert " ".join(line.split()) in flat, line
     assert "Traceback" not in transcript and "⚠" not in transcript
+    assert len(list((tmp_path / "console-charts").glob("*.png"))) >= 3
 
     engine = make_engine(f"sqlite:///{database}")
     with make_session_factory(engine)() as session:
