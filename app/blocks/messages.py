@@ -32,10 +32,18 @@ USAGE_LINES: dict[str, str] = {
     "charter": "`/decide charter` · `/decide values` - the team's domains, values and principles",
     "steward": "`/decide steward @person [every quarter]` · `/decide feedback` - report misused "
     "deference anonymously",
+    "edit": "`/decide edit <number>` · `/decide handoff <number> @person [why]` - correct an "
+    "open decision, or defer it to someone else",
+    "cancel": "`/decide cancel <number> <why>` · `/decide reopen <number> <why>` - withdraw an "
+    "open decision, or open a decided one again",
+    "supersede": "`/decide supersede <number> [<new title> @person]` - replace a decision with "
+    "a new one; the two cards link to each other",
     "help": "`/decide help` - this list",
 }
 USAGE_LINES["values"] = USAGE_LINES["charter"]
 USAGE_LINES["feedback"] = USAGE_LINES["steward"]
+USAGE_LINES["handoff"] = USAGE_LINES["edit"]
+USAGE_LINES["reopen"] = USAGE_LINES["cancel"]
 USAGE = escape("\n".join(dict.fromkeys(USAGE_LINES.values())))
 
 
