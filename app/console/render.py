@@ -38,6 +38,12 @@ EMOJI = {
     ":repeat:": "🔁",
     ":envelope:": "✉",
     ":scroll:": "📜",
+    ":pencil2:": "✏",
+    ":handshake:": "🤝",
+    ":x:": "❌",
+    ":link:": "🔗",
+    ":arrow_right_hook:": "↪",
+    ":leftwards_arrow_with_hook:": "↩",
 }
 WIDTH = 78
 
@@ -46,7 +52,7 @@ WIDTH = 78
 class Control:
     """A clickable thing on screen: which message or view it sits in, and what it sends."""
 
-    kind: str  # "button" | "users_select" | "static_select"
+    kind: str  # "button" | "users_select" | "static_select" | "overflow"
     action_id: str
     label: str
     value: str | None
@@ -210,8 +216,10 @@ class Screen:
                     )
                 )
                 shown.append(f"[{n}] {label}")
-            elif kind in ("users_select", "static_select"):
-                label = _text(element.get("placeholder"), self.names, self.tz) or "choose"
+            elif kind in ("users_select", "static_select", "overflow"):
+                label = _text(element.get("placeholder"), self.names, self.tz) or (
+                    "⋯ More" if kind == "overflow" else "choose"
+                )
                 options = tuple(
                     (o["value"], _text(o["text"], self.names, self.tz))
                     for o in element.get("options", [])
@@ -228,8 +236,11 @@ class Screen:
                         ephemeral=self._ephemeral,
                     )
                 )
-                hint = "@name" if kind == "users_select" else "option number"
-                shown.append(f"[{n}] {label} (type: {n} {hint})")
+                if kind == "users_select":
+                    shown.append(f"[{n}] {label} (type: {n} @name)")
+                else:  # the options in view, as Slack lists them when the menu opens
+                    listed = ", ".join(f"{i} {t}" for i, (_, t) in enumerate(options, 1))
+                    shown.append(f"[{n}] {label}: {listed} (type: {n} <option number>)")
         return "  " + "   ".join(shown)
 
 

@@ -176,10 +176,13 @@ class Console(FormFilling):
                 self.problem(f"say who: `{number} @bob`")
                 return None
             return {"selected_user": uid}
-        if control.kind == "static_select":
-            found = [v for v, t in control.options if choice in (v, t)]
+        if control.kind in ("static_select", "overflow"):
+            found = [v for v, t in control.options if choice.lower() in (v.lower(), t.lower())]
+            if choice.isdigit() and 1 <= int(choice) <= len(control.options):
+                found = [control.options[int(choice) - 1][0]]
             if not found:
-                self.problem(f"choose one of: {', '.join(t for _, t in control.options)}")
+                listed = ", ".join(f"{i} {t}" for i, (_, t) in enumerate(control.options, 1))
+                self.problem(f"choose one: `{number} 1` … ({listed})")
                 return None
             return {"selected_option": found[0]}
         return {"value": control.value}

@@ -35,6 +35,8 @@ def test_demo_script_tells_a_whole_story(tmp_path):
         "Anonymous answers (3)",
         "┃ I deferred on billing although I had doubts about the migration cost.",
         "Answers sent",
+        "✏ Edited by @alice",
+        "🤝 @dave handed it on to @carol",
         "⏩ Tue 24 Nov 2026 09:30 Europe/Berlin",  # every weekday's check-in, on time
         "⏩ Wed 25 Nov 2026 09:30 Europe/Berlin",
         "3 image(s)",
@@ -47,7 +49,8 @@ def test_demo_script_tells_a_whole_story(tmp_path):
 
     engine = make_engine(f"sqlite:///{database}")
     with make_session_factory(engine)() as session:
-        billing, queue = session.scalars(select(Decision).order_by(Decision.id))
+        billing, queue, oncall = session.scalars(select(Decision).order_by(Decision.id))
+        assert (oncall.title, oncall.decider_id) == ("Choose the on-call paging tool", "U0CAROL")
         assert (billing.status, billing.decider_id, billing.resolution) == (
             Status.DECIDED,
             "U0BOB",
