@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from app.console.export import export
 from app.console.forms import FormFilling
 from app.console.render import Control, Screen
 from app.console.world import ADMINS, CHANNELS, PEOPLE, Change, World
@@ -23,7 +24,8 @@ HELP = """\
   wait 2h | 30m | 1d    move the clock on; anything scheduled runs as it falls due
   at 09:30 [mon]        move the clock to the next such local time
   home                  your App Home tab;  who  people and channels;  help  this list
-  quit                  leave (Ctrl-D too); the database stays as it is
+  export [markdown|csv|json|html] [path]   the decision log, as `deference-bot export` writes it
+  quit                  leave (Ctrl-D, or Ctrl-C at the prompt); the database stays as it is
   In a form: answer each field; Enter skips an optional one, Ctrl-C cancels the form."""
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Ask = Callable[[str], str | None]  # prompt -> typed line, or None at end of input
@@ -71,6 +73,7 @@ class Console(FormFilling):
             "shortcut": lambda: self.shortcut(rest),
             "click": lambda: self.click(rest),
             "choose": lambda: self.choose(rest),
+            "export": lambda: self.export(rest),
         }
         try:
             if line.startswith("/"):
@@ -194,6 +197,15 @@ class Console(FormFilling):
             self.problem("there is no person picker on screen")
             return
         self.click(f"{number} {rest.strip()}")
+
+    def export(self, rest: str) -> None:
+        """`export [format] [path]`: what `deference-bot export` makes of this database."""
+        self.world.settle()
+        worked, said = export(self.world.database, rest.split(), self.world.charts.parent)
+        if worked:
+            self.say_line(f"  {said}")
+        else:
+            self.problem(said)
 
     def post_as_user(self, text: str) -> None:
         key = f"m{len(self.said) + 1}"

@@ -61,6 +61,7 @@ class World:
     def __init__(
         self, database: Path, clock: ManualClock | None = None, charts: Path | None = None
     ) -> None:
+        self.database = database
         for name in PROXY_VARIABLES:  # slack_sdk would send even loopback traffic to a proxy
             os.environ.pop(name, None)
         logging.getLogger().setLevel(logging.ERROR)

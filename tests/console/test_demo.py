@@ -40,12 +40,14 @@ def test_demo_script_tells_a_whole_story(tmp_path):
         "⏩ Tue 24 Nov 2026 09:30 Europe/Berlin",  # every weekday's check-in, on time
         "⏩ Wed 25 Nov 2026 09:30 Europe/Berlin",
         "3 image(s)",
+        "exported the decision log as markdown",
         "✅ Recorded for Pick the billing database: Worked",
         "decided Sun 22 Nov · outcome: worked",
     ]:
         assert " ".join(line.split()) in flat, line
     assert "Traceback" not in transcript and "⚠" not in transcript
     assert len(list((tmp_path / "console-charts").glob("*.png"))) >= 3
+    assert "## 3. Choose the on-call paging tool" in (tmp_path / "console-export.md").read_text()
 
     engine = make_engine(f"sqlite:///{database}")
     with make_session_factory(engine)() as session:

@@ -139,3 +139,13 @@ def test_home_shows_channel_names_and_quotes_without_a_raw_marker(tmp_path):
     run_console(str(script), tmp_path / "r.db", out=out, start=MONDAY)
     text = out.getvalue()
     assert "#C0GENERAL" not in text
+
+
+def test_export_runs_the_real_command_on_the_consoles_database(console, tmp_path):
+    c, out = console(["/decide Pick a db @bob", "export", "export csv", "export pdf"])
+    assert c.run() == 0
+    text = out.getvalue()
+    assert "exported the decision log as markdown" in text
+    assert "## 1. Pick a db" in (tmp_path / "console-export.md").read_text()
+    assert (tmp_path / "console-export.csv").read_text().startswith("id,title,status")
+    assert "usage: export" in text
