@@ -138,7 +138,7 @@ def test_home_shows_channel_names_and_quotes_without_a_raw_marker(tmp_path):
     out = io.StringIO()
     run_console(str(script), tmp_path / "r.db", out=out, start=MONDAY)
     text = out.getvalue()
-    assert "#C0GENERAL" not in text
+    assert "oncall in #general: @alice" in text and "#C0GENERAL" not in text
 
 
 def test_export_runs_the_real_command_on_the_consoles_database(console, tmp_path):
