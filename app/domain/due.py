@@ -1,14 +1,15 @@
 """When scheduled work next falls due, and the latest moment the database remembers.
 
 Why: the offline console moves a simulated clock. To be honest it must stop at each moment
-something falls due (a check-in slot, a poll closing, a deadline) and run it then, as the
-scheduler would have, rather than jump past it and find it hours late; and when it starts again
-on the same database it must carry on from the latest recorded moment, not go back in time.
+something falls due (a check-in slot, a poll closing, a deadline, an outcome review) and run
+it then, as the scheduler would have, rather than jump past it and find it hours late; and when
+it starts again on the same database it must carry on from the latest recorded moment, not go
+back in time.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,12 +27,15 @@ from app.db.models import (
 )
 from app.domain import channel_schedules, decisions
 from app.domain.schedules import next_occurrence
-from app.vocabulary import PollStatus
+from app.vocabulary import PollStatus, Status
 
 
-def next_due(session: Session, after: datetime, until: datetime) -> datetime | None:
+def next_due(
+    session: Session, after: datetime, until: datetime, review_days: int | None = None
+) -> datetime | None:
     """The earliest moment in (after, until] when a check-in or retro slot comes, a poll
-    closes or a decision's deadline passes, across teams; None when nothing falls due."""
+    closes, a decision's deadline passes or (given ``review_days``) its outcome review is due,
+    across teams; None when nothing falls due."""
     found: list[datetime] = []
     for kind in (channel_schedules.CHECKIN, channel_schedules.RETRO):
         for schedule in channel_schedules.active(session, kind):
@@ -50,6 +54,18 @@ def next_due(session: Session, after: datetime, until: datetime) -> datetime | N
             Decision.status.in_(decisions.RESOLVABLE), Decision.deadline > after
         ),
     )
+    if review_days is not None:
+        wait = timedelta(days=review_days)
+        decided = _moment(
+            session,
+            select(func.min(Decision.decided_at)).where(
+                Decision.status == Status.DECIDED,
+                Decision.decider_id.is_not(None),
+                Decision.outcome.is_(None),
+                Decision.decided_at > after - wait,
+            ),
+        )
+        found += [moment + wait for moment in decided]
     due = [moment for moment in found if after < moment <= until]
     return min(due) if due else None
 

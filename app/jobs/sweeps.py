@@ -37,8 +37,9 @@ SWEEPS: dict[str, Callable[[], int]] = {
 def next_due(after: datetime, until: datetime) -> datetime | None:
     """The next moment in (after, until] something scheduled falls due: where a simulated
     clock (the offline console) must stop to run it on time."""
-    with jobs.installed().sessions() as session:
-        return due.next_due(session, after, until)
+    context = jobs.installed()
+    with context.sessions() as session:
+        return due.next_due(session, after, until, context.outcome_review_days)
 
 
 def latest_recorded() -> datetime | None:

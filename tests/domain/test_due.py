@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from app.domain import channel_schedules, due
 from app.domain.schedules import Recurrence
-from tests.domain.factories import T1, T2, open_decision
+from tests.domain.factories import T1, T2, decide, open_decision
 
 # 2026-11-23 is a Monday; the clock fixture says 09:00 UTC (10:00 in Berlin).
 CHECKIN = Recurrence(9, 30, (0, 1, 2, 3, 4), "Europe/Berlin")
@@ -53,3 +53,14 @@ def test_latest_recorded_is_the_last_thing_that_happened(sessions, clock):
         open_decision(session, later)
     with sessions() as session:
         assert due.latest_recorded(session) == later
+
+
+def test_next_due_stops_when_an_outcome_review_falls_due(sessions, clock):
+    now = clock.now()
+    with sessions.begin() as session:
+        decision = open_decision(session, now)
+        decide(session, decision, now)
+    with sessions() as session:
+        assert due.next_due(session, now, now + timedelta(days=30)) is None
+        assert due.next_due(session, now, now + timedelta(days=30), 14) == now + timedelta(days=14)
+        assert due.next_due(session, now + timedelta(days=14), now + timedelta(days=30), 14) is None
