@@ -52,6 +52,8 @@ def test_buttons_in_the_home_tab_and_in_ephemeral_messages_work(console):
     c, out = console(
         [
             "/decide charter",
+            "click Edit charter",
+            KeyboardInterrupt(),  # the charter form opened; leave it
             "click Edit values",
             *["Ownership", "Closest decides\\nSay why"] * 3,
             "",
@@ -69,6 +71,7 @@ def test_buttons_in_the_home_tab_and_in_ephemeral_messages_work(console):
     assert c.run() == 0
     text = out.getvalue()
     assert "pass exactly one" not in text and "did not go through" not in text
+    assert "┌─ Team charter" in text and "form cancelled" in text
     assert "┌─ Values and principles" in text and "The first 3 are required." in text
     assert "✅ Decided" in text  # resolved from the Home tab's button
 
