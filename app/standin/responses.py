@@ -7,6 +7,7 @@ Slack limits each URL to 5 uses in 30 minutes and applies ``replace_original`` /
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -44,6 +45,39 @@ class ResponseUrls(StandInState):
             )
             self._cond.notify_all()
             return 200, '{"ok": true}'
+
+    def show_acknowledgement(self, channel: str, user: str, body: dict[str, Any]) -> str:
+        """A command's acknowledgement body as the ephemeral message Slack shows for it;
+        returns its ts (what a click on it refers to)."""
+        with self._cond:
+            return self._remember_ephemeral(channel, user, body)
+
+    def ephemeral(self, channel: str, ts: str) -> dict[str, Any] | None:
+        """The ephemeral message ``ts`` in ``channel`` as it is now, however it was shown
+        (chat.postEphemeral, a response_url, a command's acknowledgement)."""
+        with self._cond:
+            found = self._find_ephemeral(channel, ts)
+            return copy.deepcopy(found) if found and not found.get("deleted") else None
+
+    def _remember_ephemeral(self, channel: str, user: str, p: Json) -> str:
+        ts = self._next_ts()
+        self._shown_privately.append(
+            {
+                "channel": channel,
+                "user": user,
+                "text": p.get("text") or "",
+                "blocks": p.get("blocks") or [],
+                "message_ts": ts,
+                "deleted": False,
+            }
+        )
+        return ts
+
+    def _find_ephemeral(self, channel: str, ts: str) -> dict[str, Any] | None:
+        for message in (*self._ephemerals, *self._shown_privately):
+            if message["channel"] == channel and message["message_ts"] == ts:
+                return message
+        return None
 
     def _apply(self, entry: Json, payload: Json) -> str | None:
         """What the response does to the conversation (callers hold the lock); returns the

@@ -280,18 +280,6 @@ class StandInState:
                 "purpose": {"value": "", "creator": "", "last_set": 0},
             }
 
-    def member_count(self, channel_id: str) -> int:
-        """``num_members`` as Slack counts it: every member, the bot included when it has
-        joined; a channel registered without a member list holds every active user."""
-        with self._cond:
-            entry = self._channels.get(channel_id) or {"members": None}
-            people = entry["members"]
-            if people is None:
-                people = {u for u, e in self._users.items() if not e["deleted"]}
-                people.discard(BOT_USER_ID)
-            count = len({p for p in people if p != BOT_USER_ID})
-            return count + (1 if self.bot_is_member(channel_id) else 0)
-
     # -- ids -------------------------------------------------------------------------------
 
     def _next_ts(self) -> str:
@@ -342,19 +330,6 @@ class StandInState:
         """Ephemeral messages posted with chat.postEphemeral, optionally for one user."""
         with self._cond:
             return copy.deepcopy([e for e in self._ephemerals if user in (None, e["user"])])
-
-    def show_acknowledgement(self, channel: str, user: str, body: dict[str, Any]) -> str:
-        """A command's acknowledgement body as the ephemeral message Slack shows for it;
-        returns its ts (what a click on it refers to)."""
-        with self._cond:
-            return self._remember_ephemeral(channel, user, body)
-
-    def ephemeral(self, channel: str, ts: str) -> dict[str, Any] | None:
-        """The ephemeral message ``ts`` in ``channel`` as it is now, however it was shown
-        (chat.postEphemeral, a response_url, a command's acknowledgement)."""
-        with self._cond:
-            found = self._find_ephemeral(channel, ts)
-            return copy.deepcopy(found) if found and not found.get("deleted") else None
 
     def responses(self, user: str | None = None) -> list[dict[str, Any]]:
         """Accepted response_url posts: url_id, channel, user, payload, at."""
@@ -421,26 +396,6 @@ class StandInState:
         if blocks is not None:
             message["blocks"] = blocks
         message["edited"] = {"user": BOT_USER_ID, "ts": self._next_ts()}
-
-    def _remember_ephemeral(self, channel: str, user: str, p: Json) -> str:
-        ts = self._next_ts()
-        self._shown_privately.append(
-            {
-                "channel": channel,
-                "user": user,
-                "text": p.get("text") or "",
-                "blocks": p.get("blocks") or [],
-                "message_ts": ts,
-                "deleted": False,
-            }
-        )
-        return ts
-
-    def _find_ephemeral(self, channel: str, ts: str) -> dict[str, Any] | None:
-        for message in (*self._ephemerals, *self._shown_privately):
-            if message["channel"] == channel and message["message_ts"] == ts:
-                return message
-        return None
 
     def _find_message(self, channel: str, ts: str) -> dict[str, Any] | None:
         for message in self._messages:
