@@ -33,6 +33,7 @@ class Field:
     options: tuple[tuple[str, str], ...] = ()  # (value, text)
     initial: str | None = None
     hint: str = ""
+    multiline: bool = False
 
 
 class BadAnswer(ValueError):
@@ -59,6 +60,7 @@ def fields(view: dict) -> list[Field]:
                 options,
                 initial,
                 (block.get("hint") or {}).get("text", ""),
+                bool(element.get("multiline")),
             )
         )
     return found
@@ -90,8 +92,10 @@ def prompt(field: Field, current: str | None = None) -> str:
     }.get(field.kind, "")
     if field.kind in (CHOICE, CHOICES):
         hint = "  ".join(f"({n}) {text}" for n, (_, text) in enumerate(field.options, 1))
+    if field.multiline:
+        hint = "one line here; type \\n where a new line starts"
     if field.hint and field.kind not in (CHOICE, CHOICES):
-        hint = f"{field.hint}  {hint}".strip()
+        hint = f"{field.hint} ({hint})" if hint else field.hint
     return f"{field.label} [{need}]" + (f"\n    {hint}" if hint else "")
 
 

@@ -199,7 +199,7 @@ class Screen:
         return []
 
     def _controls(self, elements: list[dict], message: dict | None) -> str:
-        shown = []
+        shown, menus = [], []  # menus with their options listed go on lines of their own
         for element in elements:
             kind = element.get("type")
             if kind == "button":
@@ -240,8 +240,8 @@ class Screen:
                     shown.append(f"[{n}] {label} (type: {n} @name)")
                 else:  # the options in view, as Slack lists them when the menu opens
                     listed = ", ".join(f"{i} {t}" for i, (_, t) in enumerate(options, 1))
-                    shown.append(f"[{n}] {label}: {listed} (type: {n} <option number>)")
-        return "  " + "   ".join(shown)
+                    menus.append(f"[{n}] {label}: {listed} (type: {n} <option number>)")
+        return "\n".join("  " + line for line in ["   ".join(shown), *menus] if line)
 
 
 def _where(message: dict | None, ephemeral: dict | None, view: dict | None) -> tuple:
