@@ -38,6 +38,8 @@ USAGE_LINES: dict[str, str] = {
     "open decision, or open a decided one again",
     "supersede": "`/decide supersede <number> [<new title> @person]` - replace a decision with "
     "a new one; the two cards link to each other",
+    "escalate": "`/decide escalate <number> <why>` - in the decision's channel: one zone "
+    "higher, its contact told",
     "help": "`/decide help` - this list",
 }
 USAGE_LINES["values"] = USAGE_LINES["charter"]
