@@ -15,6 +15,7 @@ from typing import Any
 from app.standin.blockkit import message_block_errors, view_errors
 from app.standin.files import FileUploads
 from app.standin.installs import Installs
+from app.standin.metadata import metadata_error
 from app.standin.responses import ResponseUrls
 from app.standin.state import APP_ID, TRIGGER_TTL
 
@@ -77,7 +78,9 @@ class WebApi(Installs, ResponseUrls, FileUploads):
         if isinstance(text, str) and len(text) > MAX_TEXT:
             return _fail("msg_too_long")
         errors = message_block_errors(blocks)
-        return _fail("invalid_blocks", errors=errors) if errors else None
+        if errors:
+            return _fail("invalid_blocks", errors=errors)
+        return metadata_error(p.get("metadata"))
 
     def _post_target(self, channel: Any) -> tuple[str, Json | None]:
         """Where a post lands (a user id becomes the bot's DM with them), or Slack's refusal."""
@@ -115,7 +118,7 @@ class WebApi(Installs, ResponseUrls, FileUploads):
         error = self._content_error(p)
         if error:
             return error
-        self._replace(message, p.get("text"), p.get("blocks"))
+        self._replace(message, p.get("text"), p.get("blocks"), p.get("metadata"))
         return {
             "ok": True,
             "channel": message["channel"],
@@ -173,7 +176,8 @@ class WebApi(Installs, ResponseUrls, FileUploads):
             and m["thread_ts"] in (None, m["ts"])
             and _in_range(m["ts"], p)
         ]
-        return self._page(sorted(found, key=lambda m: float(m["ts"]), reverse=True), p)
+        newest_first = sorted(found, key=lambda m: float(m["ts"]), reverse=True)
+        return self._page(newest_first, p)
 
     def _m_conversations_replies(self, p: Json) -> Json:
         """A thread: its parent and replies, oldest first (the parent always comes first)."""
@@ -204,12 +208,14 @@ class WebApi(Installs, ResponseUrls, FileUploads):
 
     @staticmethod
     def _page(messages: list[Json], p: Json) -> Json:
+        """One page; message metadata only when asked for with `include_all_metadata`, as
+        Slack does."""
         limit = int(p.get("limit") or 100)
-        return {
-            "ok": True,
-            "messages": [_public(m) for m in messages[:limit]],
-            "has_more": len(messages) > limit,
-        }
+        with_metadata = str(p.get("include_all_metadata")).lower() in ("1", "true")
+        shown = [_public(m) for m in messages[:limit]]
+        if not with_metadata:
+            shown = [{k: v for k, v in m.items() if k != "metadata"} for m in shown]
+        return {"ok": True, "messages": shown, "has_more": len(messages) > limit}
 
     # -- directory -------------------------------------------------------------------------
 

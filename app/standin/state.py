@@ -384,14 +384,21 @@ class StandInState:
         self._messages.append(message)
         return message
 
-    def _replace(self, message: Json, text: Any, blocks: Any) -> None:
+    def _replace(self, message: Json, text: Any, blocks: Any, metadata: Any = None) -> None:
         message["history"].append(
-            {"text": message["text"], "blocks": message["blocks"], "at": self.clock()}
+            {
+                "text": message["text"],
+                "blocks": message["blocks"],
+                "metadata": message["metadata"],
+                "at": self.clock(),
+            }
         )
         if text is not None:
             message["text"] = text
         if blocks is not None:
             message["blocks"] = blocks
+        if metadata is not None:  # chat.update without metadata leaves the message's own
+            message["metadata"] = metadata
         message["edited"] = {"user": BOT_USER_ID, "ts": self._next_ts()}
 
     def _find_message(self, channel: str, ts: str) -> dict[str, Any] | None:

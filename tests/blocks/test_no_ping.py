@@ -369,6 +369,8 @@ BUILDERS = {
 }
 # Helpers that never see a person's text: numbers, dates, ids and the escaping itself.
 NOT_BUILDERS = {
+    # Message metadata is never shown to people: programs read the title as it was typed.
+    "app.blocks.card_events.card_metadata",
     "app.blocks.rotations.midnight",
     "app.blocks.stats.duration",
     "app.blocks.stats.percent",
