@@ -95,3 +95,8 @@ RETRO_VIEW = "retro.answers"
 
 # Deadline nudge
 APPLY_TIEBREAKER = "deadline.apply_tiebreaker"
+
+# Workflow Builder custom steps (callback_ids of manifest.yml's `functions`)
+FIND_WHO_DECIDES_STEP = "find_who_decides"
+OPEN_DECISION_STEP = "open_decision"
+RECORD_OUTCOME_STEP = "record_outcome"

@@ -14,6 +14,7 @@ from typing import Any
 
 from app.standin.blockkit import message_block_errors, view_errors
 from app.standin.files import FileUploads
+from app.standin.functions import Functions
 from app.standin.installs import Installs
 from app.standin.metadata import metadata_error
 from app.standin.responses import ResponseUrls
@@ -27,7 +28,7 @@ def _fail(error: str, **extra: Any) -> Json:
     return {"ok": False, "error": error, **extra}
 
 
-class WebApi(Installs, ResponseUrls, FileUploads):
+class WebApi(Installs, ResponseUrls, FileUploads, Functions):
     """Implements the Web API methods the bot uses, on top of the shared state."""
 
     def _dispatch(self, method: str, params: Json, team_id: str | None = None) -> Json:

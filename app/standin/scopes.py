@@ -60,6 +60,11 @@ METHOD_SCOPES: dict[str, Need] = {
     "views.publish": _need("views.publish", None),
     "files.getUploadURLExternal": _need("files.getUploadURLExternal", "files:write"),
     "files.completeUploadExternal": _need("files.completeUploadExternal", "files:write"),
+    "functions.completeSuccess": _need("functions.completeSuccess", None),
+    "functions.completeError": _need("functions.completeError", None),
+    "conversations.canvases.create": _need("conversations.canvases.create", "canvases:write"),
+    "canvases.edit": _need("canvases.edit", "canvases:write"),
+    "canvases.sections.lookup": _need("canvases.sections.lookup", "canvases:read"),
 }
 
 #: slack_sdk helpers that are not one Web API method: the methods each one calls.

@@ -38,12 +38,14 @@ from app.blocks import (
     schedules,
     slack_errors,
     stats,
+    steps,
 )
 from app.blocks.errors import describe
 from app.blocks.polls import tiebreaker_words
 from app.blocks.text import escape
 from app.db.models import Charter, CharterDomain, Decision, ExpertisePoll, Rotation
 from app.domain import metrics, permissions
+from app.domain.authority import Authority, Source
 from app.domain.errors import InvalidInput, NotAllowed, NotFound, Person, UserText
 from app.domain.home import DomainHolder, Home, HomeData, Page, RotationLead
 from app.domain.people import Unfit
@@ -248,6 +250,11 @@ def rotation_view(text: str) -> rotations.RotationView:
 
 
 BUILDERS = {
+    steps.authority_note: lambda t: [
+        steps.authority_note(Authority(t, "U1", source, rotation_name=t, domains=(t,), known=k))
+        for source in Source
+        for k in (True, False)
+    ],
     cards.build_decision_card: lambda t: cards.build_decision_card(decision(t)),
     cards.card_text: lambda t: cards.card_text(decision(t)),
     charter.build_charter: lambda t: charter.build_charter(
