@@ -86,4 +86,5 @@ class Action(enum.StrEnum):
     VALUES_EDIT = "edit the values"
     ROTATION_EDIT = "edit rotations"
     STEWARD_EDIT = "name the steward"
+    CANVAS_CREATE = "create the charter canvas"
     SCHEDULE_EDIT = "change check-in or retro schedules"

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from app.standin.blockkit import message_block_errors, view_errors
+from app.standin.canvases import Canvases
 from app.standin.files import FileUploads
 from app.standin.functions import Functions
 from app.standin.installs import Installs
@@ -28,7 +29,7 @@ def _fail(error: str, **extra: Any) -> Json:
     return {"ok": False, "error": error, **extra}
 
 
-class WebApi(Installs, ResponseUrls, FileUploads, Functions):
+class WebApi(Installs, ResponseUrls, FileUploads, Functions, Canvases):
     """Implements the Web API methods the bot uses, on top of the shared state."""
 
     def _dispatch(self, method: str, params: Json, team_id: str | None = None) -> Json:

@@ -77,6 +77,7 @@ class SlackStandIn(WebApi):
         self.app_token = app_token
         self._init_installs(bot_token)
         self._init_functions()
+        self._init_canvases()
         self._calls: list[ApiCall] = []
         self._faults: dict[str, list[_Fault]] = {}
         self._httpd: ThreadingHTTPServer | None = None

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 import app.blocks
 from app.blocks import (
+    canvas,
     cards,
     charter,
     declare_extras,
@@ -46,6 +47,7 @@ from app.blocks.text import escape
 from app.db.models import Charter, CharterDomain, Decision, ExpertisePoll, Rotation
 from app.domain import metrics, permissions
 from app.domain.authority import Authority, Source
+from app.domain.canvas import DomainLine, LeadLine, Mirror
 from app.domain.errors import InvalidInput, NotAllowed, NotFound, Person, UserText
 from app.domain.home import DomainHolder, Home, HomeData, Page, RotationLead
 from app.domain.people import Unfit
@@ -250,6 +252,18 @@ def rotation_view(text: str) -> rotations.RotationView:
 
 
 BUILDERS = {
+    canvas.canvas_parts: lambda t: [
+        part
+        for _, part in canvas.canvas_parts(
+            Mirror(
+                (DomainLine(t, "U1", None, "local", "U2"), DomainLine(t, None, t, "centre", None)),
+                "U2",
+                ((t, (t, t)),),
+                (LeadLine(t, "C1", "U3"),),
+                "U4",
+            )
+        )
+    ],
     steps.authority_note: lambda t: [
         steps.authority_note(Authority(t, "U1", source, rotation_name=t, domains=(t,), known=k))
         for source in Source
@@ -378,6 +392,7 @@ BUILDERS = {
 NOT_BUILDERS = {
     # Message metadata is never shown to people: programs read the title as it was typed.
     "app.blocks.card_events.card_metadata",
+    "app.blocks.canvas.canvas_ready",  # takes no typed text
     "app.blocks.rotations.midnight",
     "app.blocks.stats.duration",
     "app.blocks.stats.percent",
