@@ -66,3 +66,26 @@ def test_other_apps_read_it_back_only_when_they_ask_for_metadata(bot, slack, sta
     assert plain and "metadata" not in plain[0]
     full = reader.conversations_history(channel=GENERAL, include_all_metadata=True)["messages"]
     assert full[0]["metadata"]["event_type"] == "decision_opened"
+
+
+def test_cancelled_reopened_and_superseded_cards_carry_their_events(
+    bot, slack, standin, errors_logged
+):
+    assert slack.command(ALICE, GENERAL, f"Pick the queue <@{BOB}|bob>").status == 200
+    bot.settle()
+    number = metadata_of(standin)["event_payload"]["number"]
+    assert slack.command(ALICE, GENERAL, f"cancel {number} Duplicate").status == 200
+    bot.settle()
+    assert metadata_of(standin)["event_type"] == "decision_cancelled"
+    assert metadata_of(standin)["event_payload"]["status"] == "cancelled"
+    assert slack.command(ALICE, GENERAL, f"reopen {number} Not a duplicate").status == 200
+    bot.settle()
+    assert metadata_of(standin)["event_type"] == "decision_opened"
+    superseding = f"supersede {number} Pick the stream <@{BOB}|bob>"
+    assert slack.command(ALICE, GENERAL, superseding).status == 200
+    bot.settle()
+    old, new = standin.messages(GENERAL)
+    assert old["metadata"]["event_type"] == "decision_superseded"
+    assert old["metadata"]["event_payload"]["number"] == number
+    assert new["metadata"]["event_type"] == "decision_opened"
+    assert new["metadata"]["event_payload"]["title"] == "Pick the stream"
