@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from app.blocks.slack_errors import refusal_text
 from app.blocks.text import escape
 from app.domain.canvas import Mirror
 
@@ -20,7 +21,10 @@ _MARKDOWN = re.compile(r"([\\`*_~|\[\]()])")
 
 
 def _text(typed: str) -> str:
-    return _MARKDOWN.sub(r"\\\1", escape(typed))
+    """Typed text as canvas markdown that shows literally (a leading `#` would be a heading
+    inside a list item)."""
+    shown = _MARKDOWN.sub(r"\\\1", escape(typed))
+    return "\\" + shown if shown.startswith("#") else shown
 
 
 def _person(user_id: str | None) -> str:
@@ -97,3 +101,25 @@ def canvas_ready(made: bool) -> str:
         f"The team charter {where} (the canvas icon at the top of the channel). It follows "
         "every change of the charter, values, rotations and steward by itself."
     )
+
+
+CANVAS_REFUSALS = {
+    "missing_scope": (
+        "Deference was installed before it could write canvases. Reinstall it from its app "
+        "page (the manifest now asks for `canvases:write` and `canvases:read`), then run "
+        "`/decide charter canvas` again."
+    ),
+    "team_tier_cannot_create_channel_canvases": (
+        "This workspace's Slack plan has no channel canvases, so the charter can't go into one. "
+        "`/decide charter` still shows it."
+    ),
+    "restricted_action": (
+        "Slack's settings here don't let apps create channel canvases. A workspace admin can "
+        "allow it; `/decide charter` still shows the charter."
+    ),
+}
+
+
+def canvas_refused(error: str, channel_id: str | None = None) -> str:
+    """What to tell the admin whose `/decide charter canvas` Slack refused with `error`."""
+    return CANVAS_REFUSALS.get(error) or refusal_text(error, channel_id)

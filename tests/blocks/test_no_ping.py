@@ -435,6 +435,7 @@ NOT_BUILDERS = {
     # Message metadata is never shown to people: programs read the title as it was typed.
     "app.blocks.card_events.card_metadata",
     "app.blocks.canvas.canvas_ready",  # takes no typed text
+    "app.blocks.canvas.canvas_refused",  # Slack's error codes, escaped where shown
     "app.blocks.rotations.midnight",
     "app.blocks.stats.duration",
     "app.blocks.stats.percent",

@@ -4,12 +4,14 @@ charter, and it follows a change of the charter within the request that made the
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
 from app import ids
 from app.blocks.canvas import DOMAINS, HEADINGS, LEADS
 from app.db.models import CharterCanvas
+from app.jobs.rotations import announce_handoffs
 from tests.e2e.conftest import ALICE, BOB, CAROL, GENERAL
 
 ADMIN = "U0ADMIN"
@@ -105,3 +107,23 @@ def test_a_channel_without_the_bot_is_explained(bot, slack, standin, errors_logg
     bot.settle()
     assert "/invite" in answer(standin, ADMIN)
     assert standin.channel_canvas("C0QUIET") is None
+
+
+def test_a_rotation_handoff_rewrites_the_leads_on_the_canvas(
+    bot, slack, standin, clock, errors_logged
+):
+    standin.add_user(ADMIN, "admin", is_admin=True)
+    clock.set(datetime(2027, 3, 1, 9, tzinfo=UTC))  # Monday, 10:00 in Berlin
+    rotation = f"rotation oncall <@{ALICE}|a> <@{BOB}|b> every 1w"
+    assert slack.command(ADMIN, GENERAL, rotation).status == 200
+    bot.settle()
+    assert slack.command(ADMIN, GENERAL, "charter canvas").status == 200
+    bot.settle()
+    canvas_id = standin.channel_canvas(GENERAL)
+    assert f"![](@{ALICE})" in part(standin, canvas_id, LEADS)
+    clock.set(datetime(2027, 3, 7, 23, 0, tzinfo=UTC))  # local midnight Sunday: Bob's turn
+    assert announce_handoffs() == 3
+    assert f"oncall in ![](#{GENERAL}): ![](@{BOB})" in part(standin, canvas_id, LEADS)
+    edits = standin.canvas(canvas_id)["edits"]
+    assert announce_handoffs() == 0
+    assert standin.canvas(canvas_id)["edits"] == edits  # nothing new, nothing rewritten

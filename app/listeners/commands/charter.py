@@ -7,7 +7,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from app.blocks.canvas import canvas_parts, canvas_ready
+from app.blocks.canvas import canvas_parts, canvas_ready, canvas_refused
 from app.blocks.charter import build_charter
 from app.blocks.messages import build_notice
 from app.domain import canvas as charter_canvas
@@ -18,7 +18,7 @@ from app.listeners.deps import Deps
 from app.listeners.payloads import CommandPayload
 from app.listeners.people import is_admin
 from app.posting.canvas import create_or_find
-from app.posting.send import explain_slack_error
+from app.posting.send import slack_error_code
 
 
 def show(
@@ -54,7 +54,7 @@ def canvas(
     try:
         canvas_id, made = create_or_find(client, channel, parts)
     except SlackApiError as exc:
-        text = explain_slack_error(exc, channel)
+        text = canvas_refused(slack_error_code(exc), channel)
         respond(response_type="ephemeral", text=text, blocks=build_notice(text))
         return
     with deps.sessions.begin() as session:
