@@ -1,4 +1,5 @@
-"""Words the workflow steps hand back: the note of "Find who decides"."""
+"""Words the workflow steps hand back: the note of "Find who decides", and the sentence a
+failed step gives the workflow builder (Slack shows it to the person running the workflow)."""
 
 from __future__ import annotations
 
@@ -27,4 +28,42 @@ def authority_note(found: Authority) -> str:
     return (
         f"The charter names nobody for {domain} and the team has no steward; "
         "name someone for it with /decide charter."
+    )
+
+
+STEP_PROBLEMS = {
+    "empty": "the {label} input is empty; fill it in the step's settings.",
+    "not_text": "the {label} input must be text.",
+    "not_an_id": "the {label} input is not a {label_lower} Slack knows.",
+    "no_actor": (
+        "this step needs to know who is running the workflow. Start the workflow from a "
+        "person's action (a link, a shortcut or a button), not from a schedule."
+    ),
+    "number": (
+        "the Decision number input must be a decision's number, such as the one Open a "
+        "decision gives or /decide log shows."
+    ),
+    "deadline": "the Deadline input is not a date and time.",
+    "past_deadline": "the Deadline input is in the past; pick a time that is still ahead.",
+    "outcome": "the Outcome input must be worked, mixed, did_not_work or too_early.",
+    "not_in_channel": (
+        "{person} is not in {channel}, so they can't open a decision there. Pick a channel "
+        "they are in, or add them to it first."
+    ),
+    "card_elsewhere": (
+        "the card is being posted by another attempt; look for it in the channel before "
+        "running the workflow again."
+    ),
+}
+
+
+def step_problem(
+    code: str, label: str = "", *, user_id: str | None = None, channel_id: str | None = None
+) -> str:
+    """The sentence for a step input problem `code` about the input labelled `label`."""
+    return STEP_PROBLEMS[code].format(
+        label=escape(label),
+        label_lower=escape(label.lower()),
+        person=f"<@{user_id}>" if user_id else "The person running the workflow",
+        channel=f"<#{channel_id}>" if channel_id else "that channel",
     )

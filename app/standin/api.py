@@ -229,6 +229,23 @@ class WebApi(Installs, ResponseUrls, FileUploads, Functions, Canvases):
         channel = self.channel_object(p.get("channel") or "")
         return {"ok": True, "channel": channel} if channel else _fail("channel_not_found")
 
+    def _m_conversations_members(self, p: Json) -> Json:
+        """The people in a conversation the bot can see, a page at a time (`limit`, and a
+        `cursor` that is an offset here, opaque to the caller as Slack's is)."""
+        channel = p.get("channel") or ""
+        if self.channel_object(channel) is None:
+            return _fail("channel_not_found")
+        people = sorted(self.members_of(channel))
+        cursor = str(p.get("cursor") or "0")
+        start = int(cursor) if cursor.isdigit() else 0
+        limit = max(1, min(int(p.get("limit") or 100), 1000))
+        more = start + limit < len(people)
+        return {
+            "ok": True,
+            "members": people[start : start + limit],
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
+
     def _m_conversations_open(self, p: Json) -> Json:
         users = str(p.get("users") or "").split(",")
         if len(users) != 1 or not users[0]:

@@ -51,6 +51,7 @@ METHOD_SCOPES: dict[str, Need] = {
     "chat.getPermalink": _need("chat.getPermalink", None),
     "users.info": _need("users.info", "users:read"),
     "conversations.info": _need("conversations.info", "channels:read", **_READ),
+    "conversations.members": _need("conversations.members", "channels:read", **_READ),
     "conversations.history": _need("conversations.history", "channels:history", **_HISTORY),
     "conversations.replies": _need("conversations.replies", "channels:history", **_HISTORY),
     "conversations.open": _need("conversations.open", "im:write", mpim="mpim:write"),

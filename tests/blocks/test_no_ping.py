@@ -268,6 +268,9 @@ def changed(text: str, kind: str = "cancelled", status: Status = Status.CANCELLE
 
 
 BUILDERS = {
+    steps.step_problem: lambda t: [
+        steps.step_problem(code, t, user_id="U1", channel_id="C1") for code in steps.STEP_PROBLEMS
+    ],
     canvas.canvas_parts: lambda t: [
         part
         for _, part in canvas.canvas_parts(

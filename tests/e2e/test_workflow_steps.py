@@ -106,6 +106,8 @@ def test_open_a_decision_fails_readably_on_bad_input(bot, slack, standin, clock,
     ]
     standin.add_channel("C0QUIET", "quiet", is_member=False)
     cases.append(({"title": "Ok", "channel": "C0QUIET"}, "/invite"))
+    standin.add_channel("C0BOBS", "bobs-room", private=True, members=[BOB])
+    cases.append(({"title": "Ok", "channel": "C0BOBS"}, f"<@{ALICE}> is not in <#C0BOBS>"))
     for extra, words in cases:
         inputs = {"channel": GENERAL, "opener": ALICE} | extra
         done = finished(bot, standin, slack.step(OPEN, inputs))

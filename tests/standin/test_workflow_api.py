@@ -161,3 +161,20 @@ def test_canvases_are_made_once_per_channel_found_by_section_and_edited_one_chan
         refusal(lambda: client.canvases_edit(canvas_id="FNOPE", changes=[replace]))["error"]
         == "canvas_not_found"
     )
+
+
+def test_conversations_members_pages_through_the_people_in_a_channel(standin):
+    for n in range(5):
+        standin.add_user(f"U000{n}", f"p{n}")
+    standin.add_channel("C0001", "small", private=True, members=["U0000", "U0001", "U0002"])
+    client = client_for(standin)
+    first = client.conversations_members(channel="C0001", limit=2)
+    rest = client.conversations_members(
+        channel="C0001", limit=2, cursor=first["response_metadata"]["next_cursor"]
+    )
+    assert first["members"] + rest["members"] == ["U0000", "U0001", "U0002", "UBOT"]
+    assert rest["response_metadata"]["next_cursor"] == ""
+    standin.add_channel("C0002", "hidden", private=True, is_member=False, members=["U0000"])
+    assert refusal(lambda: client.conversations_members(channel="C0002"))["error"] == (
+        "channel_not_found"
+    )

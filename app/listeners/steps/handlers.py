@@ -11,9 +11,10 @@ from typing import Any
 from slack_bolt import BoltContext, Complete, Fail
 from slack_sdk import WebClient
 
-from app.blocks.steps import authority_note
+from app.blocks.steps import authority_note, step_problem
 from app.domain import authority, decisions, outcomes, permissions
 from app.listeners.deps import Deps
+from app.listeners.people import is_member
 from app.listeners.steps.once import StepFailed, run_once
 from app.posting.cards import publish_card
 from app.vocabulary import Action
@@ -28,10 +29,7 @@ def _actor(inputs: dict, name: str) -> str:
     context = inputs.get(name)
     user_id = context.get("id") if isinstance(context, dict) else None
     if not isinstance(user_id, str) or not _USER.match(user_id):
-        raise StepFailed(
-            "this step needs to know who is running the workflow. Start the workflow from a "
-            "person's action (a link, a shortcut or a button), not from a schedule."
-        )
+        raise StepFailed(step_problem("no_actor"))
     return user_id
 
 
@@ -39,10 +37,10 @@ def _text(inputs: dict, name: str, label: str, *, required: bool = False) -> str
     value = inputs.get(name)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise StepFailed(f"the {label} input is empty; fill it in the step's settings.")
+            raise StepFailed(step_problem("empty", label))
         return None
     if not isinstance(value, str):
-        raise StepFailed(f"the {label} input must be text.")
+        raise StepFailed(step_problem("not_text", label))
     return value
 
 
@@ -50,10 +48,10 @@ def _id(inputs: dict, name: str, label: str, pattern: re.Pattern, *, required: b
     value = inputs.get(name)
     if value in (None, ""):
         if required:
-            raise StepFailed(f"the {label} input is empty; pick one in the step's settings.")
+            raise StepFailed(step_problem("empty", label))
         return None
     if not isinstance(value, str) or not pattern.match(value):
-        raise StepFailed(f"the {label} input is not a {label.lower()} Slack knows.")
+        raise StepFailed(step_problem("not_an_id", label))
     return value
 
 
@@ -62,10 +60,7 @@ def _number(inputs: dict, name: str) -> int:
     if isinstance(value, str) and value.strip().lstrip("#").isdigit():
         value = int(value.strip().lstrip("#"))
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise StepFailed(
-            "the Decision number input must be a decision's number, such as the one "
-            "Open a decision gives or /decide log shows."
-        )
+        raise StepFailed(step_problem("number"))
     return value
 
 
@@ -76,9 +71,9 @@ def _deadline(inputs: dict, now: datetime) -> datetime | None:
     try:
         moment = datetime.fromtimestamp(float(value), tz=UTC)
     except (TypeError, ValueError, OverflowError, OSError):
-        raise StepFailed("the Deadline input is not a date and time.") from None
+        raise StepFailed(step_problem("deadline")) from None
     if moment <= now:
-        raise StepFailed("the Deadline input is in the past; pick a time that is still ahead.")
+        raise StepFailed(step_problem("past_deadline"))
     return moment
 
 
@@ -129,6 +124,10 @@ def open_decision(
             deadline=_deadline(inputs, now),
             context=_text(inputs, "context", "Context"),
         )
+        if not is_member(client, declaration.channel_id, opener):
+            raise StepFailed(
+                step_problem("not_in_channel", user_id=opener, channel_id=declaration.channel_id)
+            )
         with deps.sessions.begin() as session:
             decision, _ = decisions.open_decision(
                 session,
@@ -141,10 +140,7 @@ def open_decision(
             decision_id = decision.id
         posted = publish_card(client, deps.sessions, deps.clock, team, decision_id, vet=True)
         if posted is None:
-            raise StepFailed(
-                "the card is being posted by another attempt; look for it in the channel "
-                "before running the workflow again."
-            )
+            raise StepFailed(step_problem("card_elsewhere"))
         return {"number": posted.id, "link": posted.permalink or ""}
 
     run_once("Open a decision", body, context, deps, complete, fail, work)
@@ -162,7 +158,7 @@ def record_outcome(
         outcome = _text(inputs, "outcome", "Outcome", required=True) or ""
         outcome = "_".join(outcome.strip().lower().split())
         if outcome not in outcomes.OUTCOMES:
-            raise StepFailed("the Outcome input must be worked, mixed, did_not_work or too_early.")
+            raise StepFailed(step_problem("outcome"))
         with deps.sessions.begin() as session:
             decision, _ = outcomes.record_outcome(
                 session,
