@@ -37,3 +37,14 @@ def test_an_unexpected_error_fails_the_run_once_and_reaches_the_error_handler(
     assert done["error"].startswith("Find who decides: Deference hit an error on its side")
     assert "database on fire" not in done["error"]
     assert any("listener failed" in r.getMessage() for r in caplog.records)
+
+
+def test_outputs_slack_refuses_still_end_the_run_with_a_failure(slack, standin, monkeypatch):
+    monkeypatch.setattr(handlers, "authority_note", lambda found: 42)  # not a string output
+    run = slack.step(ids.FIND_WHO_DECIDES_STEP, {"domain": "design"})
+    done = standin.execution(run.execution_id)
+    assert [c["answer"].get("error") for c in done["completions"]] == [
+        "parameter_validation_failed",
+        None,
+    ]
+    assert done["state"] == "failed" and "Deference hit an error" in done["error"]

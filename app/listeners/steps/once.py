@@ -82,7 +82,12 @@ def run_once(
         _done(deps, held.post_id)
         raise
     else:
-        _end(complete, execution_id, outputs=outputs)
+        try:
+            _end(complete, execution_id, outputs=outputs)
+        except SlackApiError:  # Slack refused our outputs: the run must still end
+            _end(fail, execution_id, error=f"{title}: {UNEXPECTED}")
+            _done(deps, held.post_id)
+            raise
     _done(deps, held.post_id)
 
 
