@@ -1,7 +1,7 @@
 """Channel canvases that mirror the charter (`/decide charter canvas`).
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0010
 Create Date: 2026-11-30
 
 One row per channel canvas the bot keeps current: where it is, and who asked for it.
@@ -13,7 +13,7 @@ from alembic import op
 from app.db.types import UTCDateTime
 
 revision = "0013"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
