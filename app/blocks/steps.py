@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from app.blocks.text import escape
 from app.domain.authority import Authority, Source
+from app.domain.similar import SimilarDecision
+from app.vocabulary import Status
 
 
 def authority_note(found: Authority) -> str:
@@ -66,4 +68,19 @@ def step_problem(
         label_lower=escape(label.lower()),
         person=f"<@{user_id}>" if user_id else "The person running the workflow",
         channel=f"<#{channel_id}>" if channel_id else "that channel",
+    )
+
+
+def similar_problem(found: list[SimilarDecision]) -> str:
+    """Why the step opened nothing: the team already has decisions like this one."""
+    lines = []
+    for each in found:
+        state = "decided" if each.status is Status.DECIDED else f"still {each.status.value}"
+        link = f" {each.permalink}" if each.permalink else ""
+        lines.append(f"#{each.id} “{escape(each.title)}” ({state}){link}")
+    return (
+        "your team already has a decision like this: "
+        + "; ".join(lines)
+        + ". Look there first; to open this one anyway, turn on the step's "
+        "“Open even if similar” input."
     )

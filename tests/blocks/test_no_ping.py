@@ -282,6 +282,7 @@ def changed(text: str, kind: str = "cancelled", status: Status = Status.CANCELLE
 
 
 BUILDERS = {
+    steps.similar_problem: lambda t: steps.similar_problem(similar_ones(t)),
     steps.step_problem: lambda t: [
         steps.step_problem(code, t, user_id="U1", channel_id="C1") for code in steps.STEP_PROBLEMS
     ],

@@ -199,3 +199,19 @@ def test_a_forged_step_event_is_refused(bot, slack, standin):
     assert forger.send_raw(run.body, "application/json").status == 401
     bot.settle()
     assert standin.execution(run.execution_id)["state"] == "running"
+
+
+def test_a_decision_like_one_the_team_has_is_named_not_opened_unless_asked(
+    bot, slack, standin, errors_logged
+):
+    inputs = {"title": "Pick the billing database", "channel": GENERAL, "opener": ALICE}
+    first = finished(bot, standin, slack.step(OPEN, inputs))
+    number, link = first["outputs"]["number"], first["outputs"]["link"]
+    twin = finished(bot, standin, slack.step(OPEN, inputs | {"title": "Billing database pick"}))
+    assert twin["state"] == "failed"
+    assert f"#{number} “Pick the billing database” (still open) {link}" in twin["error"]
+    assert "“Open even if similar”" in twin["error"]
+    anyway = inputs | {"title": "Billing database pick", "open_anyway": True}
+    assert finished(bot, standin, slack.step(OPEN, anyway))["state"] == "completed"
+    with bot.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Decision)) == 2

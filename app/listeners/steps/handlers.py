@@ -11,8 +11,8 @@ from typing import Any
 from slack_bolt import BoltContext, Complete, Fail
 from slack_sdk import WebClient
 
-from app.blocks.steps import authority_note, step_problem
-from app.domain import authority, decisions, outcomes, permissions
+from app.blocks.steps import authority_note, similar_problem, step_problem
+from app.domain import authority, decisions, outcomes, permissions, similar
 from app.listeners.deps import Deps
 from app.listeners.people import is_member
 from app.listeners.steps.once import StepFailed, run_once
@@ -109,7 +109,9 @@ def open_decision(
     fail: Fail,
 ) -> None:
     """Open and post a decision as `/decide Title @decider` does: the opener is the person
-    running the workflow, the decider is vetted, Slack's refusals come back as sentences."""
+    running the workflow and must be in the channel, the decider is vetted, a title like one of
+    the team's open or recent decisions stops the step (unless `open_anyway`) with those
+    decisions named, and Slack's refusals come back as sentences."""
     team = context["workspace"]
     execution_id = body["event"]["function_execution_id"]
 
@@ -128,13 +130,19 @@ def open_decision(
             raise StepFailed(
                 step_problem("not_in_channel", user_id=opener, channel_id=declaration.channel_id)
             )
+        origin = f"step:{execution_id}"
+        with deps.sessions() as session:
+            again = decisions.find_by_origin(session, team, origin) is not None
+            found = [] if again else similar.find_similar(session, team, declaration.title, now)
+        if found and inputs.get("open_anyway") is not True:
+            raise StepFailed(similar_problem(found))
         with deps.sessions.begin() as session:
             decision, _ = decisions.open_decision(
                 session,
                 team_id=team,
                 declaration=declaration,
                 actor_id=opener,
-                origin_key=f"step:{execution_id}",
+                origin_key=origin,
                 now=now,
             )
             decision_id = decision.id
