@@ -13,8 +13,8 @@ from app.blocks.canvas import DOMAINS, HEADINGS, LEADS
 from app.db.models import CharterCanvas
 from app.jobs.rotations import announce_handoffs
 from tests.e2e.conftest import ALICE, BOB, CAROL, GENERAL
+from tests.e2e.test_charter import ADMIN, open_charter_modal
 
-ADMIN = "U0ADMIN"
 NAME = ids.DOMAIN_FIELD.format(i=0, field="name")
 
 
@@ -28,11 +28,7 @@ def part(standin, canvas_id, heading) -> str:
 
 
 def edit_charter(bot, slack, standin, values):
-    assert slack.command(ADMIN, GENERAL, "charter").status == 200
-    bot.settle()
-    shown = standin.responses(ADMIN)[-1]["payload"]
-    slack.click(ADMIN, ids.CHARTER_EDIT, message={"channel": GENERAL, "ts": "1.000001", **shown})
-    bot.settle()
+    open_charter_modal(bot, slack, standin, ADMIN)
     reply = slack.submit(ADMIN, standin.latest_view(ADMIN), values)
     assert (reply.status, reply.body) == (200, "")
     bot.settle()
