@@ -56,7 +56,11 @@ def run_once(
     """Claim this run, do `work`, then complete with its outputs or fail with a sentence."""
     event = body["event"]
     execution_id = str(event["function_execution_id"])
-    team = context["workspace"]
+    team = context.get("workspace")
+    if not team:  # no workspace to keep it under (app.listeners.inject): nothing can be done
+        log.warning("step run %s names no workspace; failing it", execution_id)
+        _end(fail, execution_id, error=f"{title}: {UNEXPECTED}")
+        return
     with deps.sessions.begin() as session:
         held = claim(
             session,
