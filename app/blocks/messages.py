@@ -29,7 +29,8 @@ USAGE_LINES: dict[str, str] = {
     "here, with charts on request",
     "rotation": "`/decide rotation [<name> @a @b every 2w [starting 2027-03-01]]` - rotating "
     "leads (`skip`, `swap @a @b`, `away @a until <date>`)",
-    "charter": "`/decide charter` · `/decide values` - the team's domains, values and principles",
+    "charter": "`/decide charter` · `/decide values` - the team's domains, values and principles; "
+    "`/decide charter canvas` keeps them in this channel's canvas (admins)",
     "steward": "`/decide steward @person [every quarter]` · `/decide feedback` - report misused "
     "deference anonymously",
     "edit": "`/decide edit <number>` · `/decide handoff <number> @person [why]` - correct an "
