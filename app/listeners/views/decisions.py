@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+from functools import partial
 from typing import TypeVar
 
 from slack_bolt import Ack, App
@@ -91,7 +92,10 @@ def declare(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
         ack(response_action="errors", errors={ids.DOMAIN: str(exc)[:150]})
         return
     errors = decisions.declaration_errors(declaration, deps.clock.now())
-    if declaration.decider_id and (problem := decider_problem(client, declaration.decider_id)):
+    seen = partial(deps.names.saw_profile, submission.team_id) if deps.names else None
+    if declaration.decider_id and (
+        problem := decider_problem(client, declaration.decider_id, seen)
+    ):
         errors["decider"] = problem
     if errors:
         ack(response_action="errors", errors=errors)
