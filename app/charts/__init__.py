@@ -80,7 +80,7 @@ def _whole_numbers(axis) -> None:
 
 def time_unit(hours: Sequence[float]) -> tuple[str, float]:
     """The unit a reader takes in at a glance for these durations: (name, hours per unit)."""
-    longest = max(hours, default=0)
+    longest = float(max(hours, default=0))
     if longest < 2:
         return "minutes", 1 / 60
     if longest >= 72:
@@ -106,6 +106,8 @@ def draw_velocity(weeks: Sequence[tuple[date, float, int]], where: str) -> Figur
         if not weeks:
             _empty(ax, "No decisions were decided in this period.")
             return figure
+        # PostgreSQL measures in Decimal, SQLite in float: plot floats.
+        weeks = [(day, float(hours), count) for day, hours, count in weeks]
         unit, per = time_unit([hours for _, hours, _ in weeks])
         for run in weekly_runs(weeks):
             ax.plot(

@@ -143,7 +143,7 @@ def velocity_alt(weeks: Sequence[tuple]) -> str:
         return "Line chart of decision velocity: no decisions were decided yet."
     unit, per = charts.time_unit([hours for _, hours, _ in weeks])
     points = "; ".join(
-        f"week of {day:%d %b %Y}: {hours / per:.0f} {unit} ({count} decided)"
+        f"week of {day:%d %b %Y}: {float(hours) / per:.0f} {unit} ({count} decided)"
         for day, hours, count in weeks
     )
     return f"Line chart of the median time to decide, by week. {points}."

@@ -129,3 +129,13 @@ def test_without_a_cjk_font_names_still_draw_and_one_line_says_what_to_install(m
     assert png.startswith(b"\x89PNG")
     [record] = [r for r in caplog.records if r.name == "app.charts.fonts"]
     assert "fonts-noto-cjk" in record.getMessage()
+
+
+def test_velocity_takes_postgresql_decimals():
+    """PostgreSQL's EXTRACT(EPOCH ...) is numeric: the series arrives as Decimal there."""
+    from decimal import Decimal
+
+    weeks = [(date(2026, 11, 2), Decimal("0.5"), 1), (date(2026, 11, 9), Decimal("1.25"), 2)]
+    [ax] = charts.draw_velocity(weeks, "x").axes
+    [line] = ax.get_lines()
+    assert list(line.get_ydata()) == pytest.approx([30, 75])
