@@ -55,6 +55,30 @@ def write_site(
     return index
 
 
+def write_charts(
+    sessions: sessionmaker[Session],
+    folder: Path,
+    team: str | None = None,
+    now: datetime | None = None,
+) -> list[Path]:
+    """The three charts of the whole log as PNG files in `folder` (made if missing), one set
+    per team (prefixed with the team id when there are several); returns their paths. For
+    the console, which shows charts by writing them where a person can open them."""
+    now = now or datetime.now(UTC)
+    with sessions() as session:
+        teams = teams_to_export(session, team)
+        logs = [read_team(session, t, now) for t in teams]
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for log in logs:
+        prefix = f"{log.team_id}-" if len(logs) > 1 else ""
+        for chart in draw_charts(log):
+            path = folder / f"{prefix}{chart.file}"
+            path.write_bytes(chart.png)
+            written.append(path)
+    return written
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("app.site", "templates"),

@@ -159,3 +159,13 @@ def test_an_unknown_team_or_an_empty_log(sessions, clock, tmp_path):
         write_site(sessions, tmp_path / "site", team="T0NOPE", now=clock.now())
     index = write_site(sessions, tmp_path / "empty", now=clock.now())
     assert "No decisions" in index.read_text()
+
+
+@pytest.mark.slow  # draws three charts
+def test_the_charts_alone_for_the_console(sessions, clock, tmp_path):
+    from app.site import write_charts
+
+    seed_week(sessions, clock)
+    written = write_charts(sessions, tmp_path / "charts", now=clock.now())
+    assert [p.name for p in written] == ["velocity.png", "deciders.png", "outcomes.png"]
+    assert all(p.read_bytes()[:4] == b"\x89PNG" for p in written)
