@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -37,14 +38,9 @@ def test_database_names_the_file_to_read(sessions, clock, database_url, capsys):
     assert "**Decider:** Bob" in text and "#dev" in text
 
 
-def test_database_takes_a_plain_sqlite_path(tmp_path, capsys):
+def test_database_takes_a_plain_sqlite_path(tmp_path, capsys, _sqlite_template):
     """What the console prints: a file name, `--database console.db`."""
-    from app.db.engine import make_engine
-    from app.db.migrate import upgrade
-
-    engine = make_engine(f"sqlite:///{tmp_path / 'console.db'}")
-    upgrade(engine)
-    engine.dispose()
+    shutil.copy(_sqlite_template, tmp_path / "console.db")
     assert cli.main(["export", "--database", str(tmp_path / "console.db")]) == 0
     assert capsys.readouterr().out.startswith("id,title,status,")
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 from urllib.parse import urlsplit
 
 from apscheduler.schedulers.base import BaseScheduler
@@ -41,6 +43,10 @@ class Deps:
     names: NameMemo | None = None
     # Seals private_metadata of every modal opened; wiring derives its key from a secret.
     forms: FormSeal = field(default_factory=FormSeal)
+
+    def note_profile(self, team_id: str) -> Callable[[str, Any], None] | None:
+        """Hand this to a users.info look-up (decider_problem): the name it reads is kept."""
+        return partial(self.names.saw_profile, team_id) if self.names is not None else None
 
     def open_form(
         self, client: WebClient, request: BlockActions | CommandPayload | MessageShortcut, view

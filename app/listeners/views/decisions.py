@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 import re
-from functools import partial
 from typing import TypeVar
 
 from slack_bolt import Ack, App
@@ -92,7 +91,7 @@ def declare(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
         ack(response_action="errors", errors={ids.DOMAIN: str(exc)[:150]})
         return
     errors = decisions.declaration_errors(declaration, deps.clock.now())
-    seen = partial(deps.names.saw_profile, submission.team_id) if deps.names else None
+    seen = deps.note_profile(submission.team_id)
     if declaration.decider_id and (
         problem := decider_problem(client, declaration.decider_id, seen)
     ):
