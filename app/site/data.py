@@ -28,6 +28,9 @@ EVENT_WORDS = {
     "consensus_check": "asked for a consensus check",
     "consensus_objection": "objected to the decider",
 }
+# A poll's closing reason is a code (poll, tie, ...), not words someone wrote.
+CODED_REASONS = {"poll_closed"}
+BOT_ACTORS = {"scheduler": "Deference (on schedule)"}
 OUTCOME_WORDS = {
     "worked": "Worked",
     "mixed": "Mixed",
@@ -213,9 +216,11 @@ def _history(event, book: NameBook) -> HistoryEntry:
         change = f"{event.from_status.value} → {event.to_status.value}"
     detail = event.detail or {}
     reason = detail.get("reason") if isinstance(detail.get("reason"), str) else None
+    if event.kind in CODED_REASONS:
+        reason = None
     return HistoryEntry(
         at=when(event.at.isoformat()) or "",
-        who=book.person(event.actor_id) or "",
+        who=BOT_ACTORS.get(event.actor_id) or book.person(event.actor_id) or "",
         what=EVENT_WORDS.get(event.kind, event.kind.replace("_", " ")),
         change=change,
         reason=humanize(reason, book) if reason else None,

@@ -169,3 +169,31 @@ def test_the_charts_alone_for_the_console(sessions, clock, tmp_path):
     written = write_charts(sessions, tmp_path / "charts", now=clock.now())
     assert [p.name for p in written] == ["velocity.png", "deciders.png", "outcomes.png"]
     assert all(p.read_bytes()[:4] == b"\x89PNG" for p in written)
+
+
+def test_history_words_the_bot_s_own_changes_and_hides_coded_reasons():
+    from types import SimpleNamespace
+
+    from app.domain.names import NameBook
+    from app.site.data import _history
+    from app.vocabulary import Status
+
+    closed = SimpleNamespace(
+        kind="poll_closed",
+        actor_id="scheduler",
+        at=datetime(2026, 11, 30, 9, 25, tzinfo=UTC),
+        from_status=Status.OPEN,
+        to_status=Status.OPEN,
+        detail={"poll_id": 1, "decider": "U0ERIN", "reason": "poll"},
+    )
+    entry = _history(closed, NameBook({"U0ERIN": "erin"}))
+    assert (entry.who, entry.what, entry.change, entry.reason) == (
+        "Deference (on schedule)",
+        "closed the expertise poll",
+        None,
+        None,
+    )
+    handed = SimpleNamespace(**{**vars(closed), "kind": "handed_on", "actor_id": "U0ERIN"})
+    handed.detail = {"reason": "Away <@U0BOB> next week"}
+    entry = _history(handed, NameBook({"U0ERIN": "erin", "U0BOB": "Bob"}))
+    assert (entry.who, entry.what, entry.reason) == ("erin", "handed on", "Away @Bob next week")
