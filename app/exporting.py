@@ -20,6 +20,13 @@ from app.domain.names import NameBook, humanize, name_book
 
 FORMATS = ("csv", "json", "markdown")
 NO_NAMES = NameBook()
+LIFE_FACTS = (
+    ("supersedes", "Supersedes"),
+    ("superseded_by", "Superseded by"),
+    ("cancel_reason", "Cancelled because"),
+    ("reopen_reason", "Reopened because"),
+    ("escalation_reason", "Escalated because"),
+)
 
 
 class UnknownTeam(LookupError):
@@ -128,6 +135,9 @@ def _adr(row: dict[str, object], book: NameBook) -> str:
         facts.append(f"- **Deadline:** {row['deadline']}")
     if row.get("decided_at"):
         facts.append(f"- **Decided:** {row['decided_at']}")
+    for key, words in LIFE_FACTS:
+        if row.get(key) not in (None, ""):
+            facts.append(f"- **{words}:** {text(key)}")
     outcome = text("outcome", "_not reviewed yet_")
     if row.get("outcome_note"):
         outcome += f": {text('outcome_note')}"

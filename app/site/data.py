@@ -27,6 +27,13 @@ EVENT_WORDS = {
     "poll_closed": "closed the expertise poll",
     "consensus_check": "asked for a consensus check",
     "consensus_objection": "objected to the decider",
+    "edited": "edited it",
+    "handed_on": "handed it on",
+    "cancelled": "cancelled it",
+    "reopened": "reopened it",
+    "superseded": "marked it superseded",
+    "supersedes": "replaced an earlier decision with it",
+    "supersede_undone": "undid the supersession",
 }
 # A poll's closing reason is a code (poll, tie, ...), not words someone wrote.
 CODED_REASONS = {"poll_closed"}
