@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from app.domain import charter, decisions, escalation, names, outcomes, values
+from app.domain import charter, decisions, escalation, lifecycle, names, outcomes, values
 from app.domain.decisions import Declaration
 from app.vocabulary import Framework, Zone
 
@@ -15,8 +15,8 @@ CHANNELS = {"C0GENERAL": "general", "C0PLATFORM": "platform"}
 
 
 def seed_week(sessions, clock) -> dict[str, int]:
-    """Four decisions in two channels: decided and reviewed, escalated, open, and one whose
-    every text is an attack. Returns their ids by nickname."""
+    """Four decisions in two channels: decided and reviewed, escalated, cancelled, and one
+    whose every text is an attack. Returns their ids by nickname."""
     ids: dict[str, int] = {}
 
     def open_one(key, title, channel, decider, **extra):
@@ -85,6 +85,16 @@ def seed_week(sessions, clock) -> dict[str, int]:
             seen_from="C0GENERAL",
         )
     open_one("tabs", "Tabs or spaces", "C0GENERAL", None)
+    with sessions.begin() as session:
+        lifecycle.cancel(
+            session,
+            team_id=TEAM,
+            decision_id=ids["tabs"],
+            actor_id="U0ALICE",
+            reason="The formatter settles it; ask <@U0BOB>",
+            now=clock.now(),
+            idempotency_key="c-tabs",
+        )
     open_one(
         "evil",
         HOSTILE,

@@ -199,3 +199,35 @@ def test_history_words_the_bot_s_own_changes_and_hides_coded_reasons():
     assert (entry.who, entry.what, entry.reason) == ("erin", "handed it on", "Away @Bob next week")
     unknown = SimpleNamespace(**{**vars(handed), "kind": "future_kind"})
     assert _history(unknown, NameBook()).what == "future kind"
+
+
+def test_a_cancelled_decision_says_why_in_its_history(built):
+    index, ids = built
+    page = "".join(pages(index.parent)[f"decisions/{ids['tabs']}.html"].text)
+    assert "Alice cancelled it (open → cancelled): The formatter settles it; ask @Bob" in " ".join(
+        page.split()
+    )
+
+
+@pytest.mark.slow  # draws the charts again
+def test_superseded_decisions_link_to_each_other(sessions, clock, tmp_path):
+    from app.domain import lifecycle
+
+    ids = seed_week(sessions, clock)
+    with sessions.begin() as session:
+        new, _, _ = lifecycle.supersede(
+            session,
+            team_id=TEAM,
+            decision_id=ids["db"],
+            declaration=Declaration(title="Managed PostgreSQL", channel_id="C0PLATFORM"),
+            actor_id="U0BOB",
+            origin_key="sup",
+            now=clock.now(),
+            reason="Replication lag",
+        )
+    folder = write_site(sessions, tmp_path / "site", now=clock.now()).parent
+    old_page = Page((folder / "decisions" / f"{ids['db']}.html").read_text())
+    new_page = Page((folder / "decisions" / f"{new.id}.html").read_text())
+    assert {"href": f"{new.id}.html"} in old_page.all("a")
+    assert {"href": f"{ids['db']}.html"} in new_page.all("a")
+    assert "Superseded by" in "".join(old_page.text)
