@@ -163,6 +163,43 @@ def test_hostile_text_stays_text_on_its_own_page(browser, site, screenshots):
     browser.save_screenshot(str(screenshots / "hostile.png"))
 
 
+# WCAG's contrast ratio of every element's own text against the background behind it.
+LOW_CONTRAST = """
+const channel = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+const luminance = colour => {
+  const [r, g, b] = colour.match(/[\\d.]+/g).slice(0, 3).map(Number).map(channel);
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+};
+const behind = element => {
+  for (; element; element = element.parentElement) {
+    const colour = getComputedStyle(element).backgroundColor;
+    if (colour !== "transparent" && !/, 0\\)$/.test(colour)) { return colour; }
+  }
+  return "rgb(255, 255, 255)";
+};
+const low = [];
+for (const element of document.querySelectorAll("body *")) {
+  const text = [...element.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+  if (!text || element.getClientRects().length === 0) { continue; }
+  const [a, b] = [luminance(getComputedStyle(element).color), luminance(behind(element))];
+  const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  if (ratio < 4.5) { low.push(`${element.tagName} ${ratio.toFixed(2)} ${element.textContent}`); }
+}
+return low;
+"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_text_contrast_meets_wcag_aa(browser, site, scheme):
+    browser.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia",
+        {"features": [{"name": "prefers-color-scheme", "value": scheme}]},
+    )
+    for page in ("index.html", "decisions/1.html", "decisions/2.html", "charter.html"):
+        browser.get((site.parent / page).as_uri())
+        assert browser.execute_script(LOW_CONTRAST) == [], f"{page} in {scheme} mode"
+
+
 def test_charts_and_charter_pages_are_complete_and_accessible(browser, site, screenshots):
     browser.get((site.parent / "charts.html").as_uri())
     images = browser.find_elements(By.TAG_NAME, "img")
