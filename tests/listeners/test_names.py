@@ -4,6 +4,7 @@ channel and mentions, and the directory's name of a decider vetted with users.in
 from __future__ import annotations
 
 from app import ids
+from app.db.models import KnownName
 from app.domain import names
 from tests.e2e.conftest import ALICE, BOB, CAROL, GENERAL
 from tests.listeners.helpers import v
@@ -33,3 +34,12 @@ def test_a_decider_vetted_in_the_form_gets_the_directory_s_name(slack, standin, 
     values = {ids.TITLE: v("Adopt trunk-based development"), ids.DECIDER: v("U0DANA")}
     assert slack.submit(ALICE, view, values).status == 200
     assert book(slack).people["U0DANA"] == "Dana S."
+
+
+def test_a_schedule_s_channel_check_leaves_the_directory_s_channel_name(
+    slack, standin, errors_logged
+):
+    assert slack.command(ALICE, GENERAL, "checkin 9:30 weekdays").status == 200
+    with slack.sessions() as session:
+        row = session.get(KnownName, (standin.team_id, names.CHANNEL, GENERAL))
+    assert (row.name, row.source) == (standin.channel_object(GENERAL)["name"], names.DIRECTORY)
