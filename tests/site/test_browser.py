@@ -114,6 +114,9 @@ def test_search_filter_follow_a_link_and_come_back(browser, site, screenshots):
     browser.find_element(By.ID, "clear").click()
     assert len(visible_titles(browser)) == 4
 
+    more = browser.find_element(By.ID, "more")
+    assert more.get_attribute("open") is None, "a phone shows the search, folds the filters"
+    more.find_element(By.TAG_NAME, "summary").click()
     Select(browser.find_element(By.ID, "channel")).select_by_visible_text("#general")
     assert sorted(visible_titles(browser)) == ["Hire a second designer", "Tabs or spaces"]
     Select(browser.find_element(By.ID, "status")).select_by_value("escalated")
@@ -145,6 +148,7 @@ def test_search_filter_follow_a_link_and_come_back(browser, site, screenshots):
     browser.save_screenshot(str(screenshots / "decision.png"))
 
     browser.back()
+    assert browser.find_element(By.ID, "more").get_attribute("open") is not None
     assert Select(browser.find_element(By.ID, "channel")).first_selected_option.text == "#platform"
     assert sorted(visible_titles(browser)) == [HOSTILE, "Pick the billing database"]
     assert problems_logged(browser) == []

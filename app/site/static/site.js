@@ -53,6 +53,14 @@
     });
   }
 
+  // Wide screens show every filter; a phone shows the search and folds the rest away,
+  // unless the address already asks for one of them.
+  var more = document.getElementById("more");
+  function unfold() {
+    var asked = fields.slice(1).some(function (name) { return value(name); });
+    more.open = asked || window.matchMedia("(min-width: 48rem)").matches;
+  }
+
   form.hidden = false;
   form.addEventListener("input", apply);
   form.addEventListener("change", apply);
@@ -63,5 +71,6 @@
     form.reset();
   });
   restore();
+  unfold();
   apply();
 })();
