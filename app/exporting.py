@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import TextIO
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,6 +28,14 @@ LIFE_FACTS = (
     ("reopen_reason", "Reopened because"),
     ("escalation_reason", "Escalated because"),
 )
+
+
+def readable_time(value: object) -> str | None:
+    """An export row's ISO time as people read it: 2026-11-23 09:00 UTC."""
+    if not value:
+        return None
+    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 class UnknownTeam(LookupError):
@@ -129,12 +138,12 @@ def _adr(row: dict[str, object], book: NameBook) -> str:
         f"- **Framework:** {text('framework', 'not stated')} · **Approach:** "
         f"{text('approach', 'not stated')} · **Zone:** {row['zone']}",
         f"- **Channel:** {book.channel(str(row['channel']))} · **Opened by:** "
-        f"{person('created_by')} on {row['created_at']}",
+        f"{person('created_by')} on {readable_time(row['created_at'])}",
     ]
     if row.get("deadline"):
-        facts.append(f"- **Deadline:** {row['deadline']}")
+        facts.append(f"- **Deadline:** {readable_time(row['deadline'])}")
     if row.get("decided_at"):
-        facts.append(f"- **Decided:** {row['decided_at']}")
+        facts.append(f"- **Decided:** {readable_time(row['decided_at'])}")
     for key, words in LIFE_FACTS:
         if row.get(key) not in (None, ""):
             facts.append(f"- **{words}:** {text(key)}")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.domain import charter as charters
 from app.domain import export, metrics, names, rotation_service, steward, trends
 from app.domain.names import NameBook, humanize
+from app.exporting import readable_time as when
 
 SLACK_REDIRECT = "https://slack.com/app_redirect"
 TOP_DECIDERS = 10
@@ -133,14 +134,6 @@ class TeamLog:
     weeks: list
     deciders: list[tuple[str, int]]
     outcomes: dict[str, dict[str, int]]
-
-
-def when(value: object) -> str | None:
-    """An export row's ISO time as people read it: 2026-11-23 09:00 UTC."""
-    if not value:
-        return None
-    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def web_link(url: object) -> str | None:

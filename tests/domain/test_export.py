@@ -151,7 +151,8 @@ def test_markdown_names_people_and_channels_and_mentions_in_the_text(sessions, c
         decision.context = "Ask <@U2> in <#C1>; <@U7|zed> knows billing"
     text = human(sessions, "markdown")
     assert "**Decider:** Bob (deferred by Alice)" in text
-    assert "**Channel:** #platform · **Opened by:** Alice" in text
+    assert "**Channel:** #platform · **Opened by:** Alice on 2026-11-23 09:00 UTC" in text
+    assert "**Decided:** 2026-11-23 10:00 UTC" in text, "times as people read them"
     assert "Ask @Bob in #platform; @zed knows billing" in text
     assert "**Opened by:** Nina" in text, "each team's own names"
     assert "<@" not in text and "<#" not in text
