@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import TextIO
@@ -28,6 +29,16 @@ LIFE_FACTS = (
     ("reopen_reason", "Reopened because"),
     ("escalation_reason", "Escalated because"),
 )
+
+
+MARKUP = re.compile(r"([\\<>\[\]])")
+
+
+def inert(text: str | None) -> str:
+    """People's text for Markdown, which renderers turn into HTML: a backslash before each
+    character that could open a tag, an autolink or a link (<, >, [, ]) or escape one (\\),
+    so a title like <script> shows as itself wherever the file is rendered."""
+    return MARKUP.sub(r"\\\1", text or "")
 
 
 def readable_time(value: object) -> str | None:
@@ -125,10 +136,10 @@ def _adr(row: dict[str, object], book: NameBook) -> str:
         value = row.get(key)
         if value in (None, ""):
             return empty
-        return humanize(str(value).strip(), book) or empty
+        return inert(humanize(str(value).strip(), book)) or empty
 
     def person(key: str) -> str | None:
-        return book.person(str(row[key])) if row.get(key) else None
+        return inert(book.person(str(row[key]))) if row.get(key) else None
 
     decider = person("decider") or "_no decider yet_"
     deferred_by = person("deferred_by")
@@ -137,7 +148,7 @@ def _adr(row: dict[str, object], book: NameBook) -> str:
         f"- **Decider:** {decider}" + (f" (deferred by {deferred_by})" if deferred_by else ""),
         f"- **Framework:** {text('framework', 'not stated')} · **Approach:** "
         f"{text('approach', 'not stated')} · **Zone:** {row['zone']}",
-        f"- **Channel:** {book.channel(str(row['channel']))} · **Opened by:** "
+        f"- **Channel:** {inert(book.channel(str(row['channel'])))} · **Opened by:** "
         f"{person('created_by')} on {readable_time(row['created_at'])}",
     ]
     if row.get("deadline"):
@@ -151,7 +162,7 @@ def _adr(row: dict[str, object], book: NameBook) -> str:
     if row.get("outcome_note"):
         outcome += f": {text('outcome_note')}"
     return (
-        f"\n## {row['id']}. {humanize(str(row['title']), book)}\n\n"
+        f"\n## {row['id']}. {inert(humanize(str(row['title']), book))}\n\n"
         + "\n".join(facts)
         + f"\n\n### Context\n\n{text('context', '_none given_')}\n"
         + f"\n### Decision\n\n{text('resolution')}\n"

@@ -245,3 +245,18 @@ def test_export_ends_with_supersession_and_the_reasons_for_cancel_reopen_and_esc
     with sessions() as session:
         write_export(iter_rows(session, ["T1"]), "markdown", markdown)
     assert "- **Cancelled because:** Opened twice" in markdown.getvalue()
+
+
+def test_markdown_keeps_hostile_text_inert_for_renderers(sessions, clock):
+    """Markdown is often rendered to HTML: typed tags, autolinks and links must stay text."""
+    import markdown_it
+
+    seed(sessions, clock)
+    with sessions.begin() as session:
+        decision = decisions.get_decision(session, "T1", 1)
+        decision.title = '<script>alert(1)</script> \\<img src=x onerror="alert(2)">'
+        decision.context = "[click](javascript:alert(3)) <javascript:alert(4)>"
+    text = human(sessions, "markdown", "T1")
+    html = markdown_it.MarkdownIt("commonmark").render(text)
+    assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, "shown as the text it is"
