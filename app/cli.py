@@ -143,8 +143,8 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
         if args.format == "html":
             from app.site import write_site
 
-            index = write_site(sessions, Path(args.out), args.team)
-            print(f"wrote the decision log to {index} (open it in a browser)", file=sys.stderr)
+            index = write_site(sessions, Path(args.out), args.team).resolve()
+            print(f"wrote the decision log: open {index.as_uri()} in a browser", file=sys.stderr)
         elif args.out:
             with open(args.out, "w", encoding="utf-8", newline="") as out:
                 export_log(sessions, args.format, out, args.team)
@@ -158,6 +158,9 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
         # at /dev/null so the interpreter's final flush cannot raise again on the way out.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return SIGPIPE_EXIT
+    except OSError as exc:  # --out names a place that cannot be written
+        where = exc.filename or args.out
+        raise SettingsError(f"--out: cannot write {where}: {exc.strerror or exc}") from None
     finally:
         engine.dispose()
     return 0

@@ -83,6 +83,19 @@ def test_out_writes_a_file(sessions, clock, database_url, tmp_path, capsys):
     assert row["decider"] == "U2"
 
 
+@pytest.mark.parametrize("fmt", ["csv", "html"])
+def test_an_out_that_cannot_be_written_is_one_line(
+    sessions, clock, database_url, tmp_path, capsys, fmt
+):
+    seed(sessions, clock)
+    (tmp_path / "taken").write_text("a file")
+    target = tmp_path / "taken" / "log" if fmt == "csv" else tmp_path / "taken"
+    args = ["export", "--database", database_url, "--format", fmt, "--out", str(target)]
+    assert cli.main(args) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"deference-bot: --out: cannot write {tmp_path / 'taken'}")
+
+
 def test_html_needs_a_folder(capsys):
     with pytest.raises(SystemExit) as stopped:
         cli.main(["export", "--format", "html"])
