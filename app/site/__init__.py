@@ -165,12 +165,18 @@ def draw_charts(log: TeamLog) -> list[Chart]:
 def velocity_alt(weeks: Sequence[tuple]) -> str:
     if not weeks:
         return "Line chart of decision velocity: no decisions were decided yet."
-    unit, per = charts.time_unit([hours for _, hours, _ in weeks])
     points = "; ".join(
-        f"week of {day:%d %b %Y}: {float(hours) / per:.0f} {unit} ({count} decided)"
+        f"week of {day:%d %b %Y}: {duration(float(hours))} ({count} decided)"
         for day, hours, count in weeks
     )
     return f"Line chart of the median time to decide, by week. {points}."
+
+
+def duration(hours: float) -> str:
+    """A median wait in words, each in the unit that suits it (the chart shares one unit)."""
+    unit, per = charts.time_unit([hours])
+    amount = round(hours / per)
+    return f"{amount} {unit.removesuffix('s') if amount == 1 else unit}"
 
 
 def deciders_alt(rows: Sequence[tuple[str, int]]) -> str:

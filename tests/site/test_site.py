@@ -231,3 +231,13 @@ def test_superseded_decisions_link_to_each_other(sessions, clock, tmp_path):
     assert {"href": f"{new.id}.html"} in old_page.all("a")
     assert {"href": f"{ids['db']}.html"} in new_page.all("a")
     assert "Superseded by" in "".join(old_page.text)
+
+
+def test_chart_alt_text_states_each_week_in_its_own_unit():
+    from datetime import date
+
+    from app.site import velocity_alt
+
+    text = velocity_alt([(date(2026, 11, 30), 0.05, 1), (date(2026, 12, 7), 216.0, 2)])
+    assert "week of 30 Nov 2026: 3 minutes (1 decided)" in text
+    assert "week of 07 Dec 2026: 9 days (2 decided)" in text
