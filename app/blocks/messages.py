@@ -39,6 +39,8 @@ USAGE = escape(
             "open decision, or open a decided one again",
             "`/decide supersede <number> [<new title> @person]` - replace a decision with a "
             "new one; the two cards link to each other",
+            "`/decide escalate <number> <why>` - in the decision's channel: one zone higher, "
+            "its contact told",
             "`/decide help` - this list",
         ]
     )

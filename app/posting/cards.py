@@ -19,7 +19,7 @@ from app import ids
 from app.blocks.cards import build_decision_card, card_text
 from app.blocks.slack_errors import refusal_text
 from app.db.models import Decision
-from app.domain import decisions, ledger
+from app.domain import decisions, ledger, lifecycle
 from app.domain.clock import Clock, SystemClock
 from app.domain.errors import NotFound
 from app.posting.claimed import Unanswered, claim, find_earlier_post, post_claimed
@@ -182,9 +182,16 @@ def _earlier_card(client: WebClient, decision: Decision) -> str | None:
 def _give_up(
     sessions: sessionmaker[Session], clock: Clock, team_id: str, decision_id: int, post_id: int
 ) -> None:
-    """Nobody ever saw this decision: drop it, and mark its card skipped so no sweep retries."""
+    """Nobody ever saw this decision: drop it, and mark its card skipped so no sweep retries.
+    A decision it was to supersede goes back to what it was (app.domain.lifecycle)."""
     with sessions.begin() as session:
+        try:
+            replaced = decisions.get_decision(session, team_id, decision_id).supersedes_id
+        except NotFound:
+            replaced = None
         decisions.discard_unposted(session, team_id, decision_id)
+        if replaced is not None:
+            lifecycle.undo_supersede(session, team_id, replaced, now=clock.now())
         ledger.finish(session, post_id, now=clock.now(), status=ledger.SKIPPED)
 
 

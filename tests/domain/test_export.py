@@ -5,10 +5,11 @@ from datetime import timedelta
 
 import pytest
 
-from app.domain import decisions, names
+from app.domain import decisions, escalation, lifecycle, names
 from app.domain.decisions import Declaration
 from app.domain.export import COLUMNS, iter_rows, team_ids
 from app.exporting import UnknownTeam, export_log, write_export
+from tests.domain.factories import ALICE, BOB, decide, open_decision
 
 CONTRACT = [
     "id",
@@ -178,9 +179,6 @@ def test_an_unknown_team_is_an_error_that_lists_the_known_ones(sessions, clock):
 def test_export_ends_with_supersession_and_the_reasons_for_cancel_reopen_and_escalation(
     sessions, clock
 ):
-    from app.domain import escalation, lifecycle
-    from tests.domain.factories import ALICE, BOB, decide, open_decision
-
     with sessions.begin() as session:
         old = open_decision(session, clock.now(), team="T1")
         escalation.escalate(

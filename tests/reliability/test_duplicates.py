@@ -77,6 +77,35 @@ def home_opened(world: World) -> Callable:
     return deliver
 
 
+def on_decision(text: str, user: str, decided: bool = False):
+    """A command about the card's decision (`cancel {id} …`), its number known once it exists."""
+
+    def prepare(world: World) -> Callable:
+        card = world.card()
+        if decided:
+            view = world.form(BOB, ids.RECORD_RESOLUTION, card)
+            given = {ids.RESOLUTION: {ids.VALUE: "Kafka"}}
+            world.slack.submit(BOB, view, given)
+            world.bot.settle()
+        number = int(card["blocks"][-1]["elements"][0]["value"])
+        body = command_body(world.standin, user, text.format(id=number))
+        return lambda: world.slack.send_raw(body, FORM)
+
+    return prepare
+
+
+def menu_form(verb: str, user: str):
+    """The form the card's More menu opens for `verb`."""
+
+    def open_it(world: World) -> dict:
+        card = world.card()
+        number = int(card["blocks"][-1]["elements"][0]["value"])
+        world.click(user, ids.LIFECYCLE_MENU, card, selected_option=f"{verb}:{number}")
+        return world.standin.latest_view(user)
+
+    return open_it
+
+
 CASES = {
     "declare at once": command(f"Pick the queue <@{BOB}|bob>"),
     "declare in the form": submit(declare_form, ALICE, {ids.TITLE: "Pick the queue"}),
@@ -113,6 +142,15 @@ CASES = {
         feedback_form, CAROL, {ids.FEEDBACK_KIND: "pressure", ids.FEEDBACK_TEXT: "Told to defer"}
     ),
     "open App Home (event retried)": lambda world: home_opened(world),
+    "cancel by command": on_decision("cancel {id} Duplicate", ALICE),
+    "hand on by command": on_decision(f"handoff {{id}} <@{CAROL}|c> Knows it", BOB),
+    "reopen by command": on_decision("reopen {id} Load tripled", BOB, decided=True),
+    "supersede by command": on_decision("supersede {id} Pick the queue again", BOB, decided=True),
+    "cancel in the form": submit(menu_form("cancel", ALICE), ALICE, {ids.REASON: "Duplicate"}),
+    "edit in the form": submit(
+        menu_form("edit", BOB), BOB, {ids.TITLE: "Pick the bus", ids.ZONE: "local"}
+    ),
+    "hand on in the form": submit(menu_form("handoff", BOB), BOB, {ids.NEW_DECIDER: CAROL}),
 }
 
 

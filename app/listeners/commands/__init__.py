@@ -58,6 +58,7 @@ STORED_BEFORE_ACK: dict[type, StoringHandler] = {
     life.ReopenDecision: lifecycle.reopen,
     life.HandOn: lifecycle.handoff,
     life.SupersedeDecision: lifecycle.supersede,
+    life.EscalateDecision: lifecycle.escalate,
 }
 
 
