@@ -4,10 +4,12 @@ any script. No pixel comparisons: a font or a matplotlib upgrade must not fail t
 
 from __future__ import annotations
 
+import itertools
 import logging
 import warnings
 from datetime import date
 
+import numpy as np
 import pytest
 from matplotlib import font_manager
 from matplotlib.colors import to_hex
@@ -139,3 +141,35 @@ def test_velocity_takes_postgresql_decimals():
     [ax] = charts.draw_velocity(weeks, "x").axes
     [line] = ax.get_lines()
     assert list(line.get_ydata()) == pytest.approx([30, 75])
+
+
+# Machado, Oliveira and Fernandes (2009): full-severity colour vision deficiencies, applied
+# in linear RGB.
+DEFICIENCIES = {
+    "protanopia": [[0.152, 1.053, -0.205], [0.115, 0.786, 0.099], [-0.004, -0.048, 1.052]],
+    "deuteranopia": [[0.367, 0.861, -0.228], [0.280, 0.673, 0.047], [-0.012, 0.043, 0.969]],
+    "tritanopia": [[1.256, -0.077, -0.179], [-0.078, 0.931, 0.148], [0.005, 0.691, 0.304]],
+    "typical vision": [[1, 0, 0], [0, 1, 0], [0, 0, 1]],
+}
+
+
+def seen_as_lab(colour: str, deficiency) -> np.ndarray:
+    """CIELAB of a colour as someone with this deficiency sees it."""
+    srgb = np.array([int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)])
+    linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+    linear = np.clip(np.array(deficiency) @ linear, 0, 1)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
+    x, y, z = (xyz @ linear) / np.array([0.95047, 1, 1.08883])
+    f = [np.cbrt(v) if v > 0.008856 else 7.787 * v + 16 / 116 for v in (x, y, z)]
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+@pytest.mark.parametrize("deficiency", DEFICIENCIES)
+def test_outcome_colours_stay_apart_for_colour_blind_readers(deficiency):
+    """Every two outcomes differ by more than 15 ΔE (CIE76; about 2 is just noticeable)."""
+    colours = charts.OUTCOME_COLOURS
+    for (one, a), (other, b) in itertools.combinations(colours.items(), 2):
+        distance = np.linalg.norm(
+            seen_as_lab(a, DEFICIENCIES[deficiency]) - seen_as_lab(b, DEFICIENCIES[deficiency])
+        )
+        assert distance > 15, f"{one} and {other} look alike with {deficiency} ({distance:.1f})"
