@@ -11,6 +11,7 @@ directory, through `NameMemo.saw`, which writes only what changed since this pro
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Mapping
@@ -19,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.db.dialect import upsert
@@ -26,6 +28,8 @@ from app.db.models import KnownName
 from app.domain.clock import Clock
 from app.domain.storage import Sessions
 from app.domain.teams import get_or_create_team
+
+log = logging.getLogger(__name__)
 
 PERSON, CHANNEL = "person", "channel"
 SEEN, DIRECTORY = "seen", "directory"
@@ -185,15 +189,21 @@ class NameMemo:
         fresh_channels = self._fresh(team_id, CHANNEL, channels or {}, source)
         if not fresh_people and not fresh_channels:
             return
-        with self._sessions.begin() as session:
-            remember(
-                session,
-                team_id,
-                self._clock.now(),
-                people=fresh_people,
-                channels=fresh_channels,
-                source=source,
-            )
+        try:
+            with self._sessions.begin() as session:
+                remember(
+                    session,
+                    team_id,
+                    self._clock.now(),
+                    people=fresh_people,
+                    channels=fresh_channels,
+                    source=source,
+                )
+        except SQLAlchemyError as exc:
+            # Names are a courtesy to the exports: a database that cannot take them now must
+            # not fail the command that showed them. They are written when next seen.
+            log.warning("names not stored (%s); they are tried again when next seen", exc.code)
+            return
         with self._lock:
             if len(self._written) > self.LIMIT:
                 self._written.clear()

@@ -92,3 +92,18 @@ def test_the_memo_writes_once_per_change(sessions, clock):
     finally:
         event.remove(sessions.kw["bind"], "before_cursor_execute", count)
     assert (book(sessions).person("U1"), book(sessions).channel("C1")) == ("Alice", "#dev-team")
+
+
+def test_a_database_that_cannot_take_names_does_not_fail_the_request(clock, tmp_path, caplog):
+    from app.db.engine import make_engine, make_session_factory
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'missing' / 'folder' / 'bot.db'}")
+    try:
+        memo = NameMemo(make_session_factory(engine), clock)
+        memo.saw("T1", people={"U1": "alice"})  # no exception
+        memo.saw("T1", people={"U1": "alice"})
+    finally:
+        engine.dispose()
+    warnings = [r.getMessage() for r in caplog.records if r.name == "app.domain.names"]
+    assert len(warnings) == 2, "not remembered as written: tried again when next seen"
+    assert "alice" not in " ".join(warnings)
