@@ -38,6 +38,8 @@ EVENT_WORDS = {
 }
 # A poll's closing reason is a code (poll, tie, ...), not words someone wrote.
 CODED_REASONS = {"poll_closed"}
+# History entries whose detail names the new decider, and under which key.
+NAMES_A_DECIDER = {"decider_set": "decider", "handed_on": "to"}
 BOT_ACTORS = {"scheduler": "Deference (on schedule)"}
 OUTCOME_WORDS = {
     "worked": "Worked",
@@ -218,10 +220,13 @@ def _history(event, book: NameBook) -> HistoryEntry:
     reason = detail.get("reason") if isinstance(detail.get("reason"), str) else None
     if event.kind in CODED_REASONS:
         reason = None
+    what = EVENT_WORDS.get(event.kind, event.kind.replace("_", " "))
+    if (key := NAMES_A_DECIDER.get(event.kind)) and isinstance(detail.get(key), str):
+        what += f" to {book.person(detail[key])}"
     return HistoryEntry(
         at=when(event.at.isoformat()) or "",
         who=BOT_ACTORS.get(event.actor_id) or book.person(event.actor_id) or "",
-        what=EVENT_WORDS.get(event.kind, event.kind.replace("_", " ")),
+        what=what,
         change=change,
         reason=humanize(reason, book) if reason else None,
     )

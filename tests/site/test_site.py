@@ -194,9 +194,13 @@ def test_history_words_the_bot_s_own_changes_and_hides_coded_reasons():
         None,
     )
     handed = SimpleNamespace(**{**vars(closed), "kind": "handed_on", "actor_id": "U0ERIN"})
-    handed.detail = {"reason": "Away <@U0BOB> next week"}
+    handed.detail = {"from": "U0ERIN", "to": "U0BOB", "reason": "Away <@U0BOB> next week"}
     entry = _history(handed, NameBook({"U0ERIN": "erin", "U0BOB": "Bob"}))
-    assert (entry.who, entry.what, entry.reason) == ("erin", "handed it on", "Away @Bob next week")
+    assert (entry.who, entry.what, entry.reason) == (
+        "erin",
+        "handed it on to Bob",
+        "Away @Bob next week",
+    )
     unknown = SimpleNamespace(**{**vars(handed), "kind": "future_kind"})
     assert _history(unknown, NameBook()).what == "future kind"
 
