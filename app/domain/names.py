@@ -5,8 +5,11 @@ Human-facing exports (Markdown, the HTML decision log, chart labels) say "Carol"
 sources: what Slack's payloads carry (a command's `user_name` and `channel_name`, an escaped
 mention's label) and the directory (users.info, conversations.info), which outranks them.
 
-Writers: the request middleware (every slash command) and every place that already asks Slack's
-directory, through `NameMemo.saw`, which writes only what changed since this process last saw it.
+Writers: the request middleware (every slash command but `feedback`) and the places that already
+ask Slack's directory (vetting a decider, labelling charts, checking a schedule's channel),
+through `NameMemo.saw*`, which writes only what changed since this process last saw it. The seam
+for any other look-up (a cache of users.info answers, say): hand each profile fetched from Slack
+to `deps.note_profile(team_id)(user_id, profile)`; a cache hit need not, it was noted when fetched.
 """
 
 from __future__ import annotations
