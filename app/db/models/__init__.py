@@ -11,6 +11,7 @@ from app.db.models.base import (
 )
 from app.db.models.charter import (
     Charter,
+    CharterCanvas,
     CharterDomain,
     CharterEvent,
     CharterFormalLead,
@@ -46,6 +47,7 @@ __all__ = [
     "Base",
     "ChannelSchedule",
     "Charter",
+    "CharterCanvas",
     "CharterDomain",
     "CharterEvent",
     "CharterFormalLead",

@@ -1,7 +1,7 @@
 """Known names: the people's and channels' names the bot has seen, per team.
 
 Revision ID: 0011
-Revises: 0010
+Revises: 0013
 Create Date: 2026-11-30
 
 Human-facing exports (Markdown, the HTML decision log) show names instead of Slack ids; CSV
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0010"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
