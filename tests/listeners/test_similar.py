@@ -224,3 +224,11 @@ def test_decide_on_this_shows_similar_decisions_in_its_form_and_keeps_the_thread
     assert slack.submit(ALICE, updated, chosen).status == 200
     _, new = decisions_in(slack)
     assert (new.title, new.thread_ts) == ("Which database for billing?", message["ts"])
+
+
+def test_open_is_a_link_whose_click_is_only_acknowledged(slack, standin, clock, errors_logged):
+    earlier = decided_billing_database(slack, clock)
+    blocks = notice(slack)["blocks"]
+    reply = click(slack, standin, ALICE, blocks, f"{ids.SIMILAR_OPEN}.{earlier.id}")
+    assert (reply.status, reply.body) == (200, "")
+    assert len(decisions_in(slack)) == 1 and len(standin.calls("chat.postMessage")) == 1
