@@ -91,8 +91,15 @@ def _mark(decision: Decision, kind: str, actor_id: str, now: datetime, reason: s
 
 
 def _log(session, decision, kind, actor_id, now, before: Status, detail, key) -> None:
-    decisions.log_transition(
-        session, decision, kind, actor_id, now, before, detail, idempotency_key=key
+    decisions.log_event(
+        session,
+        decision,
+        kind,
+        actor_id,
+        now,
+        from_status=before,
+        detail=detail,
+        idempotency_key=key,
     )
 
 
