@@ -38,6 +38,7 @@ from app.blocks import (
     reviews,
     rotations,
     schedules,
+    similar,
     slack_errors,
     stats,
 )
@@ -51,6 +52,7 @@ from app.domain.home import DomainHolder, Home, HomeData, Page, RotationLead
 from app.domain.people import Unfit
 from app.domain.polls import Ballot, score_ballots, who_decides
 from app.domain.schedules import Recurrence
+from app.domain.similar import SimilarDecision
 from app.vocabulary import Action, Framework, Status, Tiebreaker, Zone
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -245,6 +247,18 @@ def holders(text: str) -> list[DomainHolder]:
     ]
 
 
+def similar_ones(text: str) -> list[SimilarDecision]:
+    common = dict(title=text, created_by="U1", created_at=NOW, score=0.5)
+    return [
+        SimilarDecision(12, status=Status.DECIDED, decider_id="U2", decided_at=NOW,
+                        permalink=PERMALINK, **common),
+        SimilarDecision(13, status=Status.OPEN, decider_id=None, decided_at=None,
+                        permalink=None, **common),
+        SimilarDecision(14, status=Status.ESCALATED, decider_id="U3", decided_at=None,
+                        permalink=PERMALINK, **common),
+    ]  # fmt: skip
+
+
 def rotation_view(text: str) -> rotations.RotationView:
     return rotations.RotationView(text, ("U1", "U2"), 14, "UTC", "U1", "U2", date(2026, 12, 1))
 
@@ -264,6 +278,11 @@ def changed(text: str, kind: str = "cancelled", status: Status = Status.CANCELLE
 
 
 BUILDERS = {
+    similar.similar_line: lambda t: [similar.similar_line(d) for d in similar_ones(t)],
+    similar.build_similar_notice: lambda t: similar.build_similar_notice(
+        similar_ones(t), declare_value="v", supersede_values={12: "v"}
+    ),
+    similar.build_similar_form_head: lambda t: similar.build_similar_form_head(similar_ones(t)),
     cards.build_decision_card: lambda t: [
         *cards.build_decision_card(decision(t)),
         *cards.build_decision_card(changed(t)),
