@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 import app.blocks
 from app.blocks import (
+    canvas,
     cards,
     charter,
     declare_extras,
@@ -41,12 +42,15 @@ from app.blocks import (
     similar,
     slack_errors,
     stats,
+    steps,
 )
 from app.blocks.errors import describe
 from app.blocks.polls import tiebreaker_words
 from app.blocks.text import escape
 from app.db.models import Charter, CharterDomain, Decision, ExpertisePoll, Rotation
 from app.domain import metrics, permissions
+from app.domain.authority import Authority, Source
+from app.domain.canvas import DomainLine, LeadLine, Mirror
 from app.domain.errors import InvalidInput, NotAllowed, NotFound, Person, UserText
 from app.domain.home import DomainHolder, Home, HomeData, Page, RotationLead
 from app.domain.people import Unfit
@@ -278,6 +282,27 @@ def changed(text: str, kind: str = "cancelled", status: Status = Status.CANCELLE
 
 
 BUILDERS = {
+    steps.similar_problem: lambda t: steps.similar_problem(similar_ones(t)),
+    steps.step_problem: lambda t: [
+        steps.step_problem(code, t, user_id="U1", channel_id="C1") for code in steps.STEP_PROBLEMS
+    ],
+    canvas.canvas_parts: lambda t: [
+        part
+        for _, part in canvas.canvas_parts(
+            Mirror(
+                (DomainLine(t, "U1", None, "local", "U2"), DomainLine(t, None, t, "centre", None)),
+                "U2",
+                ((t, (t, t)),),
+                (LeadLine(t, "C1", "U3"),),
+                "U4",
+            )
+        )
+    ],
+    steps.authority_note: lambda t: [
+        steps.authority_note(Authority(t, "U1", source, rotation_name=t, domains=(t,), known=k))
+        for source in Source
+        for k in (True, False)
+    ],
     similar.similar_line: lambda t: [similar.similar_line(d) for d in similar_ones(t)],
     similar.build_similar_notice: lambda t: similar.build_similar_notice(
         similar_ones(t), declare_value="v", supersede_values={12: "v"}
@@ -436,6 +461,10 @@ BUILDERS = {
 }
 # Helpers that never see a person's text: numbers, dates, ids and the escaping itself.
 NOT_BUILDERS = {
+    # Message metadata is never shown to people: programs read the title as it was typed.
+    "app.blocks.card_events.card_metadata",
+    "app.blocks.canvas.canvas_ready",  # takes no typed text
+    "app.blocks.canvas.canvas_refused",  # Slack's error codes, escaped where shown
     "app.blocks.rotations.midnight",
     "app.blocks.stats.duration",
     "app.blocks.stats.percent",

@@ -44,6 +44,7 @@ HANDLERS: dict[type, Handler] = {
     g.SetRotation: rotation.put,
     g.AdjustRotation: rotation.adjust,
     g.ShowCharter: charter.show,
+    g.CharterCanvas: charter.canvas,
     g.EditValues: values.edit,
     g.ShowSteward: steward.show,
     g.SetSteward: steward.put,
