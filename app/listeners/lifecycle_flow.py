@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from app.blocks.lifecycle import (
     build_change_notice,
@@ -93,7 +94,8 @@ def after_change(
     actor_id: str,
     response_url: str | None = None,
 ) -> None:
-    """After a stored change: redraw the card; a new decider hears who handed it to them."""
+    """After a stored change: redraw the card; a new decider hears who handed it to them, and
+    the decider and opener who someone else changed their decision (tell_others)."""
     if not refresh_card(client, decision):
         tell(
             client,
@@ -103,12 +105,22 @@ def after_change(
             text="Saved, but I couldn't update the decision's card in the channel.",
         )
     if verb == "handoff" and decision.decider_id and decision.decider_id != actor_id:
-        client.chat_postMessage(
-            channel=decision.decider_id,
-            text=handoff_text(decision, actor_id),
-            blocks=build_handoff_notice(decision, actor_id),
+        _dm(
+            client,
+            decision.decider_id,
+            handoff_text(decision, actor_id),
+            build_handoff_notice(decision, actor_id),
         )
     tell_others(client, verb, decision, actor_id)
+
+
+def _dm(client: WebClient, person: str, text: str, blocks) -> None:
+    """A direct message about a change already stored: if Slack refuses it (the person left,
+    their account is off), the change stands and the refusal is logged, not shown as a failure."""
+    try:
+        client.chat_postMessage(channel=person, text=text, blocks=blocks)
+    except SlackApiError as exc:
+        log.warning("could not tell %s of a change: %s", person, exc.response.get("error"))
 
 
 def tell_others(client: WebClient, verb: str, decision, actor_id: str) -> None:
@@ -117,11 +129,8 @@ def tell_others(client: WebClient, verb: str, decision, actor_id: str) -> None:
     if verb == "edit":
         return
     for person in lifecycle.told_of_change(decision, actor_id):
-        client.chat_postMessage(
-            channel=person,
-            text=change_notice_text(verb, decision, actor_id),
-            blocks=build_change_notice(verb, decision, actor_id),
-        )
+        text = change_notice_text(verb, decision, actor_id)
+        _dm(client, person, text, build_change_notice(verb, decision, actor_id))
 
 
 def supersede_and_post(

@@ -251,3 +251,15 @@ def test_a_superseding_card_slack_refuses_leaves_the_old_decision_as_it_was(
     assert "Superseded" not in card_json(standin)
     told = [r["payload"]["text"] for r in standin.responses(BOB)]
     assert any("Nothing was saved" in t for t in told), told
+
+
+def test_a_direct_message_slack_refuses_does_not_turn_a_stored_change_into_an_error(
+    slack, standin, errors_logged
+):
+    declare(slack)
+    number = decisions_in(slack)[0].id
+    standin.fail_next("chat.postMessage", status=200, error="cannot_dm_bot")  # Bob's notice
+    reply = slack.command(ALICE, GENERAL, f"cancel {number} Nobody needs it now")
+    assert reply.status == 200 and decisions_in(slack)[0].status is Status.CANCELLED
+    assert "Cancelled #" in standin.responses(ALICE)[-1]["payload"]["text"]
+    assert f"could not tell {BOB} of a change: cannot_dm_bot" in errors_logged.text
