@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.db.models import Decision, DecisionEvent, ScheduledPost
-from app.domain import deadlines, decisions, ledger, outcomes, permissions
+from app.domain import deadlines, decisions, ledger, outcomes, permissions, poll_service
 from app.domain.errors import AlreadyDone, InvalidInput
 from app.domain.text import clean
 from app.vocabulary import Action, Approach, Framework, Status, Zone
@@ -435,3 +435,18 @@ def told_of_change(decision: Decision, actor_id: str) -> list[str]:
     decider = change.get("previous") if handed_on else decision.decider_id
     skip = {actor_id, change.get("to") if handed_on else None}
     return [p for p in dict.fromkeys([decider, decision.created_by]) if p and p not in skip]
+
+
+def end_polls(session: Session, team_id: str, decision_id: int, now: datetime) -> list[tuple]:
+    """A cancelled or superseded decision's running expertise poll stops taking votes: it is
+    closed as any poll is (scored, an anonymous poll's voter keys forgotten). Returns the
+    (channel, message ts) of each poll message to redraw as closed."""
+    decision = decisions.get_decision(session, team_id, decision_id)
+    if decision.status not in (Status.CANCELLED, Status.SUPERSEDED):
+        return []
+    ended = []
+    while (poll := poll_service.running_poll(session, team_id, decision_id)) is not None:
+        poll, _changed = poll_service.close_poll(session, team_id=team_id, poll_id=poll.id, now=now)
+        if poll.message_ts:
+            ended.append((poll.channel_id, poll.message_ts))
+    return ended

@@ -17,8 +17,10 @@ from slack_sdk.errors import SlackApiError
 from app.blocks.lifecycle import (
     build_change_notice,
     build_handoff_notice,
+    build_poll_withdrawn,
     change_notice_text,
     handoff_text,
+    poll_withdrawn_text,
 )
 from app.blocks.lifecycle_forms import (
     build_edit_modal,
@@ -32,7 +34,7 @@ from app.listeners.deps import Deps
 from app.listeners.payloads import BlockActions, CommandPayload
 from app.listeners.people import is_admin
 from app.posting.cards import CardNotPosted, publish_card, refresh_card
-from app.posting.send import tell
+from app.posting.send import tell, update_message
 from app.vocabulary import Action
 
 log = logging.getLogger(__name__)
@@ -112,6 +114,17 @@ def after_change(
             build_handoff_notice(decision, actor_id),
         )
     tell_others(client, verb, decision, actor_id)
+    if verb == "cancel":
+        end_polls(client, deps, decision)
+
+
+def end_polls(client: WebClient, deps: Deps, decision) -> None:
+    """A withdrawn decision's running poll is closed, and its message says why."""
+    with deps.sessions.begin() as session:
+        ended = lifecycle.end_polls(session, decision.team_id, decision.id, deps.clock.now())
+    for channel, ts in ended:
+        text, blocks = poll_withdrawn_text(decision), build_poll_withdrawn(decision)
+        update_message(client, channel, ts, text, blocks, what=f"poll of decision {decision.id}")
 
 
 def _dm(client: WebClient, person: str, text: str, blocks) -> None:
@@ -187,4 +200,5 @@ def supersede_and_post(
     if old is not None:
         refresh_card(client, old)
         tell_others(client, "supersede", old, actor_id)
+        end_polls(client, deps, old)
     return posted
