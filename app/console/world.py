@@ -64,6 +64,9 @@ class World:
         self.database = database
         for name in PROXY_VARIABLES:  # slack_sdk would send even loopback traffic to a proxy
             os.environ.pop(name, None)
+        # The console's screen is the transcript: log lines would interleave with it. Put back
+        # on close, so a process that goes on (a test run) keeps its own logging.
+        self._log_level = logging.getLogger().level
         logging.getLogger().setLevel(logging.ERROR)
         self.clock = clock or ManualClock()
         self.standin = SlackStandIn(bot_token=FAKE_TOKEN, team_id=TEAM, team_domain="demo")
@@ -246,3 +249,4 @@ class World:
         self.runtime.close()
         self.standin.stop()
         self.server = None
+        logging.getLogger().setLevel(self._log_level)

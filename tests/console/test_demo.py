@@ -41,6 +41,7 @@ def test_demo_script_tells_a_whole_story(tmp_path):
         "⏩ Wed 25 Nov 2026 09:30 Europe/Berlin",
         "3 image(s)",
         "exported the decision log as markdown",
+        "exported the decision log as html: open",
         "✅ Recorded for Pick the billing database: Worked",
         "decided Sun 22 Nov · outcome: worked",
     ]:
@@ -48,6 +49,8 @@ def test_demo_script_tells_a_whole_story(tmp_path):
     assert "Traceback" not in transcript and "⚠" not in transcript
     assert len(list((tmp_path / "console-charts").glob("*.png"))) >= 3
     assert "## 3. Choose the on-call paging tool" in (tmp_path / "console-export.md").read_text()
+    site = (tmp_path / "console-site" / "index.html").read_text()
+    assert "Choose the on-call paging tool" in site and "Pick the billing database" in site
 
     engine = make_engine(f"sqlite:///{database}")
     with make_session_factory(engine)() as session:

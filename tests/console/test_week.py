@@ -152,3 +152,18 @@ def test_export_runs_the_real_command_on_the_consoles_database(console, tmp_path
     assert "## 1. Pick a db" in (tmp_path / "console-export.md").read_text()
     assert (tmp_path / "console-export.csv").read_text().startswith("id,title,status")
     assert "usage: export" in text
+
+
+def test_closing_the_world_gives_the_root_logger_its_level_back(tmp_path):
+    import logging
+
+    root = logging.getLogger()
+    before = root.level
+    root.setLevel(logging.INFO)
+    try:
+        world = World(tmp_path / "l.db", ManualClock(MONDAY), tmp_path / "png")
+        assert root.level == logging.ERROR  # nothing interleaves with the transcript
+        world.close()
+        assert root.level == logging.INFO
+    finally:
+        root.setLevel(before)
