@@ -13,6 +13,7 @@ import logging
 from app import jobs
 from app.domain import rotation_service, rotations
 from app.installs import NotInstalled
+from app.posting.canvas import refresh_charter_canvases
 from app.posting.rotations import DM_KIND, KIND, announce_handoff
 from app.posting.scheduled import ChannelGone
 
@@ -27,6 +28,7 @@ def announce_handoffs() -> int:
     with context.sessions() as session:
         due = rotation_service.due_handoffs(session, now)
     done = 0
+    new_leads: set[str] = set()  # teams whose charter canvases now name a new lead
     for team_id, rotation_id, day in due:
         with context.sessions.begin() as session:
             rotation = rotation_service.find_by_id(session, team_id, rotation_id)
@@ -45,7 +47,7 @@ def announce_handoffs() -> int:
                 handoff.occurrence,
             )
         try:
-            done += announce_handoff(
+            sent = announce_handoff(
                 context.client_for(team_id),
                 context.sessions,
                 team_id=team_id,
@@ -56,6 +58,15 @@ def announce_handoffs() -> int:
             )
         except ChannelGone as gone:
             log.warning("handoff of rotation %s not announced: %s", rotation_id, gone.error)
+            continue
         except NotInstalled:
             log.info("handoff of rotation %s not announced: team not installed", rotation_id)
+            continue
+        done += sent
+        if sent:
+            new_leads.add(team_id)
+    for team_id in sorted(new_leads):
+        refresh_charter_canvases(
+            context.client_for(team_id), context.sessions, context.clock, team_id
+        )
     return done

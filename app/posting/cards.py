@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import ids
+from app.blocks.card_events import card_metadata
 from app.blocks.cards import build_decision_card, card_text
 from app.blocks.slack_errors import refusal_text
 from app.db.models import Decision
@@ -106,6 +107,7 @@ def publish_card(
             thread_ts=decision.thread_ts,
             text=card_text(decision),
             blocks=build_decision_card(decision),
+            metadata=card_metadata(decision),
             unfurl_links=False,
         )
     except SlackApiError as exc:
@@ -196,7 +198,8 @@ def _give_up(
 
 
 def refresh_card(client: WebClient, decision: Decision) -> bool:
-    """Redraw the card in place. False when Slack refused (the database change still stands)."""
+    """Redraw the card in place, with the metadata event of its new status (decision_decided,
+    decision_cancelled, ...). False when Slack refused (the database change still stands)."""
     if not decision.card_ts:
         return False
     return update_message(
@@ -206,4 +209,5 @@ def refresh_card(client: WebClient, decision: Decision) -> bool:
         card_text(decision),
         build_decision_card(decision),
         what=f"card of decision {decision.id}",
+        metadata=card_metadata(decision),
     )

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 import app.blocks
 from app.blocks import (
+    canvas,
     cards,
     charter,
     declare_extras,
@@ -41,12 +42,15 @@ from app.blocks import (
     similar,
     slack_errors,
     stats,
+    steps,
 )
 from app.blocks.errors import describe
 from app.blocks.polls import tiebreaker_words
 from app.blocks.text import escape
 from app.db.models import Charter, CharterDomain, Decision, ExpertisePoll, Rotation
 from app.domain import metrics, permissions
+from app.domain.authority import Authority, Source
+from app.domain.canvas import DomainLine, LeadLine, Mirror
 from app.domain.errors import InvalidInput, NotAllowed, NotFound, Person, UserText
 from app.domain.home import DomainHolder, Home, HomeData, Page, RotationLead
 from app.domain.people import Unfit
@@ -284,6 +288,27 @@ def changed(text: str, kind: str = "cancelled", status: Status = Status.CANCELLE
 
 
 BUILDERS = {
+    steps.similar_problem: lambda t: steps.similar_problem(similar_ones(t)),
+    steps.step_problem: lambda t: [
+        steps.step_problem(code, t, user_id="U1", channel_id="C1") for code in steps.STEP_PROBLEMS
+    ],
+    canvas.canvas_parts: lambda t: [
+        part
+        for _, part in canvas.canvas_parts(
+            Mirror(
+                (DomainLine(t, "U1", None, "local", "U2"), DomainLine(t, None, t, "centre", None)),
+                "U2",
+                ((t, (t, t)),),
+                (LeadLine(t, "C1", "U3"),),
+                "U4",
+            )
+        )
+    ],
+    steps.authority_note: lambda t: [
+        steps.authority_note(Authority(t, "U1", source, rotation_name=t, domains=(t,), known=k))
+        for source in Source
+        for k in (True, False)
+    ],
     similar.similar_line: lambda t: [similar.similar_line(d) for d in similar_ones(t)],
     similar.build_similar_notice: lambda t: similar.build_similar_notice(
         similar_ones(t), declare_value="v", supersede_values={12: "v"}
@@ -314,6 +339,10 @@ BUILDERS = {
     ),
     lifecycle.build_change_notice: lambda t: lifecycle.build_change_notice(
         "supersede", changed(t, "superseded", Status.SUPERSEDED), "U1"
+    ),
+    lifecycle.poll_withdrawn_text: lambda t: lifecycle.poll_withdrawn_text(changed(t)),
+    lifecycle.build_poll_withdrawn: lambda t: lifecycle.build_poll_withdrawn(
+        changed(t, "superseded", Status.SUPERSEDED)
     ),
     lifecycle.lifecycle_done_text: lambda t: lifecycle.lifecycle_done_text(
         "supersede", decision(t)
@@ -471,6 +500,7 @@ BUILDERS = {
         *schedules.build_retro([decision(t, outcome=None)], NOW, 5, {7: NOW}),
     ],
     schedules.build_retro_answers: lambda t: schedules.build_retro_answers([(t, t)]),
+    schedules.build_retro_answers_sent: lambda t: schedules.build_retro_answers_sent(),
     schedules.checkin_text: lambda t: schedules.checkin_text(3),
     schedules.schedule_set_text: lambda t: schedules.schedule_set_text(
         "retro", "U1", "Runs at 16:00.", changed=True
@@ -487,6 +517,10 @@ BUILDERS = {
 }
 # Helpers that never see a person's text: numbers, dates, ids and the escaping itself.
 NOT_BUILDERS = {
+    # Message metadata is never shown to people: programs read the title as it was typed.
+    "app.blocks.card_events.card_metadata",
+    "app.blocks.canvas.canvas_ready",  # takes no typed text
+    "app.blocks.canvas.canvas_refused",  # Slack's error codes, escaped where shown
     "app.blocks.rotations.midnight",
     "app.blocks.polls.rule_label",
     "app.blocks.stats.duration",
@@ -496,6 +530,7 @@ NOT_BUILDERS = {
     "app.blocks.text.truncate",
     "app.blocks.text.user",
     "app.blocks.slack_errors.conversation_kind",
+    "app.blocks.messages.usage_line",
 }
 
 

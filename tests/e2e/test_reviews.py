@@ -259,3 +259,24 @@ def test_the_retro_promises_the_review_dm_once_it_was_sent(
     [retro] = [m for m in standin.messages(GENERAL) if m["text"].startswith("Retrospective")]
     text = json.dumps(retro["blocks"], ensure_ascii=False)
     assert f"<@{BOB}>: how did your decisions turn out? Your outcome review DM has buttons." in text
+
+
+def test_retro_answers_are_confirmed_privately_and_a_refusal_flags_both_questions(
+    bot, slack, standin, clock, errors_logged
+):
+    slack.command(ALICE, GENERAL, "retro every 1w fri 16:00 Europe/Berlin")
+    bot.settle()
+    clock.set(utc(2026, 11, 27, 15))
+    assert post_due_retros() == 1
+    [retro] = standin.messages(GENERAL)
+    slack.click(BOB, ids.RETRO_ANSWER, message=retro)
+    bot.settle()
+    view = standin.latest_view(BOB)
+    refused = slack.submit(BOB, view, {})
+    assert refused.json["response_action"] == "errors"
+    assert set(refused.json["errors"]) == {"overlooked", "pressured"}  # either may fix it
+    sent = slack.submit(BOB, view, {"pressured": {ids.VALUE: "a little"}})
+    assert sent.json["response_action"] == "update"
+    confirmation = json.dumps(sent.json["view"], ensure_ascii=False)
+    assert "your answers are in" in confirmation and BOB not in confirmation
+    assert standin.messages(BOB) == []  # nothing in a channel or DM says who answered

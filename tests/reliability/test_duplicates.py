@@ -9,7 +9,7 @@ import pytest
 
 from app import ids
 from app.standin.payloads import block_actions, view_submission
-from tests.e2e.conftest import ALICE, BOB, CAROL, command_body
+from tests.e2e.conftest import ALICE, BOB, CAROL, GENERAL, command_body
 from tests.reliability.figures import Figure
 from tests.reliability.surfaces import World, rows
 
@@ -106,6 +106,24 @@ def menu_form(verb: str, user: str):
     return open_it
 
 
+def step(callback_id: str, inputs: dict, decided: bool = False):
+    """A Workflow Builder step run (function_executed), its event delivered as Slack would
+    redeliver it: the same body, retry headers after the first."""
+
+    def prepare(world: World) -> Callable:
+        given = dict(inputs)
+        if decided:
+            card = world.card()
+            view = world.form(BOB, ids.RECORD_RESOLUTION, card)
+            world.slack.submit(BOB, view, {ids.RESOLUTION: {ids.VALUE: "Kafka"}})
+            world.bot.settle()
+            given["number"] = int(card["blocks"][-1]["elements"][0]["value"])
+        run = world.slack.step(callback_id, given, send=False)
+        return lambda: world.slack.redeliver(run, len(run.replies))
+
+    return prepare
+
+
 CASES = {
     "declare at once": command(f"Pick the queue <@{BOB}|bob>"),
     "declare in the form": submit(declare_form, ALICE, {ids.TITLE: "Pick the queue"}),
@@ -154,6 +172,13 @@ CASES = {
         menu_form("edit", BOB), BOB, {ids.TITLE: "Pick the bus", ids.ZONE: "local"}
     ),
     "hand on in the form": submit(menu_form("handoff", BOB), BOB, {ids.NEW_DECIDER: CAROL}),
+    "find who decides (workflow step)": step(ids.FIND_WHO_DECIDES_STEP, {"domain": "design"}),
+    "open a decision (workflow step)": step(
+        ids.OPEN_DECISION_STEP, {"title": "Pick the queue", "channel": GENERAL, "opener": ALICE}
+    ),
+    "record an outcome (workflow step)": step(
+        ids.RECORD_OUTCOME_STEP, {"outcome": "worked", "reviewer": BOB}, decided=True
+    ),
 }
 
 

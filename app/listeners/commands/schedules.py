@@ -75,7 +75,8 @@ def handle(
 def _set(
     intent: grammar.SetSchedule, command: CommandPayload, client: WebClient, deps: Deps
 ) -> str:
-    problem = _channel_problem(client, command.channel_id, NAMES[intent.kind])
+    where = command.channel_id
+    problem = _channel_problem(client, where, NAMES[intent.kind], deps, command.team_id)
     if problem:
         return problem
     admin = _admin_if_needed(client, deps, command, intent.kind)
@@ -122,7 +123,9 @@ def _announce(client: WebClient, channel_id: str, text: str) -> str:
     return " I told the channel."
 
 
-def _channel_problem(client: WebClient, channel_id: str, name: str) -> str | None:
+def _channel_problem(
+    client: WebClient, channel_id: str, name: str, deps: Deps, team_id: str
+) -> str | None:
     if channel_id.startswith("D"):
         return f"A {name} belongs in a channel, not a direct message."
     try:
@@ -133,6 +136,8 @@ def _channel_problem(client: WebClient, channel_id: str, name: str) -> str | Non
         if exc.response.get("error") == "missing_scope":
             return None  # without channels:read, the first post finds out (and disables it)
         raise
+    if deps.names is not None:  # the directory's name for the channel, for the exports
+        deps.names.saw_channel(team_id, channel_id, info)
     if info.get("is_archived"):
         return "This channel is archived, so nothing can be posted here."
     if not info.get("is_member", False):
