@@ -268,7 +268,7 @@ def test_retro_answers_are_confirmed_privately_and_a_refusal_flags_both_question
     bot.settle()
     clock.set(utc(2026, 11, 27, 15))
     assert post_due_retros() == 1
-    [retro] = standin.messages(GENERAL)
+    [retro] = [m for m in standin.messages(GENERAL) if m["text"].startswith("Retrospective")]
     slack.click(BOB, ids.RETRO_ANSWER, message=retro)
     bot.settle()
     view = standin.latest_view(BOB)
