@@ -61,3 +61,17 @@ def lower_percentiles(
         )
     ordered: Select = select(value).where(*where).order_by(value)
     return [session.scalar(ordered.offset(r).limit(1)) for r in ranks]
+
+
+def insert_missing(
+    session: Session, table: Any, rows: Sequence[Mapping[str, Any]], key: Sequence[str]
+) -> int:
+    """Insert the rows whose unique `key` is not taken yet, in one statement, skipping the
+    rest (another process may be inserting the same ones). Returns how many were inserted."""
+    if not rows:
+        return 0
+    insert = postgresql.insert if _is_postgresql(session) else sqlite.insert
+    done = session.execute(
+        insert(table).values(list(rows)).on_conflict_do_nothing(index_elements=list(key))
+    )
+    return max(done.rowcount, 0)
