@@ -71,7 +71,6 @@ def insert_missing(
     if not rows:
         return 0
     insert = postgresql.insert if _is_postgresql(session) else sqlite.insert
-    done = session.execute(
-        insert(table).values(list(rows)).on_conflict_do_nothing(index_elements=list(key))
-    )
-    return max(done.rowcount, 0)
+    statement = insert(table).values(list(rows)).on_conflict_do_nothing(index_elements=list(key))
+    # RETURNING counts what went in on both databases (a driver's rowcount may not).
+    return len(session.execute(statement.returning(table.c[key[0]])).all())
