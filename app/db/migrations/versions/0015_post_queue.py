@@ -1,7 +1,7 @@
 """The post queue: scheduled posts wait in the ledger until any worker takes them.
 
 Revision ID: 0015
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-30
 
 The elected scheduler only enqueues due check-ins and retrospectives; every process takes them
@@ -16,7 +16,7 @@ from alembic import op
 from app.db.types import UTCDateTime
 
 revision = "0015"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
