@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from http.server import ThreadingHTTPServer
 from multiprocessing.connection import Connection
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, make_url, select, text
 
 from app import jobs
 from app.config import Settings
@@ -77,15 +77,16 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def database_cpu_seconds() -> float:
-    """CPU time of every PostgreSQL server process on this machine (the benchmark's database
-    is local); 0 where /proc does not show them."""
+def database_cpu_seconds(database: str) -> float:
+    """CPU time of the local PostgreSQL backends serving `database` (each names its database
+    in its process title); 0 where /proc does not show them."""
     total = 0.0
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            with open(f"/proc/{pid}/comm") as comm:
-                if comm.read().strip() not in ("postgres", "postmaster"):
-                    continue
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                title = cmdline.read().decode(errors="replace").split()
+            if not title or title[0] != "postgres:" or database not in title:
+                continue
             total += cpu_seconds(int(pid))
         except OSError:
             continue  # gone meanwhile, or not ours to read
@@ -134,7 +135,13 @@ def one_run(url: str, workspaces: int, processes: int, threads: int, kill: bool)
     api_url = parent.recv()
     workers = [
         subprocess.Popen(  # noqa: S603 - our own module
-            [sys.executable, "-m", "bench.fanout_worker", url, api_url, str(threads)],
+            [
+                sys.executable,
+                *os.environ.get("FANOUT_WORKER", "-m bench.fanout_worker").split(),
+                url,
+                api_url,
+                str(threads),
+            ],
             stdout=subprocess.PIPE,
             text=True,
         )
@@ -153,7 +160,8 @@ def one_run(url: str, workspaces: int, processes: int, threads: int, kill: bool)
     cpu_before = {w.pid: cpu_seconds(w.pid) for w in workers} | {
         standin.pid: cpu_seconds(standin.pid)
     }
-    database_before = database_cpu_seconds()
+    database = make_url(url).database or ""
+    database_before = database_cpu_seconds(database)
     started = time.perf_counter()
     post_due_checkins()
     enqueued = time.perf_counter() - started
@@ -175,7 +183,7 @@ def one_run(url: str, workspaces: int, processes: int, threads: int, kill: bool)
         if w.poll() is None
     }
     cpu["stand-in"] = cpu_seconds(standin.pid) - cpu_before[standin.pid]
-    cpu["database"] = database_cpu_seconds() - database_before
+    cpu["database"] = database_cpu_seconds(database) - database_before
     time.sleep(1.0)  # a doubled post would land by now
     parent.send("counts")
     counts: Counter[str] = parent.recv()

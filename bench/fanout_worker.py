@@ -8,6 +8,7 @@ the HTTP server, so the benchmark measures the posting alone. Prints "ready" onc
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -40,4 +41,9 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if profile := os.environ.get("FANOUT_PROFILE"):  # a cProfile of one worker, to read
+        import cProfile
+
+        cProfile.run("main()", f"{profile}.{os.getpid()}")
+    else:
+        main()

@@ -82,37 +82,36 @@ def enqueue(session: Session, posts: Iterable[Queued], now: datetime) -> int:
 def take(
     session: Session, kinds: Sequence[str], now: datetime, lease: timedelta = LEASE
 ) -> Taken | None:
-    """Take the next post that is due (or whose holder's lease ran out), or None. Call inside a
-    short transaction of its own: the row lock lasts until it commits."""
-    candidate = session.execute(
-        select(ScheduledPost.id, ScheduledPost.status, ScheduledPost.claimed_at)
+    """Take the next post that is due (or whose holder's lease ran out), or None: one UPDATE
+    of the row a locking subquery picks, skipping rows other takers hold (PostgreSQL; SQLite
+    has one writer, and the repeated condition keeps a lost race from taking a row twice)."""
+    next_one = (
+        select(ScheduledPost.id)
         .where(STILL_TO_POST, ScheduledPost.kind.in_(kinds), _ready(now, lease))
         .order_by(ScheduledPost.available_at)
         .limit(1)
         .with_for_update(skip_locked=True)
-    ).first()
-    if candidate is None:
-        return None
-    taken = session.execute(
-        update(ScheduledPost)
-        .where(ScheduledPost.id == candidate.id, _ready(now, lease))
-        .values(status=POSTING, claimed_at=now, attempts=ScheduledPost.attempts + 1)
-        .execution_options(synchronize_session=False)
+        .scalar_subquery()
     )
-    if taken.rowcount != 1:
-        return None  # SQLite has no row locks: another thread took it between the two
     row = session.execute(
-        select(
+        update(ScheduledPost)
+        .where(ScheduledPost.id == next_one, _ready(now, lease))
+        .values(status=POSTING, claimed_at=now, attempts=ScheduledPost.attempts + 1)
+        .returning(
+            ScheduledPost.id,
             ScheduledPost.team_id,
             ScheduledPost.kind,
             ScheduledPost.subject,
             ScheduledPost.occurrence,
             ScheduledPost.attempts,
             ScheduledPost.created_at,
-        ).where(ScheduledPost.id == candidate.id)
-    ).one()
+        )
+        .execution_options(synchronize_session=False)
+    ).first()
+    if row is None:
+        return None
     return Taken(
-        candidate.id,
+        row.id,
         row.team_id,
         row.kind,
         row.subject,

@@ -146,23 +146,26 @@ def post_taken(context: jobs.JobContext, taken: Taken) -> int:
         schedule = channel_schedules.find(session, team_id, channel_id, kind)
         stale = schedule is None or bool(schedule.disabled_reason) or now - slot > GRACE
         rec = None if stale else channel_schedules.recurrence(schedule)
+        # Rendered in the same session that found the schedule: one read per post.
+        if rec is not None:
+            render = (
+                _checkin(team_id, channel_id, now)
+                if kind == CHECKIN
+                else _retro(team_id, channel_id, rec, slot)
+            )
+            message = render(session, taken.post_id)
     if rec is None:
         with context.sessions.begin() as session:
             ledger.finish(session, taken.post_id, now=now, status=ledger.SKIPPED)
         log.info("skipped the %s of %s at %s: no longer due", kind, channel_id, taken.occurrence)
         return 0
-    render = (
-        _checkin(team_id, channel_id, now)
-        if kind == CHECKIN
-        else _retro(team_id, channel_id, rec, slot)
-    )
     try:
         posted = deliver_taken(
             context.client_for(team_id),
             context.sessions,
             context.clock,
             taken,
-            render,
+            message,
             context.pace(team_id),
         )
     except (ChannelGone, NotInstalled) as stop:

@@ -133,7 +133,7 @@ def deliver_taken(
     sessions: sessionmaker[Session],
     clock: Clock,
     taken: Taken,
-    render: Callable[[Session, int], Message],
+    message: Message,
     pace: Callable[[], None] | None = None,
 ) -> bool:
     """Post a row taken from the queue (app.domain.post_queue). True if this call posted it.
@@ -142,8 +142,6 @@ def deliver_taken(
     holder was killed reads the channel back first and records the post it finds instead of
     posting again. Each attempt renews the claim first (app.posting.claimed.post_claimed), so a
     live holder and a taker-over never both post."""
-    with sessions() as session:
-        message = render(session, taken.post_id)
     marker = f"deference-post-{taken.post_id}"
     if message.blocks:
         message.blocks[0].block_id = marker
@@ -172,6 +170,7 @@ def deliver_taken(
             clock,
             held,
             attempts=SCHEDULED_ATTEMPTS,
+            lease=post_queue.LEASE,
             channel=message.channel,
             thread_ts=message.thread_ts,
             text=message.text,
