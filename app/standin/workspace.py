@@ -7,6 +7,7 @@ will later honour or refuse. Proxy variables are never honoured: this is loopbac
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -33,6 +34,8 @@ class Reply:
     body: str
     elapsed: float
     headers: Mapping[str, str] = field(default_factory=dict)
+    # A command's acknowledgement shown as an ephemeral message: its ts, to click on it.
+    ephemeral_ts: str | None = None
 
     @property
     def json(self) -> Any:
@@ -48,6 +51,15 @@ def sign(signing_secret: str, timestamp: str, body: bytes | str) -> str:
     raw = body.encode() if isinstance(body, str) else body
     base = f"v0:{timestamp}:".encode() + raw
     return "v0=" + hmac.new(signing_secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+@dataclass
+class StepRun:
+    """One run of a workflow step: its execution id, the exact event body, the bot's replies."""
+
+    execution_id: str
+    body: str
+    replies: list[Reply] = field(default_factory=list)
 
 
 class Workspace:
@@ -98,7 +110,17 @@ class Workspace:
             api_app_id=self.api_app_id,
             team=self._team(),
         )
-        return self.send_raw(urlencode(fields), FORM)
+        reply = self.send_raw(urlencode(fields), FORM)
+        body = reply.json
+        if (
+            reply.status == 200
+            and isinstance(body, dict)
+            and (body.get("text") or body.get("blocks"))
+            and body.get("response_type") != "in_channel"
+        ):  # Slack shows an acknowledgement with content as an ephemeral message
+            shown = self.standin.show_acknowledgement(channel, user, body)
+            reply = dataclasses.replace(reply, ephemeral_ts=shown)
+        return reply
 
     def click(
         self,
@@ -109,8 +131,10 @@ class Workspace:
         selected_user: str | None = None,
         selected_option: Any = None,
         view: Json | None = None,
+        ephemeral: Json | None = None,
     ) -> Reply:
-        """Click/select ``action_id`` on a stored bot message (or inside a stored view)."""
+        """Click/select ``action_id`` on a stored bot message, inside a stored view (a modal
+        or the Home tab), or on an ephemeral message as ``standin.ephemerals()`` holds it."""
         payload = payloads.block_actions(
             self.standin,
             user=user,
@@ -118,6 +142,7 @@ class Workspace:
             api_app_id=self.api_app_id,
             message=message,
             view=view,
+            ephemeral=ephemeral,
             value=value,
             selected_user=selected_user,
             selected_option=selected_option,
@@ -170,6 +195,26 @@ class Workspace:
             headers["X-Slack-Retry-Num"] = str(retry_num)
             headers["X-Slack-Retry-Reason"] = retry_reason or "http_timeout"
         return self.send_raw(json.dumps(body), "application/json", headers=headers)
+
+    def step(self, callback_id: str, inputs: Json, *, send: bool = True) -> StepRun:
+        """Run the app's workflow step `callback_id` as Workflow Builder does: a new function
+        execution and its `function_executed` event (delivered unless `send` is False; then
+        deliver `run.body` yourself, as often and as concurrently as the test needs)."""
+        event = self.standin.start_function(callback_id, inputs)
+        body = payloads.event_callback(
+            self.standin, event=event, api_app_id=self.api_app_id, team=self._team()
+        )
+        run = StepRun(event["function_execution_id"], json.dumps(body))
+        if send:
+            run.replies.append(self.send_raw(run.body, "application/json"))
+        return run
+
+    def redeliver(self, run: StepRun, retry_num: int = 1) -> Reply:
+        """Slack's redelivery of the same event (same event_id), with its retry headers."""
+        headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
+        reply = self.send_raw(run.body, "application/json", headers=headers)
+        run.replies.append(reply)
+        return reply
 
     def interaction(self, payload: Json) -> Reply:
         """Send any interaction payload form-encoded as ``payload=<json>``."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from app.db.models import DecisionEvent
-from app.domain import decisions, lifecycle, metrics
+from app.domain import deadlines, decisions, ledger, lifecycle, metrics, outcomes
 from app.domain.decisions import Declaration
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.lifecycle import Edit
@@ -154,7 +155,7 @@ def test_the_opener_hands_on_only_while_nobody_decides(sessions, clock):
         assert admin.decider_id == BOB
 
 
-def cancel(session, decision, actor, clock, key="c1", reason="Duplicate of #3"):
+def cancel(session, decision, actor, clock, key="c1", reason="Duplicate of #3", **kw):
     return lifecycle.cancel(
         session,
         team_id=decision.team_id,
@@ -163,6 +164,7 @@ def cancel(session, decision, actor, clock, key="c1", reason="Duplicate of #3"):
         reason=reason,
         now=clock.now(),
         idempotency_key=key,
+        **kw,
     )
 
 
@@ -225,11 +227,24 @@ def test_reopen_keeps_the_resolution_in_history_and_the_review_waits(sessions, c
         assert event.detail["resolution"] == "Done" and event.detail["outcome"] == "worked"
         assert event.detail["reason"] == "The vendor doubled its price"
         clock.advance(timedelta(days=30))
-        from app.domain import outcomes
-
         assert outcomes.due_reviews(session, clock.now(), 7) == []  # not decided: none due
         decide(session, decision, clock.now())
         assert outcomes.due_reviews(session, clock.now(), 7) == []  # moved: due 7 days later
+        clock.advance(timedelta(days=7))
+        assert outcomes.due_reviews(session, clock.now(), 7) == [(T1, decision.id)]
+        # Its review is sent; reopened and decided again, the new resolution gets its own.
+        post = ledger.claim(
+            session,
+            team_id=T1,
+            kind=outcomes.KIND,
+            subject=str(decision.id),
+            occurrence=ledger.ONCE,
+            now=clock.now(),
+        )
+        ledger.finish(session, post, now=clock.now(), ts="1.0", channel_id=BOB)
+        assert outcomes.due_reviews(session, clock.now(), 7) == []
+        reopen(session, decision, BOB, clock, key="r3")
+        decide(session, decision, clock.now())
         clock.advance(timedelta(days=7))
         assert outcomes.due_reviews(session, clock.now(), 7) == [(T1, decision.id)]
         with pytest.raises(NotAllowed, match="open"):
@@ -287,3 +302,106 @@ def test_every_transition_stays_inside_its_team(sessions, clock):
                 idempotency_key="x",
             )
         assert decisions.get_decision(session, T1, decision.id).status is Status.OPEN
+
+
+def test_moving_a_passed_deadline_arms_a_new_nudge(sessions, clock):
+    with sessions.begin() as session:
+        decision = open_decision(session, clock.now(), deadline=clock.now() + timedelta(hours=1))
+        clock.advance(timedelta(hours=2))
+        assert deadlines.due_nudges(session, clock.now()) == [(T1, decision.id)]
+        post = ledger.claim(
+            session,
+            team_id=T1,
+            kind=deadlines.KIND,
+            subject=str(decision.id),
+            occurrence=ledger.ONCE,
+            now=clock.now(),
+        )
+        ledger.finish(session, post, now=clock.now(), ts="1.0", channel_id="C1")
+        assert deadlines.due_nudges(session, clock.now()) == []
+        later = Edit.of(decision)
+        later = Edit(**{**later.__dict__, "deadline": clock.now() + timedelta(days=1)})
+        lifecycle.edit(
+            session,
+            team_id=T1,
+            decision_id=decision.id,
+            actor_id=ALICE,
+            changes=later,
+            now=clock.now(),
+            idempotency_key="move",
+        )
+        assert deadlines.due_nudges(session, clock.now()) == []  # not passed yet
+        clock.advance(timedelta(days=2))
+        assert deadlines.due_nudges(session, clock.now()) == [(T1, decision.id)]
+
+
+def test_who_hears_of_a_change_made_by_someone_else(sessions, clock):
+    with sessions.begin() as session:
+        decision = open_decision(session, clock.now(), actor=ALICE, decider=BOB)
+        cancel(session, decision, DAN, clock, key="by-admin", is_admin=True)
+        assert lifecycle.told_of_change(decision, DAN) == [BOB, ALICE]
+        assert lifecycle.told_of_change(decision, ALICE) == [BOB]
+        other = open_decision(session, clock.now(), actor=ALICE, decider=BOB)
+        hand_on(session, other, BOB, CAROL, clock, key="h9")
+        # Bob yielded himself; Carol gets her own message; Alice, who opened it, hears.
+        assert lifecycle.told_of_change(other, BOB) == [ALICE]
+
+
+def at_once(*calls) -> list:
+    """Run the calls on two threads released together; each one's result or exception."""
+    start, results = threading.Barrier(len(calls)), [None] * len(calls)
+
+    def run(i: int) -> None:
+        start.wait()
+        try:
+            results[i] = calls[i]()
+        except Exception as exc:  # the test looks at what each one got
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def test_a_supersession_delivered_twice_at_once_makes_one_new_decision(sessions, clock):
+    with sessions.begin() as session:
+        old = open_decision(session, clock.now())
+        decide(session, old, clock.now())
+
+    def deliver(origin: str):
+        def call():
+            with sessions.begin() as session:
+                return supersede(session, old, BOB, clock, origin=origin)[2]
+
+        return call
+
+    assert sorted(at_once(deliver("same"), deliver("same")), key=str) == [False, True]
+    first, second = at_once(deliver("one"), deliver("another"))  # already superseded now
+    assert isinstance(first, NotAllowed) and isinstance(second, NotAllowed)
+    with sessions() as session:
+        assert len(events(session, old, "superseded")) == 1
+        assert decisions.search_log(session, T1, "Postgres")[1] == 1
+
+
+def test_two_people_cancelling_at_once_take_turns(sessions, clock):
+    """Whoever changes the status first wins; the other is told it is already cancelled, and
+    the history holds exactly one cancellation (a compare-and-set, on SQLite too)."""
+    with sessions.begin() as session:
+        decision = open_decision(session, clock.now(), actor=ALICE, decider=BOB)
+
+    def by(actor: str):
+        def call():
+            with sessions.begin() as session:
+                return cancel(session, decision, actor, clock, key=f"c-{actor}")[1]
+
+        return call
+
+    results = at_once(by(ALICE), by(BOB))
+    assert results.count(True) == 1, results
+    [refusal] = [r for r in results if r is not True]
+    assert isinstance(refusal, NotAllowed) and "already cancelled" in str(refusal)
+    with sessions() as session:
+        assert len(events(session, decision, "cancelled")) == 1

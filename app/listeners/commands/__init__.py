@@ -44,6 +44,7 @@ HANDLERS: dict[type, Handler] = {
     g.SetRotation: rotation.put,
     g.AdjustRotation: rotation.adjust,
     g.ShowCharter: charter.show,
+    g.CharterCanvas: charter.canvas,
     g.EditValues: values.edit,
     g.ShowSteward: steward.show,
     g.SetSteward: steward.put,
@@ -58,6 +59,7 @@ STORED_BEFORE_ACK: dict[type, StoringHandler] = {
     life.ReopenDecision: lifecycle.reopen,
     life.HandOn: lifecycle.handoff,
     life.SupersedeDecision: lifecycle.supersede,
+    life.EscalateDecision: lifecycle.escalate,
 }
 
 
@@ -68,10 +70,9 @@ def decide(ack: Ack, slash: CommandPayload, deps: Deps, client: WebClient, respo
     match intent:
         case grammar.ShowHelp():
             ack(response_type="ephemeral", text="How to use /decide", blocks=build_help())
-        case grammar.Problem(message):
-            ack(
-                response_type="ephemeral", text=escape(message), blocks=build_error(escape(message))
-            )
+        case grammar.Problem(message, usage):
+            said = escape(message)
+            ack(response_type="ephemeral", text=said, blocks=build_error(said, usage=usage))
         case _ if type(intent) in STORED_BEFORE_ACK:
             STORED_BEFORE_ACK[type(intent)](intent, slash, ack, client, respond, deps)
         case _:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from app.blocks.messages import build_log_results, build_notice
 from app.blocks.modals import DeclarePrefill, build_declare_modal
@@ -14,6 +15,7 @@ from app.listeners.declare_form import declare_extras
 from app.listeners.deps import Deps
 from app.listeners.payloads import CommandPayload
 from app.listeners.poll_publish import closing_time, post_poll, schedule_poll_closing
+from app.listeners.similar import notice_for_command, similar_to
 from app.posting.cards import CardNotPosted, publish_card
 
 LOG_PAGE = 20
@@ -60,7 +62,8 @@ def declare_now(
     respond: Respond,
     deps: Deps,
 ) -> None:
-    """Store `/decide Title @x`, then ack(), then vet the decider and post the card.
+    """Store `/decide Title @x`, then ack(), then vet the decider and post the card; or, when
+    the team has a decision like it, show that privately first and store nothing yet.
 
     Stored before ack(): Slack does not retry slash commands, so a declaration acknowledged
     and then lost to a crash would be lost for good. The decider is vetted with users.info
@@ -69,6 +72,14 @@ def declare_now(
     person told why (app.posting.cards). If this process dies after the ack, the card sweep
     (app.jobs.cards) vets and posts the card instead, exactly once (the ledger decides).
     """
+    if found := similar_to(deps, command.team_id, intent.title):
+        # Nothing is stored yet: the notice's buttons carry what was typed (listeners/similar).
+        ack(
+            response_type="ephemeral",
+            text="This looks like a decision your team already has.",
+            blocks=notice_for_command(deps, command, intent.title, intent.decider_id, found),
+        )
+        return
     declaration = decisions.Declaration(
         title=intent.title, channel_id=command.channel_id, decider_id=intent.decider_id
     )
@@ -93,6 +104,17 @@ def declare_now(
         respond(response_type="ephemeral", text=problem, blocks=build_notice(problem))
 
 
+def people_in(client: WebClient, channel_id: str) -> int | None:
+    """How many people could answer a poll here: the channel's members but the bot (Slack's
+    num_members counts it); None where Slack does not say (a DM, a channel it cannot see)."""
+    try:
+        channel = client.conversations_info(channel=channel_id, include_num_members=True)
+    except SlackApiError:
+        return None
+    count = channel["channel"].get("num_members")
+    return max(int(count) - 1, 0) if isinstance(count, int) else None
+
+
 def start_poll(
     intent: grammar.StartPoll,
     command: CommandPayload,
@@ -103,11 +125,13 @@ def start_poll(
 ) -> None:
     """Store a decision with no decider yet and its poll, then ack(), then post its card and
     the poll in its thread. Only a wall-clock closing time asks Slack anything before the ack
-    (the opener's time zone, one users.info)."""
+    (the opener's time zone, one users.info), and a `--min` above 1 how many
+    people are in the channel (one conversations.info)."""
     options = PollOptions(
         closes_at=closing_time(client, intent.closes, command.user_id, deps.clock.now()),
         anonymous=intent.anonymous,
         min_responses=intent.min_responses,
+        people_here=people_in(client, command.channel_id) if intent.min_responses > 1 else None,
     )
     with deps.sessions.begin() as session:
         stored = poll_service.open_with_poll(

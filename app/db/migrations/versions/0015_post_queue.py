@@ -1,7 +1,7 @@
 """The post queue: scheduled posts wait in the ledger until any worker takes them.
 
 Revision ID: 0015
-Revises: 0009
+Revises: 0011
 Create Date: 2026-11-30
 
 The elected scheduler only enqueues due check-ins and retrospectives; every process takes them
@@ -16,7 +16,7 @@ from alembic import op
 from app.db.types import UTCDateTime
 
 revision = "0015"
-down_revision = "0009"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
