@@ -12,7 +12,7 @@ import hmac
 import http.client
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 FORM = "application/x-www-form-urlencoded"
@@ -24,6 +24,7 @@ class Phase:
     latencies: list[float]  # seconds, answered requests only
     errors: int
     wall: float
+    sent_at: list[float] = field(default_factory=list)  # time.time() each body was sent
 
     def named(self, kind: str) -> Phase:
         return replace(self, kind=kind)
@@ -51,17 +52,19 @@ def _send(host: str, port: int, path: str, body: bytes, secret: str) -> bool:
 
 def _drive(conn, url: str, bodies: list[str], concurrency: int, secret: str) -> None:
     parts = urlsplit(url)
-    pending = iter([b.encode() for b in bodies])
+    pending = iter(enumerate([b.encode() for b in bodies]))
     lock = threading.Lock()
     latencies: list[float] = []
+    sent_at = [0.0] * len(bodies)
     errors = [0]
 
     def worker() -> None:
         while True:
             with lock:
-                body = next(pending, None)
+                index, body = next(pending, (None, None))
             if body is None:
                 return
+            sent_at[index] = time.time()  # wall clock: compared with the stand-in's
             started = time.perf_counter()
             ok = _send(parts.hostname or "", parts.port or 80, parts.path, body, secret)
             elapsed = time.perf_counter() - started
@@ -77,7 +80,7 @@ def _drive(conn, url: str, bodies: list[str], concurrency: int, secret: str) -> 
         thread.start()
     for thread in threads:
         thread.join()
-    conn.send(Phase("", latencies, errors[0], time.perf_counter() - started))
+    conn.send(Phase("", latencies, errors[0], time.perf_counter() - started, sent_at))
 
 
 def run(context, url: str, bodies: list[str], concurrency: int, secret: str) -> Phase:

@@ -17,6 +17,8 @@ from app.domain.clock import Clock
 from app.domain.storage import Sessions
 from app.listeners.forms import FormSeal, origin_of
 from app.listeners.payloads import BlockActions, CommandPayload, MessageShortcut
+from app.posting.people import People
+from app.posting.permalinks import WorkspaceUrls
 
 SLACK_HOOKS = "https://hooks.slack.com/"
 
@@ -37,6 +39,10 @@ class Deps:
     remember_workspace: Callable[[str, str], None] | None = None
     # Seals private_metadata of every modal opened; wiring derives its key from a secret.
     forms: FormSeal = field(default_factory=FormSeal)
+    # The process's caches in front of users.info and auth.test (app.posting.people,
+    # app.posting.permalinks); wiring makes them on the same clock as everything else.
+    people: People = field(default_factory=People)
+    urls: WorkspaceUrls = field(default_factory=WorkspaceUrls)
 
     def open_form(
         self, client: WebClient, request: BlockActions | CommandPayload | MessageShortcut, view

@@ -8,19 +8,17 @@ The rule is the domain's (app.domain.people), its words the blocks' (app.blocks.
 from __future__ import annotations
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from app.blocks.replies import unfit_text
-from app.domain import people
+from app.domain import people as rules
+from app.posting.people import People
 
 
-def decider_problem(client: WebClient, user_id: str) -> str | None:
-    """Why this user cannot hold a decision, in words, or None when they can."""
-    try:
-        profile = client.users_info(user=user_id)["user"]
-    except SlackApiError as exc:
-        if exc.response.get("error") not in {"user_not_found", "users_not_found"}:
-            raise
-        profile = None
-    why = people.unfit_to_decide(user_id, profile)
+def decider_problem(
+    client: WebClient, user_id: str, *, people: People | None = None, team_id: str = ""
+) -> str | None:
+    """Why this user cannot hold a decision, in words, or None when they can. With `people`
+    (the process's cache, per `team_id`) a person seen minutes ago costs no call."""
+    person = (people or People()).lookup(client, team_id, user_id)
+    why = rules.unfit_to_decide(user_id, person.as_profile() if person else None)
     return unfit_text(user_id, why) if why else None

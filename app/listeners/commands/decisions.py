@@ -87,7 +87,16 @@ def declare_now(
     if not created:
         return
     try:
-        publish_card(client, deps.sessions, deps.clock, command.team_id, decision_id, vet=True)
+        publish_card(
+            client,
+            deps.sessions,
+            deps.clock,
+            command.team_id,
+            decision_id,
+            vet=True,
+            people=deps.people,
+            urls=deps.urls,
+        )
     except CardNotPosted as exc:
         problem = exc.said_in(command.channel_name)
         respond(response_type="ephemeral", text=problem, blocks=build_notice(problem))
@@ -105,7 +114,7 @@ def start_poll(
     the poll in its thread. Only a wall-clock closing time asks Slack anything before the ack
     (the opener's time zone, one users.info)."""
     options = PollOptions(
-        closes_at=closing_time(client, intent.closes, command.user_id, deps.clock.now()),
+        closes_at=closing_time(client, deps, command.team_id, intent.closes, command.user_id),
         anonymous=intent.anonymous,
         min_responses=intent.min_responses,
     )
@@ -127,7 +136,9 @@ def start_poll(
         return
     decision_id, poll_id = stored
     try:
-        publish_card(client, deps.sessions, deps.clock, command.team_id, decision_id)
+        publish_card(
+            client, deps.sessions, deps.clock, command.team_id, decision_id, urls=deps.urls
+        )
         post_poll(client, deps, command.team_id, poll_id)
     except CardNotPosted as exc:
         problem = exc.said_in(command.channel_name)
