@@ -38,9 +38,15 @@ ACTIONS = {"project": "decision.record_resolution", "bare": BUTTON}
 WARMUP = 40
 
 
-def _start(name: str, module: str, args, env: dict, folder: Path) -> tuple[subprocess.Popen, str]:
+def _start(
+    name: str, module: str, args, env: dict, folder: Path, py_spy: str | None = None
+) -> tuple[subprocess.Popen, str]:
     log = folder / f"{name}.log"
     argv = [sys.executable, "-m", module, *args]
+    if py_spy:  # sampled at 200 Hz, idle threads left out; flamegraph.pl reads the raw file
+        spy = Path(sys.executable).with_name("py-spy")
+        argv = [str(spy), "record", "--subprocesses", "-r", "200", "-f", "raw", "-o", py_spy,
+                "--", *argv]  # fmt: skip
     with log.open("w") as out:
         process = subprocess.Popen(  # noqa: S603
             argv, env=env, stdout=out, stderr=out, start_new_session=True
@@ -205,6 +211,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=None, help="default 2, SQLite 1")
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument(
+        "--py-spy", metavar="FILE", help="sample the project's processes with py-spy into FILE"
+    )
     args = parser.parse_args()
     workers = args.workers or (1 if args.database == "sqlite" else 2)
     if args.database == "sqlite" and workers > 1:
@@ -223,7 +232,7 @@ def main() -> None:
     common = ["--host", "127.0.0.1", "--port", "0"]
     common += ["--workers", str(workers), "--threads", str(args.threads)]
     servers = {
-        "project": _start("project", "app", ["serve", *common], env, folder),
+        "project": _start("project", "app", ["serve", *common], env, folder, args.py_spy),
         "bare": _start("bare", "bench.bare_app", common, env, folder),
     }
     results: dict[str, list[dict]] = {name: [] for name in servers}
@@ -249,6 +258,11 @@ def main() -> None:
     finally:
         for process, _ in servers.values():
             if process.poll() is None:
+                if args.py_spy and process is servers["project"][0]:
+                    for child in _workers(process.pid):  # gunicorn's master; py-spy then writes
+                        os.kill(child, signal.SIGTERM)
+                    process.wait(timeout=60)
+                    continue
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait(timeout=20)
         conn.send(("stop",))

@@ -22,7 +22,7 @@ from app.db.models import Decision
 from app.domain import decisions, ledger
 from app.domain.clock import Clock, SystemClock
 from app.domain.errors import NotFound
-from app.posting.claimed import Unanswered, claim, find_earlier_post, post_claimed
+from app.posting.claimed import Claim, Unanswered, claim, find_earlier_post, post_claimed
 from app.posting.deciders import decider_problem
 from app.posting.people import People
 from app.posting.permalinks import WorkspaceUrls, permalink
@@ -79,7 +79,6 @@ def publish_card(
     `people` and `urls` are the process's caches (users.info, the workspace's URL for the
     permalink); without them each call asks Slack afresh.
     """
-    urls = urls or WorkspaceUrls()
     with sessions.begin() as session:
         try:
             decision = decisions.get_decision(session, team_id, decision_id)
@@ -87,16 +86,42 @@ def publish_card(
             return None  # discarded meanwhile
         if decision.card_ts is not None:
             return decision
-        held = claim(
-            session,
-            clock,
-            team_id=team_id,
-            kind=CARD,
-            subject=str(decision_id),
-            occurrence=card_occurrence(decision),
-        )
+        held = claim_card(session, clock, decision)
     if held is None:
         return None
+    return publish_claimed_card(
+        client, sessions, clock, decision, held, vet=vet, people=people, urls=urls
+    )
+
+
+def claim_card(session: Session, clock: Clock, decision: Decision) -> Claim | None:
+    """Claim the right to post the decision's card (app.posting.claimed). A request that stores
+    a new decision claims its card in that same transaction, one write fewer per command, and
+    then posts it with publish_claimed_card."""
+    return claim(
+        session,
+        clock,
+        team_id=decision.team_id,
+        kind=CARD,
+        subject=str(decision.id),
+        occurrence=card_occurrence(decision),
+    )
+
+
+def publish_claimed_card(
+    client: WebClient,
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    decision: Decision,
+    held: Claim,
+    *,
+    vet: bool = False,
+    people: People | None = None,
+    urls: WorkspaceUrls | None = None,
+) -> Decision | None:
+    """publish_card's second half, under a claim the caller already holds."""
+    urls = urls or WorkspaceUrls()
+    team_id, decision_id = decision.team_id, decision.id
     if held.taken_over and (ts := _earlier_card(client, decision)) is not None:
         log.info("decision %s: the card a cut-off attempt posted is kept", decision_id)
         return _attach(

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=30)  # > one attempt (the client's 15 s timeout) plus a renewal
 ATTEMPTS = 3
+FRESH_MARGIN = timedelta(seconds=5)  # clock skew between processes, scheduling delays
 LONGEST_WAIT = 10.0  # seconds of Retry-After worth waiting for (well inside the lease)
 CLOCK_SKEW = timedelta(minutes=5)  # our clock against Slack's, when reading back
 HISTORY_PAGE = 200
@@ -138,13 +139,18 @@ def post_claimed(
         logger=client.logger,
         retry_handlers=[],
     )
+    # A claim this fresh outlives any one attempt (the client's timeout) with room to spare,
+    # so nobody can take it over while the first attempt runs: renewing it would be one more
+    # write per post for nothing. Every later attempt, after a wait, renews first.
+    fresh = LEASE - timedelta(seconds=single.timeout) - FRESH_MARGIN
     for attempt in range(1, ATTEMPTS + 1):
         now = clock.now()
-        with sessions.begin() as session:
-            if not ledger.renew(session, held.post_id, claimed_at=held.claimed_at, now=now):
-                log.warning("post %s was taken over; not posting it here", held.post_id)
-                return None
-        held.claimed_at = now
+        if attempt > 1 or now - held.claimed_at > fresh:
+            with sessions.begin() as session:
+                if not ledger.renew(session, held.post_id, claimed_at=held.claimed_at, now=now):
+                    log.warning("post %s was taken over; not posting it here", held.post_id)
+                    return None
+            held.claimed_at = now
         try:
             return single.chat_postMessage(**message)
         except SlackApiError as exc:
