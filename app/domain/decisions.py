@@ -132,10 +132,15 @@ def attach_card(
     return decision
 
 
-def get_decision(session: Session, team_id: str, decision_id: int) -> Decision:
-    decision = session.scalars(
-        select(Decision).where(Decision.team_id == team_id, Decision.id == decision_id)
-    ).one_or_none()
+def get_decision(
+    session: Session, team_id: str, decision_id: int, *, for_update: bool = False
+) -> Decision:
+    """This team's decision, or NotFound; `for_update` locks its row (PostgreSQL) until the
+    transaction ends, for changes that read its status first."""
+    query = select(Decision).where(Decision.team_id == team_id, Decision.id == decision_id)
+    if for_update:
+        query = query.with_for_update()
+    decision = session.scalars(query).one_or_none()
     if decision is None:
         raise NotFound("That decision does not exist in this workspace.")
     return decision
@@ -309,6 +314,37 @@ def log_event(session: Session, decision: Decision, kind: str, actor_id: str, no
     detail = kw.pop("detail", {})
     status = decision.status
     return _log(session, decision, kind, actor_id, now, status, status, detail, **kw)
+
+
+def log_transition(
+    session: Session,
+    decision: Decision,
+    kind: str,
+    actor_id: str,
+    now: datetime,
+    from_status: Status,
+    detail: dict,
+    *,
+    idempotency_key: str | None = None,
+) -> DecisionEvent:
+    """Append a change of status (or of facts) to the history: from `from_status` to the
+    decision's status now (app.domain.lifecycle)."""
+    return _log(
+        session,
+        decision,
+        kind,
+        actor_id,
+        now,
+        from_status,
+        decision.status,
+        detail,
+        idempotency_key=idempotency_key,
+    )
+
+
+def find_by_origin(session: Session, team_id: str, origin_key: str) -> Decision | None:
+    """The decision a request (command trigger, form) already made, if it made one."""
+    return _find_by_origin(session, team_id, origin_key)
 
 
 def _find_by_origin(session: Session, team_id: str, origin_key: str) -> Decision | None:
