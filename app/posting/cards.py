@@ -22,7 +22,14 @@ from app.db.models import Decision
 from app.domain import decisions, ledger
 from app.domain.clock import Clock, SystemClock
 from app.domain.errors import NotFound
-from app.posting.claimed import Claim, Unanswered, claim, find_earlier_post, post_claimed
+from app.posting.claimed import (
+    Claim,
+    Unanswered,
+    claim,
+    claim_fresh,
+    find_earlier_post,
+    post_claimed,
+)
 from app.posting.deciders import decider_problem
 from app.posting.people import People
 from app.posting.permalinks import WorkspaceUrls, permalink
@@ -94,18 +101,21 @@ def publish_card(
     )
 
 
-def claim_card(session: Session, clock: Clock, decision: Decision) -> Claim | None:
+def claim_card(
+    session: Session, clock: Clock, decision: Decision, *, created_here: bool = False
+) -> Claim | None:
     """Claim the right to post the decision's card (app.posting.claimed). A request that stores
-    a new decision claims its card in that same transaction, one write fewer per command, and
-    then posts it with publish_claimed_card."""
-    return claim(
-        session,
-        clock,
+    a new decision claims its card in that same transaction (`created_here`: one INSERT, and
+    one write transaction fewer per command), then posts it with publish_claimed_card."""
+    where = dict(
         team_id=decision.team_id,
         kind=CARD,
         subject=str(decision.id),
         occurrence=card_occurrence(decision),
     )
+    if created_here:
+        return claim_fresh(session, clock, **where)
+    return claim(session, clock, **where)
 
 
 def publish_claimed_card(

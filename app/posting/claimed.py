@@ -72,6 +72,17 @@ def claim(
     return Claim(post_id, now, ledger.attempts(session, post_id))
 
 
+def claim_fresh(
+    session: Session, clock: Clock, *, team_id: str, kind: str, subject: str, occurrence: str
+) -> Claim:
+    """claim() for a subject created in the caller's open transaction (ledger.claim_fresh)."""
+    now = clock.now()
+    post_id = ledger.claim_fresh(
+        session, team_id=team_id, kind=kind, subject=subject, occurrence=occurrence, now=now
+    )
+    return Claim(post_id, now)
+
+
 def find_earlier_post(
     client: WebClient,
     *,

@@ -83,7 +83,7 @@ def declare_now(
             now=deps.clock.now(),
         )
         # The card is claimed in the same transaction: one write fewer per command.
-        held = claim_card(session, deps.clock, decision) if created else None
+        held = claim_card(session, deps.clock, decision, created_here=True) if created else None
     ack()
     if held is None:
         return
