@@ -130,10 +130,12 @@ def _migrate_apart(database_url: str) -> None:
 def _upgrade(database_url: str) -> None:
     from app.db.engine import make_engine
     from app.db.migrate import upgrade
+    from app.jobs.scheduler import create_job_table
 
     engine = make_engine(database_url)
     try:
         upgrade(engine)
+        create_job_table(engine)
     finally:
         engine.dispose()
 

@@ -179,6 +179,9 @@ def _report(results, rss, calls, args, workers, folder) -> None:
     for name in rows:
         m = rss[name]
         print(f"| {name} | {m['warm']:.0f} | {m['end']:.0f} | {m['peak']:.0f} |")
+    for name in rows:
+        after = ", ".join(f"{mb:.0f}" for mb in rss[name].get("rounds", []))
+        print(f"{name} worker VmRSS MB after each round: {after}")
     targets = [
         ("ack p99", "ack p99", lambda x: x <= 1.5, "<= 1.5x"),
         ("card p99", "card p99", lambda x: x <= 3.0, "<= 3x"),
@@ -236,7 +239,7 @@ def main() -> None:
         "bare": _start("bare", "bench.bare_app", common, env, folder),
     }
     results: dict[str, list[dict]] = {name: [] for name in servers}
-    rss: dict[str, dict[str, float]] = {name: {} for name in servers}
+    rss: dict[str, dict] = {name: {} for name in servers}
     try:
         for name, (_, url) in servers.items():  # warm-up: Bolt's auth.test, pools, caches
             tokens = [f"W0x{n}" for n in range(WARMUP)]
@@ -250,6 +253,7 @@ def main() -> None:
                 results[name].append(
                     _round(conn, spawn, name, servers[name][1], args, round_no, SECRET)
                 )
+                rss[name].setdefault("rounds", []).append(_worker_rss(servers[name][0].pid)[0])
         time.sleep(2)  # let the last views.open calls land before counting API errors
         for name, (process, _) in servers.items():
             rss[name]["end"], rss[name]["peak"] = _worker_rss(process.pid)
