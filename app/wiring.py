@@ -19,6 +19,7 @@ from app import anonymous_logging, jobs, web
 from app.config import Mode, Settings, SettingsError
 from app.db.engine import make_engine, make_session_factory
 from app.domain.clock import Clock, SystemClock
+from app.domain.names import NameMemo
 from app.executor import TrackedExecutor
 from app.installs import OAuth, TeamClients, forget_org, forget_team, make_oauth
 from app.jobs.front_door import schedule_sweep
@@ -144,10 +145,14 @@ def build_runtime(
         upgrade(engine)
     jobs_scheduler = make_scheduler(engine) if scheduler else None
     oauth = make_oauth(settings, engine) if mode == "http" and settings.oauth_enabled else None
+    sessions = make_session_factory(engine)
     clock = clock or SystemClock()
-    people, urls = People(clock), WorkspaceUrls()
+    names = NameMemo(sessions, clock)
+    # Every person the cache fetches from users.info (or a user_change pushes) is also
+    # noted in the names store, for exports (app.domain.names).
+    people, urls = People(clock, on_seen=names.saw_profile), WorkspaceUrls()
     deps = Deps(
-        sessions=make_session_factory(engine),
+        sessions=sessions,
         clock=clock,
         api_url=settings.slack_api_url,
         scheduler=jobs_scheduler,
@@ -156,6 +161,7 @@ def build_runtime(
         forget_org=_org_forgetter(oauth),
         remember_workspace=oauth.orgs.remember if oauth else None,
         forms=FormSeal(derive_key(_form_secret(settings))),
+        names=names,
         people=people,
         urls=urls,
     )

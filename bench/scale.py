@@ -26,7 +26,8 @@ from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade
 from app.db.models import Decision, Team
 from app.domain import decisions, home, metrics
-from app.domain.export import iter_rows, write_export
+from app.domain.export import iter_rows
+from app.exporting import write_export
 
 TEAM = "TBENCH"
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)

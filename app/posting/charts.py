@@ -7,13 +7,14 @@ three charts; the pictures are drawn in app.charts, the names come from Slack he
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import charts
-from app.domain import metrics, trends
+from app.domain import metrics, names, trends
 
 log = logging.getLogger(__name__)
 TOP_DECIDERS = 10
@@ -25,8 +26,7 @@ def display_name(client: WebClient, user_id: str) -> str:
         user = client.users_info(user=user_id)["user"]
     except SlackApiError:
         return user_id
-    profile = user.get("profile") or {}
-    return profile.get("display_name") or user.get("real_name") or user.get("name") or user_id
+    return names.person_name(user) or user_id
 
 
 def render(
@@ -38,6 +38,15 @@ def render(
         deciders = metrics.concentration(session, scope).by_decider[:TOP_DECIDERS]
         outcomes = trends.outcomes_by_framework(session, scope)
     named = [(display_name(client, who), count) for who, count in deciders]
+    looked_up = {who: name for (who, _), (name, _) in zip(deciders, named, strict=True)}
+    with sessions.begin() as session:  # the directory's names, for the exports
+        names.remember(
+            session,
+            scope.team_id,
+            datetime.now(UTC),  # only if the team is new, which it cannot be with deciders
+            people={who: name for who, name in looked_up.items() if name != who},
+            source=names.DIRECTORY,
+        )
     return [
         ("velocity.png", "Decision velocity", charts.velocity_chart(weeks, where)),
         ("deciders.png", "Decisions per decider", charts.deciders_chart(named, where)),

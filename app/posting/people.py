@@ -14,8 +14,10 @@ later is found at once.
 Per team: an entry is keyed by (team, user); a user id looked up for team A never answers for
 team B, even when both are one organisation's workspaces.
 
-`on_seen` is the seam for keeping names the bot has looked up (an export of names, say): it is
-called with each freshly fetched or pushed person, outside the cache's lock.
+`on_seen` is the seam for keeping names the bot has looked up: wiring hands it the names store
+(app.domain.names.NameMemo.saw_profile), called with (team, user id, the users.info `user`) for
+each person fetched from Slack or pushed by `user_change`, outside the cache's lock; a cache hit
+is not reported again (it was when fetched).
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ class People:
         clock: Clock | None = None,
         ttl: timedelta = TTL,
         per_team: int = PER_TEAM,
-        on_seen: Callable[[str, Person], None] | None = None,
+        on_seen: Callable[[str, str, Mapping[str, Any]], None] | None = None,
     ) -> None:
         self._clock = clock or SystemClock()
         self._ttl = ttl
@@ -87,9 +89,16 @@ class People:
         self._teams: dict[str, OrderedDict[str, tuple[Any, Person]]] = {}
         self._lock = threading.Lock()
 
-    def lookup(self, client: WebClient, team_id: str, user_id: str) -> Person | None:
+    def lookup(
+        self,
+        client: WebClient,
+        team_id: str,
+        user_id: str,
+        seen: Callable[[str, Mapping[str, Any] | None], None] | None = None,
+    ) -> Person | None:
         """The person, from the cache while fresh, else from users.info; None when Slack does
-        not know them. Other Slack errors propagate (the caller's error handling decides)."""
+        not know them. Other Slack errors propagate (the caller's error handling decides).
+        `seen`, when Slack was asked, is handed (user id, its answer or None)."""
         now = self._clock.now()
         with self._lock:
             entries = self._teams.get(team_id)
@@ -102,9 +111,13 @@ class People:
         except SlackApiError as exc:
             if exc.response.get("error") in NOT_FOUND:
                 self.forget(team_id, user_id)
+                if seen is not None:
+                    seen(user_id, None)
                 return None
             raise
-        return self._keep(team_id, Person.from_slack(user))
+        if seen is not None:
+            seen(user_id, user)
+        return self._keep(team_id, user)
 
     def name(self, client: WebClient, team_id: str, user_id: str) -> str | None:
         """The display name, or None when Slack cannot say."""
@@ -118,7 +131,7 @@ class People:
         """A `user_change` event: Slack pushed the person's new state; keep it at once."""
         if not isinstance(user.get("id"), str) or not user["id"]:
             return None
-        return self._keep(team_id, Person.from_slack(user))
+        return self._keep(team_id, user)
 
     def forget(self, team_id: str, user_id: str | None = None) -> None:
         """Drop one person, or the whole team (uninstalled)."""
@@ -128,7 +141,8 @@ class People:
             elif (entries := self._teams.get(team_id)) is not None:
                 entries.pop(user_id, None)
 
-    def _keep(self, team_id: str, person: Person) -> Person:
+    def _keep(self, team_id: str, user: Mapping[str, Any]) -> Person:
+        person = Person.from_slack(user)
         expires = self._clock.now() + self._ttl
         with self._lock:
             entries = self._teams.setdefault(team_id, OrderedDict())
@@ -137,5 +151,5 @@ class People:
             while len(entries) > self._per_team:
                 entries.popitem(last=False)
         if self._on_seen is not None:
-            self._on_seen(team_id, person)
+            self._on_seen(team_id, person.user_id, user)
         return person

@@ -46,6 +46,7 @@ SPEC: dict[Action, tuple[set[str], set[Status]]] = {
     A.VALUES_EDIT: (TENDERS, ANY),
     A.ROTATION_EDIT: (TENDERS, ANY),
     A.STEWARD_EDIT: (TENDERS, ANY),
+    A.CANVAS_CREATE: ({"admin"}, ANY),  # the steward and editors tend it; it follows by itself
     A.SCHEDULE_EDIT: ({"viewer"}, ANY),
 }
 

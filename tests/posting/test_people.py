@@ -71,9 +71,11 @@ def test_a_user_id_from_one_team_never_answers_for_another(people, client, stand
 
 
 def test_each_team_keeps_at_most_its_share_and_seen_names_reach_the_seam(client, clock):
-    seen: list[tuple[str, str | None]] = []
-    people = People(clock, per_team=2, on_seen=lambda team, p: seen.append((team, p.name)))
+    seen: list[tuple[str, str, str]] = []
+    people = People(
+        clock, per_team=2, on_seen=lambda team, u, raw: seen.append((team, u, raw["name"]))
+    )
     for user in ("U1", "U2", "U3"):
         people.changed(TEAM, {"id": user, "name": user.lower()})
-    assert seen == [(TEAM, "u1"), (TEAM, "u2"), (TEAM, "u3")]
+    assert seen == [(TEAM, "U1", "u1"), (TEAM, "U2", "u2"), (TEAM, "U3", "u3")]
     assert [user for user in ("U1", "U2", "U3") if people._teams[TEAM].get(user)] == ["U2", "U3"]

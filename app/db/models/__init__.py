@@ -11,6 +11,7 @@ from app.db.models.base import (
 )
 from app.db.models.charter import (
     Charter,
+    CharterCanvas,
     CharterDomain,
     CharterEvent,
     CharterFormalLead,
@@ -27,6 +28,7 @@ from app.db.models.installs import (
     OAUTH_STATES_TABLE,
     OrgWorkspace,
 )
+from app.db.models.names import KnownName
 from app.db.models.polls import ExpertisePoll, PollVote
 from app.db.models.schedules import (
     AnonymityKey,
@@ -45,6 +47,7 @@ __all__ = [
     "Base",
     "ChannelSchedule",
     "Charter",
+    "CharterCanvas",
     "CharterDomain",
     "CharterEvent",
     "CharterFormalLead",
@@ -54,6 +57,7 @@ __all__ = [
     "DecisionEvent",
     "ExpertisePoll",
     "FeedbackReport",
+    "KnownName",
     "OrgWorkspace",
     "PollVote",
     "RetroAnswer",

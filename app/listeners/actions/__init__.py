@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from app import ids
 from app.blocks.modals import build_resolve_modal
 from app.domain import decisions, values
+from app.listeners import similar
 from app.listeners.actions import charter, escalation, lifecycle, polls, schedules
 from app.listeners.deps import Deps
 from app.listeners.payloads import BlockActions, plain_id
@@ -26,5 +27,5 @@ def record_resolution(ack: Ack, click: BlockActions, deps: Deps, client: WebClie
 
 def register(app: App, deps: Deps) -> None:
     app.action(ids.RECORD_RESOLUTION)(record_resolution)
-    for module in (polls, schedules, escalation, charter, lifecycle):
+    for module in (polls, schedules, escalation, charter, lifecycle, similar):
         module.register(app, deps)
