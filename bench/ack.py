@@ -21,8 +21,10 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import random
 import re
 import signal
+import string
 import subprocess
 import sys
 import tempfile
@@ -110,11 +112,17 @@ def _percentile(values: list[float], fraction: float) -> float:
     return load.percentile(values, fraction)
 
 
+def _unlike() -> str:
+    """Random letters, so no title looks like another: /decide answers a title similar to an
+    earlier decision with a notice and stores nothing (app.domain.similar)."""
+    return "".join(random.choices(string.ascii_lowercase, k=18))
+
+
 def _round(conn, spawn, name, url, args, round_no, secret) -> dict[str, list[float] | float]:
     """One server's share of a round: commands until every card is posted, then clicks."""
     channel = CHANNELS[name]
     tokens = [f"Q{round_no}x{n}" for n in range(args.commands)]
-    conn.send(("commands", channel, [f"Pick {t} <@U0BOB|bob>" for t in tokens]))
+    conn.send(("commands", channel, [f"{_unlike()} {t} <@U0BOB|bob>" for t in tokens]))
     phase = load.run(spawn, url, conn.recv(), args.concurrency, secret)
     _wait_cards(conn, channel, tokens)
     conn.send(("cards", channel, rf"Q{round_no}x\d+\b"))
@@ -243,7 +251,8 @@ def main() -> None:
     try:
         for name, (_, url) in servers.items():  # warm-up: Bolt's auth.test, pools, caches
             tokens = [f"W0x{n}" for n in range(WARMUP)]
-            conn.send(("commands", CHANNELS[name], [f"Warm {t} <@U0BOB>" for t in tokens]))
+            texts = [f"{_unlike()} {t} <@U0BOB>" for t in tokens]
+            conn.send(("commands", CHANNELS[name], texts))
             load.run(spawn, url, conn.recv(), args.concurrency, SECRET)
             _wait_cards(conn, CHANNELS[name], tokens)
             rss[name]["warm"] = _worker_rss(servers[name][0].pid)[0]

@@ -12,7 +12,9 @@ RELIABILITY_SCALE=full runs the 200 of the promise."""
 from __future__ import annotations
 
 import os
+import random
 import re
+import string
 import threading
 import time
 from collections import Counter
@@ -99,7 +101,8 @@ def test_sigkill_during_a_burst_loses_and_doubles_nothing(standin, database_url,
 
     def burst(start: int) -> None:
         for n in range(start, SIZE, THREADS):
-            title = f"Burst {n}"
+            # Unlike each other: a title similar to an earlier decision gets a notice, no card.
+            title = f"Burst {n} {''.join(random.Random(n).choices(string.ascii_lowercase, k=16))}"
             try:
                 reply = slack.command(ALICE, GENERAL, f"{title} <@{BOB}|b>")
             except OSError:
