@@ -42,6 +42,8 @@ class JobContext:
     # The process's caches in front of users.info and auth.test, shared with the listeners.
     people: People | None = None
     urls: WorkspaceUrls | None = None
+    # True where post workers run (app.jobs.post_workers): sweeps then only queue due posts.
+    post_workers: bool = False
 
     def pace(self, team_id: str) -> Callable[[], None] | None:
         return self.pacers.for_team(team_id).wait if self.pacers is not None else None

@@ -24,6 +24,8 @@ from app.domain import decisions, ledger, lifecycle
 from app.domain.clock import Clock, SystemClock
 from app.domain.errors import NotFound
 from app.posting.claimed import (
+    FRESH_MARGIN,
+    LEASE,
     Claim,
     Unanswered,
     claim,
@@ -153,6 +155,8 @@ def publish_claimed_card(
             sessions,
             clock,
             held,
+            # A fresh claim needs no renewal before its first attempt (a margin for clocks).
+            lease=LEASE - FRESH_MARGIN,
             channel=decision.channel_id,
             thread_ts=decision.thread_ts,
             text=card_text(decision),

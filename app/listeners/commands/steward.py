@@ -34,7 +34,9 @@ def put(
     if intent.user_id and (
         problem := members_problem(client, [intent.user_id], people=deps.people, team_id=team)
     ):
-        respond(response_type="ephemeral", text=problem, blocks=build_error(problem))
+        respond(
+            response_type="ephemeral", text=problem, blocks=build_error(problem, usage="steward")
+        )
         return
     with deps.sessions.begin() as session:
         rotation = (
