@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session
 
 from app import jobs
 from app.blocks.schedules import build_checkin, build_retro, checkin_text
-from app.domain import channel_schedules, checkins, ledger, metrics, retros, rotation_service
+from app.domain import (
+    alignment,
+    channel_schedules,
+    checkins,
+    ledger,
+    metrics,
+    retros,
+    rotation_service,
+)
 from app.domain.channel_schedules import CHECKIN, RETRO, UNINSTALLED
 from app.domain.schedules import Recurrence, latest_occurrence
 from app.installs import NotInstalled
@@ -177,7 +185,8 @@ def _retro(team_id: str, channel_id: str, rec, slot: datetime):
         else:
             since = slot - timedelta(weeks=rec.every_weeks)
         decided = retros.decided_between(session, team_id, channel_id, since, slot)
+        found = alignment.alignment(session, metrics.Scope(team_id, channel_id, since))
         text = f"Retrospective: {len(decided)} decisions since the last one"
-        return Message(channel_id, text, build_retro(decided, since, post_id))
+        return Message(channel_id, text, build_retro(decided, since, post_id, found))
 
     return render

@@ -5,7 +5,7 @@ from sqlalchemy import inspect
 from app.db.migrate import current_revision, downgrade, include_object, upgrade
 from app.db.models import Base
 
-HEAD = "0008"
+HEAD = "0014"
 
 
 def test_migrations_build_exactly_the_models(engine):

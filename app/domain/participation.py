@@ -1,0 +1,193 @@
+"""Whose voice is heard: who answers the expertise polls and consensus checks they are asked.
+
+A poll or a consensus check asks the channel it is posted in. Slack does not tell the bot who
+was in a channel months ago, so a person counts as asked by every poll and check in the
+channels where they took part in at least one during the period (answered, opened it, were
+nominated, or were named decider). Answered counts their poll ballots and consensus answers.
+
+Anonymous polls count only as totals (polls, ballots). They add nothing to anyone's figures:
+not answered, not asked, not presence in a channel, not nominations, so no per-person number
+moves with an anonymous ballot and nothing here can tell who cast one.
+
+Gini of participation (0: everyone answers as often; towards 1: a few voices answer
+everything) runs over answered counts of everyone counted, zeros included. Hidden experts are
+people peers nominate often who rarely decide.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import Session
+
+from app.db.models import ConsensusCheck, ConsensusVote, Decision, ExpertisePoll, PollVote
+from app.domain.metrics import Scope
+
+PARTICIPATION_MIN = 5  # polls and consensus checks (not anonymous) before figures are shown
+PEOPLE_MIN = 3  # people counted before a Gini means anything
+HIDDEN_NOMINATIONS = 3  # peer nominations that make someone "often nominated"
+HIDDEN_RATIO = 3  # ...who decided at most one decision per this many nominations
+
+
+@dataclass(frozen=True)
+class Voice:
+    user_id: str
+    answered: int
+    asked: int
+    nominated: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return self.answered / self.asked if self.asked else None
+
+
+@dataclass(frozen=True)
+class Participation:
+    asks: int  # polls and consensus checks in scope, anonymous polls aside
+    voices: list[Voice]  # most answers first
+    anonymous_polls: int
+    anonymous_ballots: int
+    hidden: list[tuple[str, int, int]] = field(default_factory=list)  # (who, nominated, decided)
+
+    @property
+    def enough(self) -> bool:
+        return self.asks >= PARTICIPATION_MIN and len(self.voices) >= PEOPLE_MIN
+
+    @property
+    def gini(self) -> float | None:
+        return gini_with_zeros([v.answered for v in self.voices]) if self.enough else None
+
+
+def gini_with_zeros(counts: list[int]) -> float | None:
+    """Gini over everyone counted, silent people (zeros) included."""
+    values = sorted(counts)
+    n, total = len(values), sum(values)
+    if n == 0 or total == 0:
+        return None
+    weighted = sum(rank * value for rank, value in enumerate(values, start=1))
+    return round(2 * weighted / (n * total) - (n + 1) / n, 4)
+
+
+def _since(scope: Scope, column) -> list:
+    return [column >= scope.since] if scope.since is not None else []
+
+
+def participation(
+    session: Session, scope: Scope, decided: Mapping[str, int] | None = None
+) -> Participation:
+    """`decided`: decisions per decider in the same scope (the dashboard's concentration), for
+    hidden experts; read here when not given."""
+    on_decision = (Decision.team_id == ExpertisePoll.team_id) & (
+        Decision.id == ExpertisePoll.decision_id
+    )
+    polls = session.execute(
+        select(
+            ExpertisePoll.id,
+            ExpertisePoll.channel_id,
+            ExpertisePoll.opened_by,
+            Decision.decider_id,
+            PollVote.voter_key,
+            PollVote.nominee_id,
+        )
+        .select_from(ExpertisePoll)
+        .join(Decision, on_decision)
+        .outerjoin(
+            PollVote,
+            (PollVote.team_id == ExpertisePoll.team_id) & (PollVote.poll_id == ExpertisePoll.id),
+        )
+        .where(
+            *scope.place(),
+            ExpertisePoll.anonymous.is_(False),
+            *_since(scope, ExpertisePoll.created_at),
+        )
+    ).all()
+    checks = session.execute(
+        select(
+            ConsensusCheck.id,
+            Decision.channel_id,
+            ConsensusCheck.asked_by,
+            ConsensusCheck.decider_id,
+            ConsensusVote.user_id,
+        )
+        .select_from(ConsensusCheck)
+        .join(
+            Decision,
+            (Decision.team_id == ConsensusCheck.team_id)
+            & (Decision.id == ConsensusCheck.decision_id),
+        )
+        .outerjoin(
+            ConsensusVote,
+            (ConsensusVote.team_id == ConsensusCheck.team_id)
+            & (ConsensusVote.check_id == ConsensusCheck.id),
+        )
+        .where(*scope.place(), *_since(scope, ConsensusCheck.created_at))
+    ).all()
+    anonymous_polls, anonymous_ballots = session.execute(
+        select(func.count(distinct(ExpertisePoll.id)), func.count(PollVote.id))
+        .select_from(ExpertisePoll)
+        .join(Decision, on_decision)
+        .outerjoin(
+            PollVote,
+            (PollVote.team_id == ExpertisePoll.team_id) & (PollVote.poll_id == ExpertisePoll.id),
+        )
+        .where(
+            *scope.place(),
+            ExpertisePoll.anonymous.is_(True),
+            *_since(scope, ExpertisePoll.created_at),
+        )
+    ).one()
+    asks_in: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    present: dict[str, set[str]] = defaultdict(set)  # channel -> people who took part there
+    answered: Counter[str] = Counter()
+    nominated: Counter[str] = Counter()
+    for poll_id, channel, opener, decider, voter, nominee in polls:
+        asks_in[channel].add(("poll", poll_id))
+        present[channel].update(p for p in (opener, decider, voter, nominee) if p)
+        if voter:
+            answered[voter] += 1
+        if nominee and nominee != voter:
+            nominated[nominee] += 1
+    for check_id, channel, asker, named, voter in checks:
+        asks_in[channel].add(("check", check_id))
+        present[channel].update(p for p in (asker, named, voter) if p)
+        if voter:
+            answered[voter] += 1
+    asked: Counter[str] = Counter()
+    for channel, people in present.items():
+        for person in people:
+            asked[person] += len(asks_in[channel])
+    voices = sorted(
+        (Voice(p, answered[p], asked[p], nominated[p]) for p in asked),
+        key=lambda v: (-v.answered, -v.asked, v.user_id),
+    )
+    if decided is None:
+        decided = _decided(session, scope, list(nominated))
+    hidden = sorted(
+        (
+            (who, n, decided.get(who, 0))
+            for who, n in nominated.items()
+            if n >= HIDDEN_NOMINATIONS and decided.get(who, 0) * HIDDEN_RATIO <= n
+        ),
+        key=lambda row: (-row[1], row[2], row[0]),
+    )
+    return Participation(
+        asks=sum(len(asks) for asks in asks_in.values()),
+        voices=voices,
+        anonymous_polls=anonymous_polls or 0,
+        anonymous_ballots=anonymous_ballots or 0,
+        hidden=hidden,
+    )
+
+
+def _decided(session: Session, scope: Scope, people: list[str]) -> dict[str, int]:
+    if not people:
+        return {}
+    rows = session.execute(
+        select(Decision.decider_id, func.count())
+        .where(*scope.decisions(), Decision.decider_id.in_(people))
+        .group_by(Decision.decider_id)
+    )
+    return {who: n for who, n in rows}
