@@ -70,6 +70,18 @@ def forecast_errors(forecast: Forecast | None) -> dict[str, str]:
     return errors
 
 
+def read_forecast(expectation: str | None, confidence: str | None, shared: bool) -> Forecast | None:
+    """The forecast a form gave: None when left empty; a confidence is what makes it one."""
+    expectation, confidence = clean(expectation) or None, (confidence or "").strip()
+    if not confidence:
+        if expectation:
+            raise InvalidInput({"forecast_confidence": "Say how confident you are, 50-99%."})
+        return None
+    if not confidence.isdigit():
+        raise InvalidInput({"forecast_confidence": "A whole number from 50 to 99."})
+    return Forecast(int(confidence), expectation, shared)
+
+
 def declaration_errors(declaration: Declaration, now: datetime) -> dict[str, str]:
     """Field name -> what is wrong with it. Empty when the declaration can be stored."""
     errors: dict[str, str] = {}

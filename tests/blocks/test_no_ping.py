@@ -27,6 +27,7 @@ from app.blocks import (
     declare_extras,
     escalation,
     feedback,
+    forecasts,
     home,
     insight,
     messages,
@@ -171,6 +172,10 @@ def dashboard() -> metrics.Dashboard:
         polls=1,
         poll_responses=2.0,
     )
+
+
+def forecast(t: str) -> Decision:
+    return decision(t, forecast=t, forecast_confidence=80, forecast_by="U2", forecast_shared=True)
 
 
 def found(t: str, enough: bool = True) -> Insight:
@@ -386,6 +391,9 @@ BUILDERS = {
     schedules.build_retro: lambda t: schedules.build_retro(
         [decision(t)], NOW, 5, found(t).alignment
     ),
+    forecasts.forecast_line: lambda t: forecasts.forecast_line(forecast(t)),
+    forecasts.forecast_kept_text: lambda t: forecasts.forecast_kept_text(forecast(t)),
+    forecasts.build_forecast_kept: lambda t: forecasts.build_forecast_kept(forecast(t)),
     insight.build_insight: lambda t: (
         insight.build_insight(found(t)) + insight.build_insight(found(t, enough=False))
     ),
