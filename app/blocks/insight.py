@@ -133,6 +133,19 @@ def build_insight(found: Insight) -> list[Block]:
     ]
 
 
+def chart_caption(chart: str, count: int) -> str:
+    """One plain sentence under each insight chart: what it shows and how many it rests on."""
+    return {
+        "authority": f"Shadow authority over time ({count} decisions): who decided, week by "
+        "week, against whom the charter and the poll named; a growing “neither” means "
+        "authority has drifted from both.",
+        "calibration": f"Calibration ({count} shared, reviewed forecasts): points on the "
+        "diagonal mean people are as sure as they should be; below it, too sure.",
+        "participation": f"Whose voice is heard ({count} polls and consensus checks): answered "
+        "against asked per person; anonymous polls are left out.",
+    }[chart]
+
+
 def retro_question(found: Alignment) -> str | None:
     """When decisions systematically bypass the charter, the retrospective asks about it."""
     if not found.systematic:

@@ -155,7 +155,7 @@ def attach_retro_charts(
             scope,
             channel_id=channel_id,
             where="this channel",
-            comment="How this period's decisions went, in three charts.",
+            comment="How this period's decisions went, in charts.",
             thread_ts=thread_ts,
         )
     except SlackApiError as exc:

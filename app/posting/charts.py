@@ -1,7 +1,8 @@
-"""Uploading the three charts (velocity, deciders, outcomes) into a channel or thread.
+"""Uploading the charts into a channel or thread: velocity, deciders and outcomes always, and
+shadow authority, calibration and participation when they have their minimum sample.
 
 Why in posting: `/decide stats … chart` and each retrospective's thread both upload the same
-three charts; the pictures are drawn in app.charts, the names come from Slack here.
+charts; the pictures are drawn in app.charts, the names come from Slack here.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import charts
-from app.domain import metrics, trends
+from app.blocks.insight import chart_caption
+from app.charts import insight as insight_charts
+from app.domain import alignment, calibration, metrics, participation, trends
 
 log = logging.getLogger(__name__)
 TOP_DECIDERS = 10
+TOP_FORECASTERS = 6  # lines on one calibration chart before it stops being readable
 
 
 def display_name(client: WebClient, user_id: str) -> str:
@@ -32,17 +36,50 @@ def display_name(client: WebClient, user_id: str) -> str:
 def render(
     client: WebClient, sessions: sessionmaker[Session], scope: metrics.Scope, where: str
 ) -> list[tuple[str, str, bytes]]:
-    """(file name, title, PNG) for each chart."""
+    """(file name, title, PNG, caption) for each chart; the insight charts have a caption
+    that says what they mean and how many decisions, forecasts or polls they rest on."""
     with sessions() as session:
         weeks = trends.weekly_velocity(session, scope)
-        deciders = metrics.concentration(session, scope).by_decider[:TOP_DECIDERS]
+        concentration = metrics.concentration(session, scope)
         outcomes = trends.outcomes_by_framework(session, scope)
-    named = [(display_name(client, who), count) for who, count in deciders]
-    return [
-        ("velocity.png", "Decision velocity", charts.velocity_chart(weeks, where)),
-        ("deciders.png", "Decisions per decider", charts.deciders_chart(named, where)),
-        ("outcomes.png", "Outcomes by framework", charts.outcomes_chart(outcomes, where)),
+        aligned = alignment.alignment(session, scope)
+        aligned_weeks = alignment.weekly(session, scope) if aligned.enough else []
+        scored = [c for c in calibration.calibrations(session, scope).people if c.enough]
+        voices = participation.participation(session, scope, dict(concentration.by_decider))
+    names: dict[str, str] = {}
+
+    def name(user_id: str) -> str:
+        if user_id not in names:
+            names[user_id] = display_name(client, user_id)
+        return names[user_id]
+
+    deciders = concentration.by_decider[:TOP_DECIDERS]
+    drawn: list[tuple[str, str, bytes, str | None]] = [
+        ("velocity.png", "Decision velocity", charts.velocity_chart(weeks, where), None),
+        (
+            "deciders.png",
+            "Decisions per decider",
+            charts.deciders_chart([(name(who), n) for who, n in deciders], where),
+            None,
+        ),
+        ("outcomes.png", "Outcomes by framework", charts.outcomes_chart(outcomes, where), None),
     ]
+    if aligned.enough:
+        png = insight_charts.alignment_chart(aligned_weeks, where)
+        drawn.append(
+            ("authority.png", "Shadow authority", png, chart_caption("authority", aligned.named))
+        )
+    if scored:
+        series = [(name(c.name), c.bins, c.forecasts, c.brier) for c in scored[:TOP_FORECASTERS]]
+        png = insight_charts.calibration_chart(series, where)
+        count = sum(c.forecasts for c in scored[:TOP_FORECASTERS])
+        drawn.append(("calibration.png", "Calibration", png, chart_caption("calibration", count)))
+    if voices.enough:
+        rows = [(name(v.user_id), v.answered, v.asked) for v in voices.voices[:TOP_DECIDERS]]
+        png = insight_charts.participation_chart(rows, where, voices.asks)
+        caption = chart_caption("participation", voices.asks)
+        drawn.append(("participation.png", "Whose voice is heard", png, caption))
+    return drawn
 
 
 def post_charts(
@@ -55,11 +92,13 @@ def post_charts(
     comment: str,
     thread_ts: str | None = None,
 ) -> None:
-    """One upload with all three charts, so they arrive together under one comment."""
-    uploads = [
-        {"file": png, "filename": name, "title": title}
-        for name, title, png in render(client, sessions, scope, where)
-    ]
+    """One upload with all the charts, so they arrive together under one comment."""
+    drawn = render(client, sessions, scope, where)
+    uploads = [{"file": png, "filename": name, "title": title} for name, title, png, _ in drawn]
+    captions = [f"• {caption}" for *_, caption in drawn if caption]
     client.files_upload_v2(
-        channel=channel_id, file_uploads=uploads, initial_comment=comment, thread_ts=thread_ts
+        channel=channel_id,
+        file_uploads=uploads,
+        initial_comment="\n".join([comment, *captions]),
+        thread_ts=thread_ts,
     )

@@ -422,6 +422,7 @@ BUILDERS = {
 }
 # Helpers that never see a person's text: numbers, dates, ids and the escaping itself.
 NOT_BUILDERS = {
+    "app.blocks.insight.chart_caption",
     "app.blocks.rotations.midnight",
     "app.blocks.stats.duration",
     "app.blocks.stats.percent",
