@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from fractions import Fraction
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -26,7 +27,7 @@ from app.vocabulary import PollStatus, Status
 
 ALIGNMENT_MIN = 5  # decisions where someone was named, before any share is shown
 BYPASS_MIN = 3  # a domain's decisions before its bypass can be called systematic
-SYSTEMATIC = 2 / 3  # share of a domain's decisions decided by someone else that is systematic
+SYSTEMATIC = Fraction(2, 3)  # share of a domain's decisions decided by someone else: systematic
 TOP = 5
 
 
