@@ -8,8 +8,9 @@ always saying 50% earns, and a confident forecaster who is often wrong scores wo
 
 A forecast is private to its author until they share it on the card. The team's figures (per
 person and per domain) count shared forecasts only; a person's own figure, shown only to them,
-counts all of theirs. Calibration looks at all time in the scope's team or channel: a track
-record builds over months, not over one retrospective's period.
+counts all of theirs. Like every figure, calibration covers the decisions decided in the
+scope's period (`/decide stats all` for a whole track record): one grouped pass over a partial
+index that holds only decisions with a forecast.
 """
 
 from __future__ import annotations
@@ -99,7 +100,10 @@ def calibrations(session: Session, scope: Scope, viewer: str | None = None) -> C
             Decision.outcome,
             func.count(),
         )
-        .where(*scope.place(), Decision.forecast_confidence.is_not(None))
+        .where(
+            *scope.decisions(Decision.decided_at),
+            Decision.forecast_confidence.is_not(None),
+        )
         .group_by(
             Decision.forecast_by,
             Decision.domain,

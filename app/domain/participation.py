@@ -2,8 +2,9 @@
 
 A poll or a consensus check asks the channel it is posted in. Slack does not tell the bot who
 was in a channel months ago, so a person counts as asked by every poll and check in the
-channels where they took part in at least one during the period (answered, opened it, were
-nominated, or were named decider). Answered counts their poll ballots and consensus answers.
+channels where they took part in at least one during the period (answered or opened one, were
+nominated in a poll, or were the decider a check asked about). Answered counts their poll
+ballots and consensus answers.
 
 Anonymous polls count only as totals (polls, ballots). They add nothing to anyone's figures:
 not answered, not asked, not presence in a channel, not nominations, so no per-person number
@@ -75,34 +76,31 @@ def _since(scope: Scope, column) -> list:
     return [column >= scope.since] if scope.since is not None else []
 
 
+def _polls_in(scope: Scope, anonymous: bool) -> list:
+    """Polls (a poll carries its decision's channel) opened in scope, anonymous or not."""
+    where = [ExpertisePoll.team_id == scope.team_id, ExpertisePoll.anonymous.is_(anonymous)]
+    if scope.channel_id:
+        where.append(ExpertisePoll.channel_id == scope.channel_id)
+    return where + _since(scope, ExpertisePoll.created_at)
+
+
 def participation(
     session: Session, scope: Scope, decided: Mapping[str, int] | None = None
 ) -> Participation:
     """`decided`: decisions per decider in the same scope (the dashboard's concentration), for
     hidden experts; read here when not given."""
-    on_decision = (Decision.team_id == ExpertisePoll.team_id) & (
-        Decision.id == ExpertisePoll.decision_id
-    )
+    on_poll = (PollVote.team_id == ExpertisePoll.team_id) & (PollVote.poll_id == ExpertisePoll.id)
     polls = session.execute(
         select(
             ExpertisePoll.id,
             ExpertisePoll.channel_id,
             ExpertisePoll.opened_by,
-            Decision.decider_id,
             PollVote.voter_key,
             PollVote.nominee_id,
         )
         .select_from(ExpertisePoll)
-        .join(Decision, on_decision)
-        .outerjoin(
-            PollVote,
-            (PollVote.team_id == ExpertisePoll.team_id) & (PollVote.poll_id == ExpertisePoll.id),
-        )
-        .where(
-            *scope.place(),
-            ExpertisePoll.anonymous.is_(False),
-            *_since(scope, ExpertisePoll.created_at),
-        )
+        .outerjoin(PollVote, on_poll)
+        .where(*_polls_in(scope, anonymous=False))
     ).all()
     checks = session.execute(
         select(
@@ -123,29 +121,25 @@ def participation(
             (ConsensusVote.team_id == ConsensusCheck.team_id)
             & (ConsensusVote.check_id == ConsensusCheck.id),
         )
-        .where(*scope.place(), *_since(scope, ConsensusCheck.created_at))
+        .where(
+            ConsensusCheck.team_id == scope.team_id,
+            *scope.place(),
+            *_since(scope, ConsensusCheck.created_at),
+        )
     ).all()
     anonymous_polls, anonymous_ballots = session.execute(
         select(func.count(distinct(ExpertisePoll.id)), func.count(PollVote.id))
         .select_from(ExpertisePoll)
-        .join(Decision, on_decision)
-        .outerjoin(
-            PollVote,
-            (PollVote.team_id == ExpertisePoll.team_id) & (PollVote.poll_id == ExpertisePoll.id),
-        )
-        .where(
-            *scope.place(),
-            ExpertisePoll.anonymous.is_(True),
-            *_since(scope, ExpertisePoll.created_at),
-        )
+        .outerjoin(PollVote, on_poll)
+        .where(*_polls_in(scope, anonymous=True))
     ).one()
     asks_in: dict[str, set[tuple[str, int]]] = defaultdict(set)
     present: dict[str, set[str]] = defaultdict(set)  # channel -> people who took part there
     answered: Counter[str] = Counter()
     nominated: Counter[str] = Counter()
-    for poll_id, channel, opener, decider, voter, nominee in polls:
+    for poll_id, channel, opener, voter, nominee in polls:
         asks_in[channel].add(("poll", poll_id))
-        present[channel].update(p for p in (opener, decider, voter, nominee) if p)
+        present[channel].update(p for p in (opener, voter, nominee) if p)
         if voter:
             answered[voter] += 1
         if nominee and nominee != voter:

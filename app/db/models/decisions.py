@@ -58,9 +58,10 @@ class Decision(TeamOwned, Base):
         Index(
             "ix_decisions_team_forecast",
             "team_id",
-            "forecast_by",
+            "decided_at",
             postgresql_include=[
-                "channel_id", "domain", "forecast_confidence", "forecast_shared", "outcome",
+                "channel_id", "domain", "forecast_by", "forecast_confidence", "forecast_shared",
+                "outcome",
             ],
             postgresql_where=text("forecast_confidence IS NOT NULL"),
             sqlite_where=text("forecast_confidence IS NOT NULL"),

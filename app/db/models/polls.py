@@ -36,6 +36,7 @@ class ExpertisePoll(TeamOwned, Base):
         UniqueConstraint("team_id", "origin_key"),
         Index("ix_expertise_polls_due", "status", "closes_at"),
         Index("ix_expertise_polls_decision", "team_id", "decision_id"),
+        Index("ix_expertise_polls_team_created", "team_id", "created_at"),  # participation
     )
 
     decision_id: Mapped[int] = mapped_column(Integer)

@@ -9,7 +9,8 @@ recommended, as they stood when it was decided (a later charter change must not 
 history), and the forecast its decider may state (private until shared). Decisions decided
 before this migration get the charter's person authority (a rotation's lead of the time is not
 known any more) and their last closed poll's recommendation. Two partial indexes carry what the
-shadow-authority and calibration figures read, so neither visits the table at a million rows.
+shadow-authority and calibration figures read, so neither visits the table at a million rows;
+polls and consensus checks get a (team, created) index for participation over a period.
 """
 
 import sqlalchemy as sa
@@ -49,13 +50,19 @@ def upgrade() -> None:
     op.create_index(
         "ix_decisions_team_forecast",
         "decisions",
-        ["team_id", "forecast_by"],
+        ["team_id", "decided_at"],
         postgresql_include=[
-            "channel_id", "domain", "forecast_confidence", "forecast_shared", "outcome",
+            "channel_id", "domain", "forecast_by", "forecast_confidence", "forecast_shared",
+            "outcome",
         ],
         postgresql_where=sa.text(FORECAST),
         sqlite_where=sa.text(FORECAST),
     )  # fmt: skip
+    # Whose voice is heard reads the polls and consensus checks of a period.
+    op.create_index("ix_expertise_polls_team_created", "expertise_polls", ["team_id", "created_at"])
+    op.create_index(
+        "ix_consensus_checks_team_created", "consensus_checks", ["team_id", "created_at"]
+    )
 
 
 def _backfill() -> None:
@@ -94,6 +101,8 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_consensus_checks_team_created", table_name="consensus_checks")
+    op.drop_index("ix_expertise_polls_team_created", table_name="expertise_polls")
     op.drop_index("ix_decisions_team_forecast", table_name="decisions")
     op.drop_index("ix_decisions_team_named", table_name="decisions")
     with op.batch_alter_table("decisions") as batch:
