@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.domain import consensus, decisions, insight, metrics, outcomes, poll_service
+from app.domain import consensus, decisions, insight, metrics, poll_service
 from app.domain.alignment import DomainBypass
 from app.domain.calibration import Bin
 from app.domain.charter import DomainSpec
@@ -91,19 +91,6 @@ def resolve(session, decision, at, forecast=None):
     )
 
 
-def review(session, decision, at, outcome):
-    outcomes.record_outcome(
-        session,
-        team_id=T1,
-        decision_id=decision.id,
-        actor_id=decision.decider_id,
-        outcome=outcome,
-        note=None,
-        now=at,
-        idempotency_key=_key(),
-    )
-
-
 def seed(session, anonymous_voters=(BOB, CAROL)):
     factories.charter_with(
         session,
@@ -146,7 +133,7 @@ def seed(session, anonymous_voters=(BOB, CAROL)):
         12: "too_early", 13: "did_not_work",
     }  # fmt: skip
     for n, outcome in verdicts.items():
-        review(session, d[n], reviewed, outcome)
+        factories.review(session, d[n], reviewed, outcome)
     return d
 
 
@@ -255,7 +242,7 @@ def test_figures_below_their_minimum_sample_say_so(sessions):
         decision = factories.open_decision(session, T0, decider=BOB, domain="design")
         poll(session, decision, T0, [(ALICE, None, BOB), (CAROL, 2, None)])
         resolve(session, decision, T0 + timedelta(hours=1), Forecast(90, shared=True))
-        review(session, decision, T0 + timedelta(days=9), "worked")
+        factories.review(session, decision, T0 + timedelta(days=9), "worked")
     with sessions() as session:
         found = insight.gather(session, SCOPE, viewer=BOB)
     assert (found.alignment.named, found.alignment.enough) == (1, False)
@@ -275,7 +262,7 @@ def test_a_domain_reaches_its_minimum_with_five_shared_forecasts(sessions):
             at = T0 + timedelta(hours=n)
             decision = factories.open_decision(session, at, decider=who, domain="design")
             resolve(session, decision, at, Forecast(confidence, shared=True))
-            review(session, decision, at + timedelta(days=9), outcome)
+            factories.review(session, decision, at + timedelta(days=9), outcome)
     with sessions() as session:
         found = insight.gather(session, SCOPE).calibration
     # (0.9-1)^2 + (0.6-0)^2 + (0.8-1)^2 + (0.7-0.5)^2 + (0.99-1)^2

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app import ids
 from app.blocks.home import build_home
 from app.db.models import Decision, Team
-from app.domain import home, metrics
+from app.domain import home, insight, metrics
 from app.jobs.schedules import post_due_retros
 from app.standin import view_errors
 from app.vocabulary import Status, Zone
@@ -132,7 +132,8 @@ def test_home_stays_within_slacks_limits_with_a_thousand_open_decisions(bot, clo
     with bot.sessions() as session:
         data = home.home_data(session, "T0001", BOB, now, review_days=0)
         board = metrics.dashboard(session, metrics.Scope("T0001"))
-        view = build_home(data, board).to_dict()
+        found = insight.gather(session, metrics.Scope("T0001"), board, viewer=BOB)
+        view = build_home(data, board, insight=found).to_dict()
     assert data.mine.total == 1000 and data.mine.more == 992
     assert len(view["blocks"]) <= 100
     assert view_errors(view) == []  # the stand-in's check of every Block Kit limit
