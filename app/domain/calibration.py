@@ -64,6 +64,15 @@ class Calibrations:
         return [c for c in self.people if c.enough]
 
 
+def forecast_score(decision: Decision, reader: str | None) -> float | None:
+    """This decision's own Brier score, for `reader` only if the forecast is theirs (it is
+    private), and only once its outcome can be scored."""
+    score = SCORES.get(decision.outcome or "")
+    if decision.forecast_confidence is None or score is None or reader != decision.forecast_by:
+        return None
+    return round((decision.forecast_confidence / 100 - score) ** 2, 4)
+
+
 def calibrate(name: str, forecasts: dict[int, list[float]]) -> Calibration:
     """Brier score and bins from {confidence percent: [scores]}."""
     total = sum(len(scores) for scores in forecasts.values())

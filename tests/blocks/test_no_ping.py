@@ -374,7 +374,7 @@ BUILDERS = {
     polls.poll_text: lambda t: polls.poll_text(t) + polls.poll_text(t, closed=True),
     reviews.build_deadline_nudge: lambda t: reviews.build_deadline_nudge(decision(t), who(t)),
     reviews.build_outcome_modal: lambda t: reviews.build_outcome_modal(decision(t), "worked"),
-    reviews.build_outcome_recorded: lambda t: reviews.build_outcome_recorded(decision(t)),
+    reviews.build_outcome_recorded: lambda t: reviews.build_outcome_recorded(forecast(t), 0.04),
     reviews.build_outcome_request: lambda t: reviews.build_outcome_request(decision(t)),
     reviews.build_retro_modal: lambda t: reviews.build_retro_modal(5),
     reviews.deadline_text: lambda t: reviews.deadline_text(decision(t), who(t)),

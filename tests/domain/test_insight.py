@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.domain import consensus, decisions, insight, metrics, poll_service
+from app.domain import calibration, consensus, decisions, insight, metrics, poll_service
 from app.domain.alignment import DomainBypass
 from app.domain.calibration import Bin
 from app.domain.charter import DomainSpec
@@ -271,3 +271,14 @@ def test_a_domain_reaches_its_minimum_with_five_shared_forecasts(sessions):
     assert (design.forecasts, design.brier) == (5, 0.09)
     assert [c.forecasts for c in found.people] == [3, 2]  # CAROL 3, BOB 2: neither shown
     assert found.shown == []
+
+
+def test_one_forecast_is_scored_for_its_author_alone(seeded):
+    with seeded() as session:
+        found = {d.title: d for d in decisions.search_log(session, T1, limit=20)[0]}
+    # D3: BOB 80% confident, did not work -> (0.8 - 0)^2 = 0.64; D5: 70%, mixed -> 0.04
+    assert calibration.forecast_score(found["D3"], reader=BOB) == 0.64
+    assert calibration.forecast_score(found["D5"], reader=BOB) == 0.04
+    assert calibration.forecast_score(found["D3"], reader=CAROL) is None  # not hers
+    assert calibration.forecast_score(found["D12"], reader=BOB) is None  # too early
+    assert calibration.forecast_score(found["D4"], reader=DAN) is None  # no forecast
