@@ -80,9 +80,19 @@ def calibration_chart(series: Sequence[tuple[str, Sequence[Bin], int, float]], w
             linewidth=2,
             label=f"{name}: Brier {brier:.2f}, {count} forecasts",
         )
+        for b in bins:  # how many forecasts each point rests on
+            ax.annotate(
+                f"{b.forecasts}",
+                (b.stated * 100, b.observed * 100),
+                textcoords="offset points",
+                xytext=(0, 7),
+                ha="center",
+                fontsize=8,
+                color="#444444",
+            )
     ax.set_xlim(48, 100)
     ax.set_ylim(0, 102)
-    ax.set_xlabel("Stated confidence that it works out (%)")
+    ax.set_xlabel("Stated confidence that it works out (%) (numbers: forecasts at each point)")
     ax.set_ylabel("How often it worked (%, mixed counts half)")
     ax.legend(loc="lower right", fontsize=8)
     ax.grid(alpha=0.3)
