@@ -75,3 +75,4 @@ class Action(enum.StrEnum):
     ROTATION_EDIT = "edit rotations"
     STEWARD_EDIT = "name the steward"
     SCHEDULE_EDIT = "change check-in or retro schedules"
+    SHARE_FORECAST = "share a forecast on the card"

@@ -284,8 +284,9 @@ LOG_COUNT_CAP = 1000
 def share_forecast(session: Session, team_id: str, decision_id: int, actor_id: str) -> Decision:
     """Show a forecast on the card and in the team's figures: only its author may."""
     decision = get_decision(session, team_id, decision_id)
-    if decision.forecast_confidence is None or decision.forecast_by != actor_id:
-        raise NotFound("You have no forecast on this decision to share.")
+    permissions.check(
+        Action.SHARE_FORECAST, permissions.Actor(actor_id), permissions.about(decision)
+    )
     if not decision.forecast_shared:
         decision.forecast_shared = True
         session.flush()
