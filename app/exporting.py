@@ -11,6 +11,13 @@ from typing import TextIO
 from app.domain.export import COLUMNS
 
 FORMATS = ("csv", "json", "markdown")
+LIFE_FACTS = (
+    ("supersedes", "Supersedes"),
+    ("superseded_by", "Superseded by"),
+    ("cancel_reason", "Cancelled because"),
+    ("reopen_reason", "Reopened because"),
+    ("escalation_reason", "Escalated because"),
+)
 
 
 def write_export(rows: Iterable[dict[str, object]], fmt: str, out: TextIO) -> int:
@@ -75,6 +82,9 @@ def _adr(row: dict[str, object]) -> str:
         facts.append(f"- **Deadline:** {row['deadline']}")
     if row.get("decided_at"):
         facts.append(f"- **Decided:** {row['decided_at']}")
+    for key, words in LIFE_FACTS:
+        if row.get(key) not in (None, ""):
+            facts.append(f"- **{words}:** {row[key]}")
     outcome = text("outcome", "_not reviewed yet_")
     if row.get("outcome_note"):
         outcome += f": {text('outcome_note')}"

@@ -11,6 +11,19 @@ RUN_POLL = "decision.run_poll"
 ESCALATE = "decision.escalate"
 DEESCALATE = "decision.return_to_local"
 CONSENSUS_CHECK = "decision.consensus_check"
+# The life of a decision after it is declared: buttons on decided or cancelled cards, and the
+# card's (or Home row's) overflow menu, whose option values are "<verb>:<decision id>" with a
+# verb of LIFECYCLE_VERBS. Each verb opens its form (callback_id LIFECYCLE_VIEW + verb).
+REOPEN = "decision.reopen"
+SUPERSEDE = "decision.supersede"
+LIFECYCLE_MENU = "decision.more"
+LIFECYCLE_VERBS = ("edit", "handoff", "cancel", "reopen", "supersede")
+EDIT_VIEW = "decision.edit"
+HANDOFF_VIEW = "decision.handoff"
+CANCEL_VIEW = "decision.cancel"
+REOPEN_VIEW = "decision.reopen_why"
+SUPERSEDE_VIEW = "decision.supersede_with"
+NEW_DECIDER = "new_decider"
 
 # The consensus check message in a decision's thread (button value: the check's id)
 CONSENSUS_AGREE = "consensus.agree"

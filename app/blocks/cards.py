@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
 
 from app import ids
 from app.blocks.forecasts import forecast_line
+from app.blocks.lifecycle import build_change_note, lifecycle_buttons, lifecycle_menu
 from app.blocks.text import date, escape, truncate, user
 from app.db.models import Decision
 from app.vocabulary import Status, Tiebreaker
@@ -31,6 +32,12 @@ def card_text(decision: Decision) -> str:
     """Notification and screen-reader text for the card."""
     who = f"<@{decision.decider_id}> decides" if decision.decider_id else "no decider yet"
     return truncate(f"Decision: {escape(decision.title)} ({who}, {decision.status.value})", 3000)
+
+
+def _title(decision: Decision) -> str:
+    """Bold; struck through once the decision is withdrawn."""
+    title = f"*{escape(truncate(decision.title, 200))}*"
+    return f"~{title}~" if decision.status is Status.CANCELLED else title
 
 
 def _reversible(decision: Decision) -> str:
@@ -83,7 +90,7 @@ def build_decision_card(decision: Decision) -> list[Block]:
     blocks: list[Block] = [
         SectionBlock(
             block_id="card.title",
-            text=MarkdownTextObject(text=f":scales: *{escape(truncate(decision.title, 200))}*"),
+            text=MarkdownTextObject(text=f":scales: {_title(decision)}"),
         ),
         SectionBlock(block_id="card.fields", fields=fields),
     ]
@@ -119,8 +126,11 @@ def build_decision_card(decision: Decision) -> list[Block]:
             ],
         )
     )
-    if decision.status is Status.DECIDED:
+    blocks.extend(build_change_note(decision))
+    if decision.status in (Status.DECIDED, Status.SUPERSEDED) and decision.resolution:
         blocks.extend(_resolution_blocks(decision))
+    if decision.status in (Status.DECIDED, Status.CANCELLED):
+        blocks.append(ActionsBlock(block_id="card.settled", elements=lifecycle_buttons(decision)))
     if decision.status in (Status.OPEN, Status.ESCALATED):
         blocks.append(
             ActionsBlock(
@@ -144,6 +154,7 @@ def build_decision_card(decision: Decision) -> list[Block]:
                     ),
                     ButtonElement(text="Escalate", action_id=ids.ESCALATE, value=str(decision.id)),
                     *_return_button(decision),
+                    *filter(None, [lifecycle_menu(decision)]),
                 ],
             )
         )

@@ -19,6 +19,7 @@ from slack_sdk.models.views import View
 
 from app import ids
 from app.blocks.cards import STATUS_BADGE
+from app.blocks.lifecycle import lifecycle_menu
 from app.blocks.stats import build_stats
 from app.blocks.text import date, escape, truncate, user
 from app.db.models import Decision
@@ -60,6 +61,18 @@ def _section(title: str, page: Page, empty: str, render, what: str) -> list[Bloc
 
 def _line(text: str) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=text))
+
+
+def _recent(decision: Decision) -> SectionBlock:
+    """A recent decision, with its "More" menu (edit, hand on, cancel, reopen, supersede):
+    the rules say who may when it is chosen."""
+    return SectionBlock(
+        text=MarkdownTextObject(
+            text=f"{_title(decision)}\n{STATUS_BADGE[decision.status]} · decider "
+            f"{user(decision.decider_id)}"
+        ),
+        accessory=lifecycle_menu(decision),
+    )
 
 
 MAX_ROWS = 8
@@ -142,9 +155,7 @@ def build_home(
             "The team's recent decisions",
             data.recent,
             "No decisions yet. Start one with `/decide <title> @person`.",
-            lambda d: _line(
-                f"{_title(d)}\n{STATUS_BADGE[d.status]} · decider {user(d.decider_id)}"
-            ),
+            _recent,
             "decisions",
         ),
     ]

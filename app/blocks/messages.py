@@ -33,6 +33,12 @@ USAGE = escape(
             "`/decide charter` · `/decide values` - the team's domains, values and principles",
             "`/decide steward @person [every quarter]` · `/decide feedback` - report misused "
             "deference anonymously",
+            "`/decide edit <number>` · `/decide handoff <number> @person [why]` - correct an "
+            "open decision, or defer it to someone else",
+            "`/decide cancel <number> <why>` · `/decide reopen <number> <why>` - withdraw an "
+            "open decision, or open a decided one again",
+            "`/decide supersede <number> [<new title> @person]` - replace a decision with a "
+            "new one; the two cards link to each other",
             "`/decide help` - this list",
         ]
     )

@@ -29,6 +29,7 @@ ALIGNMENT_MIN = 5  # decisions where someone was named, before any share is show
 BYPASS_MIN = 3  # a domain's decisions before its bypass can be called systematic
 SYSTEMATIC = Fraction(2, 3)  # share of a domain's decisions decided by someone else: systematic
 TOP = 5
+DECIDED = (Status.DECIDED, Status.SUPERSEDED)  # a superseded decision was decided all the same
 
 
 def named_for(session: Session, decision: Decision, now: datetime) -> tuple[str | None, str | None]:
@@ -109,7 +110,7 @@ def _named(scope: Scope) -> list:
     return [
         *scope.decisions(Decision.decided_at),
         or_(Decision.charter_authority_id.is_not(None), Decision.poll_expert_id.is_not(None)),
-        Decision.status == Status.DECIDED,
+        Decision.status.in_(DECIDED),
     ]
 
 

@@ -167,10 +167,15 @@ def attach_card(
     return decision
 
 
-def get_decision(session: Session, team_id: str, decision_id: int) -> Decision:
-    decision = session.scalars(
-        select(Decision).where(Decision.team_id == team_id, Decision.id == decision_id)
-    ).one_or_none()
+def get_decision(
+    session: Session, team_id: str, decision_id: int, *, for_update: bool = False
+) -> Decision:
+    """This team's decision, or NotFound; `for_update` locks its row (PostgreSQL) until the
+    transaction ends, for changes that read its status first."""
+    query = select(Decision).where(Decision.team_id == team_id, Decision.id == decision_id)
+    if for_update:
+        query = query.with_for_update()
+    decision = session.scalars(query).one_or_none()
     if decision is None:
         raise NotFound("That decision does not exist in this workspace.")
     return decision
@@ -281,6 +286,15 @@ def record_resolution(
 LOG_COUNT_CAP = 1000
 
 
+def forget_resolution_figures(decision: Decision) -> None:
+    """A reopened decision's forecast and who was named belonged to the resolution set aside:
+    the next resolution records its own. The forecast is not kept in the history: it was
+    private."""
+    decision.charter_authority_id = decision.poll_expert_id = None
+    decision.forecast = decision.forecast_confidence = decision.forecast_by = None
+    decision.forecast_shared = False
+
+
 def share_forecast(session: Session, team_id: str, decision_id: int, actor_id: str) -> Decision:
     """Show a forecast on the card and in the team's figures: only its author may."""
     decision = get_decision(session, team_id, decision_id)
@@ -370,6 +384,37 @@ def log_event(session: Session, decision: Decision, kind: str, actor_id: str, no
     detail = kw.pop("detail", {})
     status = decision.status
     return _log(session, decision, kind, actor_id, now, status, status, detail, **kw)
+
+
+def log_transition(
+    session: Session,
+    decision: Decision,
+    kind: str,
+    actor_id: str,
+    now: datetime,
+    from_status: Status,
+    detail: dict,
+    *,
+    idempotency_key: str | None = None,
+) -> DecisionEvent:
+    """Append a change of status (or of facts) to the history: from `from_status` to the
+    decision's status now (app.domain.lifecycle)."""
+    return _log(
+        session,
+        decision,
+        kind,
+        actor_id,
+        now,
+        from_status,
+        decision.status,
+        detail,
+        idempotency_key=idempotency_key,
+    )
+
+
+def find_by_origin(session: Session, team_id: str, origin_key: str) -> Decision | None:
+    """The decision a request (command trigger, form) already made, if it made one."""
+    return _find_by_origin(session, team_id, origin_key)
 
 
 def _find_by_origin(session: Session, team_id: str, origin_key: str) -> Decision | None:

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import Decision, Team
+from app.db.models import Decision, DecisionEvent, Team
 
 COLUMNS = (
     "id",
@@ -39,14 +39,28 @@ COLUMNS = (
     "permalink",
     "domain",
     "principle",
+    # A decision's life (issue 15): the decision it replaced and the one that replaced it (ids),
+    # and the latest reason given for cancelling, reopening and escalating it.
+    "supersedes",
+    "superseded_by",
+    "cancel_reason",
+    "reopen_reason",
+    "escalation_reason",
 )
+REASON_KINDS = {
+    "cancelled": "cancel_reason",
+    "reopened": "reopen_reason",
+    "escalated": "escalation_reason",
+}
 
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
 
 
-def decision_row(decision: Decision) -> dict[str, object]:
+def decision_row(decision: Decision, reasons: dict[str, str] | None = None) -> dict[str, object]:
+    """One decision as the export's columns; `reasons` maps a reason column to its text."""
+    reasons = reasons or {}
     return {
         "id": decision.id,
         "title": decision.title,
@@ -71,6 +85,9 @@ def decision_row(decision: Decision) -> dict[str, object]:
         "permalink": decision.permalink,
         "domain": decision.domain,
         "principle": decision.principle,
+        "supersedes": decision.supersedes_id,
+        "superseded_by": decision.superseded_by_id,
+        **{column: reasons.get(column) for column in REASON_KINDS.values()},
     }
 
 
@@ -87,5 +104,22 @@ def iter_rows(session: Session, teams: Iterable[str]) -> Iterator[dict[str, obje
             .order_by(Decision.created_at, Decision.id)
             .execution_options(yield_per=500)
         )
+        reasons = _reasons(session, team_id)
         for decision in session.scalars(query):
-            yield decision_row(decision)
+            yield decision_row(decision, reasons.get(decision.id))
+
+
+def _reasons(session: Session, team_id: str) -> dict[int, dict[str, str]]:
+    """decision id -> reason column -> the latest reason given, read from the event log (only
+    the few decisions ever cancelled, reopened or escalated appear)."""
+    found: dict[int, dict[str, str]] = {}
+    rows = session.execute(
+        select(DecisionEvent.decision_id, DecisionEvent.kind, DecisionEvent.detail)
+        .where(DecisionEvent.team_id == team_id, DecisionEvent.kind.in_(REASON_KINDS))
+        .order_by(DecisionEvent.id)
+    )
+    for decision_id, kind, detail in rows:
+        reason = (detail or {}).get("reason")
+        if reason:
+            found.setdefault(decision_id, {})[REASON_KINDS[kind]] = reason
+    return found

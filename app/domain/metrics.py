@@ -125,7 +125,11 @@ def velocity(session: Session, scope: Scope, decided: int | None = None) -> Velo
 def concentration(session: Session, scope: Scope) -> Concentration:
     rows = session.execute(
         select(Decision.decider_id, func.count())
-        .where(*scope.decisions(), Decision.decider_id.is_not(None))
+        .where(
+            *scope.decisions(),
+            Decision.decider_id.is_not(None),
+            Decision.status != Status.CANCELLED,
+        )
         .group_by(Decision.decider_id)
     ).all()
     return _concentration([(who, n) for who, n in rows])
@@ -157,7 +161,10 @@ def _tally(session: Session, scope: Scope) -> tuple[_Tally, list[tuple[str, int,
     def since(column) -> ColumnElement[bool]:
         return column >= scope.since if scope.since is not None else true()
 
-    opened = since(Decision.created_at)
+    # A cancelled decision was withdrawn (a mistake, a duplicate): it stays in the log and the
+    # export, but counts as neither opened nor given to anyone. It never has a decision time,
+    # so velocity leaves it out too, and it is not open, so it is nobody's load.
+    opened = and_(since(Decision.created_at), Decision.status != Status.CANCELLED)
     decided = and_(since(Decision.decided_at), Decision.status == Status.DECIDED)
     held = Decision.status.in_(OPEN)
     where = scope.place()

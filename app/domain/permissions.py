@@ -210,7 +210,13 @@ TABLE: dict[Action, Rule] = {
     Action.SUPERSEDE: Rule(
         _r(DECIDER, OPENER, ADMIN), CORRECTORS_REFUSAL, frozenset({*RESOLVABLE, Status.DECIDED})
     ),
-    Action.REASSIGN: Rule(_r(DECIDER, OPENER, ADMIN), CORRECTORS_REFUSAL, RESOLVABLE),
+    Action.REASSIGN: Rule(
+        _r(DECIDER, ADMIN),
+        "Only {decider} (who decides it) or an admin can hand “{title}” on.",
+        RESOLVABLE,
+        widened_roles=_r(OPENER),
+        widened_while=NO_DECIDER,
+    ),
     Action.EDIT: Rule(_r(DECIDER, OPENER, ADMIN), CORRECTORS_REFUSAL, RESOLVABLE),
     Action.CHARTER_EDIT: Rule(_r(ADMIN, STEWARD, EDITOR), EDITORS_REFUSAL),
     Action.VALUES_EDIT: Rule(_r(ADMIN, STEWARD, EDITOR), EDITORS_REFUSAL),

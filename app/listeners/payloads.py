@@ -76,11 +76,16 @@ class Container(Model):
     thread_ts: str | None = None
 
 
+class SelectedOption(Model):
+    value: str
+
+
 class Action(Model):
     action_id: str
     block_id: str | None = None
     value: str | None = None
     selected_user: str | None = None
+    selected_option: SelectedOption | None = None  # overflow menus and selects
 
 
 class BlockActions(FromWorkspace):

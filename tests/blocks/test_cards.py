@@ -77,6 +77,19 @@ def test_open_card_names_decider_framework_zone_and_opener_with_a_record_button(
                 "text": {"type": "plain_text", "text": "Escalate", "emoji": True},
                 "value": "7",
             },
+            {
+                "type": "overflow",
+                "action_id": "decision.more",
+                "options": [
+                    {"text": {"type": "plain_text", "text": text, "emoji": True}, "value": value}
+                    for text, value in (
+                        ("Edit", "edit:7"),
+                        ("Hand on to someone else", "handoff:7"),
+                        ("Cancel (withdraw)", "cancel:7"),
+                        ("Supersede with a new decision", "supersede:7"),
+                    )
+                ],
+            },
         ],
     }
 
@@ -103,7 +116,7 @@ def test_card_after_an_objection_says_the_choice_of_decider_is_reopened():
     assert actions[:2] == [ids.RECORD_RESOLUTION, ids.RUN_POLL] and len(actions) <= 5
 
 
-def test_decided_card_shows_resolution_and_has_no_buttons():
+def test_decided_card_shows_resolution_and_offers_only_reopen_and_supersede():
     blocks = dicts(
         build_decision_card(
             decision(
@@ -114,7 +127,11 @@ def test_decided_card_shows_resolution_and_has_no_buttons():
             )
         )
     )
-    assert not [b for b in blocks if b["type"] == "actions"]
+    [actions] = [b for b in blocks if b["type"] == "actions"]
+    assert [(e["action_id"], e["value"]) for e in actions["elements"]] == [
+        (ids.REOPEN, "7"),
+        (ids.SUPERSEDE, "7"),
+    ]
     texts = [b.get("text", {}).get("text", "") for b in blocks]
     assert "*Resolution*\nPostgres" in texts
     assert "*Rationale*\nKnown well" in texts
@@ -156,3 +173,45 @@ def test_longest_allowed_values_stay_within_block_limits():
     for block in dicts(build_decision_card(big)):
         if block["type"] == "section" and "text" in block:
             assert len(block["text"]["text"]) <= 3000
+
+
+def test_a_cancelled_card_is_struck_through_with_who_and_why_and_can_only_be_reopened():
+    change = {"kind": "cancelled", "by": "U1", "at": OPENED.isoformat(), "reason": "Duplicate"}
+    blocks = dicts(build_decision_card(decision(status=Status.CANCELLED, last_change=change)))
+    assert blocks[0]["text"]["text"] == ":scales: ~*Pick the billing database*~"
+    [note] = [b for b in blocks if b.get("block_id") == "card.change"]
+    assert note["elements"][0]["text"].startswith(":no_entry_sign: Cancelled by <@U1> <!date^")
+    assert note["elements"][0]["text"].endswith(": Duplicate")
+    [actions] = [b for b in blocks if b["type"] == "actions"]
+    assert [e["action_id"] for e in actions["elements"]] == [ids.REOPEN]
+
+
+def test_superseded_and_superseding_cards_link_to_each_other():
+    old = dicts(
+        build_decision_card(
+            decision(
+                status=Status.SUPERSEDED,
+                resolution="MySQL",
+                superseded_by_id=9,
+                superseded_by_link="https://x.slack.com/archives/C1/p2",
+                last_change={"kind": "superseded", "by": "U1", "reason": "Scale changed"},
+            )
+        )
+    )
+    [note] = [b for b in old if b.get("block_id") == "card.change"]
+    assert note["elements"][0]["text"] == (
+        ":arrows_counterclockwise: Superseded by <https://x.slack.com/archives/C1/p2|#9>: "
+        "Scale changed"
+    )
+    assert not [b for b in old if b["type"] == "actions"]  # nothing more can happen to it
+    assert "*Resolution*\nMySQL" in [b.get("text", {}).get("text", "") for b in old]
+    new = dicts(build_decision_card(decision(id=9, supersedes_id=7, supersedes_link=None)))
+    [note] = [b for b in new if b.get("block_id") == "card.change"]
+    assert note["elements"][0]["text"] == ":arrow_right_hook: Supersedes #7"
+
+
+def test_a_handed_on_card_says_who_deferred_to_whom():
+    change = {"kind": "handed_on", "by": "U2", "to": "U3", "reason": "Knows it", "at": None}
+    blocks = dicts(build_decision_card(decision(decider_id="U3", last_change=change)))
+    [note] = [b for b in blocks if b.get("block_id") == "card.change"]
+    assert note["elements"][0]["text"] == ":handshake: <@U2> handed it on to <@U3>: Knows it"

@@ -30,6 +30,8 @@ from app.blocks import (
     forecasts,
     home,
     insight,
+    lifecycle,
+    lifecycle_forms,
     messages,
     modal,
     modals,
@@ -277,8 +279,48 @@ def rotation_view(text: str) -> rotations.RotationView:
     return rotations.RotationView(text, ("U1", "U2"), 14, "UTC", "U1", "U2", date(2026, 12, 1))
 
 
+def changed(text: str, kind: str = "cancelled", status: Status = Status.CANCELLED) -> Decision:
+    """A decision whose last change (and supersession) carries hostile text as its reason."""
+    change = {"kind": kind, "by": "U1", "to": "U3", "at": NOW.isoformat(), "reason": text}
+    return decision(
+        text,
+        status=status,
+        last_change=change,
+        superseded_by_id=9,
+        superseded_by_link=PERMALINK,
+        supersedes_id=5,
+        supersedes_link=None,
+    )
+
+
 BUILDERS = {
-    cards.build_decision_card: lambda t: cards.build_decision_card(decision(t)),
+    cards.build_decision_card: lambda t: [
+        *cards.build_decision_card(decision(t)),
+        *cards.build_decision_card(changed(t)),
+        *cards.build_decision_card(changed(t, "superseded", Status.SUPERSEDED)),
+    ],
+    lifecycle.build_change_note: lambda t: lifecycle.build_change_note(
+        changed(t, "handed_on", Status.OPEN)
+    ),
+    lifecycle.change_lines: lambda t: lifecycle.change_lines(changed(t, "reopened", Status.OPEN)),
+    lifecycle.lifecycle_menu: lambda t: lifecycle.lifecycle_menu(decision(t, status=Status.OPEN)),
+    lifecycle.lifecycle_buttons: lambda t: lifecycle.lifecycle_buttons(decision(t)),
+    lifecycle.lifecycle_verbs: lambda t: list(lifecycle.lifecycle_verbs(decision(t))),
+    lifecycle.handoff_text: lambda t: lifecycle.handoff_text(decision(t), "U1"),
+    lifecycle.build_handoff_notice: lambda t: lifecycle.build_handoff_notice(
+        changed(t, "handed_on", Status.OPEN), "U1"
+    ),
+    lifecycle.lifecycle_done_text: lambda t: lifecycle.lifecycle_done_text(
+        "supersede", decision(t)
+    ),
+    lifecycle_forms.build_edit_modal: lambda t: lifecycle_forms.build_edit_modal(decision(t)),
+    lifecycle_forms.build_handoff_modal: lambda t: lifecycle_forms.build_handoff_modal(decision(t)),
+    lifecycle_forms.build_reason_modal: lambda t: lifecycle_forms.build_reason_modal(
+        "cancel", decision(t)
+    ),
+    lifecycle_forms.build_supersede_modal: lambda t: lifecycle_forms.build_supersede_modal(
+        decision(t), t
+    ),
     cards.card_text: lambda t: cards.card_text(decision(t)),
     charter.build_charter: lambda t: charter.build_charter(
         the_charter(t), domains(t), {9: t}, ["U6"], "U4"

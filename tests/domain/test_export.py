@@ -89,7 +89,7 @@ def test_csv_has_the_contract_columns_in_order_and_iso_utc_times(sessions, clock
     assert row["decided_at"] == "2026-11-23T10:00:00Z"
     assert (row["resolution"], row["rationale"], row["outcome"]) == ("Postgres", "Known", "")
     assert row["context"] == "line one\nline two"
-    assert COLUMNS[-2:] == ("domain", "principle")
+    assert COLUMNS[-7:-5] == ("domain", "principle")
     assert (row["domain"], row["principle"]) == (
         "architecture",
         "Ownership: whoever is closest decides",
@@ -121,3 +121,75 @@ def test_markdown_has_one_adr_section_per_decision(sessions, clock):
     assert "**Decider:** <@U2> (deferred by <@U1>)" in text
     assert "_no decider yet_" in text
     assert "No decisions recorded yet." in export(sessions, "markdown", ["nobody"])
+
+
+def test_export_ends_with_supersession_and_the_reasons_for_cancel_reopen_and_escalation(
+    sessions, clock
+):
+    from app.domain import escalation, lifecycle
+    from tests.domain.factories import ALICE, BOB, decide, open_decision
+
+    with sessions.begin() as session:
+        old = open_decision(session, clock.now(), team="T1")
+        escalation.escalate(
+            session,
+            team_id="T1",
+            decision_id=old.id,
+            actor_id=BOB,
+            reason="Touches customer data",
+            now=clock.now(),
+            idempotency_key="esc",
+            seen_from="C1",
+        )
+        decide(session, old, clock.now())
+        lifecycle.reopen(
+            session,
+            team_id="T1",
+            decision_id=old.id,
+            actor_id=BOB,
+            reason="Price doubled",
+            now=clock.now(),
+            idempotency_key="re",
+        )
+        decide(session, old, clock.now())
+        new, _, _ = lifecycle.supersede(
+            session,
+            team_id="T1",
+            decision_id=old.id,
+            declaration=Declaration(title="Pick again", channel_id="C1"),
+            actor_id=ALICE,
+            origin_key="sup",
+            now=clock.now(),
+        )
+        gone = open_decision(session, clock.now(), team="T1", title="Typo")
+        lifecycle.cancel(
+            session,
+            team_id="T1",
+            decision_id=gone.id,
+            actor_id=ALICE,
+            reason="Opened twice",
+            now=clock.now(),
+            idempotency_key="ca",
+        )
+        ids = (old.id, new.id, gone.id)
+    assert COLUMNS[-5:] == (
+        "supersedes",
+        "superseded_by",
+        "cancel_reason",
+        "reopen_reason",
+        "escalation_reason",
+    )
+    out = io.StringIO()
+    with sessions() as session:
+        write_export(iter_rows(session, ["T1"]), "csv", out)
+    rows = {int(r["id"]): r for r in csv.DictReader(io.StringIO(out.getvalue()))}
+    old_row, new_row, gone_row = (rows[i] for i in ids)
+    assert (old_row["status"], old_row["superseded_by"]) == ("superseded", str(ids[1]))
+    assert old_row["reopen_reason"] == "Price doubled"
+    assert old_row["escalation_reason"] == "Touches customer data"
+    assert (new_row["supersedes"], new_row["status"]) == (str(ids[0]), "open")
+    assert (gone_row["status"], gone_row["cancel_reason"]) == ("cancelled", "Opened twice")
+    markdown = io.StringIO()
+    with sessions() as session:
+        write_export(iter_rows(session, ["T1"]), "markdown", markdown)
+    assert "- **Cancelled because:** Opened twice" in markdown.getvalue()

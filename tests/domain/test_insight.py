@@ -282,3 +282,21 @@ def test_one_forecast_is_scored_for_its_author_alone(seeded):
     assert calibration.forecast_score(found["D3"], reader=CAROL) is None  # not hers
     assert calibration.forecast_score(found["D12"], reader=BOB) is None  # too early
     assert calibration.forecast_score(found["D4"], reader=DAN) is None  # no forecast
+
+
+def test_reopening_sets_the_resolutions_figures_aside(seeded):
+    from app.domain import lifecycle
+
+    with seeded.begin() as session:
+        d2 = next(d for d in decisions.search_log(session, T1, limit=20)[0] if d.title == "D2")
+        lifecycle.reopen(
+            session, team_id=T1, decision_id=d2.id, actor_id=BOB, reason="New facts",
+            now=T0 + timedelta(days=21), idempotency_key="reopen-d2",
+        )  # fmt: skip
+    with seeded() as session:
+        found = insight.gather(session, SCOPE)
+    # D2 (named: charter CAROL, expert BOB; BOB's 90% forecast, worked) is open again:
+    # named 8 - 1 = 7, by the expert 2 - 1 = 1; BOB has 4 reviewed forecasts, below 5.
+    assert (found.alignment.named, found.alignment.by_expert) == (7, 1)
+    assert found.calibration.people[0].forecasts == 4
+    assert found.calibration.shown == []

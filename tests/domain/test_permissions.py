@@ -41,7 +41,7 @@ SPEC: dict[Action, tuple[set[str], set[Status]]] = {
     A.CANCEL: (CORRECTORS, RESOLVABLE),
     A.REOPEN: (CORRECTORS, {Status.DECIDED, Status.CANCELLED}),
     A.SUPERSEDE: (CORRECTORS, RESOLVABLE | {Status.DECIDED}),
-    A.REASSIGN: (CORRECTORS, RESOLVABLE),
+    A.REASSIGN: ({"decider", "admin"}, RESOLVABLE),  # + opener while nobody decides
     A.EDIT: (CORRECTORS, RESOLVABLE),
     A.CHARTER_EDIT: (TENDERS, ANY),
     A.VALUES_EDIT: (TENDERS, ANY),
@@ -75,6 +75,8 @@ def expected(action: Action, persona: str, subject: Subject) -> bool:
         who.add("viewer")
     if action is A.POLL_ADOPT and subject.decider_id is None:
         who.add("poll starter")
+    if action is A.REASSIGN and subject.decider_id is None:
+        who.add("opener")  # PRODUCT: "the decider, or the opener while there is none"
     held = {persona, "member"}
     if persona == "decider" and subject.decider_id is None:
         held = {"member"}  # nobody decides: holding the decider's id means nothing

@@ -109,6 +109,13 @@ class Decision(TeamOwned, Base):
     forecast_confidence: Mapped[int | None] = mapped_column(Integer)
     forecast_by: Mapped[str | None] = mapped_column(String(32))
     forecast_shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Supersession, both ways, with the other card's permalink (migration 0009).
+    supersedes_id: Mapped[int | None] = mapped_column(Integer)
+    superseded_by_id: Mapped[int | None] = mapped_column(Integer)
+    supersedes_link: Mapped[str | None] = mapped_column(String(500))
+    superseded_by_link: Mapped[str | None] = mapped_column(String(500))
+    # The last cancel, reopen, hand-on or edit as the card shows it: kind, by, at, reason.
+    last_change: Mapped[dict | None] = mapped_column(JSON)
 
     events: Mapped[list[DecisionEvent]] = relationship(
         back_populates="decision", order_by="DecisionEvent.id", viewonly=True

@@ -9,7 +9,7 @@ from app import ids
 from app.blocks.modals import build_resolve_modal
 from app.domain import decisions, values
 from app.listeners.acks import acknowledged_if_it_fails
-from app.listeners.actions import charter, escalation, polls, schedules
+from app.listeners.actions import charter, escalation, lifecycle, polls, schedules
 from app.listeners.deps import Deps
 from app.listeners.payloads import BlockActions, plain_id
 from app.posting.cards import refresh_card
@@ -40,5 +40,5 @@ def share_forecast(ack: Ack, click: BlockActions, deps: Deps, client: WebClient)
 def register(app: App, deps: Deps) -> None:
     app.action(ids.RECORD_RESOLUTION)(record_resolution)
     app.action(ids.SHARE_FORECAST)(share_forecast)
-    for module in (polls, schedules, escalation, charter):
+    for module in (polls, schedules, escalation, charter, lifecycle):
         module.register(app, deps)

@@ -20,6 +20,7 @@ from app.listeners.commands import (
     decisions,
     feedback,
     grammar,
+    lifecycle,
     rotation,
     schedules,
     stats,
@@ -27,6 +28,7 @@ from app.listeners.commands import (
     values,
 )
 from app.listeners.commands import grammar_charter as g
+from app.listeners.commands import grammar_lifecycle as life
 from app.listeners.deps import Deps
 from app.listeners.payloads import CommandPayload
 
@@ -46,11 +48,16 @@ HANDLERS: dict[type, Handler] = {
     g.ShowSteward: steward.show,
     g.SetSteward: steward.put,
     g.OpenFeedback: feedback.open_form,
+    life.EditDecision: lifecycle.edit,
 }
 StoringHandler = Callable[[object, CommandPayload, Ack, WebClient, Respond, Deps], None]
 STORED_BEFORE_ACK: dict[type, StoringHandler] = {
     grammar.DeclareNow: decisions.declare_now,
     grammar.StartPoll: decisions.start_poll,
+    life.CancelDecision: lifecycle.cancel,
+    life.ReopenDecision: lifecycle.reopen,
+    life.HandOn: lifecycle.handoff,
+    life.SupersedeDecision: lifecycle.supersede,
 }
 
 

@@ -14,9 +14,18 @@ from dataclasses import dataclass, field
 from app.domain import schedules, when
 from app.domain.decisions import TITLE_MAX
 from app.domain.errors import InvalidInput
-from app.listeners.commands import grammar_charter
+from app.listeners.commands import grammar_charter, grammar_lifecycle
 
-SUBCOMMANDS = ("help", "log", "poll", "checkin", "retro", "stats", *grammar_charter.WORDS)
+SUBCOMMANDS = (
+    "help",
+    "log",
+    "poll",
+    "checkin",
+    "retro",
+    "stats",
+    *grammar_charter.WORDS,
+    *grammar_lifecycle.WORDS,
+)
 # Named in PRODUCT.md and answered honestly until the issue that brings each one lands.
 PLANNED: tuple[str, ...] = ()
 
@@ -110,6 +119,7 @@ Intent = (
     | SetSchedule
     | ShowStats
     | grammar_charter.Intent
+    | grammar_lifecycle.Intent
     | Problem
 )
 
@@ -146,17 +156,26 @@ def parse(text: str) -> Intent:
         return _schedule(word, rest)
     if word == "stats":
         return _stats(rest)
-    if word in grammar_charter.WORDS:
-        try:
-            return grammar_charter.parse(word, rest)
-        except grammar_charter.Refused as exc:
-            return Problem(str(exc))
+    if (family := _family(word, rest)) is not None:
+        return family
     if word in PLANNED:
         return Problem(
             f"`/decide {word}` is not available in this version of Deference yet. "
             "Here is what you can do today:"
         )
     return _declaration(text)
+
+
+def _family(word: str, rest: str) -> Intent | None:
+    """The charter's words and a decision's life (edit, cancel...), parsed by their modules."""
+    try:
+        if word in grammar_charter.WORDS:
+            return grammar_charter.parse(word, rest)
+        if grammar_lifecycle.applies(word, rest):
+            return grammar_lifecycle.parse(word, rest)
+    except (grammar_charter.Refused, grammar_lifecycle.Refused) as exc:
+        return Problem(str(exc))
+    return None
 
 
 def _declaration(text: str) -> Intent:

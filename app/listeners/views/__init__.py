@@ -5,9 +5,17 @@ from __future__ import annotations
 from slack_bolt import App
 
 from app.listeners.deps import Deps
-from app.listeners.views import charter, decisions, escalation, feedback, polls, schedules
+from app.listeners.views import (
+    charter,
+    decisions,
+    escalation,
+    feedback,
+    lifecycle,
+    polls,
+    schedules,
+)
 
-FORMS = (decisions, polls, schedules, escalation, charter, feedback)
+FORMS = (decisions, polls, schedules, escalation, charter, feedback, lifecycle)
 
 
 def register(app: App, deps: Deps) -> None:

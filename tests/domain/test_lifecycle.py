@@ -1,0 +1,289 @@
+"""Edit, hand on, cancel, reopen and supersede: the rules, their events, and their refusals."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.db.models import DecisionEvent
+from app.domain import decisions, lifecycle, metrics
+from app.domain.decisions import Declaration
+from app.domain.errors import InvalidInput, NotAllowed, NotFound
+from app.domain.lifecycle import Edit
+from app.vocabulary import Approach, Framework, Status, Zone
+from tests.domain.factories import ALICE, BOB, CAROL, DAN, T1, T2, decide, open_decision
+
+
+def events(session, decision, kind):
+    return session.scalars(
+        select(DecisionEvent).where(
+            DecisionEvent.team_id == decision.team_id,
+            DecisionEvent.decision_id == decision.id,
+            DecisionEvent.kind == kind,
+        )
+    ).all()
+
+
+def test_edit_keeps_before_and_after_of_each_changed_field(sessions, clock):
+    deadline = clock.now() + timedelta(days=3)
+    with sessions.begin() as session:
+        decision = open_decision(session, clock.now(), context="old context")
+        changes = Edit(
+            title="Pick the ledger database",
+            context="old context",
+            deadline=deadline,
+            framework=Framework.EXPERTISE,
+            approach=Approach.TACTICAL,
+            zone=Zone.PRINCIPLE,
+        )
+        edited, changed = lifecycle.edit(
+            session,
+            team_id=T1,
+            decision_id=decision.id,
+            actor_id=ALICE,
+            changes=changes,
+            now=clock.now(),
+            idempotency_key="e1",
+        )
+        assert changed and edited.title == "Pick the ledger database"
+        assert (edited.zone, edited.deadline) == (Zone.PRINCIPLE, deadline)
+        [event] = events(session, decision, "edited")
+        assert event.actor_id == ALICE
+        assert event.detail["title"] == {
+            "before": "Pick the billing database",
+            "after": "Pick the ledger database",
+        }
+        assert event.detail["zone"] == {"before": "local", "after": "principle"}
+        assert "context" not in event.detail  # unchanged fields are not noise in the history
+        assert edited.last_change["kind"] == "edited"
+        _, changed = lifecycle.edit(
+            session,
+            team_id=T1,
+            decision_id=decision.id,
+            actor_id=ALICE,
+            changes=changes,
+            now=clock.now(),
+            idempotency_key="e1",
+        )
+        assert not changed and len(events(session, decision, "edited")) == 1
+
+
+def test_edit_refuses_strangers_past_deadlines_and_lowering_an_escalation(sessions, clock):
+    with sessions.begin() as session:
+        decision = open_decision(session, clock.now())
+        changes = Edit.of(decision)
+        with pytest.raises(NotAllowed):
+            lifecycle.edit(
+                session,
+                team_id=T1,
+                decision_id=decision.id,
+                actor_id=CAROL,
+                changes=changes,
+                now=clock.now(),
+                idempotency_key="e1",
+            )
+        late = Edit(title="Pick", deadline=clock.now() - timedelta(hours=1))
+        with pytest.raises(InvalidInput) as bad:
+            lifecycle.edit(
+                session,
+                team_id=T1,
+                decision_id=decision.id,
+                actor_id=BOB,
+                changes=late,
+                now=clock.now(),
+                idempotency_key="e2",
+            )
+        assert "deadline" in bad.value.errors
+        decision.status, decision.zone = Status.ESCALATED, Zone.PRINCIPLE
+        with pytest.raises(InvalidInput) as lowered:
+            lifecycle.edit(
+                session,
+                team_id=T1,
+                decision_id=decision.id,
+                actor_id=BOB,
+                changes=Edit(title="Pick", zone=Zone.LOCAL),
+                now=clock.now(),
+                idempotency_key="e3",
+            )
+        assert "zone" in lowered.value.errors
+
+
+def hand_on(session, decision, actor, to, clock, key="h1", **kw):
+    return lifecycle.hand_on(
+        session,
+        team_id=decision.team_id,
+        decision_id=decision.id,
+        actor_id=actor,
+        new_decider_id=to,
+        reason="Carol knows the ledger",
+        now=clock.now(),
+        idempotency_key=key,
+        **kw,
+    )
+
+
+def test_the_decider_hands_on_and_the_event_says_who_yielded_to_whom(sessions, clock):
+    with sessions.begin() as session:
+        decision = open_decision(session, clock.now(), actor=ALICE, decider=BOB)
+        handed, changed = hand_on(session, decision, BOB, CAROL, clock)
+        assert changed
+        assert (handed.decider_id, handed.deferred_by) == (CAROL, BOB)
+        [event] = events(session, decision, "handed_on")
+        assert event.detail == {
+            "from": BOB,
+            "to": CAROL,
+            "yielded_by": BOB,
+            "reason": "Carol knows the ledger",
+        }
+        assert handed.last_change["to"] == CAROL
+
+
+def test_the_opener_hands_on_only_while_nobody_decides(sessions, clock):
+    with sessions.begin() as session:
+        decided_by_bob = open_decision(session, clock.now(), actor=ALICE, decider=BOB)
+        with pytest.raises(NotAllowed, match="hand"):
+            hand_on(session, decided_by_bob, ALICE, CAROL, clock)
+        nobody = open_decision(session, clock.now(), actor=ALICE, decider=None)
+        handed, _ = hand_on(session, nobody, ALICE, CAROL, clock, key="h2")
+        assert (handed.decider_id, handed.deferred_by) == (CAROL, ALICE)
+        with pytest.raises(NotAllowed):
+            hand_on(session, handed, DAN, DAN, clock, key="h3")  # no self-appointment
+        admin, _ = hand_on(session, handed, DAN, BOB, clock, key="h4", is_admin=True)
+        assert admin.decider_id == BOB
+
+
+def cancel(session, decision, actor, clock, key="c1", reason="Duplicate of #3"):
+    return lifecycle.cancel(
+        session,
+        team_id=decision.team_id,
+        decision_id=decision.id,
+        actor_id=actor,
+        reason=reason,
+        now=clock.now(),
+        idempotency_key=key,
+    )
+
+
+def test_cancel_needs_a_reason_and_a_corrector_and_only_once(sessions, clock):
+    with sessions.begin() as session:
+        decision = open_decision(session, clock.now())
+        with pytest.raises(InvalidInput):
+            cancel(session, decision, ALICE, clock, reason="   ")
+        with pytest.raises(NotAllowed):
+            cancel(session, decision, CAROL, clock)
+        cancelled, changed = cancel(session, decision, ALICE, clock)
+        assert changed and cancelled.status is Status.CANCELLED
+        assert cancel(session, decision, ALICE, clock)[1] is False  # the same request again
+        with pytest.raises(NotAllowed, match="already cancelled"):
+            cancel(session, decision, ALICE, clock, key="c2")
+        [event] = events(session, decision, "cancelled")
+        assert (event.from_status, event.to_status) == (Status.OPEN, Status.CANCELLED)
+        assert event.detail["reason"] == "Duplicate of #3"
+
+
+def test_cancelled_decisions_leave_velocity_concentration_and_load(sessions, clock):
+    with sessions.begin() as session:
+        kept = open_decision(session, clock.now(), decider=BOB)
+        for _ in range(3):
+            cancel(
+                session, open_decision(session, clock.now(), decider=CAROL), ALICE, clock, key=None
+            )
+        clock.advance(timedelta(hours=2))
+        decide(session, kept, clock.now())
+        board = metrics.dashboard(session, metrics.Scope(T1))
+    assert board.opened == 1
+    assert board.concentration.by_decider == [(BOB, 1)]
+    assert board.open_load == []
+    assert board.velocity.decided == 1
+
+
+def reopen(session, decision, actor, clock, key="r1"):
+    return lifecycle.reopen(
+        session,
+        team_id=decision.team_id,
+        decision_id=decision.id,
+        actor_id=actor,
+        reason="The vendor doubled its price",
+        now=clock.now(),
+        idempotency_key=key,
+    )
+
+
+def test_reopen_keeps_the_resolution_in_history_and_the_review_waits(sessions, clock):
+    with sessions.begin() as session:
+        decision = open_decision(session, clock.now())
+        decide(session, decision, clock.now())
+        decision.outcome = "worked"
+        with pytest.raises(NotAllowed):
+            reopen(session, decision, CAROL, clock)
+        reopened, changed = reopen(session, decision, BOB, clock)
+        assert changed and reopened.status is Status.OPEN
+        assert (reopened.resolution, reopened.decided_at, reopened.outcome) == (None, None, None)
+        [event] = events(session, decision, "reopened")
+        assert event.detail["resolution"] == "Done" and event.detail["outcome"] == "worked"
+        assert event.detail["reason"] == "The vendor doubled its price"
+        clock.advance(timedelta(days=30))
+        from app.domain import outcomes
+
+        assert outcomes.due_reviews(session, clock.now(), 7) == []  # not decided: none due
+        decide(session, decision, clock.now())
+        assert outcomes.due_reviews(session, clock.now(), 7) == []  # moved: due 7 days later
+        clock.advance(timedelta(days=7))
+        assert outcomes.due_reviews(session, clock.now(), 7) == [(T1, decision.id)]
+        with pytest.raises(NotAllowed, match="open"):
+            reopen(session, open_decision(session, clock.now()), BOB, clock, key="r2")
+
+
+def supersede(session, old, actor, clock, origin="s1", **kw):
+    return lifecycle.supersede(
+        session,
+        team_id=old.team_id,
+        decision_id=old.id,
+        declaration=Declaration(title="Pick Postgres after all", channel_id="C1", decider_id=CAROL),
+        actor_id=actor,
+        origin_key=origin,
+        now=clock.now(),
+        reason="Scale changed",
+        **kw,
+    )
+
+
+def test_supersede_links_both_ways_and_a_redelivery_changes_nothing(sessions, clock):
+    with sessions.begin() as session:
+        old = open_decision(session, clock.now())
+        old.permalink = "https://example.slack.com/archives/C1/p1"
+        decide(session, old, clock.now())
+        with pytest.raises(NotAllowed):
+            supersede(session, old, CAROL, clock)
+        new, same_old, created = supersede(session, old, BOB, clock)
+        assert created and same_old is old
+        assert (old.status, old.superseded_by_id) == (Status.SUPERSEDED, new.id)
+        assert (new.supersedes_id, new.supersedes_link) == (old.id, old.permalink)
+        assert new.status is Status.OPEN and new.decider_id == CAROL
+        assert supersede(session, old, BOB, clock)[2] is False
+        with pytest.raises(NotAllowed, match="superseded"):
+            supersede(session, old, BOB, clock, origin="s2")
+        [gone] = events(session, old, "superseded")
+        assert gone.detail["by_decision"] == new.id and gone.detail["reason"] == "Scale changed"
+        assert events(session, new, "supersedes")[0].detail["decision"] == old.id
+        new.permalink = "https://example.slack.com/archives/C1/p2"
+        assert lifecycle.link_successor(session, T1, new.id) is old
+        assert old.superseded_by_link == new.permalink
+
+
+def test_every_transition_stays_inside_its_team(sessions, clock):
+    with sessions.begin() as session:
+        decision = open_decision(session, clock.now(), team=T1)
+        with pytest.raises(NotFound):
+            lifecycle.cancel(
+                session,
+                team_id=T2,
+                decision_id=decision.id,
+                actor_id=ALICE,
+                reason="mine now",
+                now=clock.now(),
+                idempotency_key="x",
+            )
+        assert decisions.get_decision(session, T1, decision.id).status is Status.OPEN
