@@ -239,33 +239,45 @@ def cases(sessions) -> list[tuple[str, Callable[[], object]]]:
     ]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--decisions", type=int, default=100_000)
-    parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
-    scratch = tempfile.mkdtemp(prefix="deference-bench-")
-    url = Settings(database_url=args.database_url or f"sqlite:///{scratch}/bench.db").database_url
-    engine = make_engine(url)
+def prepare(engine, url: str, count: int) -> None:
+    """A fresh schema holding the seeded team."""
     if url.startswith("postgresql"):
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     upgrade(engine)
     started = time.perf_counter()
-    seed(engine, args.decisions)
+    seed(engine, count)
     if url.startswith("postgresql"):
         # A live database is vacuumed by autovacuum; after a bulk COPY, do it once so the
         # planner and the visibility map (index-only scans) see the steady state.
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("VACUUM ANALYZE"))
-    print(
-        f"seeded {args.decisions:,} decisions in {time.perf_counter() - started:.1f} s on "
-        f"{engine.dialect.name}"
+    took = time.perf_counter() - started
+    print(f"seeded {count:,} decisions in {took:.1f} s on {engine.dialect.name}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--decisions", type=int, default=100_000)
+    parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--no-seed",
+        action="store_true",
+        help="time the database --database-url names as an earlier run left it (no re-seeding)",
     )
+    parser.add_argument("--skip-export", action="store_true", help="leave out the export row")
+    args = parser.parse_args()
+    scratch = tempfile.mkdtemp(prefix="deference-bench-")
+    url = Settings(database_url=args.database_url or f"sqlite:///{scratch}/bench.db").database_url
+    engine = make_engine(url)
+    if not args.no_seed:
+        prepare(engine, url, args.decisions)
     sessions = make_session_factory(engine)
     print(f"\n| query | median ms | max ms |  ({args.repeat} runs)\n| --- | ---: | ---: |")
     for name, run in cases(sessions):
+        if args.skip_export and name.startswith("export"):
+            continue
         median, worst = timed(run, 1 if name.startswith("export") else args.repeat)
         print(f"| {name} | {median:,.0f} | {worst:,.0f} |")
     engine.dispose()

@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import CompoundSelect, String, distinct, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from app.db.models import ConsensusCheck, ConsensusVote, Decision, ExpertisePoll, PollVote
@@ -76,39 +76,66 @@ def _since(scope: Scope, column) -> list:
     return [column >= scope.since] if scope.since is not None else []
 
 
-def _polls_in(scope: Scope, anonymous: bool) -> list:
-    """Polls (a poll carries its decision's channel) opened in scope, anonymous or not."""
-    where = [ExpertisePoll.team_id == scope.team_id, ExpertisePoll.anonymous.is_(anonymous)]
+def _polls_in(scope: Scope) -> list:
+    """Polls (a poll carries its decision's channel) opened in scope."""
+    where = [ExpertisePoll.team_id == scope.team_id]
     if scope.channel_id:
         where.append(ExpertisePoll.channel_id == scope.channel_id)
     return where + _since(scope, ExpertisePoll.created_at)
 
 
-def participation(
-    session: Session, scope: Scope, decided: Mapping[str, int] | None = None
-) -> Participation:
-    """`decided`: decisions per decider in the same scope (the dashboard's concentration), for
-    hidden experts; read here when not given."""
+def _poll_figures(scope: Scope) -> CompoundSelect:
+    """(kind, channel, person, count) rows for the polls in scope, aggregated by the database
+    over one read of the polls and their ballots: asks per channel, answers, nominations and
+    openers per channel and person; anonymous polls only as two totals, never per person."""
     on_poll = (PollVote.team_id == ExpertisePoll.team_id) & (PollVote.poll_id == ExpertisePoll.id)
-    polls = session.execute(
+    polled = (
         select(
-            ExpertisePoll.id,
-            ExpertisePoll.channel_id,
-            ExpertisePoll.opened_by,
-            PollVote.voter_key,
-            PollVote.nominee_id,
+            ExpertisePoll.id.label("poll"),
+            ExpertisePoll.channel_id.label("channel"),
+            ExpertisePoll.opened_by.label("opener"),
+            ExpertisePoll.anonymous.label("anonymous"),
+            PollVote.id.label("ballot"),
+            PollVote.voter_key.label("voter"),
+            PollVote.nominee_id.label("nominee"),
         )
         .select_from(ExpertisePoll)
         .outerjoin(PollVote, on_poll)
-        .where(*_polls_in(scope, anonymous=False))
-    ).all()
-    checks = session.execute(
+        .where(*_polls_in(scope))
+        .cte("polled")
+    )
+    c = polled.c
+    named, secret = c.anonymous.is_(False), c.anonymous.is_(True)
+    nobody = literal(None, String)
+    return union_all(
+        select(literal("asks"), c.channel, nobody, func.count(distinct(c.poll)))
+        .where(named)
+        .group_by(c.channel),
+        select(literal("answered"), c.channel, c.voter, func.count())
+        .where(named, c.voter.is_not(None))
+        .group_by(c.channel, c.voter),
+        select(literal("nominated"), c.channel, c.nominee, func.count())
+        .where(named, c.nominee.is_not(None), c.nominee != c.voter)
+        .group_by(c.channel, c.nominee),
+        select(literal("present"), c.channel, c.opener, func.count())
+        .where(named)
+        .group_by(c.channel, c.opener),
+        select(literal("anonymous_polls"), nobody, nobody, func.count(distinct(c.poll))).where(
+            secret
+        ),
+        select(literal("anonymous_ballots"), nobody, nobody, func.count(c.ballot)).where(secret),
+    )
+
+
+def _check_figures(scope: Scope) -> CompoundSelect:
+    """The same rows for consensus checks: asks, answers, and who asked or was asked about."""
+    checked = (
         select(
-            ConsensusCheck.id,
-            Decision.channel_id,
-            ConsensusCheck.asked_by,
-            ConsensusCheck.decider_id,
-            ConsensusVote.user_id,
+            ConsensusCheck.id.label("check"),
+            Decision.channel_id.label("channel"),
+            ConsensusCheck.asked_by.label("asker"),
+            ConsensusCheck.decider_id.label("named"),
+            ConsensusVote.user_id.label("voter"),
         )
         .select_from(ConsensusCheck)
         .join(
@@ -126,33 +153,48 @@ def participation(
             *scope.place(),
             *_since(scope, ConsensusCheck.created_at),
         )
-    ).all()
-    anonymous_polls, anonymous_ballots = session.execute(
-        select(func.count(distinct(ExpertisePoll.id)), func.count(PollVote.id))
-        .select_from(ExpertisePoll)
-        .outerjoin(PollVote, on_poll)
-        .where(*_polls_in(scope, anonymous=True))
-    ).one()
-    asks_in: dict[str, set[tuple[str, int]]] = defaultdict(set)
+        .cte("checked")
+    )
+    c = checked.c
+    nobody = literal(None, String)
+    return union_all(
+        select(literal("asks"), c.channel, nobody, func.count(distinct(c.check))).group_by(
+            c.channel
+        ),
+        select(literal("answered"), c.channel, c.voter, func.count())
+        .where(c.voter.is_not(None))
+        .group_by(c.channel, c.voter),
+        select(literal("present"), c.channel, c.asker, func.count()).group_by(c.channel, c.asker),
+        select(literal("present"), c.channel, c.named, func.count()).group_by(c.channel, c.named),
+    )
+
+
+def participation(
+    session: Session, scope: Scope, decided: Mapping[str, int] | None = None
+) -> Participation:
+    """`decided`: decisions per decider in the same scope (the dashboard's concentration), for
+    hidden experts; read here when not given."""
+    asks: Counter[str] = Counter()  # channel -> polls and checks asked there
     present: dict[str, set[str]] = defaultdict(set)  # channel -> people who took part there
     answered: Counter[str] = Counter()
     nominated: Counter[str] = Counter()
-    for poll_id, channel, opener, voter, nominee in polls:
-        asks_in[channel].add(("poll", poll_id))
-        present[channel].update(p for p in (opener, voter, nominee) if p)
-        if voter:
-            answered[voter] += 1
-        if nominee and nominee != voter:
-            nominated[nominee] += 1
-    for check_id, channel, asker, named, voter in checks:
-        asks_in[channel].add(("check", check_id))
-        present[channel].update(p for p in (asker, named, voter) if p)
-        if voter:
-            answered[voter] += 1
+    totals: Counter[str] = Counter()
+    rows = [*session.execute(_poll_figures(scope)), *session.execute(_check_figures(scope))]
+    for kind, channel, person, count in rows:
+        if kind == "asks":
+            asks[channel] += count
+        elif kind in ("anonymous_polls", "anonymous_ballots"):
+            totals[kind] += count
+        elif person is not None:
+            present[channel].add(person)
+            if kind == "answered":
+                answered[person] += count
+            elif kind == "nominated":
+                nominated[person] += count
     asked: Counter[str] = Counter()
     for channel, people in present.items():
         for person in people:
-            asked[person] += len(asks_in[channel])
+            asked[person] += asks[channel]
     voices = sorted(
         (Voice(p, answered[p], asked[p], nominated[p]) for p in asked),
         key=lambda v: (-v.answered, -v.asked, v.user_id),
@@ -168,10 +210,10 @@ def participation(
         key=lambda row: (-row[1], row[2], row[0]),
     )
     return Participation(
-        asks=sum(len(asks) for asks in asks_in.values()),
+        asks=sum(asks.values()),
         voices=voices,
-        anonymous_polls=anonymous_polls or 0,
-        anonymous_ballots=anonymous_ballots or 0,
+        anonymous_polls=totals["anonymous_polls"],
+        anonymous_ballots=totals["anonymous_ballots"],
         hidden=hidden,
     )
 
