@@ -300,3 +300,17 @@ def test_reopening_sets_the_resolutions_figures_aside(seeded):
     assert (found.alignment.named, found.alignment.by_expert) == (7, 1)
     assert found.calibration.people[0].forecasts == 4
     assert found.calibration.shown == []
+
+
+def test_a_domain_held_by_a_rotation_names_its_lead_of_the_day(sessions):
+    with sessions.begin() as session:
+        duty = factories.rotation(session, T0, [DAN, CAROL], period_days=7)
+        factories.charter_with(session, T0, DomainSpec("oncall", rotation_id=duty.id))
+        first = factories.open_decision(session, T0, decider=BOB, domain="oncall")
+        resolve(session, first, T0 + timedelta(days=1))  # DAN's week
+        second = factories.open_decision(session, T0, decider=CAROL, domain="oncall")
+        resolve(session, second, T0 + timedelta(days=8))  # CAROL's week
+    assert (first.charter_authority_id, second.charter_authority_id) == (DAN, CAROL)
+    with sessions() as session:
+        found = insight.gather(session, SCOPE).alignment
+    assert (found.named, found.by_charter, found.outsiders) == (2, 1, [(BOB, 1)])
