@@ -208,7 +208,8 @@ def cases(sessions) -> list[tuple[str, Callable[[], object]]]:
         return calibration.calibrations(session, scope, viewer="U0001")
 
     def voices(session, scope):
-        return participation.participation(session, scope)
+        """As stats calls it: who decides comes from the dashboard it has already read."""
+        return participation.participation(session, scope, decided={})
 
     def home_tab(session):
         return home.home_for(session, TEAM, "U0000", NOW, 14)
@@ -231,7 +232,7 @@ def cases(sessions) -> list[tuple[str, Callable[[], object]]]:
         ("/decide stats channel 90d", with_session(lambda s: stats(s, channel))),
         ("  of which: dashboard team 30d", with_session(lambda s: metrics.dashboard(s, month))),
         ("  of which: shadow authority team 30d", with_session(lambda s: aligned(s, month))),
-        ("  of which: calibration team (all time)", with_session(lambda s: scored(s, month))),
+        ("  of which: calibration team 30d", with_session(lambda s: scored(s, month))),
         ("  of which: participation team 30d", with_session(lambda s: voices(s, month))),
         ("App Home query", with_session(lambda s: home.home_data(s, TEAM, "U0000", NOW, 14))),
         ("App Home tab (lists, dashboard, insight)", with_session(home_tab)),
