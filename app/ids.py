@@ -113,3 +113,20 @@ RETRO_VIEW = "retro.answers"
 
 # Deadline nudge
 APPLY_TIEBREAKER = "deadline.apply_tiebreaker"
+
+# Workflow Builder custom steps (callback_ids of manifest.yml's `functions`)
+FIND_WHO_DECIDES_STEP = "find_who_decides"
+OPEN_DECISION_STEP = "open_decision"
+RECORD_OUTCOME_STEP = "record_outcome"
+
+# The similar-decision notice shown before declaring (app/blocks/similar.py): open an earlier
+# decision's card (a link; suffixed with the decision's id), supersede it, or declare anyway.
+# Button values are sealed (app/listeners/forms.py). In the form, a choice input instead.
+SIMILAR_OPEN = "similar.open"
+SIMILAR_OPEN_PATTERN = r"^similar\.open\.\d+$"
+SIMILAR_SUPERSEDE = "similar.supersede"
+SIMILAR_SUPERSEDE_PATTERN = r"^similar\.supersede\.\d+$"
+SIMILAR_DECLARE_ANYWAY = "similar.declare_anyway"
+SIMILAR_CHOICE = "similar_choice"
+SIMILAR_AS_NEW = "new"
+SIMILAR_SUPERSEDES = "supersede:"

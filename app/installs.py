@@ -46,6 +46,8 @@ BOT_SCOPES = (
     "channels:history",
     "groups:history",
     "files:write",
+    "canvases:read",
+    "canvases:write",
 )
 ROTATE_MINUTES = 120  # rotate a bot token this long before it expires
 STATE_SECONDS = 600

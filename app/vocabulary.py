@@ -17,6 +17,18 @@ class Status(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+#: The Slack message metadata `event_type` a card carries in each status (README, "Decision
+#: events"): other apps and workflows react to these without reading the card's words. Every
+#: status has one (tests/blocks/test_card_events.py), so a new status cannot ship without.
+CARD_EVENTS: dict[Status, str] = {
+    Status.OPEN: "decision_opened",
+    Status.ESCALATED: "decision_escalated",
+    Status.DECIDED: "decision_decided",
+    Status.SUPERSEDED: "decision_superseded",
+    Status.CANCELLED: "decision_cancelled",
+}
+
+
 class Framework(enum.StrEnum):
     EXPERTISE = "expertise"
     SITUATIONAL = "situational"
@@ -74,5 +86,6 @@ class Action(enum.StrEnum):
     VALUES_EDIT = "edit the values"
     ROTATION_EDIT = "edit rotations"
     STEWARD_EDIT = "name the steward"
+    CANVAS_CREATE = "create the charter canvas"
     SCHEDULE_EDIT = "change check-in or retro schedules"
     SHARE_FORECAST = "share a forecast on the card"

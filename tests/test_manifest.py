@@ -45,6 +45,8 @@ def test_shortcuts_match_the_listeners(manifest):
 
 def test_only_the_scopes_the_bot_uses(manifest):
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == [
+        "canvases:read",  # the charter canvas: canvases.sections.lookup finds its parts
+        "canvases:write",  # ... conversations.canvases.create and canvases.edit keep it current
         "channels:history",  # reading back a card a crash cut off: conversations.history
         "channels:read",
         "chat:write",
@@ -133,3 +135,24 @@ def test_readmes_scope_list_is_the_manifests(manifest):
     sentence = section[start : start + re.search(r"nothing\s+more", section[start:]).start()]
     named = set(re.findall(r"`([a-z]+(?::[a-z.]+)?)`", sentence))
     assert named == set(manifest["oauth_config"]["scopes"]["bot"])
+
+
+def test_workflow_steps_match_the_listeners_in_the_flat_parameter_form(manifest):
+    # Slack's published schema and Bolt's custom-step template: input_parameters is a mapping
+    # of name -> {type, title, ...}, and custom steps need an org-ready app.
+    assert set(manifest["functions"]) == {
+        ids.FIND_WHO_DECIDES_STEP,
+        ids.OPEN_DECISION_STEP,
+        ids.RECORD_OUTCOME_STEP,
+    }
+    for step in manifest["functions"].values():
+        for params in (step["input_parameters"], step["output_parameters"]):
+            assert all({"type", "title"} <= set(spec) for spec in params.values())
+    assert manifest["settings"]["org_deploy_enabled"] is True
+    people = [
+        name
+        for step in manifest["functions"].values()
+        for name, spec in step["input_parameters"].items()
+        if spec["type"] == "slack#/types/user_context"
+    ]
+    assert people == ["opener", "reviewer"]  # the actor is the person running the workflow

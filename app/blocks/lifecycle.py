@@ -133,17 +133,54 @@ def build_handoff_notice(decision: Decision, actor_id: str) -> list[Block]:
     return [SectionBlock(text=MarkdownTextObject(text=truncate(text, 3000)))]
 
 
+NOTICE_WORDS = {
+    "handoff": ":handshake: {actor} handed {title} (#{id}) on to {decider}",
+    "cancel": ":no_entry_sign: {actor} cancelled {title} (#{id})",
+    "reopen": ":leftwards_arrow_with_hook: {actor} reopened {title} (#{id})",
+    "supersede": ":arrows_counterclockwise: {actor} superseded {title} (#{id}) with #{new}",
+}
+
+
+def change_notice_text(verb: str, decision: Decision, actor_id: str) -> str:
+    """What the decider and opener read when someone else changed their decision."""
+    title = f"“{escape(truncate(decision.title, 200))}”"
+    return truncate(_notice(verb, decision, actor_id, title), 3000)
+
+
+def build_change_notice(verb: str, decision: Decision, actor_id: str) -> list[Block]:
+    title = escape(truncate(decision.title, 200))
+    linked = f"<{decision.permalink}|{title}>" if decision.permalink else f"*{title}*"
+    text = _notice(verb, decision, actor_id, linked)
+    return [SectionBlock(text=MarkdownTextObject(text=truncate(text, 3000)))]
+
+
+def _notice(verb: str, decision: Decision, actor_id: str, title: str) -> str:
+    reason = (decision.last_change or {}).get("reason")
+    text = NOTICE_WORDS[verb].format(
+        actor=user(actor_id),
+        title=title,
+        id=decision.id,
+        decider=user(decision.decider_id),
+        new=decision.superseded_by_id,
+    )
+    return text + (f": {escape(truncate(reason, REASON_MAX))}" if reason else ".")
+
+
 DONE_WORDS = {
     "edit": "Saved your changes to #{id}.",
     "handoff": "#{id} is handed on to {decider}; they have been told.",
     "cancel": "Cancelled #{id}; the card shows why.",
     "reopen": "Reopened #{id}; it is open again.",
     "supersede": "#{old} is superseded by #{id}.",
+    "escalate": "Escalated #{id} to the {zone} zone; the card shows it.",
 }
 
 
 def lifecycle_done_text(verb: str, decision: Decision) -> str:
     """The private confirmation after a `/decide <verb>` command."""
     return DONE_WORDS[verb].format(
-        id=decision.id, decider=user(decision.decider_id), old=decision.supersedes_id
+        id=decision.id,
+        decider=user(decision.decider_id),
+        old=decision.supersedes_id,
+        zone=decision.zone.value,
     )

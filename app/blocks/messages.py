@@ -30,7 +30,8 @@ USAGE = escape(
             "with charts on request",
             "`/decide rotation [<name> @a @b every 2w [starting 2027-03-01]]` - rotating leads "
             "(`skip`, `swap @a @b`, `away @a until <date>`)",
-            "`/decide charter` · `/decide values` - the team's domains, values and principles",
+            "`/decide charter` · `/decide values` - the team's domains, values and principles; "
+            "`/decide charter canvas` keeps them in this channel's canvas (admins)",
             "`/decide steward @person [every quarter]` · `/decide feedback` - report misused "
             "deference anonymously",
             "`/decide edit <number>` · `/decide handoff <number> @person [why]` - correct an "
@@ -39,6 +40,8 @@ USAGE = escape(
             "open decision, or open a decided one again",
             "`/decide supersede <number> [<new title> @person]` - replace a decision with a "
             "new one; the two cards link to each other",
+            "`/decide escalate <number> <why>` - in the decision's channel: one zone higher, "
+            "its contact told",
             "`/decide help` - this list",
         ]
     )

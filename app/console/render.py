@@ -38,6 +38,10 @@ EMOJI = {
     ":repeat:": "🔁",
     ":envelope:": "✉",
     ":scroll:": "📜",
+    ":leftwards_arrow_with_hook:": "↩",
+    ":arrow_right_hook:": "↪",
+    ":handshake:": "🤝",
+    ":pencil2:": "✏",
 }
 WIDTH = 78
 
@@ -46,7 +50,7 @@ WIDTH = 78
 class Control:
     """A clickable thing on screen: which message or view it sits in, and what it sends."""
 
-    kind: str  # "button" | "users_select" | "static_select"
+    kind: str  # "button" | "users_select" | "static_select" | "overflow"
     action_id: str
     label: str
     value: str | None
@@ -185,13 +189,19 @@ class Screen:
                     Control("button", element["action_id"], label, element.get("value"), message)
                 )
                 shown.append(f"[{n}] {label}")
-            elif kind in ("users_select", "static_select"):
-                label = _text(element.get("placeholder"), self.names, self.tz) or "choose"
+            elif kind in ("users_select", "static_select", "overflow"):
+                label = _text(element.get("placeholder"), self.names, self.tz) or (
+                    "More…" if kind == "overflow" else "choose"
+                )
                 options = tuple(
                     (o["value"], _text(o["text"], self.names, self.tz))
                     for o in element.get("options", [])
                 )
                 n = self._number(Control(kind, element["action_id"], label, None, message, options))
+                if kind == "overflow":  # a menu: its few choices, by name
+                    choices = " | ".join(t for _, t in options)
+                    shown.append(f"[{n}] {label} ({choices}; type: {n} <choice>)")
+                    continue
                 hint = "@name" if kind == "users_select" else "option number"
                 shown.append(f"[{n}] {label} (type: {n} {hint})")
         return "  " + "   ".join(shown)

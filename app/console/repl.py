@@ -165,7 +165,7 @@ class Console:
                 self.problem(f"say who: `{number} @bob`")
                 return None
             return {"selected_user": uid}
-        if control.kind == "static_select":
+        if control.kind in ("static_select", "overflow"):
             found = [v for v, t in control.options if choice in (v, t)]
             if not found:
                 self.problem(f"choose one of: {', '.join(t for _, t in control.options)}")

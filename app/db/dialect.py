@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Select, cast, func, select
+from sqlalchemy import ColumnElement, Float, Select, cast, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+from app.db.title_key import trigram_similarity
 
 
 def _is_postgresql(session: Session) -> bool:
@@ -61,3 +63,54 @@ def lower_percentiles(
         )
     ordered: Select = select(value).where(*where).order_by(value)
     return [session.scalar(ordered.offset(r).limit(1)) for r in ranks]
+
+
+WORD_START = 4  # characters of each word a candidate must contain, off PostgreSQL
+
+
+def most_similar(
+    session: Session,
+    columns: Sequence[Any],
+    key_column: Any,
+    key: str,
+    where: Sequence[Any],
+    *,
+    threshold: float,
+    limit: int,
+    scan_cap: int,
+    newest_first: Any,
+) -> list[tuple[Any, float]]:
+    """The rows (`columns`) whose `key_column` is at least `threshold` similar to `key`, most
+    similar first, each with its score: pg_trgm's similarity() on PostgreSQL, through its
+    trigram index; elsewhere (SQLite, or PostgreSQL without pg_trgm) the same similarity
+    computed in Python over the newest `scan_cap` rows matching `where` that share the start
+    of a word with `key` (SQLite compares substrings in C far faster than Python compares
+    trigrams; two keys that share no word start are rarely a third alike)."""
+    if _is_postgresql(session) and _has_pg_trgm(session):
+        # `%` uses the trigram index with this threshold; set_config(..., true) lasts only
+        # for this transaction.
+        session.execute(
+            select(func.set_config("pg_trgm.similarity_threshold", str(threshold), True))
+        )
+        score = func.similarity(key_column, key)
+        found = session.execute(
+            select(*columns, score)
+            .where(*where, key_column.op("%")(key))
+            .order_by(score.desc(), newest_first)
+            .limit(limit)
+        )
+        return [(row[:-1], float(row[-1])) for row in found]
+    starts = {word[:WORD_START] for word in key.split()}
+    shares = or_(*(key_column.contains(start, autoescape=True) for start in sorted(starts)))
+    query = select(*columns, key_column).where(*where, shares)
+    scored = []
+    for row in session.execute(query.order_by(newest_first).limit(scan_cap)):
+        score = trigram_similarity(key, row[-1])
+        if score >= threshold:
+            scored.append((tuple(row[:-1]), score))
+    scored.sort(key=lambda found: -found[1])  # stable: newest first among equals
+    return scored[:limit]
+
+
+def _has_pg_trgm(session: Session) -> bool:
+    return session.scalar(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")) is not None

@@ -19,8 +19,12 @@ TRIGRAM_INDEXES = frozenset(
 )
 
 
+# The similar-decision check's trigram index on each team's title keys (migration 0010).
+TITLE_KEY_INDEX = "ix_decisions_team_title_key_trgm"
+
+
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    if type_ == "index" and name in TRIGRAM_INDEXES:
+    if type_ == "index" and (name in TRIGRAM_INDEXES or name == TITLE_KEY_INDEX):
         return False
     return not (type_ == "table" and name in EXTERNAL_TABLES)
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.db.models import Decision, DecisionEvent
-from app.domain import decisions, permissions
+from app.db.models import Decision, DecisionEvent, ScheduledPost
+from app.domain import deadlines, decisions, ledger, outcomes, permissions
 from app.domain.errors import InvalidInput
 from app.domain.text import clean
 from app.vocabulary import Action, Approach, Framework, Status, Zone
@@ -142,6 +142,8 @@ def edit(
         return decision, False
     for name in changed:
         setattr(decision, name, getattr(after, name))
+    if "deadline" in changed:
+        _release(session, decision, deadlines.KIND, now)  # a new deadline, a new nudge
     _mark(decision, EDITED, actor_id, now, None, fields=sorted(changed))
     _log(session, decision, EDITED, actor_id, now, decision.status, changed, idempotency_key)
     return decision, True
@@ -218,7 +220,8 @@ def reopen(
 ) -> tuple[Decision, bool]:
     """Open a decided (or cancelled) decision again, with a reason. The resolution, rationale
     and outcome it had move into the event; while it is open no outcome review is due, and
-    once decided again its review falls due from the new decision time."""
+    once decided again its review falls due from the new decision time, even when the first
+    resolution's review was already sent."""
     text = reason_of(reason, required=True, asked="Say why it needs deciding again.")
     decision, done = _start(session, team_id, decision_id, idempotency_key)
     if done:
@@ -240,7 +243,27 @@ def reopen(
     decisions.forget_resolution_figures(decision)
     _mark(decision, REOPENED, actor_id, now, text, was=before.value)
     _log(session, decision, REOPENED, actor_id, now, before, set_aside, idempotency_key)
+    _release(session, decision, outcomes.KIND, now)
     return decision, True
+
+
+def _release(session: Session, decision: Decision, kind: str, now: datetime) -> None:
+    """A scheduled post already sent (or given up) that belonged to what changed (an outcome
+    review of the resolution a reopen set aside, the nudge of a deadline an edit moved) keeps
+    its ledger row under another subject, so the new state gets its own. One not sent yet needs
+    nothing: both fall due from the decision's own times (app.jobs.reviews)."""
+    session.execute(
+        update(ScheduledPost)
+        .where(
+            ScheduledPost.team_id == decision.team_id,
+            ScheduledPost.kind == kind,
+            ScheduledPost.subject == str(decision.id),
+            ScheduledPost.occurrence == ledger.ONCE,
+            ScheduledPost.status.in_((ledger.SENT, ledger.SKIPPED)),
+        )
+        .values(subject=f"{decision.id}~{int(now.timestamp())}")
+        .execution_options(synchronize_session=False)
+    )
 
 
 def supersede(
@@ -332,3 +355,14 @@ def undo_supersede(session: Session, team_id: str, decision_id: int, *, now: dat
     detail = {"discarded_decision": gone}
     _log(session, old, "supersede_undone", last.actor_id, now, Status.SUPERSEDED, detail, None)
     return old
+
+
+def told_of_change(decision: Decision, actor_id: str) -> list[str]:
+    """Who hears that someone else changed their decision (never a silent takeover): its
+    decider (for a hand-on, the one it was taken from) and its opener, never the person who
+    made the change, nor a new decider, who gets their own message."""
+    change = decision.last_change or {}
+    handed_on = change.get("kind") == HANDED_ON
+    decider = change.get("previous") if handed_on else decision.decider_id
+    skip = {actor_id, change.get("to") if handed_on else None}
+    return [p for p in dict.fromkeys([decider, decision.created_by]) if p and p not in skip]

@@ -222,6 +222,11 @@ TABLE: dict[Action, Rule] = {
     Action.VALUES_EDIT: Rule(_r(ADMIN, STEWARD, EDITOR), EDITORS_REFUSAL),
     Action.ROTATION_EDIT: Rule(_r(ADMIN, STEWARD, EDITOR), EDITORS_REFUSAL),
     Action.STEWARD_EDIT: Rule(_r(ADMIN, STEWARD, EDITOR), EDITORS_REFUSAL),
+    Action.CANVAS_CREATE: Rule(
+        _r(ADMIN),
+        "Only workspace admins and owners can put the charter in a channel canvas. Ask one of "
+        "them; once it exists it follows every change of the charter by itself.",
+    ),
     Action.SCHEDULE_EDIT: Rule(
         _r(VIEWER), "Only members of this channel can change its schedules."
     ),

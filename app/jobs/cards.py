@@ -14,8 +14,8 @@ import logging
 from datetime import timedelta
 
 from app import jobs
-from app.domain import decisions, poll_service
-from app.posting.cards import CardNotPosted, publish_card
+from app.domain import decisions, lifecycle, poll_service
+from app.posting.cards import CardNotPosted, publish_card, refresh_card
 from app.posting.polls import publish_poll
 from app.posting.send import tell
 
@@ -47,6 +47,7 @@ def post_missing_cards() -> int:
                 continue
             if card is not None and card.card_ts is not None:
                 posted += 1
+                _link_replaced(context, client, team_id, card)
         except Exception:
             log.exception("could not post the card of decision %s of team %s", decision_id, team_id)
     with context.sessions() as session:
@@ -62,3 +63,13 @@ def post_missing_cards() -> int:
         except Exception:
             log.exception("could not post poll %s of team %s", poll_id, team_id)
     return posted
+
+
+def _link_replaced(context: jobs.JobContext, client, team_id: str, card) -> None:
+    """A superseding card posted here: the card it replaces links to it now."""
+    if card.supersedes_id is None:
+        return
+    with context.sessions.begin() as session:
+        replaced = lifecycle.link_successor(session, team_id, card.id)
+    if replaced is not None:
+        refresh_card(client, replaced)

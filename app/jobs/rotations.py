@@ -15,6 +15,7 @@ from app import jobs
 from app.blocks.rotations import build_handoff, handoff_text
 from app.domain import rotation_service, rotations
 from app.installs import NotInstalled
+from app.posting.canvas import refresh_charter_canvases
 from app.posting.scheduled import ChannelGone, Message, Slot, deliver
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ def announce_handoffs() -> int:
     with context.sessions() as session:
         due = rotation_service.due_handoffs(session, now)
     done = 0
+    new_leads: set[str] = set()  # teams whose charter canvases now name a new lead
     for team_id, rotation_id, day in due:
         with context.sessions.begin() as session:
             rotation = rotation_service.find_by_id(session, team_id, rotation_id)
@@ -45,18 +47,25 @@ def announce_handoffs() -> int:
         for kind, subject, person in targets:
             render = _render(team_id, rotation_id, day, outgoing, incoming, person)
             try:
-                done += deliver(
+                sent = deliver(
                     context.client_for(team_id),
                     context.sessions,
                     Slot(team_id, kind, subject, occurrence),
                     now,
                     render,
                 )
+                done += sent
+                if sent and kind == KIND:
+                    new_leads.add(team_id)
             except ChannelGone as gone:
                 log.warning("handoff of rotation %s not announced: %s", rotation_id, gone.error)
             except NotInstalled:
                 log.info("handoff of rotation %s not announced: team not installed", rotation_id)
                 break
+    for team_id in sorted(new_leads):
+        refresh_charter_canvases(
+            context.client_for(team_id), context.sessions, context.clock, team_id
+        )
     return done
 
 

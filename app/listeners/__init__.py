@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from app.listeners import actions, commands, errors, events, inject, shortcuts, views
+from app.listeners import actions, commands, errors, events, inject, shortcuts, steps, views
 from app.listeners.deps import Deps
 
-SURFACES = (inject, commands, actions, views, shortcuts, events, errors)
+SURFACES = (inject, commands, actions, views, shortcuts, events, steps, errors)
 
 
 def register_all(app: App, deps: Deps) -> None:

@@ -126,6 +126,50 @@ class FormSeal:
         view = submission.view.model_copy(update={"private_metadata": json.dumps(data)})
         return submission.model_copy(update={"view": view, "opened_in": opened_in})
 
+    def seal_value(self, data: dict[str, Any], origin: Origin, purpose: str, now: datetime) -> str:
+        """A button value carrying `data`, good only for `purpose` (the button's action_id), and
+        only when clicked by the same person, in the same workspace and channel, before it
+        expires: a pending declaration held in an ephemeral message (app.listeners.similar)."""
+        envelope = {
+            "team": origin.team_id,
+            "by": self._person(origin.user_id),
+            "channel": origin.channel_id,
+            "form": purpose,
+            "exp": int((now + self.lifetime).timestamp()),
+        }
+        envelope["sig"] = self._sign(envelope, data)
+        return json.dumps({**data, SEAL: envelope}, separators=(",", ":"), ensure_ascii=False)
+
+    def unseal_value(
+        self, value: str | None, click: BlockActions, purpose: str, now: datetime
+    ) -> dict[str, Any]:
+        """The data `seal_value` sealed, or ForgedForm when the click is not the one it was
+        sealed for (another person, workspace, channel or button, altered, or expired)."""
+        try:
+            data = json.loads(value or "")
+        except ValueError:
+            raise ForgedForm("button value is not sealed data") from None
+        if not isinstance(data, dict):
+            raise ForgedForm("button value is not sealed data")
+        envelope = data.pop(SEAL, None)
+        if not isinstance(envelope, dict):
+            raise ForgedForm("button value carries no seal")
+        expected = self._sign({k: v for k, v in envelope.items() if k != "sig"}, data)
+        if not hmac.compare_digest(str(envelope.get("sig", "")), expected):
+            raise ForgedForm("button value does not match its seal")
+        if envelope.get("form") != purpose:
+            raise ForgedForm("button value was sealed for another button")
+        if not click.team_id or envelope.get("team") != click.team_id:
+            raise ForgedForm("button value was sealed in another workspace")
+        if envelope.get("by") != self._person(click.user.id):
+            raise ForgedForm("button value was sealed for someone else")
+        if envelope.get("channel") != click.channel_id:
+            raise ForgedForm("button value was sealed in another channel")
+        expires = envelope.get("exp")
+        if not isinstance(expires, int) or expires < now.timestamp():
+            raise ForgedForm("button value's seal has expired")
+        return data
+
     def _person(self, user_id: str) -> str:
         """Who opened the form, as only this key can tell: forms can be anonymous (reports,
         retro answers), and views and their metadata reach Slack's logs and ours."""

@@ -13,7 +13,12 @@ import logging
 
 from slack_sdk import WebClient
 
-from app.blocks.lifecycle import build_handoff_notice, handoff_text
+from app.blocks.lifecycle import (
+    build_change_notice,
+    build_handoff_notice,
+    change_notice_text,
+    handoff_text,
+)
 from app.blocks.lifecycle_forms import (
     build_edit_modal,
     build_handoff_modal,
@@ -103,6 +108,20 @@ def after_change(
             text=handoff_text(decision, actor_id),
             blocks=build_handoff_notice(decision, actor_id),
         )
+    tell_others(client, verb, decision, actor_id)
+
+
+def tell_others(client: WebClient, verb: str, decision, actor_id: str) -> None:
+    """The decider and the opener hear, by direct message, when someone else handed on,
+    cancelled, reopened or superseded their decision (an edit shows on the card only)."""
+    if verb == "edit":
+        return
+    for person in lifecycle.told_of_change(decision, actor_id):
+        client.chat_postMessage(
+            channel=person,
+            text=change_notice_text(verb, decision, actor_id),
+            blocks=build_change_notice(verb, decision, actor_id),
+        )
 
 
 def supersede_and_post(
@@ -158,4 +177,5 @@ def supersede_and_post(
         old = lifecycle.link_successor(session, team_id, new_id)
     if old is not None:
         refresh_card(client, old)
+        tell_others(client, "supersede", old, actor_id)
     return posted

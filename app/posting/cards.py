@@ -16,10 +16,11 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import ids
+from app.blocks.card_events import card_metadata
 from app.blocks.cards import build_decision_card, card_text
 from app.blocks.slack_errors import refusal_text
 from app.db.models import Decision
-from app.domain import decisions, ledger
+from app.domain import decisions, ledger, lifecycle
 from app.domain.clock import Clock, SystemClock
 from app.domain.errors import NotFound
 from app.posting.claimed import Unanswered, claim, find_earlier_post, post_claimed
@@ -106,6 +107,7 @@ def publish_card(
             thread_ts=decision.thread_ts,
             text=card_text(decision),
             blocks=build_decision_card(decision),
+            metadata=card_metadata(decision),
             unfurl_links=False,
         )
     except SlackApiError as exc:
@@ -182,14 +184,22 @@ def _earlier_card(client: WebClient, decision: Decision) -> str | None:
 def _give_up(
     sessions: sessionmaker[Session], clock: Clock, team_id: str, decision_id: int, post_id: int
 ) -> None:
-    """Nobody ever saw this decision: drop it, and mark its card skipped so no sweep retries."""
+    """Nobody ever saw this decision: drop it, and mark its card skipped so no sweep retries.
+    A decision it was to supersede goes back to what it was (app.domain.lifecycle)."""
     with sessions.begin() as session:
+        try:
+            replaced = decisions.get_decision(session, team_id, decision_id).supersedes_id
+        except NotFound:
+            replaced = None
         decisions.discard_unposted(session, team_id, decision_id)
+        if replaced is not None:
+            lifecycle.undo_supersede(session, team_id, replaced, now=clock.now())
         ledger.finish(session, post_id, now=clock.now(), status=ledger.SKIPPED)
 
 
 def refresh_card(client: WebClient, decision: Decision) -> bool:
-    """Redraw the card in place. False when Slack refused (the database change still stands)."""
+    """Redraw the card in place, with the metadata event of its new status (decision_decided,
+    decision_cancelled, ...). False when Slack refused (the database change still stands)."""
     if not decision.card_ts:
         return False
     return update_message(
@@ -199,4 +209,5 @@ def refresh_card(client: WebClient, decision: Decision) -> bool:
         card_text(decision),
         build_decision_card(decision),
         what=f"card of decision {decision.id}",
+        metadata=card_metadata(decision),
     )

@@ -12,6 +12,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
+from slack_sdk.models.metadata import Metadata
 from slack_sdk.webhook import WebhookClient
 
 from app.blocks.slack_errors import refusal_text
@@ -55,12 +56,21 @@ def tell(
 
 
 def update_message(
-    client: WebClient, channel: str, ts: str, text: str, blocks, *, what: str | None = None
+    client: WebClient,
+    channel: str,
+    ts: str,
+    text: str,
+    blocks,
+    *,
+    what: str | None = None,
+    metadata: Metadata | None = None,
 ) -> bool:
-    """Redraw a message in place. False when Slack refused: logged as `what` (the message by
-    default), and the database change that prompted the redraw still stands."""
+    """Redraw a message in place (with its new `metadata`, for messages that carry some).
+    False when Slack refused: logged as `what` (the message by default), and the database
+    change that prompted the redraw still stands."""
+    extra = {"metadata": metadata} if metadata is not None else {}
     try:
-        client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+        client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks, **extra)
     except SlackApiError as exc:
         what = what or f"message {ts} in {channel}"
         log.warning("%s not updated: %s", what, exc.response.get("error"))

@@ -13,8 +13,11 @@ from collections.abc import Callable
 from typing import Any
 
 from app.standin.blockkit import message_block_errors, view_errors
+from app.standin.canvases import Canvases
 from app.standin.files import FileUploads
+from app.standin.functions import Functions
 from app.standin.installs import Installs
+from app.standin.metadata import metadata_error
 from app.standin.responses import ResponseUrls
 from app.standin.state import APP_ID, TRIGGER_TTL
 
@@ -26,7 +29,7 @@ def _fail(error: str, **extra: Any) -> Json:
     return {"ok": False, "error": error, **extra}
 
 
-class WebApi(Installs, ResponseUrls, FileUploads):
+class WebApi(Installs, ResponseUrls, FileUploads, Functions, Canvases):
     """Implements the Web API methods the bot uses, on top of the shared state."""
 
     def _dispatch(self, method: str, params: Json, team_id: str | None = None) -> Json:
@@ -77,7 +80,9 @@ class WebApi(Installs, ResponseUrls, FileUploads):
         if isinstance(text, str) and len(text) > MAX_TEXT:
             return _fail("msg_too_long")
         errors = message_block_errors(blocks)
-        return _fail("invalid_blocks", errors=errors) if errors else None
+        if errors:
+            return _fail("invalid_blocks", errors=errors)
+        return metadata_error(p.get("metadata"))
 
     def _post_target(self, channel: Any) -> tuple[str, Json | None]:
         """Where a post lands (a user id becomes the bot's DM with them), or Slack's refusal."""
@@ -115,7 +120,7 @@ class WebApi(Installs, ResponseUrls, FileUploads):
         error = self._content_error(p)
         if error:
             return error
-        self._replace(message, p.get("text"), p.get("blocks"))
+        self._replace(message, p.get("text"), p.get("blocks"), p.get("metadata"))
         return {
             "ok": True,
             "channel": message["channel"],
@@ -173,7 +178,8 @@ class WebApi(Installs, ResponseUrls, FileUploads):
             and m["thread_ts"] in (None, m["ts"])
             and _in_range(m["ts"], p)
         ]
-        return self._page(sorted(found, key=lambda m: float(m["ts"]), reverse=True), p)
+        newest_first = sorted(found, key=lambda m: float(m["ts"]), reverse=True)
+        return self._page(newest_first, p)
 
     def _m_conversations_replies(self, p: Json) -> Json:
         """A thread: its parent and replies, oldest first (the parent always comes first)."""
@@ -204,12 +210,14 @@ class WebApi(Installs, ResponseUrls, FileUploads):
 
     @staticmethod
     def _page(messages: list[Json], p: Json) -> Json:
+        """One page; message metadata only when asked for with `include_all_metadata`, as
+        Slack does."""
         limit = int(p.get("limit") or 100)
-        return {
-            "ok": True,
-            "messages": [_public(m) for m in messages[:limit]],
-            "has_more": len(messages) > limit,
-        }
+        with_metadata = str(p.get("include_all_metadata")).lower() in ("1", "true")
+        shown = [_public(m) for m in messages[:limit]]
+        if not with_metadata:
+            shown = [{k: v for k, v in m.items() if k != "metadata"} for m in shown]
+        return {"ok": True, "messages": shown, "has_more": len(messages) > limit}
 
     # -- directory -------------------------------------------------------------------------
 
@@ -220,6 +228,23 @@ class WebApi(Installs, ResponseUrls, FileUploads):
     def _m_conversations_info(self, p: Json) -> Json:
         channel = self.channel_object(p.get("channel") or "")
         return {"ok": True, "channel": channel} if channel else _fail("channel_not_found")
+
+    def _m_conversations_members(self, p: Json) -> Json:
+        """The people in a conversation the bot can see, a page at a time (`limit`, and a
+        `cursor` that is an offset here, opaque to the caller as Slack's is)."""
+        channel = p.get("channel") or ""
+        if self.channel_object(channel) is None:
+            return _fail("channel_not_found")
+        people = sorted(self.members_of(channel))
+        cursor = str(p.get("cursor") or "0")
+        start = int(cursor) if cursor.isdigit() else 0
+        limit = max(1, min(int(p.get("limit") or 100), 1000))
+        more = start + limit < len(people)
+        return {
+            "ok": True,
+            "members": people[start : start + limit],
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     def _m_conversations_open(self, p: Json) -> Json:
         users = str(p.get("users") or "").split(",")

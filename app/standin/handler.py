@@ -17,7 +17,16 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 Json = dict[str, Any]
-_JSON_PARAMS = ("blocks", "view", "attachments", "metadata")
+_JSON_PARAMS = (
+    "blocks",
+    "view",
+    "attachments",
+    "metadata",
+    "outputs",
+    "criteria",
+    "changes",
+    "document_content",
+)
 
 
 def _decode_params(raw: Json) -> Json:

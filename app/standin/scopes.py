@@ -51,6 +51,7 @@ METHOD_SCOPES: dict[str, Need] = {
     "chat.getPermalink": _need("chat.getPermalink", None),
     "users.info": _need("users.info", "users:read"),
     "conversations.info": _need("conversations.info", "channels:read", **_READ),
+    "conversations.members": _need("conversations.members", "channels:read", **_READ),
     "conversations.history": _need("conversations.history", "channels:history", **_HISTORY),
     "conversations.replies": _need("conversations.replies", "channels:history", **_HISTORY),
     "conversations.open": _need("conversations.open", "im:write", mpim="mpim:write"),
@@ -60,6 +61,11 @@ METHOD_SCOPES: dict[str, Need] = {
     "views.publish": _need("views.publish", None),
     "files.getUploadURLExternal": _need("files.getUploadURLExternal", "files:write"),
     "files.completeUploadExternal": _need("files.completeUploadExternal", "files:write"),
+    "functions.completeSuccess": _need("functions.completeSuccess", None),
+    "functions.completeError": _need("functions.completeError", None),
+    "conversations.canvases.create": _need("conversations.canvases.create", "canvases:write"),
+    "canvases.edit": _need("canvases.edit", "canvases:write"),
+    "canvases.sections.lookup": _need("canvases.sections.lookup", "canvases:read"),
 }
 
 #: slack_sdk helpers that are not one Web API method: the methods each one calls.

@@ -76,6 +76,8 @@ class SlackStandIn(WebApi):
         self.bot_token = bot_token
         self.app_token = app_token
         self._init_installs(bot_token)
+        self._init_functions()
+        self._init_canvases()
         self._calls: list[ApiCall] = []
         self._faults: dict[str, list[_Fault]] = {}
         self._httpd: ThreadingHTTPServer | None = None
@@ -301,6 +303,8 @@ class SlackStandIn(WebApi):
         """("bot" | "expired" | "app" | None, the team the token belongs to)."""
         if token and token == self.app_token:
             return "app", self.team_id
+        if token and token.startswith("xwfp-"):  # a workflow step's token, while it runs
+            return self._function_token_state(token)
         return self._bot_token_state(token)
 
     def _api(self, method: str, params: Json, token: str | None) -> tuple[_Fault | None, Json]:

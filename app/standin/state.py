@@ -217,6 +217,19 @@ class StandInState:
                 return channel[:1] != "D" or self._dm_user(channel) == user
             return entry["members"] is None or user in entry["members"]
 
+    def members_of(self, channel: str) -> set[str]:
+        """Who is in ``channel``: its members, or (members None, like #general) every person
+        not deactivated; and the bot once it has joined."""
+        with self._cond:
+            entry = self._channels.get(channel)
+            if entry is not None and entry["members"] is not None:
+                people = set(entry["members"])
+            else:
+                people = {u for u, e in self._users.items() if not e["deleted"] and not e["is_bot"]}
+            if self.bot_is_member(channel):
+                people.add(BOT_USER_ID)
+            return people
+
     def user_object(self, user_id: str) -> dict[str, Any] | None:
         """The user as ``users.info`` returns it, with tz_offset for the stand-in's "now"."""
         with self._cond:
@@ -384,14 +397,21 @@ class StandInState:
         self._messages.append(message)
         return message
 
-    def _replace(self, message: Json, text: Any, blocks: Any) -> None:
+    def _replace(self, message: Json, text: Any, blocks: Any, metadata: Any = None) -> None:
         message["history"].append(
-            {"text": message["text"], "blocks": message["blocks"], "at": self.clock()}
+            {
+                "text": message["text"],
+                "blocks": message["blocks"],
+                "metadata": message["metadata"],
+                "at": self.clock(),
+            }
         )
         if text is not None:
             message["text"] = text
         if blocks is not None:
             message["blocks"] = blocks
+        if metadata is not None:  # chat.update without metadata leaves the message's own
+            message["metadata"] = metadata
         message["edited"] = {"user": BOT_USER_ID, "ts": self._next_ts()}
 
     def _find_message(self, channel: str, ts: str) -> dict[str, Any] | None:

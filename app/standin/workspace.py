@@ -50,6 +50,15 @@ def sign(signing_secret: str, timestamp: str, body: bytes | str) -> str:
     return "v0=" + hmac.new(signing_secret.encode(), base, hashlib.sha256).hexdigest()
 
 
+@dataclass
+class StepRun:
+    """One run of a workflow step: its execution id, the exact event body, the bot's replies."""
+
+    execution_id: str
+    body: str
+    replies: list[Reply] = field(default_factory=list)
+
+
 class Workspace:
     """A signed Slack client aimed at one bot URL, backed by a ``SlackStandIn``."""
 
@@ -170,6 +179,26 @@ class Workspace:
             headers["X-Slack-Retry-Num"] = str(retry_num)
             headers["X-Slack-Retry-Reason"] = retry_reason or "http_timeout"
         return self.send_raw(json.dumps(body), "application/json", headers=headers)
+
+    def step(self, callback_id: str, inputs: Json, *, send: bool = True) -> StepRun:
+        """Run the app's workflow step `callback_id` as Workflow Builder does: a new function
+        execution and its `function_executed` event (delivered unless `send` is False; then
+        deliver `run.body` yourself, as often and as concurrently as the test needs)."""
+        event = self.standin.start_function(callback_id, inputs)
+        body = payloads.event_callback(
+            self.standin, event=event, api_app_id=self.api_app_id, team=self._team()
+        )
+        run = StepRun(event["function_execution_id"], json.dumps(body))
+        if send:
+            run.replies.append(self.send_raw(run.body, "application/json"))
+        return run
+
+    def redeliver(self, run: StepRun, retry_num: int = 1) -> Reply:
+        """Slack's redelivery of the same event (same event_id), with its retry headers."""
+        headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
+        reply = self.send_raw(run.body, "application/json", headers=headers)
+        run.replies.append(reply)
+        return reply
 
     def interaction(self, payload: Json) -> Reply:
         """Send any interaction payload form-encoded as ``payload=<json>``."""

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 import app.blocks
 from app.blocks import (
+    canvas,
     cards,
     charter,
     declare_extras,
@@ -40,20 +41,25 @@ from app.blocks import (
     reviews,
     rotations,
     schedules,
+    similar,
     slack_errors,
     stats,
+    steps,
 )
 from app.blocks.errors import describe
 from app.blocks.polls import tiebreaker_words
 from app.blocks.text import escape
 from app.db.models import Charter, CharterDomain, Decision, ExpertisePoll, Rotation
 from app.domain import alignment, calibration, metrics, participation, permissions
+from app.domain.authority import Authority, Source
+from app.domain.canvas import DomainLine, LeadLine, Mirror
 from app.domain.errors import InvalidInput, NotAllowed, NotFound, Person, UserText
 from app.domain.home import DomainHolder, Home, HomeData, Page, RotationLead
 from app.domain.insight import Insight
 from app.domain.people import Unfit
 from app.domain.polls import Ballot, score_ballots, who_decides
 from app.domain.schedules import Recurrence
+from app.domain.similar import SimilarDecision
 from app.vocabulary import Action, Framework, Status, Tiebreaker, Zone
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -275,6 +281,18 @@ def holders(text: str) -> list[DomainHolder]:
     ]
 
 
+def similar_ones(text: str) -> list[SimilarDecision]:
+    common = dict(title=text, created_by="U1", created_at=NOW, score=0.5)
+    return [
+        SimilarDecision(12, status=Status.DECIDED, decider_id="U2", decided_at=NOW,
+                        permalink=PERMALINK, **common),
+        SimilarDecision(13, status=Status.OPEN, decider_id=None, decided_at=None,
+                        permalink=None, **common),
+        SimilarDecision(14, status=Status.ESCALATED, decider_id="U3", decided_at=None,
+                        permalink=PERMALINK, **common),
+    ]  # fmt: skip
+
+
 def rotation_view(text: str) -> rotations.RotationView:
     return rotations.RotationView(text, ("U1", "U2"), 14, "UTC", "U1", "U2", date(2026, 12, 1))
 
@@ -294,6 +312,32 @@ def changed(text: str, kind: str = "cancelled", status: Status = Status.CANCELLE
 
 
 BUILDERS = {
+    steps.similar_problem: lambda t: steps.similar_problem(similar_ones(t)),
+    steps.step_problem: lambda t: [
+        steps.step_problem(code, t, user_id="U1", channel_id="C1") for code in steps.STEP_PROBLEMS
+    ],
+    canvas.canvas_parts: lambda t: [
+        part
+        for _, part in canvas.canvas_parts(
+            Mirror(
+                (DomainLine(t, "U1", None, "local", "U2"), DomainLine(t, None, t, "centre", None)),
+                "U2",
+                ((t, (t, t)),),
+                (LeadLine(t, "C1", "U3"),),
+                "U4",
+            )
+        )
+    ],
+    steps.authority_note: lambda t: [
+        steps.authority_note(Authority(t, "U1", source, rotation_name=t, domains=(t,), known=k))
+        for source in Source
+        for k in (True, False)
+    ],
+    similar.similar_line: lambda t: [similar.similar_line(d) for d in similar_ones(t)],
+    similar.build_similar_notice: lambda t: similar.build_similar_notice(
+        similar_ones(t), declare_value="v", supersede_values={12: "v"}
+    ),
+    similar.build_similar_form_head: lambda t: similar.build_similar_form_head(similar_ones(t)),
     cards.build_decision_card: lambda t: [
         *cards.build_decision_card(decision(t)),
         *cards.build_decision_card(changed(t)),
@@ -309,6 +353,12 @@ BUILDERS = {
     lifecycle.handoff_text: lambda t: lifecycle.handoff_text(decision(t), "U1"),
     lifecycle.build_handoff_notice: lambda t: lifecycle.build_handoff_notice(
         changed(t, "handed_on", Status.OPEN), "U1"
+    ),
+    lifecycle.change_notice_text: lambda t: lifecycle.change_notice_text(
+        "cancel", changed(t), "U1"
+    ),
+    lifecycle.build_change_notice: lambda t: lifecycle.build_change_notice(
+        "supersede", changed(t, "superseded", Status.SUPERSEDED), "U1"
     ),
     lifecycle.lifecycle_done_text: lambda t: lifecycle.lifecycle_done_text(
         "supersede", decision(t)
@@ -465,6 +515,10 @@ BUILDERS = {
 # Helpers that never see a person's text: numbers, dates, ids and the escaping itself.
 NOT_BUILDERS = {
     "app.blocks.insight.chart_caption",
+    # Message metadata is never shown to people: programs read the title as it was typed.
+    "app.blocks.card_events.card_metadata",
+    "app.blocks.canvas.canvas_ready",  # takes no typed text
+    "app.blocks.canvas.canvas_refused",  # Slack's error codes, escaped where shown
     "app.blocks.rotations.midnight",
     "app.blocks.stats.duration",
     "app.blocks.stats.percent",

@@ -1,11 +1,14 @@
+from datetime import datetime
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from app.db.migrate import current_revision, downgrade, include_object, upgrade
 from app.db.models import Base
 
 HEAD = "0014"
+NOW = datetime(2026, 11, 1)
 
 
 def test_migrations_build_exactly_the_models(engine):
@@ -37,3 +40,25 @@ def test_upgrade_is_idempotent(engine):
     upgrade(engine)
     upgrade(engine)
     assert current_revision(engine) == HEAD
+
+
+def test_0010_keys_the_decisions_already_logged(engine):
+    downgrade(engine, "0009")
+    with engine.begin() as connection:
+        team = text("INSERT INTO teams (id, created_at) VALUES ('T1', :at)")
+        connection.execute(team, {"at": NOW})
+        connection.execute(
+            text(
+                "INSERT INTO decisions (team_id, origin_key, title, channel_id, status, zone,"
+                " created_by, created_at) VALUES ('T1', :origin, :title, 'C1', 'open', 'local',"
+                " 'U1', :at)"
+            ),
+            [
+                {"origin": "a", "title": "Which database should billing use?", "at": NOW},
+                {"origin": "b", "title": "Plan the team lunch", "at": NOW},
+            ],
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        keys = connection.execute(text("SELECT title_key FROM decisions ORDER BY origin_key"))
+        assert list(keys.scalars()) == ["database billing", "plan team lunch"]

@@ -3,10 +3,11 @@ import io
 import json
 from datetime import timedelta
 
-from app.domain import decisions
+from app.domain import decisions, escalation, lifecycle
 from app.domain.decisions import Declaration
 from app.domain.export import COLUMNS, iter_rows, team_ids
 from app.exporting import write_export
+from tests.domain.factories import ALICE, BOB, decide, open_decision
 
 CONTRACT = [
     "id",
@@ -126,9 +127,6 @@ def test_markdown_has_one_adr_section_per_decision(sessions, clock):
 def test_export_ends_with_supersession_and_the_reasons_for_cancel_reopen_and_escalation(
     sessions, clock
 ):
-    from app.domain import escalation, lifecycle
-    from tests.domain.factories import ALICE, BOB, decide, open_decision
-
     with sessions.begin() as session:
         old = open_decision(session, clock.now(), team="T1")
         escalation.escalate(

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.db.models import DecisionEvent
-from app.domain import decisions, lifecycle, metrics
+from app.domain import deadlines, decisions, ledger, lifecycle, metrics, outcomes
 from app.domain.decisions import Declaration
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.lifecycle import Edit
@@ -154,7 +154,7 @@ def test_the_opener_hands_on_only_while_nobody_decides(sessions, clock):
         assert admin.decider_id == BOB
 
 
-def cancel(session, decision, actor, clock, key="c1", reason="Duplicate of #3"):
+def cancel(session, decision, actor, clock, key="c1", reason="Duplicate of #3", **kw):
     return lifecycle.cancel(
         session,
         team_id=decision.team_id,
@@ -163,6 +163,7 @@ def cancel(session, decision, actor, clock, key="c1", reason="Duplicate of #3"):
         reason=reason,
         now=clock.now(),
         idempotency_key=key,
+        **kw,
     )
 
 
@@ -225,11 +226,24 @@ def test_reopen_keeps_the_resolution_in_history_and_the_review_waits(sessions, c
         assert event.detail["resolution"] == "Done" and event.detail["outcome"] == "worked"
         assert event.detail["reason"] == "The vendor doubled its price"
         clock.advance(timedelta(days=30))
-        from app.domain import outcomes
-
         assert outcomes.due_reviews(session, clock.now(), 7) == []  # not decided: none due
         decide(session, decision, clock.now())
         assert outcomes.due_reviews(session, clock.now(), 7) == []  # moved: due 7 days later
+        clock.advance(timedelta(days=7))
+        assert outcomes.due_reviews(session, clock.now(), 7) == [(T1, decision.id)]
+        # Its review is sent; reopened and decided again, the new resolution gets its own.
+        post = ledger.claim(
+            session,
+            team_id=T1,
+            kind=outcomes.KIND,
+            subject=str(decision.id),
+            occurrence=ledger.ONCE,
+            now=clock.now(),
+        )
+        ledger.finish(session, post, now=clock.now(), ts="1.0", channel_id=BOB)
+        assert outcomes.due_reviews(session, clock.now(), 7) == []
+        reopen(session, decision, BOB, clock, key="r3")
+        decide(session, decision, clock.now())
         clock.advance(timedelta(days=7))
         assert outcomes.due_reviews(session, clock.now(), 7) == [(T1, decision.id)]
         with pytest.raises(NotAllowed, match="open"):
@@ -287,3 +301,46 @@ def test_every_transition_stays_inside_its_team(sessions, clock):
                 idempotency_key="x",
             )
         assert decisions.get_decision(session, T1, decision.id).status is Status.OPEN
+
+
+def test_moving_a_passed_deadline_arms_a_new_nudge(sessions, clock):
+    with sessions.begin() as session:
+        decision = open_decision(session, clock.now(), deadline=clock.now() + timedelta(hours=1))
+        clock.advance(timedelta(hours=2))
+        assert deadlines.due_nudges(session, clock.now()) == [(T1, decision.id)]
+        post = ledger.claim(
+            session,
+            team_id=T1,
+            kind=deadlines.KIND,
+            subject=str(decision.id),
+            occurrence=ledger.ONCE,
+            now=clock.now(),
+        )
+        ledger.finish(session, post, now=clock.now(), ts="1.0", channel_id="C1")
+        assert deadlines.due_nudges(session, clock.now()) == []
+        later = Edit.of(decision)
+        later = Edit(**{**later.__dict__, "deadline": clock.now() + timedelta(days=1)})
+        lifecycle.edit(
+            session,
+            team_id=T1,
+            decision_id=decision.id,
+            actor_id=ALICE,
+            changes=later,
+            now=clock.now(),
+            idempotency_key="move",
+        )
+        assert deadlines.due_nudges(session, clock.now()) == []  # not passed yet
+        clock.advance(timedelta(days=2))
+        assert deadlines.due_nudges(session, clock.now()) == [(T1, decision.id)]
+
+
+def test_who_hears_of_a_change_made_by_someone_else(sessions, clock):
+    with sessions.begin() as session:
+        decision = open_decision(session, clock.now(), actor=ALICE, decider=BOB)
+        cancel(session, decision, DAN, clock, key="by-admin", is_admin=True)
+        assert lifecycle.told_of_change(decision, DAN) == [BOB, ALICE]
+        assert lifecycle.told_of_change(decision, ALICE) == [BOB]
+        other = open_decision(session, clock.now(), actor=ALICE, decider=BOB)
+        hand_on(session, other, BOB, CAROL, clock, key="h9")
+        # Bob yielded himself; Carol gets her own message; Alice, who opened it, hears.
+        assert lifecycle.told_of_change(other, BOB) == [ALICE]

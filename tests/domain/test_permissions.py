@@ -47,6 +47,7 @@ SPEC: dict[Action, tuple[set[str], set[Status]]] = {
     A.VALUES_EDIT: (TENDERS, ANY),
     A.ROTATION_EDIT: (TENDERS, ANY),
     A.STEWARD_EDIT: (TENDERS, ANY),
+    A.CANVAS_CREATE: ({"admin"}, ANY),  # the steward and editors tend it; it follows by itself
     A.SCHEDULE_EDIT: ({"viewer"}, ANY),
     A.SHARE_FORECAST: ({"forecaster"}, ANY),  # private until its author shares it
 }

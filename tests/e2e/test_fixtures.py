@@ -241,6 +241,26 @@ def test_home_opened_with_and_without_a_view_and_redelivered_draws_the_home(
     assert all(c.ok for c in standin.calls("views.publish"))
 
 
+def test_a_workflow_step_run_as_slack_documents_it_completes_once(bot, standin, errors_logged):
+    run = standin.start_function(ids.FIND_WHO_DECIDES_STEP, {"domain": "design"})
+    payload = load(
+        "event_function_executed",
+        function_execution_id=run["function_execution_id"],
+        bot_access_token=run["bot_access_token"],
+        event_id="Ev0STEP1",
+        bot_user="UBOT",
+    )
+    assert (
+        payload["event"]["function"]["output_parameters"] == run["function"]["output_parameters"]
+    )  # the fixture's function is the one manifest.yml declares
+    assert dispatch(bot, payload).status == 200
+    again = dispatch(bot, payload, x_slack_retry_num="1", x_slack_retry_reason="http_timeout")
+    assert again.status == 200
+    done = standin.execution(run["function_execution_id"])
+    assert done["state"] == "completed" and len(done["completions"]) == 1
+    assert done["outputs"]["source"] == "none"
+
+
 # -- Slack Connect ---------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app import ids
 from app.blocks.cards import build_decision_card, card_text
 from app.db.models import Decision, ScheduledPost
-from app.domain import decisions, ledger, poll_service
+from app.domain import decisions, ledger, lifecycle, poll_service
 from app.jobs.cards import GRACE, post_missing_cards
 from app.posting import claimed
 from app.posting.cards import CARD, card_occurrence, publish_card
@@ -234,3 +234,28 @@ def test_a_stored_poll_is_posted_once_in_its_card_s_thread_after_the_card(bot, s
         stored = poll_service.get_poll(session, "T0001", poll.id)
     assert polls[0]["thread_ts"] == card_ts == stored.thread_ts
     assert stored.message_ts == polls[0]["ts"]
+
+
+def test_a_superseding_card_the_sweep_posts_is_linked_from_the_card_it_replaces(
+    bot, standin, clock
+):
+    old_id = store(bot, "Pick the queue")
+    old = publish_card(bot.runtime.bolt.client, bot.sessions, clock, "T0001", old_id)
+    with bot.sessions.begin() as session:
+        new, _, _ = lifecycle.supersede(
+            session,
+            team_id="T0001",
+            decision_id=old_id,
+            declaration=decisions.Declaration(title="Pick the queue again", channel_id=GENERAL),
+            actor_id=ALICE,
+            origin_key="crashed-before-posting",
+            now=clock.now(),
+        )
+    clock.advance(GRACE * 2)
+    assert post_missing_cards() == 1
+    with bot.sessions() as session:
+        linked = decisions.get_decision(session, "T0001", old_id)
+        posted = decisions.get_decision(session, "T0001", new.id)
+    assert linked.superseded_by_link == posted.permalink is not None
+    redrawn = standin.messages(GENERAL)[0]
+    assert redrawn["ts"] == old.card_ts and f"|#{new.id}>" in str(redrawn["blocks"])

@@ -58,10 +58,15 @@ def test_words_become_intents(text, intent):
         (f"rotation oncall away {A} until tomorrow", "as a date"),
         ("steward bob", "expected a person"),
         (f"steward {A} every month", "don't understand"),
-        ("charter now", "takes no words"),
+        ("charter now", "`/decide charter canvas` puts it in this channel's canvas"),
     ],
 )
 def test_bad_words_get_a_valid_example(text, problem):
     intent = grammar.parse(text)
     assert isinstance(intent, grammar.Problem)
     assert problem in intent.message and "`/decide" in intent.message
+
+
+def test_charter_canvas_is_its_own_intent():
+    assert g.parse("charter", "canvas") == g.CharterCanvas()
+    assert g.parse("charter", "  Canvas ") == g.CharterCanvas()

@@ -71,6 +71,11 @@ def test_an_admin_may_cancel_what_is_not_theirs(slack, standin, errors_logged):
     view = standin.latest_view("U0ADMIN")
     slack.submit("U0ADMIN", view, {ids.REASON: v("Opened by mistake")})
     assert decisions_in(slack)[0].status is Status.CANCELLED
+    for told in (BOB, ALICE):  # the decider and the opener hear it: no silent takeover
+        [dm] = standin.messages(told)
+        assert "<@U0ADMIN> cancelled “Pick the billing database” (#" in dm["text"]
+        assert dm["text"].endswith(": Opened by mistake")
+    assert standin.messages("U0ADMIN") == []
 
 
 def test_edit_form_is_prefilled_and_the_card_redrawn(slack, standin, clock, errors_logged):
@@ -213,3 +218,36 @@ def test_home_rows_offer_the_menu(slack, standin, errors_logged):
     assert standin.latest_view(ALICE)["callback_id"] == ids.CANCEL_VIEW
     slack.submit(ALICE, standin.latest_view(ALICE), {ids.REASON: v("From Home")})
     assert decisions_in(slack)[0].status is Status.CANCELLED
+
+
+def test_escalate_command_works_only_from_the_cards_channel(slack, standin, errors_logged):
+    standin.add_channel("C0ELSE", "elsewhere", members=[CAROL])
+    declare(slack)
+    number = decisions_in(slack)[0].id
+    refused = slack.command(CAROL, "C0ELSE", f"escalate {number} from afar")
+    assert "can see" in refused.body
+    assert decisions_in(slack)[0].status is Status.OPEN
+    assert slack.command(CAROL, GENERAL, f"escalate {number} Touches customer data").status == 200
+    decision = decisions_in(slack)[0]
+    assert (decision.status, decision.zone) == (Status.ESCALATED, Zone.PRINCIPLE)
+    [event] = events(slack, "escalated")
+    assert (event.actor_id, event.detail["reason"]) == (CAROL, "Touches customer data")
+    assert "*Zone*\\nprinciple" in card_json(standin)
+    assert any("escalated" in m["text"] for m in standin.messages(BOB))  # the decider is told
+
+
+def test_a_superseding_card_slack_refuses_leaves_the_old_decision_as_it_was(
+    slack, standin, errors_logged
+):
+    card = declare(slack)
+    slack.click(BOB, ids.RECORD_RESOLUTION, message=card)
+    slack.submit(BOB, standin.latest_view(BOB), {ids.RESOLUTION: v("MySQL")})
+    old_id = decisions_in(slack)[0].id
+    standin.fail_next("chat.postMessage", status=200, error="is_archived")
+    slack.command(BOB, GENERAL, f"supersede {old_id} Move billing to Postgres")
+    [old] = decisions_in(slack)  # the new one was never seen, so it is not kept
+    assert (old.status, old.superseded_by_id) == (Status.DECIDED, None)
+    assert [e.kind for e in events(slack, "supersede_undone")] == ["supersede_undone"]
+    assert "Superseded" not in card_json(standin)
+    told = [r["payload"]["text"] for r in standin.responses(BOB)]
+    assert any("Nothing was saved" in t for t in told), told

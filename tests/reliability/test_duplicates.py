@@ -9,7 +9,7 @@ import pytest
 
 from app import ids
 from app.standin.payloads import block_actions, view_submission
-from tests.e2e.conftest import ALICE, BOB, CAROL, command_body
+from tests.e2e.conftest import ALICE, BOB, CAROL, GENERAL, command_body
 from tests.reliability.figures import Figure
 from tests.reliability.surfaces import World, rows
 
@@ -77,6 +77,53 @@ def home_opened(world: World) -> Callable:
     return deliver
 
 
+def on_decision(text: str, user: str, decided: bool = False):
+    """A command about the card's decision (`cancel {id} …`), its number known once it exists."""
+
+    def prepare(world: World) -> Callable:
+        card = world.card()
+        if decided:
+            view = world.form(BOB, ids.RECORD_RESOLUTION, card)
+            given = {ids.RESOLUTION: {ids.VALUE: "Kafka"}}
+            world.slack.submit(BOB, view, given)
+            world.bot.settle()
+        number = int(card["blocks"][-1]["elements"][0]["value"])
+        body = command_body(world.standin, user, text.format(id=number))
+        return lambda: world.slack.send_raw(body, FORM)
+
+    return prepare
+
+
+def menu_form(verb: str, user: str):
+    """The form the card's More menu opens for `verb`."""
+
+    def open_it(world: World) -> dict:
+        card = world.card()
+        number = int(card["blocks"][-1]["elements"][0]["value"])
+        world.click(user, ids.LIFECYCLE_MENU, card, selected_option=f"{verb}:{number}")
+        return world.standin.latest_view(user)
+
+    return open_it
+
+
+def step(callback_id: str, inputs: dict, decided: bool = False):
+    """A Workflow Builder step run (function_executed), its event delivered as Slack would
+    redeliver it: the same body, retry headers after the first."""
+
+    def prepare(world: World) -> Callable:
+        given = dict(inputs)
+        if decided:
+            card = world.card()
+            view = world.form(BOB, ids.RECORD_RESOLUTION, card)
+            world.slack.submit(BOB, view, {ids.RESOLUTION: {ids.VALUE: "Kafka"}})
+            world.bot.settle()
+            given["number"] = int(card["blocks"][-1]["elements"][0]["value"])
+        run = world.slack.step(callback_id, given, send=False)
+        return lambda: world.slack.redeliver(run, len(run.replies))
+
+    return prepare
+
+
 CASES = {
     "declare at once": command(f"Pick the queue <@{BOB}|bob>"),
     "declare in the form": submit(declare_form, ALICE, {ids.TITLE: "Pick the queue"}),
@@ -113,6 +160,22 @@ CASES = {
         feedback_form, CAROL, {ids.FEEDBACK_KIND: "pressure", ids.FEEDBACK_TEXT: "Told to defer"}
     ),
     "open App Home (event retried)": lambda world: home_opened(world),
+    "cancel by command": on_decision("cancel {id} Duplicate", ALICE),
+    "hand on by command": on_decision(f"handoff {{id}} <@{CAROL}|c> Knows it", BOB),
+    "reopen by command": on_decision("reopen {id} Load tripled", BOB, decided=True),
+    "supersede by command": on_decision("supersede {id} Pick the queue again", BOB, decided=True),
+    "cancel in the form": submit(menu_form("cancel", ALICE), ALICE, {ids.REASON: "Duplicate"}),
+    "edit in the form": submit(
+        menu_form("edit", BOB), BOB, {ids.TITLE: "Pick the bus", ids.ZONE: "local"}
+    ),
+    "hand on in the form": submit(menu_form("handoff", BOB), BOB, {ids.NEW_DECIDER: CAROL}),
+    "find who decides (workflow step)": step(ids.FIND_WHO_DECIDES_STEP, {"domain": "design"}),
+    "open a decision (workflow step)": step(
+        ids.OPEN_DECISION_STEP, {"title": "Pick the queue", "channel": GENERAL, "opener": ALICE}
+    ),
+    "record an outcome (workflow step)": step(
+        ids.RECORD_OUTCOME_STEP, {"outcome": "worked", "reviewer": BOB}, decided=True
+    ),
 }
 
 

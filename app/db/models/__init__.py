@@ -11,6 +11,7 @@ from app.db.models.base import (
 )
 from app.db.models.charter import (
     Charter,
+    CharterCanvas,
     CharterDomain,
     CharterEvent,
     CharterFormalLead,
@@ -45,6 +46,7 @@ __all__ = [
     "Base",
     "ChannelSchedule",
     "Charter",
+    "CharterCanvas",
     "CharterDomain",
     "CharterEvent",
     "CharterFormalLead",

@@ -171,3 +171,16 @@ class FeedbackReport(TeamOwned, Base):
 
 # slack_sdk's installation and OAuth state stores (app/installs.py), in slack_sdk's own layout;
 # declared here so that Alembic manages them (migration 0005) and purge finds their team_id.
+
+
+class CharterCanvas(TeamOwned, Base):
+    """A channel canvas that mirrors the charter (`/decide charter canvas`): the bot rewrites
+    its sections whenever the charter, the values, the rotations or the steward change."""
+
+    __tablename__ = "charter_canvases"
+    __table_args__ = (UniqueConstraint("team_id", "channel_id"),)
+
+    channel_id: Mapped[str] = mapped_column(String(32))
+    canvas_id: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -14,7 +14,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.db.models.base import (
     Base,
@@ -22,6 +22,7 @@ from app.db.models.base import (
     _enum,
     same_team,
 )
+from app.db.title_key import title_key
 from app.db.types import UTCDateTime
 from app.vocabulary import Approach, Framework, Status, Tiebreaker, Zone
 
@@ -72,6 +73,9 @@ class Decision(TeamOwned, Base):
     # request finds the row it already made instead of making a second one.
     origin_key: Mapped[str] = mapped_column(String(255))
     title: Mapped[str] = mapped_column(String(200))
+    # The title's content words, kept in step by `_keep_title_key` (app/db/title_key.py):
+    # what the similar-decision check compares (PostgreSQL: pg_trgm index, migration 0010).
+    title_key: Mapped[str] = mapped_column(String(200), default="", server_default="")
     context: Mapped[str | None] = mapped_column(Text)
     channel_id: Mapped[str] = mapped_column(String(32))
     thread_ts: Mapped[str | None] = mapped_column(String(32))  # thread the card was posted in
@@ -120,6 +124,12 @@ class Decision(TeamOwned, Base):
     events: Mapped[list[DecisionEvent]] = relationship(
         back_populates="decision", order_by="DecisionEvent.id", viewonly=True
     )
+
+    @validates("title")
+    def _keep_title_key(self, _name: str, title: str) -> str:
+        """Every ORM write of a title rewrites its key; bulk writes must set both."""
+        self.title_key = title_key(title)
+        return title
 
 
 class DecisionEvent(TeamOwned, Base):

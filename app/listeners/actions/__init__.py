@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from app import ids
 from app.blocks.modals import build_resolve_modal
 from app.domain import decisions, values
+from app.listeners import similar
 from app.listeners.acks import acknowledged_if_it_fails
 from app.listeners.actions import charter, escalation, lifecycle, polls, schedules
 from app.listeners.deps import Deps
@@ -40,5 +41,5 @@ def share_forecast(ack: Ack, click: BlockActions, deps: Deps, client: WebClient)
 def register(app: App, deps: Deps) -> None:
     app.action(ids.RECORD_RESOLUTION)(record_resolution)
     app.action(ids.SHARE_FORECAST)(share_forecast)
-    for module in (polls, schedules, escalation, charter, lifecycle):
+    for module in (polls, schedules, escalation, charter, lifecycle, similar):
         module.register(app, deps)

@@ -44,6 +44,7 @@ HANDLERS: dict[type, Handler] = {
     g.SetRotation: rotation.put,
     g.AdjustRotation: rotation.adjust,
     g.ShowCharter: charter.show,
+    g.CharterCanvas: charter.canvas,
     g.EditValues: values.edit,
     g.ShowSteward: steward.show,
     g.SetSteward: steward.put,
@@ -58,6 +59,7 @@ STORED_BEFORE_ACK: dict[type, StoringHandler] = {
     life.ReopenDecision: lifecycle.reopen,
     life.HandOn: lifecycle.handoff,
     life.SupersedeDecision: lifecycle.supersede,
+    life.EscalateDecision: lifecycle.escalate,
 }
 
 

@@ -14,6 +14,7 @@ from app.listeners.declare_form import declare_extras
 from app.listeners.deps import Deps
 from app.listeners.payloads import CommandPayload
 from app.listeners.poll_publish import closing_time, post_poll, schedule_poll_closing
+from app.listeners.similar import notice_for_command, similar_to
 from app.posting.cards import CardNotPosted, publish_card
 
 LOG_PAGE = 20
@@ -60,7 +61,8 @@ def declare_now(
     respond: Respond,
     deps: Deps,
 ) -> None:
-    """Store `/decide Title @x`, then ack(), then vet the decider and post the card.
+    """Store `/decide Title @x`, then ack(), then vet the decider and post the card; or, when
+    the team has a decision like it, show that privately first and store nothing yet.
 
     Stored before ack(): Slack does not retry slash commands, so a declaration acknowledged
     and then lost to a crash would be lost for good. The decider is vetted with users.info
@@ -69,6 +71,14 @@ def declare_now(
     person told why (app.posting.cards). If this process dies after the ack, the card sweep
     (app.jobs.cards) vets and posts the card instead, exactly once (the ledger decides).
     """
+    if found := similar_to(deps, command.team_id, intent.title):
+        # Nothing is stored yet: the notice's buttons carry what was typed (listeners/similar).
+        ack(
+            response_type="ephemeral",
+            text="This looks like a decision your team already has.",
+            blocks=notice_for_command(deps, command, intent.title, intent.decider_id, found),
+        )
+        return
     declaration = decisions.Declaration(
         title=intent.title, channel_id=command.channel_id, decider_id=intent.decider_id
     )

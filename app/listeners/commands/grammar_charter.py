@@ -50,6 +50,11 @@ class ShowCharter:
 
 
 @dataclass(frozen=True)
+class CharterCanvas:
+    """`/decide charter canvas`: this channel's canvas mirrors the charter from now on."""
+
+
+@dataclass(frozen=True)
 class EditValues:
     pass
 
@@ -77,6 +82,7 @@ Intent = (
     | SetRotation
     | AdjustRotation
     | ShowCharter
+    | CharterCanvas
     | EditValues
     | ShowSteward
     | SetSteward
@@ -171,6 +177,13 @@ def parse(word: str, rest: str):
         return rotation(rest)
     if word == "steward":
         return steward(rest)
+    if word == "charter" and rest.strip().lower() == "canvas":
+        return CharterCanvas()
+    if word == "charter" and rest.strip():
+        raise Refused(
+            "`/decide charter` shows the charter; `/decide charter canvas` puts it in this "
+            "channel's canvas and keeps it current. Nothing else follows `charter`."
+        )
     if rest.strip():
         raise Refused(f"`/decide {word}` takes no words after it; it opens a form.")
     return {"charter": ShowCharter, "values": EditValues, "feedback": OpenFeedback}[word]()

@@ -1,4 +1,5 @@
-"""The words of `/decide edit|handoff|cancel|reopen|supersede <number> …`. Pure, like grammar.py.
+"""The words of `/decide edit|handoff|cancel|reopen|supersede|escalate <number> …`. Pure, like
+grammar.py.
 
 A word of these is a subcommand only when a decision's number follows it (`12` or `#12`), or
 nothing does: "/decide cancel the offsite @bob" still declares a decision titled so.
@@ -12,13 +13,14 @@ from dataclasses import dataclass
 
 from app.domain.decisions import TITLE_MAX
 
-WORDS = ("edit", "handoff", "cancel", "reopen", "supersede")
+WORDS = ("edit", "handoff", "cancel", "reopen", "supersede", "escalate")
 EXAMPLES = {
     "edit": "`/decide edit 12`",
     "handoff": "`/decide handoff 12 @carol Knows the billing code best`",
     "cancel": "`/decide cancel 12 Duplicate of #9`",
     "reopen": "`/decide reopen 12 The vendor doubled its price`",
     "supersede": "`/decide supersede 12 Move billing to Postgres @bob`",
+    "escalate": "`/decide escalate 12 It touches customer data`",
 }
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
 _USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -52,6 +54,14 @@ class ReopenDecision:
 
 
 @dataclass(frozen=True)
+class EscalateDecision:
+    """Run in the card's channel: escalation is a voice for those who can see the card."""
+
+    decision_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class SupersedeDecision:
     """With no title, the supersede form opens prefilled with the old title."""
 
@@ -60,7 +70,10 @@ class SupersedeDecision:
     decider_id: str | None = None
 
 
-Intent = EditDecision | HandOn | CancelDecision | ReopenDecision | SupersedeDecision
+Intent = (
+    EditDecision | HandOn | CancelDecision | ReopenDecision | SupersedeDecision | EscalateDecision
+)
+WITH_REASON = {"cancel": CancelDecision, "reopen": ReopenDecision, "escalate": EscalateDecision}
 
 
 class Refused(Exception):
@@ -92,11 +105,11 @@ def parse(word: str, rest: str) -> Intent:
         if tail:
             raise Refused(f"`/decide edit` takes only the number and opens the form: {example}.")
         return EditDecision(decision_id)
-    if word in ("cancel", "reopen"):
+    if word in WITH_REASON:
         reason = _text(tail)
         if not reason:
             raise Refused(f"Say why, after the number: {example}.")
-        return (CancelDecision if word == "cancel" else ReopenDecision)(decision_id, reason)
+        return WITH_REASON[word](decision_id, reason)
     if word == "handoff":
         return _handoff(decision_id, tail, example)
     return _supersede(decision_id, tail, example)

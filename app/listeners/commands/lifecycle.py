@@ -1,4 +1,4 @@
-"""`/decide edit|handoff|cancel|reopen|supersede <number> …`: the card's "More" menu, typed.
+"""`/decide edit|handoff|cancel|reopen|supersede|escalate <number> …`: the card, typed.
 
 Changes are stored before the command is acknowledged (Slack does not retry commands); a
 refusal (not theirs to change, no such decision in this workspace, no reason given) is the
@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 
 from app.blocks.lifecycle import lifecycle_done_text
 from app.blocks.messages import build_notice
-from app.domain import decisions, lifecycle
+from app.domain import decisions, escalation, lifecycle
 from app.domain.errors import InvalidInput
 from app.listeners.commands import grammar_lifecycle as g
 from app.listeners.deps import Deps
@@ -24,6 +24,7 @@ from app.listeners.lifecycle_flow import (
 )
 from app.listeners.payloads import CommandPayload
 from app.listeners.people import decider_problem
+from app.listeners.views.escalation import announce_escalation
 
 
 def _done(respond: Respond, verb: str, decision) -> None:
@@ -115,3 +116,26 @@ def supersede(
     )
     if new is not None:
         _done(respond, "supersede", new)
+
+
+def escalate(intent: g.EscalateDecision, command, ack, client, respond, deps: Deps) -> None:
+    """Escalate one zone up from the card's own channel (the command's channel, as Slack
+    signed it, is what shows the person can see the card); told like the form's escalation."""
+    now = deps.clock.now()
+    with deps.sessions.begin() as session:
+        decision, changed = escalation.escalate(
+            session,
+            team_id=command.team_id,
+            decision_id=intent.decision_id,
+            actor_id=command.user_id,
+            reason=intent.reason,
+            now=now,
+            idempotency_key=f"command:{command.trigger_id}",
+            seen_from=command.channel_id,
+        )
+        contact = escalation.contact_for(session, decision)
+        told = escalation.told_of_escalation(session, decision, command.user_id, now)
+    ack()
+    if changed:
+        announce_escalation(client, decision, command.user_id, intent.reason, contact, told)
+        _done(respond, "escalate", decision)

@@ -14,6 +14,7 @@ from app.listeners.deps import Deps
 from app.listeners.editors import check_editor
 from app.listeners.payloads import CommandPayload
 from app.listeners.people import members_problem, user_tz
+from app.posting.canvas import refresh_charter_canvases
 
 
 def view_of(session, rotation, now) -> RotationView:
@@ -70,6 +71,7 @@ def put(
         )
         line = rotation_line(view_of(session, row, now))
     said = "Started" if created else "Updated"
+    refresh_charter_canvases(client, deps.sessions, deps.clock, team)
     respond(
         response_type="ephemeral",
         text=f"{said} the rotation.",
@@ -100,4 +102,5 @@ def adjust(
             until=intent.until,
         )
     text = rotation_adjusted_text(lead, intent.name)
+    refresh_charter_canvases(client, deps.sessions, deps.clock, team)
     respond(response_type="ephemeral", text=text, blocks=build_notice(text))

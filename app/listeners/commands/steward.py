@@ -13,6 +13,7 @@ from app.listeners.deps import Deps
 from app.listeners.editors import check_editor
 from app.listeners.payloads import CommandPayload
 from app.listeners.people import members_problem
+from app.posting.canvas import refresh_charter_canvases
 
 
 def show(
@@ -51,4 +52,5 @@ def put(
         who = steward.current(session, team, now)
     review = steward.next_review(now.date()).isoformat() if intent.every else None
     text = steward_named_text(who, intent.rotation, review)
+    refresh_charter_canvases(client, deps.sessions, deps.clock, team)
     respond(response_type="ephemeral", text=text, blocks=build_notice(text))

@@ -12,6 +12,7 @@ from app.domain.errors import InvalidInput, NotAllowed
 from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload, ViewSubmission
 from app.listeners.people import is_admin
+from app.posting.canvas import refresh_charter_canvases
 from app.vocabulary import Zone
 
 
@@ -76,6 +77,7 @@ def save_charter(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebCl
         ack(response_action="errors", errors={ids.CHARTER_CONTACT: str(exc)[:150]})
         return
     ack()
+    refresh_charter_canvases(client, deps.sessions, deps.clock, s.team_id)
 
 
 def save_values(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient) -> None:
@@ -105,6 +107,7 @@ def save_values(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebCli
         ack(response_action="errors", errors={first: str(exc)[:150]})
         return
     ack()
+    refresh_charter_canvases(client, deps.sessions, deps.clock, s.team_id)
 
 
 def register(app: App, deps: Deps) -> None:

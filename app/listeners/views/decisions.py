@@ -8,16 +8,25 @@ from typing import TypeVar
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 
 from app import ids
 from app.blocks.forecasts import build_forecast_kept, forecast_kept_text
+from app.blocks.modals import DeclarePrefill, build_declare_modal
+from app.blocks.similar import build_similar_form_head
 from app.blocks.text import escape
 from app.domain import decisions, prefill, values
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
+from app.domain.similar import SimilarDecision
 from app.domain.situational import Suggestion
+from app.listeners.acks import acknowledged_if_it_fails
+from app.listeners.declare_form import declare_extras
 from app.listeners.deps import Deps
+from app.listeners.forms import Origin
+from app.listeners.lifecycle_flow import admin_if_needed, supersede_and_post
 from app.listeners.payloads import BadPayload, ViewSubmission
 from app.listeners.people import decider_problem
+from app.listeners.similar import similar_to
 from app.posting.cards import CardNotPosted, publish_card, refresh_card
 from app.posting.consensus import post_consensus_check
 from app.posting.send import tell
@@ -97,6 +106,30 @@ def declare(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
     if errors:
         ack(response_action="errors", errors=errors)
         return
+    choice = submission.option_of(ids.SIMILAR_CHOICE)
+    if choice is None and (found := similar_to(deps, submission.team_id, declaration.title)):
+        # Shown first, in the same form (what was typed stays in it): declare anyway, or
+        # supersede one; the second submission carries the choice.
+        ack(response_action="update", view=_with_similar(submission, deps, declaration, found))
+        return
+    if (supersedes := _superseded_choice(choice)) is not None:
+        team, user = submission.team_id, submission.user.id
+        admin = admin_if_needed(client, deps, team, supersedes, "supersede", user)
+        with acknowledged_if_it_fails(ack):
+            supersede_and_post(
+                client,
+                deps,
+                team_id=team,
+                decision_id=supersedes,
+                declaration=declaration,
+                actor_id=user,
+                origin_key=f"view:{submission.view.id}",
+                admin=admin,
+                team_domain=submission.team_domain,
+                stored=ack,
+                response_url=deps.trusted_response_url(submission.metadata().get("response_url")),
+            )
+        return
     with deps.sessions.begin() as session:
         decision, created = decisions.open_decision(
             session,
@@ -110,6 +143,41 @@ def declare(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
     ack()
     if created:
         _announce(submission, deps, client, declaration, decision.id, suggestion)
+
+
+def _superseded_choice(choice: str | None) -> int | None:
+    """The decision the form's similar-decision choice supersedes, if that was the choice."""
+    if choice is None or choice == ids.SIMILAR_AS_NEW:
+        return None
+    number = choice.removeprefix(ids.SIMILAR_SUPERSEDES)
+    if choice == number or not number.isdigit() or len(number) > 12:
+        raise BadPayload("unknown similar-decision choice")
+    return int(number)
+
+
+def _with_similar(
+    submission: ViewSubmission,
+    deps: Deps,
+    declaration: decisions.Declaration,
+    found: list[SimilarDecision],
+) -> View:
+    """The same form, headed by the similar decisions and the choice, sealed as before."""
+    metadata = submission.metadata()
+    form = build_declare_modal(
+        DeclarePrefill(
+            title=declaration.title,
+            context=declaration.context or "",
+            decider_id=declaration.decider_id,
+        ),
+        channel_id=declaration.channel_id,
+        thread_ts=declaration.thread_ts,
+        response_url=deps.trusted_response_url(metadata.get("response_url")),
+        extras=declare_extras(deps, submission.team_id),
+        channel_name=_text_field(metadata.get("channel_name")),
+    )
+    form.blocks = [*build_similar_form_head(found), *form.blocks]
+    origin = Origin(submission.team_id, submission.user.id, submission.opened_in)
+    return deps.forms.seal(form, origin, deps.clock.now())
 
 
 def _announce(

@@ -38,27 +38,34 @@ def escalate(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient
         ack(response_action="errors", errors={ids.REASON: str(exc)[:150]})
         return
     ack()
-    if not changed:
-        return
+    if changed:
+        announce_escalation(client, decision, s.user.id, reason, contact, told)
+
+
+def announce_escalation(
+    client: WebClient, decision, actor_id: str, reason: str, contact: str | None, told: list[str]
+) -> None:
+    """After an escalation is stored (from the form or `/decide escalate`): redraw the card,
+    tell the decider, opener and steward, and the escalation contact, who escalated and why."""
     refresh_card(client, decision)
     reason = " ".join(reason.split())
     for person in told:  # the decider, the opener and the steward hear who escalated, and why
         if person != contact:
             client.chat_postMessage(
                 channel=person,
-                text=escalation_text(decision, s.user.id, reason),
-                blocks=build_escalation_notice(decision, s.user.id, reason),
+                text=escalation_text(decision, actor_id, reason),
+                blocks=build_escalation_notice(decision, actor_id, reason),
             )
     if contact:
         client.chat_postMessage(
             channel=contact,
-            text=escalation_text(decision, s.user.id, reason),
-            blocks=build_escalation_notice(decision, s.user.id, reason),
+            text=escalation_text(decision, actor_id, reason),
+            blocks=build_escalation_notice(decision, actor_id, reason),
         )
     else:
         tell(
             client,
-            user_id=s.user.id,
+            user_id=actor_id,
             channel_id=decision.channel_id,
             text="Escalated. The charter names no escalation contact, so nobody was told; "
             "an admin can name one in `/decide charter`.",
