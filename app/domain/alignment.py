@@ -20,8 +20,9 @@ from fractions import Fraction
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app.db.models import CharterDomain, Decision, ExpertisePoll
-from app.domain import rotation_service
+from app.db.models import Decision, ExpertisePoll
+from app.domain import authority as charter_authority
+from app.domain.authority import Source
 from app.domain.metrics import Scope, share
 from app.vocabulary import PollStatus, Status
 
@@ -37,16 +38,11 @@ def named_for(session: Session, decision: Decision, now: datetime) -> tuple[str 
     recommended). A domain held by a rotation names the rotation's lead of the moment."""
     authority = None
     if decision.domain:
-        held = session.scalars(
-            select(CharterDomain).where(
-                CharterDomain.team_id == decision.team_id, CharterDomain.name == decision.domain
-            )
-        ).one_or_none()
-        if held is not None and held.authority_id:
-            authority = held.authority_id
-        elif held is not None and held.rotation_id is not None:
-            rotation = rotation_service.find_by_id(session, decision.team_id, held.rotation_id)
-            authority = rotation_service.lead_now(session, rotation, now) if rotation else None
+        # The charter's own answer (authority.who_decides), without its fallbacks: with no
+        # channel given, a rotation lead can only be the domain's own rotation's.
+        named = charter_authority.who_decides(session, decision.team_id, decision.domain, None, now)
+        if named.source in (Source.CHARTER_DEFAULT, Source.ROTATION_LEAD):
+            authority = named.decider_id
     result = session.scalar(
         select(ExpertisePoll.result)
         .where(
