@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import CompoundSelect, String, distinct, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from app.db.dialect import outer_join_each
 from app.db.models import ConsensusCheck, ConsensusVote, Decision, ExpertisePoll, PollVote
 from app.domain.metrics import Scope
 
@@ -84,23 +85,29 @@ def _polls_in(scope: Scope) -> list:
     return where + _since(scope, ExpertisePoll.created_at)
 
 
-def _poll_figures(scope: Scope) -> CompoundSelect:
+def _poll_figures(session: Session, scope: Scope) -> CompoundSelect:
     """(kind, channel, person, count) rows for the polls in scope, aggregated by the database
     over one read of the polls and their ballots: asks per channel, answers, nominations and
     openers per channel and person; anonymous polls only as two totals, never per person."""
     on_poll = (PollVote.team_id == ExpertisePoll.team_id) & (PollVote.poll_id == ExpertisePoll.id)
+    joined, ballot = outer_join_each(
+        session,
+        ExpertisePoll.__table__,
+        PollVote.__table__,
+        on_poll,
+        [PollVote.voter_key, PollVote.nominee_id],
+        "ballots",
+    )
     polled = (
         select(
             ExpertisePoll.id.label("poll"),
             ExpertisePoll.channel_id.label("channel"),
             ExpertisePoll.opened_by.label("opener"),
             ExpertisePoll.anonymous.label("anonymous"),
-            PollVote.id.label("ballot"),
-            PollVote.voter_key.label("voter"),
-            PollVote.nominee_id.label("nominee"),
+            ballot["voter_key"].label("voter"),
+            ballot["nominee_id"].label("nominee"),
         )
-        .select_from(ExpertisePoll)
-        .outerjoin(PollVote, on_poll)
+        .select_from(joined)
         .where(*_polls_in(scope))
         .cte("polled")
     )
@@ -123,7 +130,7 @@ def _poll_figures(scope: Scope) -> CompoundSelect:
         select(literal("anonymous_polls"), nobody, nobody, func.count(distinct(c.poll))).where(
             secret
         ),
-        select(literal("anonymous_ballots"), nobody, nobody, func.count(c.ballot)).where(secret),
+        select(literal("anonymous_ballots"), nobody, nobody, func.count(c.voter)).where(secret),
     )
 
 
@@ -179,7 +186,10 @@ def participation(
     answered: Counter[str] = Counter()
     nominated: Counter[str] = Counter()
     totals: Counter[str] = Counter()
-    rows = [*session.execute(_poll_figures(scope)), *session.execute(_check_figures(scope))]
+    rows = [
+        *session.execute(_poll_figures(session, scope)),
+        *session.execute(_check_figures(scope)),
+    ]
     for kind, channel, person, count in rows:
         if kind == "asks":
             asks[channel] += count

@@ -63,6 +63,12 @@ def upgrade() -> None:
     op.create_index(
         "ix_consensus_checks_team_created", "consensus_checks", ["team_id", "created_at"]
     )
+    op.create_index(
+        "ix_poll_votes_ballots",
+        "poll_votes",
+        ["team_id", "poll_id"],
+        postgresql_include=["voter_key", "nominee_id"],
+    )
 
 
 def _backfill() -> None:
@@ -101,6 +107,7 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_poll_votes_ballots", table_name="poll_votes")
     op.drop_index("ix_consensus_checks_team_created", table_name="consensus_checks")
     op.drop_index("ix_expertise_polls_team_created", table_name="expertise_polls")
     op.drop_index("ix_decisions_team_forecast", table_name="decisions")
