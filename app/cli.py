@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app import __version__
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("deference")
 # gunicorn's exit status for a worker that could not boot: its master stops instead of retrying.
 WORKER_BOOT_ERROR = 3
+# What a shell reports for a process that a closed pipe stopped (128 + SIGPIPE).
+SIGPIPE_EXIT = 141
 
 
 def _run(settings: Settings, _args: argparse.Namespace) -> int:
@@ -128,20 +131,60 @@ def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _export(settings: Settings, args: argparse.Namespace) -> int:
-    engine = _database(settings)  # before the imports: a mistake is one line, quickly
+    url = export_database_url(args.database or settings.database_url)
+    engine = _database(settings.model_copy(update={"database_url": url}))
     from app.db.engine import make_session_factory
     from app.db.migrate import upgrade
-    from app.domain.export import iter_rows, team_ids
-    from app.exporting import write_export
+    from app.exporting import UnknownTeam, export_log
 
     try:
         upgrade(engine)
-        with make_session_factory(engine)() as session:
-            teams = [args.team] if args.team else team_ids(session)
-            write_export(iter_rows(session, teams), args.format, sys.stdout)
+        sessions = make_session_factory(engine)
+        if args.format == "html":
+            from app.site import write_site
+
+            index = write_site(sessions, Path(args.out), args.team).resolve()
+            print(f"wrote the decision log: open {index.as_uri()} in a browser", file=sys.stderr)
+        elif args.out:
+            with open(args.out, "w", encoding="utf-8", newline="") as out:
+                export_log(sessions, args.format, out, args.team)
+        else:
+            export_log(sessions, args.format, sys.stdout, args.team)
+            sys.stdout.flush()
+    except UnknownTeam as exc:
+        raise SettingsError(f"--team: {exc}") from None
+    except BrokenPipeError:
+        # The reader went away (`export | head`): stop quietly, as Unix tools do. Point stdout
+        # at /dev/null so the interpreter's final flush cannot raise again on the way out.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return SIGPIPE_EXIT
+    except OSError as exc:  # --out names a place that cannot be written
+        where = exc.filename or args.out
+        raise SettingsError(f"--out: cannot write {where}: {exc.strerror or exc}") from None
     finally:
         engine.dispose()
     return 0
+
+
+def export_database_url(database: str) -> str:
+    """--database takes a URL or a SQLite file's path. Export reads what exists: a SQLite file
+    that is not there is a mistake (a typo, the wrong folder), not a new empty database."""
+    url = database if "://" in database else f"sqlite:///{database}"
+    if url.startswith("sqlite"):
+        from sqlalchemy import make_url
+
+        from app.db.engine import check_sqlite_path
+
+        path = make_url(url).database
+        if path and path != ":memory:" and not path.startswith("file:"):
+            check_sqlite_path(path)  # a folder that is missing or a file is said first
+            if not Path(path).expanduser().is_file():
+                raise SettingsError(
+                    f"no SQLite database at {Path(path).expanduser().absolute()}: name the "
+                    "file the bot or console writes with --database (e.g. --database "
+                    "console.db) or DATABASE_URL"
+                )
+    return url
 
 
 def _purge(settings: Settings, args: argparse.Namespace) -> int:
@@ -216,9 +259,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     console.add_argument("--db", help="SQLite file (default: console.db; a fresh one for scripts)")
     sub.add_parser("migrate", help="bring the database schema up to date")
-    export = sub.add_parser("export", help="write the decision log to stdout")
-    export.add_argument("--format", choices=("csv", "json", "markdown"), default="csv")
+    export = sub.add_parser(
+        "export", help="write the decision log to stdout, or as a web page (--format html)"
+    )
+    export.add_argument("--format", choices=("csv", "json", "markdown", "html"), default="csv")
     export.add_argument("--team", help="only this Slack team id (default: every team)")
+    export.add_argument(
+        "--database",
+        metavar="URL",
+        help="the database to read: a URL or a SQLite file (default: $DATABASE_URL)",
+    )
+    export.add_argument(
+        "--out",
+        metavar="PATH",
+        help="write to this file instead of stdout; for --format html, the site's folder",
+    )
     purge = sub.add_parser(
         "purge", help="delete every row of one team (decisions, schedules, its installation)"
     )
@@ -238,7 +293,10 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "export" and args.format == "html" and not args.out:
+        parser.error("export --format html writes a folder: name it with --out DIR")
     try:
         settings = load_settings()
         configure_logging(settings.log_level)

@@ -20,6 +20,7 @@ from app.config import Mode, Settings, SettingsError
 from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade
 from app.domain.clock import Clock, SystemClock
+from app.domain.names import NameMemo
 from app.executor import TrackedExecutor
 from app.installs import OAuth, TeamClients, forget_org, forget_team, make_oauth
 from app.jobs.front_door import schedule_sweep
@@ -141,9 +142,11 @@ def build_runtime(
         upgrade(engine)
     jobs_scheduler = make_scheduler(engine) if scheduler else None
     oauth = make_oauth(settings, engine) if mode == "http" and settings.oauth_enabled else None
+    sessions = make_session_factory(engine)
+    clock = clock or SystemClock()
     deps = Deps(
-        sessions=make_session_factory(engine),
-        clock=clock or SystemClock(),
+        sessions=sessions,
+        clock=clock,
         api_url=settings.slack_api_url,
         scheduler=jobs_scheduler,
         review_days=settings.outcome_review_days,
@@ -151,6 +154,7 @@ def build_runtime(
         forget_org=_org_forgetter(oauth),
         remember_workspace=oauth.orgs.remember if oauth else None,
         forms=FormSeal(derive_key(_form_secret(settings))),
+        names=NameMemo(sessions, clock),
     )
     # Job functions find their dependencies here; install before any job can fire.
     jobs.install(

@@ -60,7 +60,8 @@ def build_help() -> list[Block]:
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text="On a decision card, *Record resolution* closes it. "
+                    text="On a decision card, *Record resolution* closes it; its ⋯ menu edits, "
+                    "hands on, cancels or supersedes it, and a decided card can be reopened. "
                     "A message's ⋮ menu → *Decide on this* starts a decision from any message."
                 )
             ]

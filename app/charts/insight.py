@@ -1,6 +1,7 @@
 """The charts of shadow authority, calibration and participation: same standards as the others
-(titles, people's names, labelled axes, whole-number ticks on counts, the Okabe-Ito palette,
-with a second cue besides colour: hatching or marker shape). Pure: data in, PNG bytes out;
+(titles, people's names in any script, labelled axes, whole-number ticks on counts, the
+Okabe-Ito palette with a second cue besides colour: hatching or marker shape). Each `draw_*`
+returns the Figure, so tests read what was drawn; `*_chart` renders it with app.charts.png.
 matplotlib is imported only when a chart is drawn (through app.charts._figure)."""
 
 from __future__ import annotations
@@ -9,9 +10,11 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from app.charts import OKABE_ITO, _empty, _figure, _png
+from app.charts import OKABE_ITO, _empty, _figure, _whole_numbers, png
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from app.domain.calibration import Bin
 
 # Decided by: colours and hatches kept apart for the common kinds of colour blindness.
@@ -24,20 +27,14 @@ ALIGNMENT_KINDS = (
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 
 
-def _whole_numbers(axis) -> None:
-    from matplotlib.ticker import MaxNLocator
-
-    axis.set_major_locator(MaxNLocator(integer=True))
-
-
-def alignment_chart(weeks: Sequence[tuple[date, dict[str, int]]], where: str) -> bytes:
+def draw_alignment(weeks: Sequence[tuple[date, dict[str, int]]], where: str) -> Figure:
     """Decisions where the charter or a poll named someone, week by week, by who decided."""
     figure, ax = _figure()
     total = sum(sum(counts.values()) for _, counts in weeks)
     ax.set_title(f"Shadow authority in {where}: who decided, by week ({total} decisions)")
     if not weeks:
         _empty(ax, "No decisions where the charter or a poll named someone.")
-        return _png(figure)
+        return figure
     labels = [week.strftime("%d %b") for week, _ in weeks]
     bottoms = [0] * len(weeks)
     for kind, label, colour, hatch in ALIGNMENT_KINDS:
@@ -58,10 +55,10 @@ def alignment_chart(weeks: Sequence[tuple[date, dict[str, int]]], where: str) ->
     _whole_numbers(ax.yaxis)
     ax.legend(loc="upper left", fontsize=8, title="Decided by", title_fontsize=8)
     ax.grid(axis="y", alpha=0.3)
-    return _png(figure)
+    return figure
 
 
-def calibration_chart(series: Sequence[tuple[str, Sequence[Bin], int, float]], where: str) -> bytes:
+def draw_calibration(series: Sequence[tuple[str, Sequence[Bin], int, float]], where: str) -> Figure:
     """Stated confidence against how often it worked, one line per (name, bins, forecasts,
     Brier score); the diagonal is a perfectly calibrated forecaster."""
     figure, ax = _figure()
@@ -69,7 +66,7 @@ def calibration_chart(series: Sequence[tuple[str, Sequence[Bin], int, float]], w
     ax.set_title(f"Calibration in {where}: confidence against outcome ({forecasts} forecasts)")
     if not series:
         _empty(ax, "Nobody has enough reviewed forecasts shared yet.")
-        return _png(figure)
+        return figure
     ax.plot([50, 100], [50, 100], linestyle="--", color="#999999", label="Perfectly calibrated")
     for index, (name, bins, count, brier) in enumerate(series):
         ax.plot(
@@ -96,16 +93,16 @@ def calibration_chart(series: Sequence[tuple[str, Sequence[Bin], int, float]], w
     ax.set_ylabel("How often it worked (%, mixed counts half)")
     ax.legend(loc="lower right", fontsize=8)
     ax.grid(alpha=0.3)
-    return _png(figure)
+    return figure
 
 
-def participation_chart(rows: Sequence[tuple[str, int, int]], where: str, asks: int) -> bytes:
+def draw_participation(rows: Sequence[tuple[str, int, int]], where: str, asks: int) -> Figure:
     """Per person (name, answered, asked): who answers the polls and checks they are asked."""
     figure, ax = _figure()
     ax.set_title(f"Whose voice is heard in {where} ({asks} polls and consensus checks)")
     if not rows:
         _empty(ax, "No polls or consensus checks in this period.")
-        return _png(figure)
+        return figure
     names = [name for name, _, _ in rows][::-1]
     answered = [a for _, a, _ in rows][::-1]
     asked = [k for _, _, k in rows][::-1]
@@ -123,4 +120,16 @@ def participation_chart(rows: Sequence[tuple[str, int, int]], where: str, asks: 
     _whole_numbers(ax.xaxis)
     ax.legend(loc="lower right", fontsize=8)
     ax.grid(axis="x", alpha=0.3)
-    return _png(figure)
+    return figure
+
+
+def alignment_chart(weeks: Sequence[tuple[date, dict[str, int]]], where: str) -> bytes:
+    return png(draw_alignment(weeks, where))
+
+
+def calibration_chart(series: Sequence[tuple[str, Sequence[Bin], int, float]], where: str) -> bytes:
+    return png(draw_calibration(series, where))
+
+
+def participation_chart(rows: Sequence[tuple[str, int, int]], where: str, asks: int) -> bytes:
+    return png(draw_participation(rows, where, asks))

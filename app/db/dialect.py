@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Float, Select, cast, func, or_, select, text, true
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.db.title_key import trigram_similarity
@@ -65,6 +66,7 @@ def lower_percentiles(
     return [session.scalar(ordered.offset(r).limit(1)) for r in ranks]
 
 
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement_timeout
 WORD_START = 4  # characters of each word a candidate must contain, off PostgreSQL
 
 
@@ -79,26 +81,41 @@ def most_similar(
     limit: int,
     scan_cap: int,
     newest_first: Any,
-) -> list[tuple[Any, float]]:
+    budget_ms: int | None = None,
+) -> list[tuple[Any, float]] | None:
     """The rows (`columns`) whose `key_column` is at least `threshold` similar to `key`, most
     similar first, each with its score: pg_trgm's similarity() on PostgreSQL, through its
     trigram index; elsewhere (SQLite, or PostgreSQL without pg_trgm) the same similarity
     computed in Python over the newest `scan_cap` rows matching `where` that share the start
     of a word with `key` (SQLite compares substrings in C far faster than Python compares
-    trigrams; two keys that share no word start are rarely a third alike)."""
+    trigrams; two keys that share no word start are rarely a third alike).
+
+    On PostgreSQL the query may take at most `budget_ms`; past it the answer is None (rolled
+    back to a savepoint, so the caller's transaction goes on), and the caller goes on without."""
     if _is_postgresql(session) and _has_pg_trgm(session):
         # `%` uses the trigram index with this threshold; set_config(..., true) lasts only
-        # for this transaction.
-        session.execute(
-            select(func.set_config("pg_trgm.similarity_threshold", str(threshold), True))
-        )
+        # for this transaction, like the statement timeout.
+        settings = {"pg_trgm.similarity_threshold": str(threshold)}
+        previous = session.scalar(select(func.current_setting("statement_timeout")))
+        if budget_ms is not None:
+            settings["statement_timeout"] = f"{int(budget_ms)}ms"
         score = func.similarity(key_column, key)
-        found = session.execute(
+        query = (
             select(*columns, score)
             .where(*where, key_column.op("%")(key))
             .order_by(score.desc(), newest_first)
             .limit(limit)
         )
+        try:
+            with session.begin_nested():  # a timeout rolls back to here, and no further
+                for name, value in settings.items():
+                    session.execute(select(func.set_config(name, value, True)))
+                found = session.execute(query).all()
+                session.execute(select(func.set_config("statement_timeout", previous, True)))
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) != QUERY_CANCELED:
+                raise
+            return None
         return [(row[:-1], float(row[-1])) for row in found]
     starts = {word[:WORD_START] for word in key.split()}
     shares = or_(*(key_column.contains(start, autoescape=True) for start in sorted(starts)))

@@ -86,7 +86,7 @@ def check_database(engine: Engine) -> None:
     """Connect once, so that a setup mistake surfaces as one line before anything starts."""
     url = engine.url
     if url.get_backend_name() == "sqlite":
-        _check_sqlite_path(url.database)
+        check_sqlite_path(url.database)
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
@@ -94,7 +94,7 @@ def check_database(engine: Engine) -> None:
         raise SettingsError(_refusal(engine, exc)) from None
 
 
-def _check_sqlite_path(database: str | None) -> None:
+def check_sqlite_path(database: str | None) -> None:
     """SQLite writes the file, its journal and WAL beside it: the directory must be writable."""
     if not database or database == ":memory:" or database.startswith("file:"):
         return

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import Decision, DecisionEvent, Team
+from app.db.models import Charter, Decision, DecisionEvent, Team
 
 COLUMNS = (
     "id",
@@ -123,3 +123,26 @@ def _reasons(session: Session, team_id: str) -> dict[int, dict[str, str]]:
         if reason:
             found.setdefault(decision_id, {})[REASON_KINDS[kind]] = reason
     return found
+
+
+def histories(session: Session, team_id: str) -> dict[int, list[DecisionEvent]]:
+    """Every decision's history in the team, oldest change first, by decision id."""
+    found: dict[int, list[DecisionEvent]] = {}
+    query = (
+        select(DecisionEvent)
+        .where(DecisionEvent.team_id == team_id)
+        .order_by(DecisionEvent.decision_id, DecisionEvent.at, DecisionEvent.id)
+    )
+    for event in session.scalars(query):
+        found.setdefault(event.decision_id, []).append(event)
+    return found
+
+
+def team_domain(session: Session, team_id: str) -> str | None:
+    """The workspace's Slack domain (acme in acme.slack.com), when a request showed it."""
+    return session.scalar(select(Team.domain).where(Team.id == team_id))
+
+
+def team_charter(session: Session, team_id: str) -> Charter | None:
+    """The team's charter row, or None before anyone wrote one (read only: nothing is made)."""
+    return session.scalars(select(Charter).where(Charter.team_id == team_id)).one_or_none()

@@ -25,7 +25,7 @@ def weekly_velocity(session: Session, scope: Scope) -> list[tuple[date, float, i
         monday = decided_at.date() - timedelta(days=decided_at.weekday())
         weeks.setdefault(monday, []).append(seconds / 3600)
     return [
-        (monday, round(statistics.median(hours), 2), len(hours))
+        (monday, round(statistics.median(hours), 4), len(hours))
         for monday, hours in sorted(weeks.items())
     ]
 

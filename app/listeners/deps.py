@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 from urllib.parse import urlsplit
 
 from apscheduler.schedulers.base import BaseScheduler
 from slack_sdk import WebClient
 
 from app.domain.clock import Clock
+from app.domain.names import NameMemo
 from app.domain.storage import Sessions
 from app.listeners.forms import FormSeal, origin_of
 from app.listeners.payloads import BlockActions, CommandPayload, MessageShortcut
@@ -35,8 +38,15 @@ class Deps:
     # scheduled jobs find the organisation's token (app.installs.OrgWorkspaces).
     forget_org: Callable[[str], list[str]] | None = None
     remember_workspace: Callable[[str, str], None] | None = None
+    # Stores the names of people and channels as requests and directory look-ups show them
+    # (app.domain.names), so human-facing exports can say "Carol" instead of <@U0CAROL>.
+    names: NameMemo | None = None
     # Seals private_metadata of every modal opened; wiring derives its key from a secret.
     forms: FormSeal = field(default_factory=FormSeal)
+
+    def note_profile(self, team_id: str) -> Callable[[str, Any], None] | None:
+        """Hand this to a users.info look-up (decider_problem): the name it reads is kept."""
+        return partial(self.names.saw_profile, team_id) if self.names is not None else None
 
     def open_form(
         self, client: WebClient, request: BlockActions | CommandPayload | MessageShortcut, view

@@ -27,6 +27,7 @@ from typing import Any
 
 from slack_bolt import App, BoltContext
 
+from app.domain.names import seen_in_command
 from app.listeners.deps import Deps
 from app.listeners.payloads import (
     BadPayload,
@@ -101,4 +102,21 @@ def register(app: App, deps: Deps) -> None:
             if isinstance(parsed, ViewSubmission):  # refused here unless the bot sealed it
                 parsed = deps.forms.unseal(parsed, deps.clock.now())
             context[name] = parsed
+            if isinstance(parsed, CommandPayload):
+                note_names(deps, parsed, body.get("user_name"))
         next_()
+
+
+def note_names(deps: Deps, command: CommandPayload, user_name: object) -> None:
+    """Remember the names a slash command shows: its sender's, its channel's and each escaped
+    mention's. Not for `/decide feedback`: its sender is about to write an anonymous report."""
+    if deps.names is None or command.text.strip().lower().startswith("feedback"):
+        return
+    people, channels = seen_in_command(
+        command.user_id,
+        user_name if isinstance(user_name, str) else None,
+        command.channel_id,
+        command.channel_name,
+        command.text,
+    )
+    deps.names.saw(command.team_id, people=people, channels=channels)

@@ -8,6 +8,7 @@ charts; the pictures are drawn in app.charts, the names come from Slack here.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app import charts
 from app.blocks.insight import chart_caption
 from app.charts import insight as insight_charts
-from app.domain import alignment, calibration, metrics, participation, trends
+from app.domain import alignment, calibration, metrics, names, participation, trends
 
 log = logging.getLogger(__name__)
 TOP_DECIDERS = 10
@@ -29,13 +30,12 @@ def display_name(client: WebClient, user_id: str) -> str:
         user = client.users_info(user=user_id)["user"]
     except SlackApiError:
         return user_id
-    profile = user.get("profile") or {}
-    return profile.get("display_name") or user.get("real_name") or user.get("name") or user_id
+    return names.person_name(user) or user_id
 
 
 def render(
     client: WebClient, sessions: sessionmaker[Session], scope: metrics.Scope, where: str
-) -> list[tuple[str, str, bytes]]:
+) -> list[tuple[str, str, bytes, str | None]]:
     """(file name, title, PNG, caption) for each chart; the insight charts have a caption
     that says what they mean and how many decisions, forecasts or polls they rest on."""
     with sessions() as session:
@@ -46,12 +46,12 @@ def render(
         aligned_weeks = alignment.weekly(session, scope) if aligned.enough else []
         scored = [c for c in calibration.calibrations(session, scope).people if c.enough]
         voices = participation.participation(session, scope, dict(concentration.by_decider))
-    names: dict[str, str] = {}
+    looked_up: dict[str, str] = {}
 
     def name(user_id: str) -> str:
-        if user_id not in names:
-            names[user_id] = display_name(client, user_id)
-        return names[user_id]
+        if user_id not in looked_up:
+            looked_up[user_id] = display_name(client, user_id)
+        return looked_up[user_id]
 
     deciders = concentration.by_decider[:TOP_DECIDERS]
     drawn: list[tuple[str, str, bytes, str | None]] = [
@@ -79,6 +79,14 @@ def render(
         png = insight_charts.participation_chart(rows, where, voices.asks)
         caption = chart_caption("participation", voices.asks)
         drawn.append(("participation.png", "Whose voice is heard", png, caption))
+    with sessions.begin() as session:  # the directory's names, for the exports
+        names.remember(
+            session,
+            scope.team_id,
+            datetime.now(UTC),  # only if the team is new, which it cannot be with deciders
+            people={who: name for who, name in looked_up.items() if name != who},
+            source=names.DIRECTORY,
+        )
     return drawn
 
 

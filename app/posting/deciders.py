@@ -7,6 +7,9 @@ The rule is the domain's (app.domain.people), its words the blocks' (app.blocks.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -14,13 +17,20 @@ from app.blocks.replies import unfit_text
 from app.domain import people
 
 
-def decider_problem(client: WebClient, user_id: str) -> str | None:
-    """Why this user cannot hold a decision, in words, or None when they can."""
+def decider_problem(
+    client: WebClient,
+    user_id: str,
+    seen: Callable[[str, Mapping[str, Any] | None], None] | None = None,
+) -> str | None:
+    """Why this user cannot hold a decision, in words, or None when they can. `seen` is
+    handed the profile Slack answered with (the names store keeps the person's name)."""
     try:
         profile = client.users_info(user=user_id)["user"]
     except SlackApiError as exc:
         if exc.response.get("error") not in {"user_not_found", "users_not_found"}:
             raise
         profile = None
+    if seen is not None:
+        seen(user_id, profile)
     why = people.unfit_to_decide(user_id, profile)
     return unfit_text(user_id, why) if why else None

@@ -360,6 +360,10 @@ BUILDERS = {
     lifecycle.build_change_notice: lambda t: lifecycle.build_change_notice(
         "supersede", changed(t, "superseded", Status.SUPERSEDED), "U1"
     ),
+    lifecycle.poll_withdrawn_text: lambda t: lifecycle.poll_withdrawn_text(changed(t)),
+    lifecycle.build_poll_withdrawn: lambda t: lifecycle.build_poll_withdrawn(
+        changed(t, "superseded", Status.SUPERSEDED)
+    ),
     lifecycle.lifecycle_done_text: lambda t: lifecycle.lifecycle_done_text(
         "supersede", decision(t)
     ),

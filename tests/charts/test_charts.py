@@ -135,3 +135,18 @@ def test_insight_charts_differ_with_their_data():
         VOICES[:1], "x", 6
     )
     assert insight.alignment_chart(AUTHORITY, "x") != insight.alignment_chart(AUTHORITY[:1], "x")
+
+
+def test_insight_charts_count_in_whole_numbers_and_name_their_axes():
+    authority = insight.draw_alignment(AUTHORITY, "x").axes[0]
+    voices = insight.draw_participation(VOICES, "x", 6).axes[0]
+    calibration = insight.draw_calibration(CALIBRATION, "x").axes[0]
+    for ax, counts in ((authority, authority.yaxis), (voices, voices.xaxis)):
+        ticks = counts.get_major_locator().tick_values(0, 6)
+        assert all(float(t).is_integer() for t in ticks)
+        assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
+    assert calibration.get_xlabel().startswith("Stated confidence")
+    assert [t.get_text() for t in voices.get_yticklabels()] == ["erin", "bob", "alice"]
+    # Colour-blind safe: Okabe-Ito colours, and a hatch besides the colour for each stack
+    faces = {p.get_facecolor()[:3] for p in authority.patches}
+    assert len(faces) == 4 and len({p.get_hatch() for p in authority.patches}) == 4

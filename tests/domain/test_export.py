@@ -3,10 +3,12 @@ import io
 import json
 from datetime import timedelta
 
-from app.domain import decisions, escalation, lifecycle
+import pytest
+
+from app.domain import decisions, escalation, lifecycle, names
 from app.domain.decisions import Declaration
 from app.domain.export import COLUMNS, iter_rows, team_ids
-from app.exporting import write_export
+from app.exporting import UnknownTeam, export_log, write_export
 from tests.domain.factories import ALICE, BOB, decide, open_decision
 
 CONTRACT = [
@@ -119,9 +121,59 @@ def test_markdown_has_one_adr_section_per_decision(sessions, clock):
     assert text.count("\n## ") == 2
     assert "### Decision\n\nPostgres" in text
     assert "### Rationale\n\nKnown" in text
-    assert "**Decider:** <@U2> (deferred by <@U1>)" in text
     assert "_no decider yet_" in text
     assert "No decisions recorded yet." in export(sessions, "markdown", ["nobody"])
+
+
+def name_people(sessions, clock):
+    with sessions.begin() as session:
+        names.remember(
+            session,
+            "T1",
+            clock.now(),
+            people={"U1": "Alice", "U2": "Bob"},
+            channels={"C1": "platform"},
+            source=names.DIRECTORY,
+        )
+        names.remember(session, "T2", clock.now(), people={"U9": "Nina"})
+
+
+def human(sessions, fmt, team=None):
+    out = io.StringIO()
+    export_log(sessions, fmt, out, team)
+    return out.getvalue()
+
+
+def test_markdown_names_people_and_channels_and_mentions_in_the_text(sessions, clock):
+    seed(sessions, clock)
+    name_people(sessions, clock)
+    with sessions.begin() as session:
+        decision = decisions.get_decision(session, "T1", 1)
+        decision.context = "Ask <@U2> in <#C1>; <@U7|zed> knows billing"
+    text = human(sessions, "markdown")
+    assert "**Decider:** Bob (deferred by Alice)" in text
+    assert "**Channel:** #platform · **Opened by:** Alice on 2026-11-23 09:00 UTC" in text
+    assert "**Decided:** 2026-11-23 10:00 UTC" in text, "times as people read them"
+    assert "Ask @Bob in #platform; @zed knows billing" in text
+    assert "**Opened by:** Nina" in text, "each team's own names"
+    assert "<@" not in text and "<#" not in text
+
+
+def test_csv_and_json_keep_slack_ids(sessions, clock):
+    """The contract: tools join on ids, so names never replace them there."""
+    seed(sessions, clock)
+    name_people(sessions, clock)
+    [row] = list(csv.DictReader(io.StringIO(human(sessions, "csv", "T1"))))
+    assert (row["decider"], row["created_by"], row["channel"]) == ("U2", "U1", "C1")
+    [item] = json.loads(human(sessions, "json", "T1"))
+    assert (item["decider"], item["created_by"], item["channel"]) == ("U2", "U1", "C1")
+
+
+def test_an_unknown_team_is_an_error_that_lists_the_known_ones(sessions, clock):
+    seed(sessions, clock)
+    with pytest.raises(UnknownTeam) as caught:
+        human(sessions, "json", "T404")
+    assert str(caught.value) == "team T404 has no data in this database (teams here: T1, T2)"
 
 
 def test_export_ends_with_supersession_and_the_reasons_for_cancel_reopen_and_escalation(
@@ -191,3 +243,18 @@ def test_export_ends_with_supersession_and_the_reasons_for_cancel_reopen_and_esc
     with sessions() as session:
         write_export(iter_rows(session, ["T1"]), "markdown", markdown)
     assert "- **Cancelled because:** Opened twice" in markdown.getvalue()
+
+
+def test_markdown_keeps_hostile_text_inert_for_renderers(sessions, clock):
+    """Markdown is often rendered to HTML: typed tags, autolinks and links must stay text."""
+    import markdown_it
+
+    seed(sessions, clock)
+    with sessions.begin() as session:
+        decision = decisions.get_decision(session, "T1", 1)
+        decision.title = '<script>alert(1)</script> \\<img src=x onerror="alert(2)">'
+        decision.context = "[click](javascript:alert(3)) <javascript:alert(4)>"
+    text = human(sessions, "markdown", "T1")
+    html = markdown_it.MarkdownIt("commonmark").render(text)
+    assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, "shown as the text it is"

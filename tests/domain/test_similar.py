@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import insert
 
+from app.db.models import Decision
 from app.db.title_key import title_key, trigram_similarity
 from app.domain import similar
 from app.vocabulary import Status
@@ -130,3 +132,20 @@ def test_ties_keep_a_stable_order(session, clock):
     made = [open_decision(session, clock.now(), title="Pick the billing database") for _ in "ab"]
     found = similar.find_similar(session, T1, "Pick the billing database", clock.now())
     assert [d.id for d in found] == [d.id for d in sorted(made, key=lambda d: -d.id)]
+
+
+def test_a_check_over_its_budget_is_skipped_not_waited_for(session, clock, caplog):
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("the time budget is PostgreSQL's statement_timeout")
+    team = open_decision(session, clock.now(), title="Pick the billing database").team_id
+    rows = [
+        {"team_id": team, "origin_key": f"bulk-{n}", "title": f"Pick the billing database {n}",
+         "title_key": title_key(f"Pick the billing database {n}"),
+         "channel_id": "C1", "status": Status.OPEN, "zone": "local", "created_by": "U1",
+         "created_at": clock.now()}
+        for n in range(20_000)
+    ]  # fmt: skip
+    session.execute(insert(Decision), rows)
+    assert similar.find_similar(session, T1, "billing database", clock.now(), budget_ms=1) == []
+    assert "took over 1 ms: skipped" in caplog.text
+    assert len(similar.find_similar(session, T1, "billing database", clock.now())) == 3

@@ -203,3 +203,32 @@ def test_someone_who_may_not_supersede_is_told_and_nothing_changes(slack, standi
     assert click(slack, standin, CAROL, blocks, supersede["action_id"]).status == 200
     [only] = decisions_in(slack)
     assert only.status == Status.DECIDED
+
+
+def test_decide_on_this_shows_similar_decisions_in_its_form_and_keeps_the_thread(
+    slack, standin, clock, errors_logged
+):
+    earlier = decided_billing_database(slack, clock)
+    message = {"type": "message", "user": CAROL, "ts": "1700000000.000100", "text": "x"}
+    message["text"] = "Which database for billing?\nThe invoices table is slow."
+    reply = slack.shortcut(ALICE, ids.DECIDE_ON_MESSAGE, message=message, channel=GENERAL)
+    assert reply.status == 200
+    form = standin.latest_view(ALICE)
+    values = {ids.TITLE: v("Which database for billing?")}
+    reply = slack.submit(ALICE, form, values)
+    assert reply.json["response_action"] == "update"
+    updated = {**reply.json["view"], "id": form["id"]}
+    assert f"#{earlier.id}" in json.dumps(updated["blocks"])
+    assert json.loads(updated["private_metadata"])["thread_ts"] == message["ts"]
+    chosen = {**values, ids.SIMILAR_CHOICE: v(ids.SIMILAR_AS_NEW)}
+    assert slack.submit(ALICE, updated, chosen).status == 200
+    _, new = decisions_in(slack)
+    assert (new.title, new.thread_ts) == ("Which database for billing?", message["ts"])
+
+
+def test_open_is_a_link_whose_click_is_only_acknowledged(slack, standin, clock, errors_logged):
+    earlier = decided_billing_database(slack, clock)
+    blocks = notice(slack)["blocks"]
+    reply = click(slack, standin, ALICE, blocks, f"{ids.SIMILAR_OPEN}.{earlier.id}")
+    assert (reply.status, reply.body) == (200, "")
+    assert len(decisions_in(slack)) == 1 and len(standin.calls("chat.postMessage")) == 1

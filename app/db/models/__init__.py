@@ -28,6 +28,7 @@ from app.db.models.installs import (
     OAUTH_STATES_TABLE,
     OrgWorkspace,
 )
+from app.db.models.names import KnownName
 from app.db.models.polls import ExpertisePoll, PollVote
 from app.db.models.schedules import (
     AnonymityKey,
@@ -56,6 +57,7 @@ __all__ = [
     "DecisionEvent",
     "ExpertisePoll",
     "FeedbackReport",
+    "KnownName",
     "OrgWorkspace",
     "PollVote",
     "RetroAnswer",

@@ -51,7 +51,7 @@ def nominate(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> No
         return  # the picker was cleared: nothing to count
     with acknowledged_if_it_fails(ack):
         # One users.info before the ack: an invalid nominee must never be stored.
-        if problem := decider_problem(client, nominee):
+        if problem := decider_problem(client, nominee, deps.note_profile(click.team_id)):
             raise NotAllowed(problem)
     vote(ack, click, deps, client, poll_id, nominee=nominee)
 

@@ -58,7 +58,8 @@ def handle(
 def _set(
     intent: grammar.SetSchedule, command: CommandPayload, client: WebClient, deps: Deps
 ) -> str:
-    problem = _channel_problem(client, command.channel_id, NAMES[intent.kind])
+    where = command.channel_id
+    problem = _channel_problem(client, where, NAMES[intent.kind], deps, command.team_id)
     if problem:
         return problem
     tz = intent.tz or user_tz(client, command.user_id)
@@ -79,7 +80,9 @@ def _set(
     return "Scheduled. " + describe_schedule(intent.kind, rec, next_occurrence(rec, now))
 
 
-def _channel_problem(client: WebClient, channel_id: str, name: str) -> str | None:
+def _channel_problem(
+    client: WebClient, channel_id: str, name: str, deps: Deps, team_id: str
+) -> str | None:
     if channel_id.startswith("D"):
         return f"A {name} belongs in a channel, not a direct message."
     try:
@@ -90,6 +93,8 @@ def _channel_problem(client: WebClient, channel_id: str, name: str) -> str | Non
         if exc.response.get("error") == "missing_scope":
             return None  # without channels:read, the first post finds out (and disables it)
         raise
+    if deps.names is not None:  # the directory's name for the channel, for the exports
+        deps.names.saw_channel(team_id, channel_id, info)
     if info.get("is_archived"):
         return "This channel is archived, so nothing can be posted here."
     if not info.get("is_member", False):

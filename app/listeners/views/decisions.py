@@ -101,7 +101,10 @@ def declare(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
         ack(response_action="errors", errors={ids.DOMAIN: str(exc)[:150]})
         return
     errors = decisions.declaration_errors(declaration, deps.clock.now())
-    if declaration.decider_id and (problem := decider_problem(client, declaration.decider_id)):
+    seen = deps.note_profile(submission.team_id)
+    if declaration.decider_id and (
+        problem := decider_problem(client, declaration.decider_id, seen)
+    ):
         errors["decider"] = problem
     if errors:
         ack(response_action="errors", errors=errors)
