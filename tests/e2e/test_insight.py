@@ -189,3 +189,41 @@ def test_home_shows_rotation_leads_and_the_charter_and_stats_compare_formal_lead
     slack.command(ALICE, GENERAL, "stats")
     bot.settle()
     assert "*Formal leads:* 75%" in json.dumps(standin.responses(ALICE)[-1]["payload"])
+
+
+def test_an_anonymous_ballot_moves_no_one_s_figures_in_stats(
+    bot, slack, standin, clock, errors_logged
+):
+    """Through the real bot: the hand-worked team, then an anonymous poll that Dave (in the
+    workspace, in nobody's figures) and Bob answer. `/decide stats` before and after may differ
+    only in the anonymous totals; nobody's answered, asked or nominations move."""
+    from tests.e2e.test_polls import DAVE, card_message, poll_message
+
+    standin.add_user(DAVE, "dave")
+    with bot.sessions.begin() as session:
+        seeded_team(session)
+    slack.command(ALICE, GENERAL, "Pick the queue <@U0BOB|bob>")
+    bot.settle()
+    slack.click(CAROL, ids.RUN_POLL, message=card_message(standin))
+    bot.settle()
+    values = {ids.CLOSES: {ids.VALUE: "tomorrow 10:00"}, ids.ANONYMOUS: {ids.VALUE: ["yes"]}}
+    assert slack.submit(CAROL, standin.latest_view(CAROL), values).body == ""
+    bot.settle()
+
+    def voices() -> str:
+        slack.command(ALICE, GENERAL, "stats team all")
+        bot.settle()
+        blocks = standin.responses(ALICE)[-1]["payload"]["blocks"]
+        [section] = [b for b in blocks if "Whose voice is heard" in json.dumps(b)]
+        return section["text"]["text"]
+
+    before = voices()
+    for voter, rating in ((DAVE, 5), (BOB, 2)):
+        slack.click(voter, f"{ids.POLL_RATE}{rating}", message=poll_message(standin))
+        bot.settle()
+    after = voices()
+    # The seeded anonymous poll had 2 ballots; this one had none, then 2: only the total moves.
+    assert "Anonymous polls: 2 with 2 ballots" in before
+    assert "Anonymous polls: 2 with 4 ballots" in after
+    assert DAVE not in after
+    assert after.replace("with 4 ballots", "with 2 ballots") == before
