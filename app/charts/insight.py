@@ -58,11 +58,13 @@ def draw_alignment(weeks: Sequence[tuple[date, dict[str, int]]], where: str) -> 
     return figure
 
 
-def draw_calibration(series: Sequence[tuple[str, Sequence[Bin], int, float]], where: str) -> Figure:
+def draw_calibration(
+    series: Sequence[tuple[str, Sequence[Bin], int, float]], where: str, forecasts: int
+) -> Figure:
     """Stated confidence against how often it worked, one line per (name, bins, forecasts,
-    Brier score); the diagonal is a perfectly calibrated forecaster."""
+    Brier score), a person or a domain; the diagonal is a perfectly calibrated forecaster.
+    `forecasts`: the shared, reviewed forecasts in the period, for the title."""
     figure, ax = _figure()
-    forecasts = sum(n for _, _, n, _ in series)
     ax.set_title(f"Calibration in {where}: confidence against outcome ({forecasts} forecasts)")
     if not series:
         _empty(ax, "Nobody has enough reviewed forecasts shared yet.")
@@ -127,8 +129,10 @@ def alignment_chart(weeks: Sequence[tuple[date, dict[str, int]]], where: str) ->
     return png(draw_alignment(weeks, where))
 
 
-def calibration_chart(series: Sequence[tuple[str, Sequence[Bin], int, float]], where: str) -> bytes:
-    return png(draw_calibration(series, where))
+def calibration_chart(
+    series: Sequence[tuple[str, Sequence[Bin], int, float]], where: str, forecasts: int
+) -> bytes:
+    return png(draw_calibration(series, where, forecasts))
 
 
 def participation_chart(rows: Sequence[tuple[str, int, int]], where: str, asks: int) -> bytes:

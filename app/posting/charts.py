@@ -44,7 +44,7 @@ def render(
         outcomes = trends.outcomes_by_framework(session, scope)
         aligned = alignment.alignment(session, scope)
         aligned_weeks = alignment.weekly(session, scope) if aligned.enough else []
-        scored = [c for c in calibration.calibrations(session, scope).people if c.enough]
+        forecasts = calibration.calibrations(session, scope)  # shared forecasts only
         voices = participation.participation(session, scope, dict(concentration.by_decider))
     looked_up: dict[str, str] = {}
 
@@ -69,10 +69,15 @@ def render(
         drawn.append(
             ("authority.png", "Shadow authority", png, chart_caption("authority", aligned.named))
         )
-    if scored:
-        series = [(name(c.name), c.bins, c.forecasts, c.brier) for c in scored[:TOP_FORECASTERS]]
-        png = insight_charts.calibration_chart(series, where)
-        count = sum(c.forecasts for c in scored[:TOP_FORECASTERS])
+    # A line per person, then per domain, with five reviewed forecasts; people first.
+    series = [(name(c.name), c.bins, c.forecasts, c.brier) for c in forecasts.shown]
+    series += [
+        (f"{c.name} (domain)", c.bins, c.forecasts, c.brier) for c in forecasts.domains if c.enough
+    ]
+    series = series[:TOP_FORECASTERS]
+    if series:
+        count = sum(c.forecasts for c in forecasts.people)  # every shared, reviewed one
+        png = insight_charts.calibration_chart(series, where, count)
         drawn.append(("calibration.png", "Calibration", png, chart_caption("calibration", count)))
     if voices.enough:
         rows = [(name(v.user_id), v.answered, v.asked) for v in voices.voices[:TOP_DECIDERS]]

@@ -118,8 +118,8 @@ VOICES = [("alice", 3, 6), ("bob", 4, 6), ("erin", 1, 6)]
     [
         (lambda d: insight.alignment_chart(d, "#platform"), AUTHORITY),
         (lambda d: insight.alignment_chart(d, "#platform"), []),
-        (lambda d: insight.calibration_chart(d, "#platform"), CALIBRATION),
-        (lambda d: insight.calibration_chart(d, "#platform"), []),
+        (lambda d: insight.calibration_chart(d, "#platform", 5), CALIBRATION),
+        (lambda d: insight.calibration_chart(d, "#platform", 5), []),
         (lambda d: insight.participation_chart(d, "#platform", 6), VOICES),
         (lambda d: insight.participation_chart(d, "#platform", 0), []),
     ],
@@ -140,7 +140,7 @@ def test_insight_charts_differ_with_their_data():
 def test_insight_charts_count_in_whole_numbers_and_name_their_axes():
     authority = insight.draw_alignment(AUTHORITY, "x").axes[0]
     voices = insight.draw_participation(VOICES, "x", 6).axes[0]
-    calibration = insight.draw_calibration(CALIBRATION, "x").axes[0]
+    calibration = insight.draw_calibration(CALIBRATION, "x", 5).axes[0]
     for ax, counts in ((authority, authority.yaxis), (voices, voices.xaxis)):
         ticks = counts.get_major_locator().tick_values(0, 6)
         assert all(float(t).is_integer() for t in ticks)
