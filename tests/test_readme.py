@@ -38,3 +38,15 @@ def test_what_the_numbers_mean_states_the_minimum_samples_the_code_uses():
     assert f"at least {participation.HIDDEN_NOMINATIONS} times" in section
     for source in ("Bunderson 2003", "Greer et al. 2018", "Woolley et al. 2010", "Brier"):
         assert source in section
+
+
+def test_the_command_table_lists_every_subcommand():
+    from app.listeners.commands.grammar import SUBCOMMANDS
+
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("## Using it") :]
+    for word in SUBCOMMANDS:
+        assert f"`/decide {word}" in table, word
+    for button in ("Consensus check", "Escalate", "Record resolution", "Answer anonymously"):
+        assert f"**{button}**" in table, button
+    assert "../" not in readme  # nothing outside the repository

@@ -506,6 +506,7 @@ BUILDERS = {
     ),
     insight.retro_question: lambda t: insight.retro_question(found(t).alignment) or "",
     schedules.build_retro_answers: lambda t: schedules.build_retro_answers([(t, t)]),
+    schedules.build_retro_answers_sent: lambda t: schedules.build_retro_answers_sent(),
     schedules.checkin_text: lambda t: schedules.checkin_text(3),
     schedules.describe_schedule: lambda t: schedules.describe_schedule(
         "checkin", Recurrence(9, 30, (0, 1), "UTC"), NOW
@@ -531,6 +532,7 @@ NOT_BUILDERS = {
     "app.blocks.text.truncate",
     "app.blocks.text.user",
     "app.blocks.slack_errors.conversation_kind",
+    "app.blocks.messages.usage_line",
 }
 
 
