@@ -1,7 +1,7 @@
 """Shadow authority and forecasts: who the charter and the poll named, and the decider's forecast.
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0015
 Create Date: 2026-11-30
 
 Each decided decision keeps who the charter named for its domain and whom its expertise poll
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0011"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
