@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Select, cast, func, or_, select, text
+from sqlalchemy import ColumnElement, Float, Select, cast, func, or_, select, text, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -144,3 +144,19 @@ def most_similar(
 
 def _has_pg_trgm(session: Session) -> bool:
     return session.scalar(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")) is not None
+
+
+def outer_join_each(
+    session: Session, left: Any, right: Any, onclause: Any, columns: Sequence[Any], name: str
+) -> tuple[Any, dict[str, Any]]:
+    """`left` LEFT JOIN the rows of `right` that `onclause` finds for each of its rows, and
+    `columns` of `right` by key, as the joined FROM can name them.
+
+    PostgreSQL hashes the whole of `right` for a plain join (a year of ballots for a month of
+    polls); a LATERAL subquery behind OFFSET 0 (which keeps the planner from flattening it)
+    probes `right`'s index once per row of `left` instead: 36 ms instead of 110 ms for a month
+    in bench/scale. SQLite joins by nested loops anyway."""
+    if _is_postgresql(session):
+        each = select(*columns).where(onclause).offset(0).lateral(name)
+        return left.outerjoin(each, true()), {c.key: each.c[c.key] for c in columns}
+    return left.outerjoin(right, onclause), {c.key: c for c in columns}

@@ -34,6 +34,7 @@ class Role(enum.StrEnum):
     OBJECTOR = "objector"
     SCHEDULE_SETTER = "who set the schedule"
     VIEWER = "anyone in its channel"
+    FORECASTER = "the forecast's author"
     MEMBER = "any member"
 
 
@@ -70,6 +71,7 @@ class Subject:
     steward_rotates: bool = False
     objector_id: str | None = None  # who objected in a consensus check
     setter_id: str | None = None  # who set a channel's schedule; None while none is set
+    forecast_by: str | None = None  # who stated the decision's (private) forecast
 
 
 TEAM = Subject()
@@ -108,6 +110,11 @@ NO_SCHEDULE = Condition(
     "none is set yet",
     lambda s: s.setter_id is None,
     "A {what} is already set here.",
+)
+HAS_FORECAST = Condition(
+    "it has a forecast",
+    lambda s: s.forecast_by is not None,
+    "“{title}” has no forecast to share.",
 )
 NO_POLL_OPEN = Condition(
     "no poll taking votes",
@@ -241,6 +248,13 @@ TABLE: dict[Action, Rule] = {
         widened_roles=_r(VIEWER),
         widened_while=NO_SCHEDULE,
     ),
+    # A forecast is private to its author until they share it: nobody else, admins included.
+    Action.SHARE_FORECAST: Rule(
+        _r(Role.FORECASTER),
+        "Only the person who made a forecast on “{title}” can share it.",
+        None,
+        (HAS_FORECAST,),
+    ),
 }
 
 
@@ -256,6 +270,8 @@ def roles_of(actor: Actor, subject: Subject) -> frozenset[Role]:
         held.add(Role.OBJECTOR)
     if subject.setter_id is not None and actor.user_id == subject.setter_id:
         held.add(Role.SCHEDULE_SETTER)
+    if subject.forecast_by is not None and actor.user_id == subject.forecast_by:
+        held.add(Role.FORECASTER)
     for flag, role in (
         (actor.is_admin, Role.ADMIN),
         (actor.is_steward, Role.STEWARD),
@@ -393,4 +409,5 @@ def about(
         poll_open=poll_open,
         poll_starter=poll_starter,
         settled_by_poll=settled_by_poll,
+        forecast_by=decision.forecast_by if decision.forecast_confidence is not None else None,
     )

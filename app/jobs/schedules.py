@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from app import jobs
 from app.blocks.schedules import build_checkin, build_retro, checkin_text
 from app.domain import (
+    alignment,
     channel_schedules,
     checkins,
     ledger,
@@ -217,7 +218,7 @@ def attach_retro_charts(
             scope,
             channel_id=channel_id,
             where="this channel",
-            comment="How this period's decisions went, in three charts.",
+            comment="How this period's decisions went, in charts.",
             thread_ts=thread_ts,
         )
     except SlackApiError as exc:
@@ -247,8 +248,10 @@ def _retro(team_id: str, channel_id: str, rec, slot: datetime, review_days: int)
         else:
             since = slot - timedelta(weeks=rec.every_weeks)
         decided = retros.decided_between(session, team_id, channel_id, since, slot)
+        found = alignment.alignment(session, metrics.Scope(team_id, channel_id, since))
         text = f"Retrospective: {len(decided)} decisions since the last one"
         reviews = outcomes.review_schedule(session, decided, review_days)
-        return Message(channel_id, text, build_retro(decided, since, post_id, reviews))
+        blocks = build_retro(decided, since, post_id, found, reviews=reviews)
+        return Message(channel_id, text, blocks)
 
     return render

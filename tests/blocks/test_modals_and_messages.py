@@ -71,14 +71,20 @@ def test_resolve_modal_points_at_its_decision():
     assert view["callback_id"] == ids.RESOLVE_VIEW
     assert json.loads(view["private_metadata"]) == {"decision_id": 42}
     inputs = [b["block_id"] for b in view["blocks"] if b["type"] == "input"]
-    assert inputs == [ids.RESOLUTION, ids.RATIONALE]
+    assert inputs == [
+        ids.RESOLUTION,
+        ids.RATIONALE,
+        ids.FORECAST,
+        ids.FORECAST_CONFIDENCE,
+        ids.FORECAST_SHARE,
+    ]
 
 
 def test_resolve_modal_asks_who_decided_when_nobody_was_named():
     decision = Decision(id=42, title="Pick db", status=Status.OPEN, zone=Zone.LOCAL)
     view = build_resolve_modal(decision, recorder="U7").to_dict()
     by_block = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
-    assert list(by_block) == [ids.RESOLUTION, ids.DECIDER, ids.RATIONALE]
+    assert list(by_block)[:3] == [ids.RESOLUTION, ids.DECIDER, ids.RATIONALE]
     assert by_block[ids.DECIDER]["element"]["initial_user"] == "U7"
     assert by_block[ids.DECIDER]["optional"] is False
 

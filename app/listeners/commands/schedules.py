@@ -80,7 +80,7 @@ def _set(
     if problem:
         return problem
     admin = _admin_if_needed(client, deps, command, intent.kind)
-    tz = intent.tz or user_tz(client, command.user_id)
+    tz = intent.tz or user_tz(client, command.user_id, people=deps.people, team_id=command.team_id)
     rec = Recurrence(intent.hour, intent.minute, intent.weekdays, tz, intent.every_weeks)
     now = deps.clock.now()
     with deps.sessions.begin() as session:

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from app import ids
+from app.blocks.forecasts import build_forecast_kept, forecast_kept_text
 from app.blocks.modals import DeclarePrefill, build_declare_modal
 from app.blocks.similar import build_similar_form_head
 from app.blocks.text import escape
@@ -100,9 +101,10 @@ def declare(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
         ack(response_action="errors", errors={ids.DOMAIN: str(exc)[:150]})
         return
     errors = decisions.declaration_errors(declaration, deps.clock.now())
-    seen = deps.note_profile(submission.team_id)
     if declaration.decider_id and (
-        problem := decider_problem(client, declaration.decider_id, seen)
+        problem := decider_problem(
+            client, declaration.decider_id, people=deps.people, team_id=submission.team_id
+        )
     ):
         errors["decider"] = problem
     if errors:
@@ -194,7 +196,10 @@ def _announce(
     team, user = submission.team_id, submission.user.id
     response_url = deps.trusted_response_url(submission.metadata().get("response_url"))
     try:
-        if publish_card(client, deps.sessions, deps.clock, team, decision_id) is None:
+        if (
+            publish_card(client, deps.sessions, deps.clock, team, decision_id, urls=deps.urls)
+            is None
+        ):
             return  # the sweep holds the card's claim and posts it
     except CardNotPosted as exc:
         text = exc.said_in(_text_field(submission.metadata().get("channel_name")))
@@ -236,6 +241,11 @@ def resolve(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
                     session, submission.team_id, submission.option_of(ids.PRINCIPLE)
                 ),
                 decider_id=decider,
+                forecast=decisions.read_forecast(
+                    submission.text_of(ids.FORECAST),
+                    submission.text_of(ids.FORECAST_CONFIDENCE),
+                    "yes" in submission.options_of(ids.FORECAST_SHARE),
+                ),
             )
     except InvalidInput as exc:
         ack(response_action="errors", errors=exc.errors)
@@ -244,6 +254,14 @@ def resolve(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
         ack(response_action="errors", errors={ids.RESOLUTION: str(exc)})
         return
     ack()
+    if changed and decision.forecast_confidence is not None and not decision.forecast_shared:
+        tell(
+            client,
+            user_id=submission.user.id,
+            channel_id=decision.channel_id,
+            text=forecast_kept_text(decision),
+            blocks=build_forecast_kept(decision),
+        )
     if changed and not refresh_card(client, decision):
         tell(
             client,
