@@ -99,7 +99,11 @@ def supersede_similar(
     old_id = data.get("supersedes")
     if not isinstance(old_id, int):
         raise BadPayload("sealed declaration supersedes nothing")
-    if declaration.decider_id and (problem := decider_problem(client, declaration.decider_id)):
+    if declaration.decider_id and (
+        problem := decider_problem(
+            client, declaration.decider_id, people=deps.people, team_id=click.team_id
+        )
+    ):
         ack()
         respond(response_type="ephemeral", text=problem, blocks=build_notice(problem))
         return
