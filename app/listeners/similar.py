@@ -126,7 +126,16 @@ def supersede_similar(
 
 def _post(client, deps: Deps, click: BlockActions, respond: Respond, decision_id: int) -> None:
     try:
-        publish_card(client, deps.sessions, deps.clock, click.team_id, decision_id, vet=True)
+        publish_card(
+            client,
+            deps.sessions,
+            deps.clock,
+            click.team_id,
+            decision_id,
+            vet=True,
+            people=deps.people,
+            urls=deps.urls,
+        )
     except CardNotPosted as exc:
         problem = exc.said_in(click.channel.name if click.channel else None)
         respond(response_type="ephemeral", text=problem, blocks=build_notice(problem))
