@@ -25,6 +25,7 @@ from app.executor import TrackedExecutor
 from app.installs import OAuth, TeamClients, forget_org, forget_team, make_oauth
 from app.jobs.front_door import schedule_sweep
 from app.jobs.leader import Leadership
+from app.jobs.post_workers import PostWorkers
 from app.jobs.scheduler import make_scheduler
 from app.jobs.sweeps import run_due
 from app.listeners import register_all
@@ -86,11 +87,15 @@ class Runtime:
     leadership: Leadership | None = None
     oauth: OAuth | None = None
     scheduling: bool | Literal["paused", "elect"] = False
+    post_workers: PostWorkers | None = None
 
     def start(self) -> None:
         """Run what fell due while the bot was down, then start scheduled work (if any)."""
         run_due()
         jobs_scheduler, sweep = self.scheduler, self.settings.scheduler_sweep_seconds
+        if self.scheduling == "elect":
+            # Every serving process posts what the elected scheduler queues.
+            self.post_workers = PostWorkers().start()
         if jobs_scheduler is not None and self.scheduling == "elect":
             self.leadership = Leadership(
                 self.engine,
@@ -109,6 +114,8 @@ class Runtime:
     def close(self) -> None:
         if self.leadership is not None:
             self.leadership.stop()
+        if self.post_workers is not None:
+            self.post_workers.stop()
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         self.executor.shutdown(wait=True)
@@ -166,6 +173,7 @@ def build_runtime(
             outcome_review_days=settings.outcome_review_days,
             team_clients=_team_clients(settings, oauth),
             pacers=TeamPacers(settings.slack_posts_per_second * HEADROOM),
+            post_workers=scheduler == "elect",
         )
     )
     executor = TrackedExecutor()

@@ -2,6 +2,10 @@
 
     python -m bench.fanout [--channels 1000] [--database sqlite|postgres] [--database-url URL]
                            [--per-channel 1] [--workspace-rate 100]
+    python -m bench.fanout --workspaces 1000 [--threads 8] [--kill] [--database-url URL]
+
+With --workspaces, see bench.fanout_queue: the posts go through the queue to 1 and then 2
+worker processes; what follows describes the single-process run.
 
 The stand-in answers chat.postMessage over about one message per second per channel, or over
 the workspace-wide rate, with 429 + Retry-After. The bot's own sweep (app.jobs.schedules, the
@@ -51,7 +55,20 @@ def main() -> None:
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/bench2")
     parser.add_argument("--per-channel", type=float, default=1.0, help="posts/s in one channel")
     parser.add_argument("--workspace-rate", type=float, default=100.0, help="posts/s in all")
+    parser.add_argument(
+        "--workspaces",
+        type=int,
+        help="N workspaces x 10 channels posted by 1 and 2 worker processes (PostgreSQL)",
+    )
+    parser.add_argument("--threads", type=int, default=8, help="post threads per worker")
+    parser.add_argument("--kill", action="store_true", help="also SIGKILL one of two workers")
     args = parser.parse_args()
+    if args.workspaces:
+        from bench import fanout_queue
+
+        url = Settings(database_url=args.database_url).database_url
+        fanout_queue.main(url, args.workspaces, args.threads, args.kill)
+        return
     scratch = tempfile.mkdtemp(prefix="deference-fanout-")
     raw = args.database_url if args.database == "postgres" else f"sqlite:///{scratch}/f.db"
     url = Settings(database_url=raw).database_url

@@ -19,3 +19,15 @@ def test_container_serves_http_as_non_root_with_a_health_check():
     assert user and user.group(1) not in ("root", "0")
     assert re.search(r"^HEALTHCHECK .*\n?.*/healthz", dockerfile, re.M)
     assert 'CMD ["deference-bot", "serve"' in dockerfile
+
+
+def test_the_command_table_lists_every_subcommand():
+    from app.listeners.commands.grammar import SUBCOMMANDS
+
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("## Using it") :]
+    for word in SUBCOMMANDS:
+        assert f"`/decide {word}" in table, word
+    for button in ("Consensus check", "Escalate", "Record resolution", "Answer anonymously"):
+        assert f"**{button}**" in table, button
+    assert "../" not in readme  # nothing outside the repository

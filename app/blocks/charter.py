@@ -28,7 +28,7 @@ from app.blocks.modals import ZONE_HINTS
 from app.blocks.text import escape, truncate
 from app.db.models import Charter, CharterDomain, Rotation
 from app.domain.charter import MAX_DOMAINS
-from app.domain.values import MAX_VALUES
+from app.domain.values import MAX_PRINCIPLES, MAX_VALUES, MIN_PRINCIPLES, MIN_VALUES
 from app.vocabulary import Zone
 
 EDITOR_CHOICES = {
@@ -209,10 +209,17 @@ def build_charter_modal(
 def build_values_modal(charter: Charter) -> View:
     values = list(charter.values or [])
     blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text="3 to 5 values, each with 2 or 3 principles."))
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f"Write {MIN_VALUES} to {MAX_VALUES} values, each with "
+                f"{MIN_PRINCIPLES} or {MAX_PRINCIPLES} principles. The first {MIN_VALUES} "
+                "are required."
+            )
+        )
     ]
     for i in range(MAX_VALUES):
         value = values[i] if i < len(values) else None
+        required = i < MIN_VALUES  # said up front, so Slack asks for them before sending
         blocks += [
             input_block(
                 _field("value", i, "name"),
@@ -222,6 +229,7 @@ def build_values_modal(charter: Charter) -> View:
                     max_length=60,
                     initial_value=value["name"] if value else None,
                 ),
+                optional=not required,
             ),
             input_block(
                 _field("value", i, "principles"),
@@ -232,6 +240,8 @@ def build_values_modal(charter: Charter) -> View:
                     max_length=500,
                     initial_value="\n".join(value["principles"]) if value else None,
                 ),
+                optional=not required,
+                hint=f"{MIN_PRINCIPLES} or {MAX_PRINCIPLES} lines, one principle each.",
             ),
         ]
     return build_modal(

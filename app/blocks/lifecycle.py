@@ -166,6 +166,20 @@ def _notice(verb: str, decision: Decision, actor_id: str, title: str) -> str:
     return text + (f": {escape(truncate(reason, REASON_MAX))}" if reason else ".")
 
 
+def poll_withdrawn_text(decision: Decision) -> str:
+    """An expertise poll's message once its decision is cancelled or superseded."""
+    if decision.status is Status.SUPERSEDED:
+        why = f"was superseded by #{decision.superseded_by_id}"
+    else:
+        why = "was cancelled"
+    title = escape(truncate(decision.title, 200))
+    return f":no_entry_sign: This expertise poll is closed: “{title}” (#{decision.id}) {why}."
+
+
+def build_poll_withdrawn(decision: Decision) -> list[Block]:
+    return [SectionBlock(text=MarkdownTextObject(text=poll_withdrawn_text(decision)))]
+
+
 DONE_WORDS = {
     "edit": "Saved your changes to #{id}.",
     "handoff": "#{id} is handed on to {decider}; they have been told.",

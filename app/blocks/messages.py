@@ -13,39 +13,46 @@ from app.domain.decisions import LOG_COUNT_CAP
 from app.domain.outcomes import OUTCOMES
 
 # Placeholders like <title> are words, not Slack markup: escaped so Slack shows them as typed.
-USAGE = escape(
-    "\n".join(
-        [
-            "`/decide` - open the form to declare who decides",
-            "`/decide <title>` - open the form with the title filled in",
-            "`/decide <title> @person` - declare @person the decider at once",
-            "`/decide poll <topic> [--anonymous] [--closes 2h|tomorrow 10:00] [--min N]` - "
-            "ask the thread who knows most",
-            "`/decide log [words]` - search the decision log, newest first",
-            "`/decide checkin <09:30> [mon-fri] [Europe/Berlin]` - this channel's stand-up "
-            "deference check (`/decide checkin` shows it, `/decide checkin off` removes it)",
-            "`/decide retro every <1w|2w|4w> <fri> <16:00> [tz]` - this channel's retrospective "
-            "(`/decide retro` shows it, `off` removes it)",
-            "`/decide stats [channel|team] [30d|90d|all] [chart]` - how decisions are made here, "
-            "with charts on request",
-            "`/decide rotation [<name> @a @b every 2w [starting 2027-03-01]]` - rotating leads "
-            "(`skip`, `swap @a @b`, `away @a until <date>`)",
-            "`/decide charter` · `/decide values` - the team's domains, values and principles; "
-            "`/decide charter canvas` keeps them in this channel's canvas (admins)",
-            "`/decide steward @person [every quarter]` · `/decide feedback` - report misused "
-            "deference anonymously",
-            "`/decide edit <number>` · `/decide handoff <number> @person [why]` - correct an "
-            "open decision, or defer it to someone else",
-            "`/decide cancel <number> <why>` · `/decide reopen <number> <why>` - withdraw an "
-            "open decision, or open a decided one again",
-            "`/decide supersede <number> [<new title> @person]` - replace a decision with a "
-            "new one; the two cards link to each other",
-            "`/decide escalate <number> <why>` - in the decision's channel: one zone higher, "
-            "its contact told",
-            "`/decide help` - this list",
-        ]
-    )
-)
+# One entry per subcommand ("" is declaring), so a mistake can show just the line that applies.
+USAGE_LINES: dict[str, str] = {
+    "": "`/decide` - open the form to declare who decides\n"
+    "`/decide <title>` - open the form with the title filled in\n"
+    "`/decide <title> @person` - declare @person the decider at once",
+    "poll": "`/decide poll <topic> [--anonymous] [--closes 2h|tomorrow 10:00] [--min N]` - "
+    "ask the thread who knows most",
+    "log": "`/decide log [words]` - search the decision log, newest first",
+    "checkin": "`/decide checkin <09:30> [mon-fri] [Europe/Berlin]` - this channel's stand-up "
+    "deference check (`/decide checkin` shows it, `/decide checkin off` removes it)",
+    "retro": "`/decide retro every <1w|2w|4w> <fri> <16:00> [tz]` - this channel's "
+    "retrospective (`/decide retro` shows it, `off` removes it)",
+    "stats": "`/decide stats [channel|team] [30d|90d|all] [chart]` - how decisions are made "
+    "here, with charts on request",
+    "rotation": "`/decide rotation [<name> @a @b every 2w [starting 2027-03-01]]` - rotating "
+    "leads (`skip`, `swap @a @b`, `away @a until <date>`)",
+    "charter": "`/decide charter` · `/decide values` - the team's domains, values and principles; "
+    "`/decide charter canvas` keeps them in this channel's canvas (admins)",
+    "steward": "`/decide steward @person [every quarter]` · `/decide feedback` - report misused "
+    "deference anonymously",
+    "edit": "`/decide edit <number>` · `/decide handoff <number> @person [why]` - correct an "
+    "open decision, or defer it to someone else",
+    "cancel": "`/decide cancel <number> <why>` · `/decide reopen <number> <why>` - withdraw an "
+    "open decision, or open a decided one again",
+    "supersede": "`/decide supersede <number> [<new title> @person]` - replace a decision with "
+    "a new one; the two cards link to each other",
+    "escalate": "`/decide escalate <number> <why>` - in the decision's channel: one zone "
+    "higher, its contact told",
+    "help": "`/decide help` - this list",
+}
+USAGE_LINES["values"] = USAGE_LINES["charter"]
+USAGE_LINES["feedback"] = USAGE_LINES["steward"]
+USAGE_LINES["handoff"] = USAGE_LINES["edit"]
+USAGE_LINES["reopen"] = USAGE_LINES["cancel"]
+USAGE = escape("\n".join(dict.fromkeys(USAGE_LINES.values())))
+
+
+def usage_line(subcommand: str) -> str:
+    """The usage of one subcommand ("" for declaring), escaped for mrkdwn."""
+    return escape(USAGE_LINES.get(subcommand, USAGE_LINES[""]))
 
 
 def build_help() -> list[Block]:
@@ -60,7 +67,8 @@ def build_help() -> list[Block]:
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text="On a decision card, *Record resolution* closes it. "
+                    text="On a decision card, *Record resolution* closes it; its ⋯ menu edits, "
+                    "hands on, cancels or supersedes it, and a decided card can be reopened. "
                     "A message's ⋮ menu → *Decide on this* starts a decision from any message."
                 )
             ]
@@ -68,12 +76,17 @@ def build_help() -> list[Block]:
     ]
 
 
-def build_error(problem: str, *, with_usage: bool = True) -> list[Block]:
+def build_error(problem: str, *, usage: str | None = None) -> list[Block]:
+    """A mistake said plainly; with ``usage`` (a subcommand, "" for declaring) the one usage
+    line that applies and where the rest are, never the whole help."""
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=f":warning: {truncate(problem, 2900)}"))
     ]
-    if with_usage:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=USAGE)))
+    if usage is not None:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=usage_line(usage))))
+        blocks.append(
+            ContextBlock(elements=[MarkdownTextObject(text="`/decide help` lists every command.")])
+        )
     return blocks
 
 

@@ -15,8 +15,10 @@ from slack_sdk.models.blocks import (
     SectionBlock,
     UserSelectElement,
 )
+from slack_sdk.models.views import View
 
 from app import ids
+from app.blocks.modal import build_modal
 from app.blocks.text import date, escape, truncate, user
 from app.db.models import Decision
 from app.domain.checkins import QUESTION
@@ -188,3 +190,22 @@ def describe_schedule(kind: str, rec: Recurrence, next_at: datetime | None) -> s
     if next_at is not None:
         line += f" Next: {date(next_at)}."
     return line
+
+
+def build_retro_answers_sent() -> View:
+    """What the person sees after answering: the modal itself, privately, so no message in the
+    channel says who answered."""
+    return build_modal(
+        None,
+        "Answers sent",
+        close="Done",
+        blocks=[
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=":white_check_mark: Thank you: your answers are in, stored without your "
+                    f"name. They appear in the retrospective's thread once at least {THRESHOLD} "
+                    "people have answered."
+                )
+            )
+        ],
+    )

@@ -32,6 +32,8 @@ class Field:
     optional: bool
     options: tuple[tuple[str, str], ...] = ()  # (value, text)
     initial: str | None = None
+    hint: str = ""
+    multiline: bool = False
 
 
 class BadAnswer(ValueError):
@@ -57,14 +59,30 @@ def fields(view: dict) -> list[Field]:
                 bool(block.get("optional")),
                 options,
                 initial,
+                (block.get("hint") or {}).get("text", ""),
+                bool(element.get("multiline")),
             )
         )
     return found
 
 
-def prompt(field: Field) -> str:
+def notes(view: dict) -> list[str]:
+    """What the form says before its fields (e.g. "the first 3 are required"), as mrkdwn."""
+    said = []
+    for block in view.get("blocks", []):
+        if block.get("type") == "input":
+            break
+        if block.get("type") == "section" and block.get("text"):
+            said.append(block["text"].get("text", ""))
+    return said
+
+
+def prompt(field: Field, current: str | None = None) -> str:
+    """The field's label, whether it is required, what Enter does, and how to answer."""
     need = "optional, Enter to skip" if field.optional else "required"
-    if field.initial and field.kind != USER:
+    if current is not None:
+        need += f", Enter keeps “{current}”"
+    elif field.initial and field.kind != USER:
         need += f", Enter keeps “{field.initial}”"
     hint = {
         USER: "@name",
@@ -74,6 +92,10 @@ def prompt(field: Field) -> str:
     }.get(field.kind, "")
     if field.kind in (CHOICE, CHOICES):
         hint = "  ".join(f"({n}) {text}" for n, (_, text) in enumerate(field.options, 1))
+    if field.multiline:
+        hint = "one line here; type \\n where a new line starts"
+    if field.hint and field.kind not in (CHOICE, CHOICES):
+        hint = f"{field.hint} ({hint})" if hint else field.hint
     return f"{field.label} [{need}]" + (f"\n    {hint}" if hint else "")
 
 

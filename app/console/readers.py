@@ -26,28 +26,57 @@ class KeyboardReader:
     """
 
     def __init__(self, out: TextIO) -> None:
+        self._readline = None
         with contextlib.suppress(ImportError):
             import readline  # line editing and history where available
 
             if "libedit" not in (readline.__doc__ or ""):
                 # Nothing for a Ctrl-C exit to switch back off in the terminal afterwards.
                 readline.parse_and_bind("set enable-bracketed-paste off")
+                self._readline = _gnu_readline(readline.__file__)
         self.out = out
+        # True while the reading thread sits in input() for a prompt whose wait a Ctrl-C
+        # interrupted: the next prompt is then redrawn there instead of queued.
+        self._still_reading = False
         self._terminal = _terminal_settings()
         self._prompts: queue.SimpleQueue[str] = queue.SimpleQueue()
         self._lines: queue.SimpleQueue[str | Exception | None] = queue.SimpleQueue()
         threading.Thread(target=self._read, name="keyboard", daemon=True).start()
 
     def __call__(self, prompt: str) -> str | None:
-        self._prompts.put(prompt)
-        try:
-            line = self._next_line()
-        except KeyboardInterrupt:
-            self._restore_terminal()  # readline, interrupted mid-line, would have done this
-            raise
+        """The next typed line; KeyboardInterrupt on Ctrl-C, after which the console may go
+        on (a form is cancelled) or leave (then it calls restore_terminal)."""
+        if self._still_reading:
+            self._redraw(prompt)
+        else:
+            self._prompts.put(prompt)
+            self._still_reading = True
+        line = self._next_line()
+        self._still_reading = False
         if isinstance(line, Exception):
             raise line
         return line
+
+    def _redraw(self, prompt: str) -> None:
+        """Show ``prompt`` in place of the one the reading thread is still waiting at, with
+        whatever was typed before Ctrl-C cleared."""
+        lib = self._readline
+        if lib is None:
+            self.out.write(prompt)
+            self.out.flush()
+            return
+        try:
+            lib.rl_set_prompt(prompt.encode())
+            lib.rl_replace_line(b"", 0)
+            lib.rl_on_new_line()
+            lib.rl_redisplay()
+        except (AttributeError, OSError):  # an unusual readline: say it plainly instead
+            self.out.write(prompt)
+            self.out.flush()
+
+    def restore_terminal(self) -> None:
+        """Before leaving on Ctrl-C: readline, interrupted mid-line, would have done this."""
+        self._restore_terminal()
 
     def _next_line(self) -> str | Exception | None:
         while True:
@@ -74,6 +103,20 @@ class KeyboardReader:
         if self._terminal is not None:
             with contextlib.suppress(termios.error):
                 termios.tcsetattr(sys.stdin.fileno(), termios.TCSADRAIN, self._terminal)
+
+
+def _gnu_readline(module_file: str | None):
+    """GNU readline's C functions (through the module that links it), to redraw a prompt the
+    reading thread waits at; None where they cannot be reached."""
+    try:
+        import ctypes
+
+        lib = ctypes.CDLL(module_file)
+        lib.rl_set_prompt.argtypes = [ctypes.c_char_p]
+        lib.rl_replace_line.argtypes = [ctypes.c_char_p, ctypes.c_int]
+        return lib
+    except (OSError, AttributeError, TypeError):
+        return None
 
 
 def _terminal_settings() -> list | None:

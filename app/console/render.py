@@ -38,10 +38,12 @@ EMOJI = {
     ":repeat:": "🔁",
     ":envelope:": "✉",
     ":scroll:": "📜",
-    ":leftwards_arrow_with_hook:": "↩",
-    ":arrow_right_hook:": "↪",
-    ":handshake:": "🤝",
     ":pencil2:": "✏",
+    ":handshake:": "🤝",
+    ":x:": "❌",
+    ":link:": "🔗",
+    ":arrow_right_hook:": "↪",
+    ":leftwards_arrow_with_hook:": "↩",
 }
 WIDTH = 78
 
@@ -57,13 +59,19 @@ class Control:
     message: dict | None
     options: tuple[tuple[str, str], ...] = ()  # (value, text) for static selects
     view: dict | None = None  # set when the control sits in a view (the Home tab)
+    ephemeral: dict | None = None  # {"channel", "message_ts"}: on a message only you can see
 
 
 Names = Callable[[str], str]
 
 
-def mrkdwn(text: str, names: Names, tz: str = "UTC") -> str:
-    """Slack's markup as a person would read it: names for ids, local times, link labels."""
+QUOTE = "┃ "
+
+
+def mrkdwn(text: str, names: Names, tz: str = "UTC", channels: Names | None = None) -> str:
+    """Slack's markup as a person would read it: names for ids and channels, local times,
+    link labels, quotes as a bar (Slack draws one) rather than a raw `>`."""
+    channel = channels or (lambda cid: cid)
 
     def date(match: re.Match) -> str:
         moment = datetime.fromtimestamp(int(match.group(1)), UTC).astimezone(ZoneInfo(tz))
@@ -77,8 +85,11 @@ def mrkdwn(text: str, names: Names, tz: str = "UTC") -> str:
     text = re.sub(r"<!date\^(\d+)\^([^|>]*)(?:\|[^>]*)?>", date, text)
     text = re.sub(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>", lambda m: "@" + names(m.group(1)), text)
     text = re.sub(
-        r"<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>", lambda m: "#" + (m.group(2) or m.group(1)), text
+        r"<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>",
+        lambda m: "#" + (m.group(2) or channel(m.group(1))),
+        text,
     )
+    text = re.sub(r"(?m)^(?:&gt;|>) ?", QUOTE, text)
     text = re.sub(r"<!(here|channel|everyone)(?:\|[^>]*)?>", r"@\1", text)
     text = re.sub(r"<(https?://[^|>]+)\|([^>]+)>", r"\2", text)
     text = re.sub(r"<(https?://[^>]+)>", r"\1", text)
@@ -89,13 +100,13 @@ def mrkdwn(text: str, names: Names, tz: str = "UTC") -> str:
     return html.unescape(text)
 
 
-def _text(obj: dict | str | None, names: Names, tz: str) -> str:
+def _text(obj: dict | str | None, names: Names, tz: str, channels: Names | None = None) -> str:
     if obj is None:
         return ""
     if isinstance(obj, str):
         return obj
     raw = obj.get("text", "")
-    return mrkdwn(raw, names, tz) if obj.get("type") == "mrkdwn" else html.unescape(raw)
+    return mrkdwn(raw, names, tz, channels) if obj.get("type") == "mrkdwn" else html.unescape(raw)
 
 
 def _wrap(text: str, indent: str = "  ") -> list[str]:
@@ -111,15 +122,18 @@ def _wrap(text: str, indent: str = "  ") -> list[str]:
 class Screen:
     """Renders blocks, numbering controls from 1 on each new screenful."""
 
-    def __init__(self, names: Names, tz: str = "UTC") -> None:
+    def __init__(self, names: Names, tz: str = "UTC", channels: Names | None = None) -> None:
         self.names = names
         self.tz = tz
+        self.channels = channels  # channel id -> name without '#', as Slack shows <#C…>
+        self._view: dict | None = None
+        self._ephemeral: dict | None = None
         self.controls: dict[int, Control] = {}
         self._numbers: dict[tuple, int] = {}
 
     def _number(self, control: Control) -> int:
         """The same button on the same message keeps its number however often it is redrawn."""
-        where = (control.message or {}).get("channel"), (control.message or {}).get("ts")
+        where = _where(control.message, control.ephemeral, control.view)
         key = (where, control.action_id, control.value)
         number = self._numbers.setdefault(key, len(self._numbers) + 1)
         self.controls[number] = control
@@ -134,19 +148,24 @@ class Screen:
     def highest(self) -> int:
         return len(self._numbers)
 
-    def forget(self, message: dict) -> None:
-        """A redrawn message: its old buttons stop working until drawn again."""
-        where = message.get("channel"), message.get("ts")
+    def forget(self, where: tuple) -> None:
+        """A redrawn message or view: its old buttons stop working until drawn again."""
         for key, number in self._numbers.items():
             if key[0] == where:
                 self.controls.pop(number, None)
 
     def blocks(
-        self, blocks: list[dict], message: dict | None = None, view: dict | None = None
+        self,
+        blocks: list[dict],
+        message: dict | None = None,
+        view: dict | None = None,
+        ephemeral: dict | None = None,
     ) -> list[str]:
-        if message is not None:
-            self.forget(message)
-        self._view = view
+        """Lines for ``blocks`` of a message, a view (the Home tab) or an ephemeral message
+        ({"channel", "message_ts"}); their controls click that very container."""
+        if message is not None or view is not None or ephemeral is not None:
+            self.forget(_where(message, ephemeral, view))
+        self._view, self._ephemeral = view, ephemeral
         lines: list[str] = []
         for block in blocks:
             lines.extend(self._block(block, message))
@@ -154,7 +173,7 @@ class Screen:
 
     def _block(self, block: dict, message: dict | None) -> list[str]:
         kind = block.get("type")
-        text = lambda obj: _text(obj, self.names, self.tz)  # noqa: E731
+        text = lambda obj: _text(obj, self.names, self.tz, self.channels)  # noqa: E731
         if kind == "header":
             return [f"  {text(block.get('text')).upper()}"]
         if kind == "divider":
@@ -180,28 +199,55 @@ class Screen:
         return []
 
     def _controls(self, elements: list[dict], message: dict | None) -> str:
-        shown = []
+        shown, menus = [], []  # menus with their options listed go on lines of their own
         for element in elements:
             kind = element.get("type")
             if kind == "button":
                 label = _text(element.get("text"), self.names, self.tz)
                 n = self._number(
-                    Control("button", element["action_id"], label, element.get("value"), message)
+                    Control(
+                        "button",
+                        element["action_id"],
+                        label,
+                        element.get("value"),
+                        message,
+                        view=self._view,
+                        ephemeral=self._ephemeral,
+                    )
                 )
                 shown.append(f"[{n}] {label}")
             elif kind in ("users_select", "static_select", "overflow"):
                 label = _text(element.get("placeholder"), self.names, self.tz) or (
-                    "More…" if kind == "overflow" else "choose"
+                    "⋯ More" if kind == "overflow" else "choose"
                 )
                 options = tuple(
                     (o["value"], _text(o["text"], self.names, self.tz))
                     for o in element.get("options", [])
                 )
-                n = self._number(Control(kind, element["action_id"], label, None, message, options))
-                if kind == "overflow":  # a menu: its few choices, by name
-                    choices = " | ".join(t for _, t in options)
-                    shown.append(f"[{n}] {label} ({choices}; type: {n} <choice>)")
-                    continue
-                hint = "@name" if kind == "users_select" else "option number"
-                shown.append(f"[{n}] {label} (type: {n} {hint})")
-        return "  " + "   ".join(shown)
+                n = self._number(
+                    Control(
+                        kind,
+                        element["action_id"],
+                        label,
+                        None,
+                        message,
+                        options,
+                        view=self._view,
+                        ephemeral=self._ephemeral,
+                    )
+                )
+                if kind == "users_select":
+                    shown.append(f"[{n}] {label} (type: {n} @name)")
+                else:  # the options in view, as Slack lists them when the menu opens
+                    listed = ", ".join(f"{i} {t}" for i, (_, t) in enumerate(options, 1))
+                    menus.append(f"[{n}] {label}: {listed} (type: {n} <option number>)")
+        return "\n".join("  " + line for line in ["   ".join(shown), *menus] if line)
+
+
+def _where(message: dict | None, ephemeral: dict | None, view: dict | None) -> tuple:
+    """Which container a control sits in: a message, an ephemeral message, or a view."""
+    if message is not None:
+        return message.get("channel"), message.get("ts")
+    if ephemeral is not None:
+        return ephemeral.get("channel"), ephemeral.get("message_ts")
+    return "view", (view or {}).get("type")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from datetime import timedelta
 from typing import TextIO
-from zoneinfo import ZoneInfo
 
-from app.console import modal
+from app.console.export import export
+from app.console.forms import FormFilling
 from app.console.render import Control, Screen
+from app.console.timekeeping import Timekeeping
 from app.console.world import ADMINS, CHANNELS, PEOPLE, Change, World
 
 HELP = """\
@@ -23,13 +23,13 @@ HELP = """\
   wait 2h | 30m | 1d    move the clock on; anything scheduled runs as it falls due
   at 09:30 [mon]        move the clock to the next such local time
   home                  your App Home tab;  who  people and channels;  help  this list
-  quit                  leave (Ctrl-D too); the database stays as it is
+  export [markdown|csv|json|html] [path]   the decision log, as `deference-bot export` writes it
+  quit                  leave (Ctrl-D, or Ctrl-C at the prompt); the database stays as it is
   In a form: answer each field; Enter skips an optional one, Ctrl-C cancels the form."""
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Ask = Callable[[str], str | None]  # prompt -> typed line, or None at end of input
 
 
-class Console:
+class Console(FormFilling, Timekeeping):
     def __init__(self, world: World, out: TextIO, ask: Ask, *, scripted: bool = False) -> None:
         self.world = world
         self.out = out
@@ -37,7 +37,7 @@ class Console:
         self.scripted = scripted
         self.user = "U0ALICE"
         self.channel = "C0GENERAL"
-        self.screen = Screen(world.name, world.tz(self.user))
+        self.screen = Screen(world.name, world.tz(self.user), channels=world.plain_channel_name)
         self.said: dict[str, dict] = {}
         self.unread: dict[str, list[Change]] = {}  # direct messages to people not at the keyboard
         self.problems = 0
@@ -71,6 +71,7 @@ class Console:
             "shortcut": lambda: self.shortcut(rest),
             "click": lambda: self.click(rest),
             "choose": lambda: self.choose(rest),
+            "export": lambda: self.export(rest),
         }
         try:
             if line.startswith("/"):
@@ -93,7 +94,8 @@ class Console:
         if reply.status != 200:
             self.problem(f"the bot answered HTTP {reply.status}: {reply.body[:200]}")
         elif reply.json and (reply.json.get("blocks") or reply.json.get("text")):
-            self.show_private(reply.json.get("blocks") or [], reply.json.get("text", ""))
+            where = {"channel": self.channel, "message_ts": reply.ephemeral_ts}
+            self.show_private(reply.json.get("blocks") or [], reply.json.get("text", ""), where)
         self.show_changes()
 
     def escape(self, text: str) -> str:
@@ -119,12 +121,22 @@ class Console:
         kwargs = self._choice(number, control, choice)
         if kwargs is None:
             return
-        message = control.message
-        if message:  # click what the message shows now, not what it showed then
-            message = self.world.message(message["channel"], message["ts"]) or message
-        if control.view is not None:
+        if control.message:  # click what the message shows now, not what it showed then
+            message = control.message
+            kwargs["message"] = self.world.message(message["channel"], message["ts"]) or message
+        elif control.ephemeral:  # a message only you can see: Slack sends no copy of it
+            where = control.ephemeral
+            shown = self.world.standin.ephemeral(where["channel"], where["message_ts"] or "")
+            if shown is None:
+                self.problem("that private message is gone; run the command again")
+                return
+            kwargs["ephemeral"] = shown
+        elif control.view is not None:  # the Home tab as it is published now
             kwargs["view"] = self.world.standin.home(self.user) or control.view
-        reply = self.world.slack.click(self.user, control.action_id, message=message, **kwargs)
+        else:
+            self.problem("that button is not on any message any more")
+            return
+        reply = self.world.slack.click(self.user, control.action_id, **kwargs)
         self.world.settle()
         if reply.status >= 400:
             self.problem(f"the bot answered HTTP {reply.status}")
@@ -166,9 +178,12 @@ class Console:
                 return None
             return {"selected_user": uid}
         if control.kind in ("static_select", "overflow"):
-            found = [v for v, t in control.options if choice in (v, t)]
+            found = [v for v, t in control.options if choice.lower() in (v.lower(), t.lower())]
+            if choice.isdigit() and 1 <= int(choice) <= len(control.options):
+                found = [control.options[int(choice) - 1][0]]
             if not found:
-                self.problem(f"choose one of: {', '.join(t for _, t in control.options)}")
+                listed = ", ".join(f"{i} {t}" for i, (_, t) in enumerate(control.options, 1))
+                self.problem(f"choose one: `{number} 1` … ({listed})")
                 return None
             return {"selected_option": found[0]}
         return {"value": control.value}
@@ -180,6 +195,15 @@ class Console:
             self.problem("there is no person picker on screen")
             return
         self.click(f"{number} {rest.strip()}")
+
+    def export(self, rest: str) -> None:
+        """`export [format] [path]`: what `deference-bot export` makes of this database."""
+        self.world.settle()
+        worked, said = export(self.world.database, rest.split(), self.world.charts.parent)
+        if worked:
+            self.say_line(f"  {said}")
+        else:
+            self.problem(said)
 
     def post_as_user(self, text: str) -> None:
         key = f"m{len(self.said) + 1}"
@@ -212,41 +236,6 @@ class Console:
         self.show_changes()
 
     # -- the clock, people, places ---------------------------------------------------------
-
-    def clock_line(self) -> str:
-        local = self.world.clock.now().astimezone(ZoneInfo(self.world.tz(self.user)))
-        return local.strftime("%a %d %b %Y %H:%M ") + self.world.tz(self.user)
-
-    def wait(self, rest: str) -> None:
-        match = re.fullmatch(r"(\d+)\s*(m|h|d)", rest.strip())
-        if not match:
-            self.problem("usage: wait 30m, wait 2h or wait 1d")
-            return
-        unit = {"m": "minutes", "h": "hours", "d": "days"}[match.group(2)]
-        self.world.advance(timedelta(**{unit: int(match.group(1))}))
-        self.say_line(f"  ⏩ {self.clock_line()}")
-        self.show_changes()
-
-    def at(self, rest: str) -> None:
-        match = re.fullmatch(r"(\d{1,2}):(\d{2})(?:\s+(\w{3}))?", rest.strip().lower())
-        if (
-            not match
-            or int(match.group(1)) > 23
-            or int(match.group(2)) > 59
-            or (match.group(3) and match.group(3) not in DAYS)
-        ):
-            self.problem("usage: at 09:30, or at 09:30 mon")
-            return
-        tz = ZoneInfo(self.world.tz(self.user))
-        now = self.world.clock.now().astimezone(tz)
-        target = now.replace(
-            hour=int(match.group(1)), minute=int(match.group(2)), second=0, microsecond=0
-        )
-        while target <= now or (match.group(3) and DAYS[target.weekday()] != match.group(3)):
-            target = (target + timedelta(days=1)).replace(hour=int(match.group(1)))
-        self.world.advance(target - now)
-        self.say_line(f"  ⏩ {self.clock_line()}")
-        self.show_changes()
 
     def switch_user(self, rest: str) -> None:
         uid = self.world.user_id(rest.strip())
@@ -298,10 +287,33 @@ class Console:
     # -- showing what the bot did ----------------------------------------------------------
 
     def show_changes(self) -> None:
-        for change in self.world.changes():
-            self.show(change)
+        self.show_all(self.world.changes())
+
+    def show_all(self, changes: list[Change]) -> None:
+        """Each change, then the images among them together, said once how to open."""
+        for change in changes:
+            if change.kind != "file":
+                self.show(change)
+        files = [c for c in changes if c.kind == "file"]
+        if files:
+            self.show_files(files)
+
+    def show_files(self, files: list[Change]) -> None:
+        """Images the bot shared (charts): where they were written and how to open them."""
+        where = self.world.channel_name(files[0].channel or "")
+        self.say_line(f"── {where} · Deference · {len(files)} image(s) " + "─" * 20)
+        for change in files:
+            self.say_line(f"  🖼 {change.text}")
+        first = files[0].text.rsplit(": ", 1)[-1]
+        self.say_line(
+            f"  Open them in an image viewer or a browser, e.g. `xdg-open {first}` on Linux or "
+            f"`open {first}` on macOS; all are in {self.world.charts.resolve()}"
+        )
 
     def show(self, change: Change) -> None:
+        if change.kind == "file":
+            self.show_files([change])
+            return
         if change.kind == "modal":
             if change.user == self.user and change.view:
                 self.fill(change.view)
@@ -312,7 +324,8 @@ class Console:
             return
         if change.kind == "ephemeral":
             if change.user == self.user:
-                self.show_private(change.blocks, change.text)
+                where = {"channel": change.channel, "message_ts": change.ts}
+                self.show_private(change.blocks, change.text, where, updated=change.updated)
             else:
                 self.say_line(f"  (@{self.world.name(change.user)} got a private reply)")
             return
@@ -329,62 +342,25 @@ class Console:
         self.say_line(f"── {where} · Deference{thread}{edited} " + "─" * 20)
         self.say_line(self.body(change.blocks, change.text, change.message))
 
-    def show_private(self, blocks: list, text: str) -> None:
-        self.say_line("── only you can see this " + "─" * 30)
-        self.say_line(self.body(blocks, text, None))
+    def show_private(
+        self, blocks: list, text: str, where: dict | None = None, *, updated: bool = False
+    ) -> None:
+        """An ephemeral message; ``where`` ({"channel", "message_ts"}) lets its buttons work."""
+        self.say_line(f"── only you can see this{' · updated' if updated else ''} " + "─" * 30)
+        if blocks:
+            lines = self.screen.blocks(blocks, ephemeral=where or {"channel": self.channel})
+        else:
+            lines = [f"  {self.screen_text(text)}"]
+        self.say_line("\n".join(lines))
+
+    def screen_text(self, text: str) -> str:
+        from app.console.render import mrkdwn
+
+        return mrkdwn(text, self.world.name, self.screen.tz, self.world.plain_channel_name)
 
     def body(self, blocks: list, text: str, message: dict | None) -> str:
-        lines = self.screen.blocks(blocks, message) if blocks else [f"  {text}"]
+        lines = self.screen.blocks(blocks, message) if blocks else [f"  {self.screen_text(text)}"]
         return "\n".join(lines)
-
-    # -- forms -----------------------------------------------------------------------------
-
-    def fill(self, view: dict) -> None:
-        title = view.get("title", {}).get("text", "Form")
-        self.say_line(f"┌─ {title} " + "─" * 30)
-        answers: dict = {}
-        todo = modal.fields(view)
-        while True:
-            for field in todo:
-                value = self.ask_field(field)
-                if value is _CANCELLED:
-                    self.say_line("└─ form cancelled")
-                    return
-                if value is not None:
-                    answers[field.block_id] = {field.action_id: value}
-            reply = self.world.slack.submit(self.user, view, answers)
-            self.world.settle()
-            errors = (reply.json or {}).get("errors") if reply.json else None
-            if not errors:
-                self.say_line("└─ sent")
-                self.show_changes()
-                return
-            for message in errors.values():
-                self.say_line(f"│  ⚠ {message}")
-            if self.scripted:
-                self.problem("the form was refused")
-                self.say_line("└─ form closed")
-                return
-            todo = [f for f in modal.fields(view) if f.block_id in errors]
-
-    def ask_field(self, field: modal.Field):
-        while True:
-            self.say_line("│ " + modal.prompt(field).replace("\n", "\n│ "))
-            typed = self.ask("│ > ")
-            if typed is None:
-                return _CANCELLED
-            try:
-                return modal.answer(
-                    field,
-                    typed,
-                    user_id=self.world.user_id,
-                    now=self.world.clock.now(),
-                    tz=self.world.tz(self.user),
-                )
-            except modal.BadAnswer as problem:
-                self.say_line(f"│  ⚠ {problem}")
-                if self.scripted:
-                    return None
 
     # -- output ----------------------------------------------------------------------------
 
@@ -395,6 +371,3 @@ class Console:
     def problem(self, text: str) -> None:
         self.problems += 1 if self.scripted else 0
         self.say_line(f"  ⚠ {text}")
-
-
-_CANCELLED = object()

@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
 from app.config import Settings
 from app.domain.clock import ManualClock
-from app.jobs.sweeps import run_due
+from app.jobs.sweeps import latest_recorded, next_due, run_due
 from app.server import BackgroundServer
 from app.standin import SlackStandIn, Workspace
 from app.wiring import build_runtime, make_wsgi_app
@@ -52,12 +53,20 @@ class Change:
     view: dict | None = None
     blocks: list = field(default_factory=list)
     text: str = ""
+    ts: str | None = None  # an ephemeral message's ts: what clicking its buttons refers to
+    updated: bool = False  # an ephemeral message replaced in place
 
 
 class World:
-    def __init__(self, database: Path, clock: ManualClock | None = None) -> None:
+    def __init__(
+        self, database: Path, clock: ManualClock | None = None, charts: Path | None = None
+    ) -> None:
+        self.database = database
         for name in PROXY_VARIABLES:  # slack_sdk would send even loopback traffic to a proxy
             os.environ.pop(name, None)
+        # The console's screen is the transcript: log lines would interleave with it. Put back
+        # on close, so a process that goes on (a test run) keeps its own logging.
+        self._log_level = logging.getLogger().level
         logging.getLogger().setLevel(logging.ERROR)
         self.clock = clock or ManualClock()
         self.standin = SlackStandIn(bot_token=FAKE_TOKEN, team_id=TEAM, team_domain="demo")
@@ -75,12 +84,24 @@ class World:
             log_level="ERROR",
         )
         self.runtime = build_runtime(settings, "http", clock=self.clock)
-        self.server = BackgroundServer(make_wsgi_app(self.runtime)).start()
+        self.server: BackgroundServer | None = BackgroundServer(make_wsgi_app(self.runtime)).start()
         self.slack = Workspace(
             self.standin, bot_url=f"{self.server.url}/slack/events", signing_secret=secret
         )
         self._seen_calls = 0
         self._seen_responses = 0
+        self._seen_files = 0
+        # Where the images the bot uploads (charts) are written, so they can be opened.
+        self.charts = charts or database.parent / "console-charts"
+        if clock is None:
+            self._resume()
+
+    def _resume(self) -> None:
+        """On a database with a history, carry on from its latest moment rather than go back
+        to today: a console that was left on Friday next week restarts on Friday next week."""
+        latest = latest_recorded()
+        if latest is not None and latest > self.clock.now():
+            self.clock.set(latest)
 
     # -- who is who ----------------------------------------------------------------------
 
@@ -104,6 +125,10 @@ class World:
             return f"DM with {self.name(owner)}"
         return "#" + CHANNELS.get(channel_id, channel_id)
 
+    def plain_channel_name(self, channel_id: str) -> str:
+        """A channel's name without '#', as Slack draws a <#C…> mention."""
+        return CHANNELS.get(channel_id, channel_id)
+
     def dm_owner(self, channel_id: str) -> str | None:
         """The person whose DM with the bot ``channel_id`` is (Slack answers posts to a
         user id with the DM's ``D…`` id), or None for a channel."""
@@ -113,9 +138,17 @@ class World:
 
     # -- time ------------------------------------------------------------------------------
 
-    def advance(self, delta: timedelta) -> None:
-        """Move the clock and run whatever fell due, as the scheduler would have."""
-        self.clock.advance(delta)
+    def advance(self, delta: timedelta, on_stop: Callable[[], None] = lambda: None) -> None:
+        """Move the clock on, stopping at each moment something falls due (a check-in, a
+        retro, a poll closing, a deadline) to run it then, as the scheduler would have: the
+        simulated clock never makes anything late."""
+        target = self.clock.now() + delta
+        while (moment := next_due(self.clock.now(), target)) is not None:
+            self.clock.set(moment)
+            run_due()
+            self.settle()
+            on_stop()
+        self.clock.set(target)
         run_due()
         self.settle()
 
@@ -155,6 +188,7 @@ class World:
                         user=params.get("user"),
                         blocks=params.get("blocks") or [],
                         text=params.get("text") or "",
+                        ts=call.response.get("message_ts"),
                     )
                 )
             elif call.method in ("views.open", "views.push", "views.update"):
@@ -164,10 +198,12 @@ class World:
                 )
             elif call.method == "views.publish":
                 found.append(Change("home", user=params.get("user_id"), view=params.get("view")))
+        found += self._files()
         for response in new_responses:
             payload = response["payload"]
-            if payload.get("replace_original") or payload.get("delete_original"):
-                continue  # shows up as the message itself changing
+            replaces = payload.get("replace_original") or payload.get("delete_original")
+            if replaces and not response.get("ephemeral_ts"):
+                continue  # a channel message changed in place, or an ephemeral one deleted
             kind = "message" if payload.get("response_type") == "in_channel" else "ephemeral"
             found.append(
                 Change(
@@ -176,6 +212,28 @@ class World:
                     user=response["user"],
                     blocks=payload.get("blocks") or [],
                     text=payload.get("text", ""),
+                    ts=response.get("ephemeral_ts"),
+                    updated=bool(replaces),
+                )
+            )
+        return found
+
+    def _files(self) -> list[Change]:
+        """Files the bot shared since the last look, written to the charts folder."""
+        shared = self.standin.uploaded_files()
+        new, self._seen_files = shared[self._seen_files :], len(shared)
+        found = []
+        for number, upload in enumerate(new, self._seen_files - len(new) + 1):
+            self.charts.mkdir(parents=True, exist_ok=True)
+            safe = "".join(c if c.isalnum() or c in ".-_" else "-" for c in upload["name"])
+            path = self.charts / f"{number:03d}-{safe}"
+            path.write_bytes(upload["bytes"] or b"")
+            found.append(
+                Change(
+                    "file",
+                    channel=upload["channel"],
+                    message={"thread_ts": upload.get("thread_ts")},
+                    text=f"{upload['title']}: {path.resolve()}",
                 )
             )
         return found
@@ -185,6 +243,10 @@ class World:
 
     def close(self) -> None:
         """Stop taking requests, let listeners finish their transactions, then shut down."""
+        if self.server is None:
+            return  # closed already
         self.server.stop()
         self.runtime.close()
         self.standin.stop()
+        self.server = None
+        logging.getLogger().setLevel(self._log_level)

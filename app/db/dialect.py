@@ -83,6 +83,19 @@ def lower_percentiles(
     return [session.scalar(ordered.offset(r).limit(1)) for r in ranks]
 
 
+def insert_missing(
+    session: Session, table: Any, rows: Sequence[Mapping[str, Any]], key: Sequence[str]
+) -> int:
+    """Insert the rows whose unique `key` is not taken yet, in one statement, skipping the
+    rest (another process may be inserting the same ones). Returns how many were inserted."""
+    if not rows:
+        return 0
+    insert = postgresql.insert if _is_postgresql(session) else sqlite.insert
+    statement = insert(table).values(list(rows)).on_conflict_do_nothing(index_elements=list(key))
+    # RETURNING counts what went in on both databases (a driver's rowcount may not).
+    return len(session.execute(statement.returning(table.c[key[0]])).all())
+
+
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement_timeout
 WORD_START = 4  # characters of each word a candidate must contain, off PostgreSQL
 

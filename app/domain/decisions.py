@@ -310,36 +310,12 @@ def set_decider(
 
 
 def log_event(session: Session, decision: Decision, kind: str, actor_id: str, now: datetime, **kw):
-    """Append to a decision's history; other rules (polls) change decisions through this too."""
+    """Append to a decision's history; other rules (polls, app.domain.lifecycle) change
+    decisions through this too. `from_status` is the status before a change of status."""
     detail = kw.pop("detail", {})
     status = decision.status
-    return _log(session, decision, kind, actor_id, now, status, status, detail, **kw)
-
-
-def log_transition(
-    session: Session,
-    decision: Decision,
-    kind: str,
-    actor_id: str,
-    now: datetime,
-    from_status: Status,
-    detail: dict,
-    *,
-    idempotency_key: str | None = None,
-) -> DecisionEvent:
-    """Append a change of status (or of facts) to the history: from `from_status` to the
-    decision's status now (app.domain.lifecycle)."""
-    return _log(
-        session,
-        decision,
-        kind,
-        actor_id,
-        now,
-        from_status,
-        decision.status,
-        detail,
-        idempotency_key=idempotency_key,
-    )
+    before = kw.pop("from_status", status)
+    return _log(session, decision, kind, actor_id, now, before, status, detail, **kw)
 
 
 def find_by_origin(session: Session, team_id: str, origin_key: str) -> Decision | None:

@@ -8,15 +8,17 @@ absorbed by its idempotency key, as every other change to a decision is (app.dom
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.db.models import Decision, DecisionEvent, ScheduledPost
-from app.domain import deadlines, decisions, ledger, outcomes, permissions
-from app.domain.errors import InvalidInput
+from app.domain import deadlines, decisions, ledger, outcomes, permissions, poll_service
+from app.domain.errors import AlreadyDone, InvalidInput
 from app.domain.text import clean
 from app.vocabulary import Action, Approach, Framework, Status, Zone
 
@@ -80,6 +82,50 @@ def _start(session: Session, team_id: str, decision_id: int, key: str | None):
     return decision, bool(key) and decisions.event_exists(session, team_id, key)
 
 
+def _swap(session: Session, decision: Decision, column, expected, new) -> bool:
+    """Compare-and-set one column of the decision's row: whoever changes it first wins, on
+    PostgreSQL and on SQLite alike (SQLite ignores the row lock). On success the object in
+    hand carries the new value without writing it again."""
+    same = column.is_(None) if expected is None else column == expected
+    result = session.execute(
+        update(Decision)
+        .where(Decision.team_id == decision.team_id, Decision.id == decision.id, same)
+        .values({column.key: new})
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    set_committed_value(decision, column.key, new)
+    return True
+
+
+def _transition(
+    session: Session,
+    decision: Decision,
+    action: Action,
+    actor_id: str,
+    is_admin: bool,
+    to: Status,
+    redelivered: Callable[[], bool],
+) -> Status | None:
+    """Move the decision to `to` if the rules allow it now; the status it had, or None when
+    another delivery of this same request made the move meanwhile. Someone else's change made
+    meanwhile is seen: the rules are asked again against it (and say "already cancelled")."""
+    for _attempt in range(3):
+        check(action, decision, actor_id, is_admin)
+        before = decision.status
+        if _swap(session, decision, Decision.status, before, to):
+            return before
+        session.refresh(decision)
+        if redelivered():
+            return None
+    raise AlreadyDone
+
+
+def _redelivery(session: Session, team_id: str, key: str | None) -> Callable[[], bool]:
+    return lambda: bool(key) and decisions.event_exists(session, team_id, key)
+
+
 def _mark(decision: Decision, kind: str, actor_id: str, now: datetime, reason: str | None, **more):
     decision.last_change = {
         "kind": kind,
@@ -91,8 +137,15 @@ def _mark(decision: Decision, kind: str, actor_id: str, now: datetime, reason: s
 
 
 def _log(session, decision, kind, actor_id, now, before: Status, detail, key) -> None:
-    decisions.log_transition(
-        session, decision, kind, actor_id, now, before, detail, idempotency_key=key
+    decisions.log_event(
+        session,
+        decision,
+        kind,
+        actor_id,
+        now,
+        from_status=before,
+        detail=detail,
+        idempotency_key=key,
     )
 
 
@@ -168,11 +221,19 @@ def hand_on(
     decision, done = _start(session, team_id, decision_id, idempotency_key)
     if done:
         return decision, False
-    check(Action.REASSIGN, decision, actor_id, is_admin)
-    if new_decider_id == decision.decider_id:
-        raise InvalidInput({"decider": "They already decide it; pick someone else."})
-    previous = decision.decider_id
-    decision.decider_id = new_decider_id
+    again = _redelivery(session, team_id, idempotency_key)
+    for _attempt in range(3):
+        check(Action.REASSIGN, decision, actor_id, is_admin)
+        if new_decider_id == decision.decider_id:
+            raise InvalidInput({"decider": "They already decide it; pick someone else."})
+        previous = decision.decider_id
+        if _swap(session, decision, Decision.decider_id, previous, new_decider_id):
+            break
+        session.refresh(decision)  # someone named another decider meanwhile: ask again
+        if again():
+            return decision, False
+    else:
+        raise AlreadyDone
     decision.deferred_by = actor_id if actor_id != new_decider_id else None
     decision.per_charter = False
     decision.reopened = False  # a consensus objection's "no decider yet" is answered
@@ -199,9 +260,12 @@ def cancel(
     decision, done = _start(session, team_id, decision_id, idempotency_key)
     if done:
         return decision, False
-    check(Action.CANCEL, decision, actor_id, is_admin)
-    before = decision.status
-    decision.status = Status.CANCELLED
+    again = _redelivery(session, team_id, idempotency_key)
+    before = _transition(
+        session, decision, Action.CANCEL, actor_id, is_admin, Status.CANCELLED, again
+    )
+    if before is None:
+        return decision, False
     _mark(decision, CANCELLED, actor_id, now, text)
     _log(session, decision, CANCELLED, actor_id, now, before, {"reason": text}, idempotency_key)
     return decision, True
@@ -226,8 +290,10 @@ def reopen(
     decision, done = _start(session, team_id, decision_id, idempotency_key)
     if done:
         return decision, False
-    check(Action.REOPEN, decision, actor_id, is_admin)
-    before = decision.status
+    again = _redelivery(session, team_id, idempotency_key)
+    before = _transition(session, decision, Action.REOPEN, actor_id, is_admin, Status.OPEN, again)
+    if before is None:
+        return decision, False
     set_aside = {
         "reason": text,
         "resolution": decision.resolution,
@@ -236,7 +302,6 @@ def reopen(
         "outcome": decision.outcome,
         "outcome_note": decision.outcome_note,
     }
-    decision.status = Status.OPEN
     decision.resolution = decision.rationale = None
     decision.decided_at = None
     decision.outcome = decision.outcome_note = None
@@ -284,11 +349,18 @@ def supersede(
     """
     reason = reason_of(reason, required=False, asked="")
     old = decisions.get_decision(session, team_id, decision_id, for_update=True)
-    if old.superseded_by_id is not None:
-        new = decisions.find_by_origin(session, team_id, origin_key)
-        if new is not None and new.id == old.superseded_by_id:
-            return new, old, False  # this very request, delivered again
-    check(Action.SUPERSEDE, old, actor_id, is_admin)
+
+    def again() -> bool:  # this very request, delivered again, already replaced it
+        earlier = decisions.find_by_origin(session, team_id, origin_key)
+        return earlier is not None and earlier.id == old.superseded_by_id
+
+    before = None
+    if not again():
+        before = _transition(
+            session, old, Action.SUPERSEDE, actor_id, is_admin, Status.SUPERSEDED, again
+        )
+    if before is None:
+        return decisions.find_by_origin(session, team_id, origin_key), old, False
     new, created = decisions.open_decision(
         session,
         team_id=team_id,
@@ -298,10 +370,8 @@ def supersede(
         origin_key=origin_key,
         now=now,
     )
-    if not created:
-        return new, old, False
-    before = old.status
-    old.status = Status.SUPERSEDED
+    if not created:  # only when its old decision was already superseded, refused above
+        raise AlreadyDone
     old.superseded_by_id = new.id
     new.supersedes_id, new.supersedes_link = old.id, old.permalink
     _mark(old, SUPERSEDED, actor_id, now, reason, by_decision=new.id)
@@ -365,3 +435,18 @@ def told_of_change(decision: Decision, actor_id: str) -> list[str]:
     decider = change.get("previous") if handed_on else decision.decider_id
     skip = {actor_id, change.get("to") if handed_on else None}
     return [p for p in dict.fromkeys([decider, decision.created_by]) if p and p not in skip]
+
+
+def end_polls(session: Session, team_id: str, decision_id: int, now: datetime) -> list[tuple]:
+    """A cancelled or superseded decision's running expertise poll stops taking votes: it is
+    closed as any poll is (scored, an anonymous poll's voter keys forgotten). Returns the
+    (channel, message ts) of each poll message to redraw as closed."""
+    decision = decisions.get_decision(session, team_id, decision_id)
+    if decision.status not in (Status.CANCELLED, Status.SUPERSEDED):
+        return []
+    ended = []
+    while (poll := poll_service.running_poll(session, team_id, decision_id)) is not None:
+        poll, _changed = poll_service.close_poll(session, team_id=team_id, poll_id=poll.id, now=now)
+        if poll.message_ts:
+            ended.append((poll.channel_id, poll.message_ts))
+    return ended

@@ -33,6 +33,8 @@ class PollOptions:
     closes_at: datetime
     anonymous: bool = False
     min_responses: int = 1
+    # How many people could answer (the channel's members but the bot); None: not known.
+    people_here: int | None = None
 
 
 def running_poll(
@@ -99,6 +101,14 @@ def start_poll(
         return existing, False
     if not 1 <= options.min_responses <= MAX_MIN_RESPONSES:
         raise InvalidInput({"min": f"Ask for between 1 and {MAX_MIN_RESPONSES} responses."})
+    if options.people_here is not None and options.min_responses > options.people_here:
+        raise InvalidInput(
+            {
+                "min": f"Only {options.people_here} people can answer in this channel, so "
+                f"{options.min_responses} responses would never come in; ask for "
+                f"{options.people_here} at most (`--min {options.people_here}`)."
+            }
+        )
     if options.closes_at <= now:
         raise InvalidInput({"closes": "The closing time has already passed."})
     decision = decisions.get_decision(session, team_id, decision_id)

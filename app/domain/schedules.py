@@ -8,10 +8,11 @@ clock); an ambiguous one on a fall-back day is the first of the two.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from app.domain.errors import InvalidInput
 
@@ -25,6 +26,8 @@ _LONG = {d: i for i, d in enumerate(DAYS)} | {
 NAMED = {"daily": tuple(range(7)), "weekdays": tuple(range(5)), "weekends": (5, 6)}
 EVERY = (1, 2, 4)
 _TIME = re.compile(r"^(\d{1,2})[:.h](\d{2})$")
+_TWELVE_HOUR = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?(am|pm)$")
+_BARE_TIME = re.compile(r"^(\d{1,2})([0-5]\d)?$")
 TIME_EXAMPLE = "`09:30`"
 DAYS_EXAMPLE = "`mon-fri`, `mon,wed,fri`, `weekdays` or `daily`"
 TZ_EXAMPLE = "`Europe/Berlin` or `America/New_York`"
@@ -50,8 +53,23 @@ class Recurrence:
 def parse_time(text: str) -> tuple[int, int]:
     match = _TIME.match(text.strip().lower())
     if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise InvalidInput({"time": f"I can't read “{text}” as a time of day; try {TIME_EXAMPLE}."})
+        guess = _guess_time(text)
+        hint = f"did you mean `{guess}`?" if guess else f"try {TIME_EXAMPLE}."
+        raise InvalidInput({"time": f"I can't read “{text}” as a time of day; {hint}"})
     return int(match.group(1)), int(match.group(2))
+
+
+def _guess_time(text: str) -> str | None:
+    """`9am` -> 09:00, `4.30pm` -> 16:30, `930` -> 09:30: what a 24-hour time probably meant."""
+    typed = text.strip().lower().replace(" ", "")
+    if match := _TWELVE_HOUR.match(typed):
+        hour, minute = int(match.group(1)), int(match.group(2) or 0)
+        if 1 <= hour <= 12 and minute <= 59:
+            hour = hour % 12 + (12 if match.group(3) == "pm" else 0)
+            return f"{hour:02d}:{minute:02d}"
+    if (match := _BARE_TIME.match(typed)) and int(match.group(1)) <= 23:
+        return f"{int(match.group(1)):02d}:{match.group(2) or '00'}"
+    return None
 
 
 def parse_weekdays(text: str) -> tuple[int, ...]:
@@ -63,8 +81,11 @@ def parse_weekdays(text: str) -> tuple[int, ...]:
     for part in words.split(","):
         first, dash, last = part.strip().partition("-")
         if first not in _LONG or (dash and last not in _LONG):
+            wrong = last if first in _LONG else first
+            close = difflib.get_close_matches(wrong, [*_LONG, *NAMED], n=1, cutoff=0.6)
+            hint = f"did you mean `{close[0]}`? Or" if close else ""
             raise InvalidInput(
-                {"weekdays": f"I can't read “{text}” as weekdays; try {DAYS_EXAMPLE}."}
+                {"weekdays": f"I can't read “{text}” as weekdays; {hint} try {DAYS_EXAMPLE}."}
             )
         start, end = _LONG[first], _LONG[last] if dash else _LONG[first]
         days.update(range(start, end + 1) if start <= end else [*range(start, 7), *range(end + 1)])
@@ -75,10 +96,17 @@ def parse_tz(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput(
-            {"tz": f"“{name}” is not a time zone I know; use a name such as {TZ_EXAMPLE}."}
-        ) from None
+        close = _close_zone(name)
+        hint = f"did you mean `{close}`?" if close else f"use a name such as {TZ_EXAMPLE}."
+        raise InvalidInput({"tz": f"“{name}” is not a time zone I know; {hint}"}) from None
     return name
+
+
+def _close_zone(name: str) -> str | None:
+    """The IANA zone a misspelt name most likely meant (`Europe/Berln` -> `Europe/Berlin`)."""
+    zones = {zone.lower(): zone for zone in available_timezones()}
+    close = difflib.get_close_matches(name.lower(), zones, n=1, cutoff=0.8)
+    return zones[close[0]] if close else None
 
 
 def parse_every(text: str) -> int:

@@ -22,28 +22,32 @@ EXAMPLE = "“Ownership” with the principles “Whoever is closest decides” 
 
 
 def check(values: list[dict]) -> list[dict]:
-    """Cleaned values, or InvalidInput saying what is wrong (with an example)."""
-    kept = [v for v in values if v.get("name", "").strip() or v.get("principles")]
-    if not MIN_VALUES <= len(kept) <= MAX_VALUES:
+    """Cleaned values, or InvalidInput saying what is wrong (with an example). Its keys name
+    where: ``"values"`` for how many, ``"<i>.name"`` / ``"<i>.principles"`` for the i-th value
+    as given (0-based, blanks counted), so a form can flag the very field."""
+    given = [
+        (i, v) for i, v in enumerate(values) if v.get("name", "").strip() or v.get("principles")
+    ]
+    if not MIN_VALUES <= len(given) <= MAX_VALUES:
         raise InvalidInput(
-            {"values": f"Write {MIN_VALUES} to {MAX_VALUES} values (you wrote {len(kept)})."}
+            {"values": f"Write {MIN_VALUES} to {MAX_VALUES} values (you wrote {len(given)})."}
         )
-    cleaned = []
-    for value in kept:
+    cleaned, errors = [], {}
+    for i, value in given:
         name = " ".join(value.get("name", "").split())
         principles = [" ".join(p.split()) for p in value.get("principles", []) if p.strip()]
         if not name or len(name) > NAME_MAX:
-            raise InvalidInput({"values": f"Give each value a name of 1-{NAME_MAX} characters."})
+            errors[f"{i}.name"] = f"Give each value a name of 1-{NAME_MAX} characters."
         if not MIN_PRINCIPLES <= len(principles) <= MAX_PRINCIPLES:
-            raise InvalidInput(
-                {
-                    "values": f"“{name}” needs {MIN_PRINCIPLES} or {MAX_PRINCIPLES} principles, "
-                    f"one per line; for example {EXAMPLE}."
-                }
+            errors[f"{i}.principles"] = (
+                f"“{name or f'Value {i + 1}'}” needs {MIN_PRINCIPLES} or {MAX_PRINCIPLES} "
+                f"principles, one per line; for example {EXAMPLE}."
             )
-        if any(len(p) > PRINCIPLE_MAX for p in principles):
-            raise InvalidInput({"values": f"Keep each principle to {PRINCIPLE_MAX} characters."})
+        elif any(len(p) > PRINCIPLE_MAX for p in principles):
+            errors[f"{i}.principles"] = f"Keep each principle to {PRINCIPLE_MAX} characters."
         cleaned.append({"name": name, "principles": principles})
+    if errors:
+        raise InvalidInput(errors)
     return cleaned
 
 

@@ -37,6 +37,8 @@ class JobContext:
     team_clients: Callable[[str], WebClient] | None = None
     # Paces scheduled posts to each workspace's rate (shared by the sweep's threads).
     pacers: TeamPacers | None = None
+    # True where post workers run (app.jobs.post_workers): sweeps then only queue due posts.
+    post_workers: bool = False
 
     def pace(self, team_id: str) -> Callable[[], None] | None:
         return self.pacers.for_team(team_id).wait if self.pacers is not None else None

@@ -3,13 +3,19 @@
 `run_checkin` / `run_retro` are what each schedule's cron job calls (picklable ids only);
 `post_due_checkins` / `post_due_retros` are the sweeps (start-up, every minute, the offline
 console). Both do the same thing for a schedule: read it from the database now, find its latest
-slot at or before now, and post it unless the ledger has it. Slots older than GRACE are not
-posted, so a bot that was down for days posts once, for the latest slot, not once per miss.
+slot at or before now, and queue it in the ledger (app.domain.post_queue) unless it is there.
+Slots older than GRACE are not posted, so a bot that was down for days posts once, for the
+latest slot, not once per miss.
+
+Who posts what is queued: in a serving process, the post workers of every process
+(app.jobs.post_workers), so the elected scheduler only enqueues and the posting spreads over
+all workers; elsewhere (the console, tests, a process without workers) the caller itself.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
@@ -18,19 +24,29 @@ from sqlalchemy.orm import Session
 
 from app import jobs
 from app.blocks.schedules import build_checkin, build_retro, checkin_text
-from app.domain import channel_schedules, checkins, ledger, metrics, retros, rotation_service
+from app.domain import (
+    channel_schedules,
+    checkins,
+    ledger,
+    metrics,
+    post_queue,
+    retros,
+    rotation_service,
+)
 from app.domain.channel_schedules import CHECKIN, RETRO, UNINSTALLED
+from app.domain.post_queue import Queued, Taken
 from app.domain.schedules import Recurrence, latest_occurrence
 from app.installs import NotInstalled
 from app.jobs.front_door import unschedule_channel_job
 from app.posting.charts import post_charts
-from app.posting.scheduled import ChannelGone, Message, Slot, deliver
+from app.posting.scheduled import ChannelGone, Message, deliver_taken
 
 log = logging.getLogger(__name__)
 
 GRACE = timedelta(hours=2)
 SWEEP_THREADS = 8
 RETRO_CHARTS = "retro_charts"
+QUEUE_KINDS = (CHECKIN, RETRO)
 
 
 def run_checkin(team_id: str, channel_id: str) -> int:
@@ -53,19 +69,12 @@ def _sweep(kind: str) -> int:
     context = jobs.installed()
     now = context.clock.now()
     with context.sessions() as session:
-        due = [
-            (s.team_id, s.channel_id)
-            for s in channel_schedules.active(session, kind)
-            if _due_slot(channel_schedules.recurrence(s), now, s.updated_at) is not None
-        ]
-    if len(due) <= 1:
-        return sum(_post_latest(context, kind, team, channel) for team, channel in due)
-    # A thousand channels with a check-in at 09:30 are a thousand posts at once: posting them
-    # one after another takes far longer than Slack's rate limits require. A few threads post
-    # concurrently; each post is still claimed in the ledger first, so none goes out twice.
-    with ThreadPoolExecutor(SWEEP_THREADS, thread_name_prefix=f"sweep-{kind}") as pool:
-        posted = pool.map(lambda key: _post_latest(context, kind, *key), due)
-        return sum(posted)
+        due = []
+        for schedule in channel_schedules.active(session, kind):
+            slot = _due_slot(channel_schedules.recurrence(schedule), now, schedule.updated_at)
+            if slot is not None:
+                due.append(_queued(kind, schedule.team_id, schedule.channel_id, slot))
+    return _enqueue_and_post(context, kind, due)
 
 
 def _due_slot(rec: Recurrence, now: datetime, since: datetime) -> datetime | None:
@@ -81,35 +90,95 @@ def _post_latest(context: jobs.JobContext, kind: str, team_id: str, channel_id: 
         schedule = channel_schedules.find(session, team_id, channel_id, kind)
         if schedule is None or schedule.disabled_reason:
             return 0  # removed or disabled since the job was made: nothing to do
-        rec = channel_schedules.recurrence(schedule)
-        slot = _due_slot(rec, now, schedule.updated_at)
+        slot = _due_slot(channel_schedules.recurrence(schedule), now, schedule.updated_at)
     if slot is None:
         return 0
-    occurrence = slot.isoformat()
-    render = (
-        _checkin(team_id, channel_id, now)
-        if kind == CHECKIN
-        else _retro(team_id, channel_id, rec, slot)
-    )
+    return _enqueue_and_post(context, kind, [_queued(kind, team_id, channel_id, slot)])
+
+
+def _queued(kind: str, team_id: str, channel_id: str, slot: datetime) -> Queued:
+    return Queued(team_id, kind, channel_id, slot.isoformat(), channel_id)
+
+
+def _enqueue_and_post(context: jobs.JobContext, kind: str, due: list[Queued]) -> int:
+    """Queue the due posts; with post workers running (app.jobs.post_workers, every serving
+    process) they take them from there, otherwise this process posts them now. Returns how
+    many this call posted."""
+    if due:
+        with context.sessions.begin() as session:
+            post_queue.enqueue(session, due, context.clock.now())
+    if context.post_workers:
+        return 0
+    return drain(context, (kind,))
+
+
+def drain(context: jobs.JobContext, kinds: tuple[str, ...] = QUEUE_KINDS) -> int:
+    """Post everything queued that is due, here, on SWEEP_THREADS threads (a thousand channels
+    due at 09:30 are a thousand posts at once; each is taken from the queue by one thread
+    only). Returns how many were posted."""
+    with ThreadPoolExecutor(SWEEP_THREADS, thread_name_prefix="drain") as pool:
+        return sum(pool.map(lambda _: work(context, kinds), range(SWEEP_THREADS)))
+
+
+def work(
+    context: jobs.JobContext,
+    kinds: tuple[str, ...] = QUEUE_KINDS,
+    stop: Callable[[], bool] = lambda: False,
+) -> int:
+    """Take and post queued posts until none is due (or `stop()`); how many were posted."""
+    posted = 0
+    while not stop():
+        with context.sessions.begin() as session:
+            taken = post_queue.take(session, kinds, context.clock.now())
+        if taken is None:
+            return posted
+        posted += post_taken(context, taken)
+    return posted
+
+
+def post_taken(context: jobs.JobContext, taken: Taken) -> int:
+    """Post one taken check-in or retrospective (1 if this call posted it). One that is gone
+    stale (its schedule removed or disabled, or more than GRACE late) is skipped."""
+    now = context.clock.now()
+    kind, team_id, channel_id = taken.kind, taken.team_id, taken.subject
+    slot = datetime.fromisoformat(taken.occurrence)
+    with context.sessions() as session:
+        schedule = channel_schedules.find(session, team_id, channel_id, kind)
+        stale = schedule is None or bool(schedule.disabled_reason) or now - slot > GRACE
+        rec = None if stale else channel_schedules.recurrence(schedule)
+        # Rendered in the same session that found the schedule: one read per post.
+        if rec is not None:
+            render = (
+                _checkin(team_id, channel_id, now)
+                if kind == CHECKIN
+                else _retro(team_id, channel_id, rec, slot)
+            )
+            message = render(session, taken.post_id)
+    if rec is None:
+        with context.sessions.begin() as session:
+            ledger.finish(session, taken.post_id, now=now, status=ledger.SKIPPED)
+        log.info("skipped the %s of %s at %s: no longer due", kind, channel_id, taken.occurrence)
+        return 0
     try:
-        posted = deliver(
+        posted = deliver_taken(
             context.client_for(team_id),
             context.sessions,
-            Slot(team_id, kind, channel_id, occurrence),
-            now,
-            render,
+            context.clock,
+            taken,
+            message,
             context.pace(team_id),
         )
     except (ChannelGone, NotInstalled) as stop:
         # The channel is gone, or the team uninstalled the app without our hearing of it.
         reason = stop.error if isinstance(stop, ChannelGone) else UNINSTALLED
         with context.sessions.begin() as session:
+            ledger.finish(session, taken.post_id, now=now, status=ledger.SKIPPED)
             channel_schedules.disable(session, team_id, channel_id, kind, reason, now)
         unschedule_channel_job(context.scheduler, kind, team_id, channel_id)
         log.warning("disabled the %s of %s in team %s: %s", kind, channel_id, team_id, reason)
         return 0
     if posted and kind == RETRO:
-        attach_retro_charts(context, team_id, channel_id, occurrence, slot - rec_span(rec))
+        attach_retro_charts(context, team_id, channel_id, taken.occurrence, slot - rec_span(rec))
     return int(posted)
 
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 
+from app import jobs
+from app.domain import due
 from app.jobs.anonymity import destroy_expired_keys
 from app.jobs.cards import post_missing_cards
 from app.jobs.polls import close_due_polls
@@ -29,6 +32,20 @@ SWEEPS: dict[str, Callable[[], int]] = {
     "handoffs announced": announce_handoffs,
     "anonymity keys destroyed": destroy_expired_keys,
 }
+
+
+def next_due(after: datetime, until: datetime) -> datetime | None:
+    """The next moment in (after, until] something scheduled falls due: where a simulated
+    clock (the offline console) must stop to run it on time."""
+    context = jobs.installed()
+    with context.sessions() as session:
+        return due.next_due(session, after, until, context.outcome_review_days)
+
+
+def latest_recorded() -> datetime | None:
+    """The latest moment the database has a record of."""
+    with jobs.installed().sessions() as session:
+        return due.latest_recorded(session)
 
 
 def run_due() -> dict[str, int]:

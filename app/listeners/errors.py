@@ -85,11 +85,7 @@ def register(app: App, deps: Deps) -> None:
         else:
             log.error("listener failed (ref %s)", reference, exc_info=error)
         text = user_message(error, reference)
-        blocks = (
-            build_error(text, with_usage=False)
-            if not isinstance(error, DomainError)
-            else build_notice(text)
-        )
+        blocks = build_error(text) if not isinstance(error, DomainError) else build_notice(text)
         if response is not None:
             return _answer_in_ack(body, text, blocks)
         _tell_afterwards(client, deps, body, text, blocks, reference)

@@ -12,12 +12,15 @@ from __future__ import annotations
 import logging
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from app.blocks.lifecycle import (
     build_change_notice,
     build_handoff_notice,
+    build_poll_withdrawn,
     change_notice_text,
     handoff_text,
+    poll_withdrawn_text,
 )
 from app.blocks.lifecycle_forms import (
     build_edit_modal,
@@ -31,7 +34,7 @@ from app.listeners.deps import Deps
 from app.listeners.payloads import BlockActions, CommandPayload
 from app.listeners.people import is_admin
 from app.posting.cards import CardNotPosted, publish_card, refresh_card
-from app.posting.send import tell
+from app.posting.send import tell, update_message
 from app.vocabulary import Action
 
 log = logging.getLogger(__name__)
@@ -93,7 +96,8 @@ def after_change(
     actor_id: str,
     response_url: str | None = None,
 ) -> None:
-    """After a stored change: redraw the card; a new decider hears who handed it to them."""
+    """After a stored change: redraw the card; a new decider hears who handed it to them, and
+    the decider and opener who someone else changed their decision (tell_others)."""
     if not refresh_card(client, decision):
         tell(
             client,
@@ -103,12 +107,33 @@ def after_change(
             text="Saved, but I couldn't update the decision's card in the channel.",
         )
     if verb == "handoff" and decision.decider_id and decision.decider_id != actor_id:
-        client.chat_postMessage(
-            channel=decision.decider_id,
-            text=handoff_text(decision, actor_id),
-            blocks=build_handoff_notice(decision, actor_id),
+        _dm(
+            client,
+            decision.decider_id,
+            handoff_text(decision, actor_id),
+            build_handoff_notice(decision, actor_id),
         )
     tell_others(client, verb, decision, actor_id)
+    if verb == "cancel":
+        end_polls(client, deps, decision)
+
+
+def end_polls(client: WebClient, deps: Deps, decision) -> None:
+    """A withdrawn decision's running poll is closed, and its message says why."""
+    with deps.sessions.begin() as session:
+        ended = lifecycle.end_polls(session, decision.team_id, decision.id, deps.clock.now())
+    for channel, ts in ended:
+        text, blocks = poll_withdrawn_text(decision), build_poll_withdrawn(decision)
+        update_message(client, channel, ts, text, blocks, what=f"poll of decision {decision.id}")
+
+
+def _dm(client: WebClient, person: str, text: str, blocks) -> None:
+    """A direct message about a change already stored: if Slack refuses it (the person left,
+    their account is off), the change stands and the refusal is logged, not shown as a failure."""
+    try:
+        client.chat_postMessage(channel=person, text=text, blocks=blocks)
+    except SlackApiError as exc:
+        log.warning("could not tell %s of a change: %s", person, exc.response.get("error"))
 
 
 def tell_others(client: WebClient, verb: str, decision, actor_id: str) -> None:
@@ -117,11 +142,8 @@ def tell_others(client: WebClient, verb: str, decision, actor_id: str) -> None:
     if verb == "edit":
         return
     for person in lifecycle.told_of_change(decision, actor_id):
-        client.chat_postMessage(
-            channel=person,
-            text=change_notice_text(verb, decision, actor_id),
-            blocks=build_change_notice(verb, decision, actor_id),
-        )
+        text = change_notice_text(verb, decision, actor_id)
+        _dm(client, person, text, build_change_notice(verb, decision, actor_id))
 
 
 def supersede_and_post(
@@ -178,4 +200,5 @@ def supersede_and_post(
     if old is not None:
         refresh_card(client, old)
         tell_others(client, "supersede", old, actor_id)
+        end_polls(client, deps, old)
     return posted

@@ -77,17 +77,18 @@ def find_earlier_post(
     channel: str,
     thread_ts: str | None,
     since: datetime,
-    button: tuple[str, str],
     what: str,
+    button: tuple[str, str] | None = None,
+    block_id: str | None = None,
 ) -> str | None:
     """The ts of the message an attempt cut off by a crash did post, or None if it posted none.
 
     A post whose process was killed between Slack accepting it and the ledger recording it is
     invisible to the database: only Slack knows. Reading the channel (or thread) back since the
     thing was stored tells; ours is the bot's message carrying the `button` (action_id, value)
-    that only that card or poll has. When Slack will not say (the history scopes were not
-    granted, rate limits) this logs it, naming `what`, and returns None: the caller posts
-    again, since a card twice beats none.
+    that only that card or poll has, or the `block_id` only that scheduled post has. When Slack
+    will not say (the history scopes were not granted, rate limits) this logs it, naming
+    `what`, and returns None: the caller posts again, since a card twice beats none.
     """
     oldest = f"{(since - CLOCK_SKEW).timestamp():.6f}"
     try:
@@ -107,22 +108,33 @@ def find_earlier_post(
         )
         return None
     for message in answer.get("messages") or []:
-        if message.get("bot_id") and _carries(message, button):
+        if message.get("bot_id") and _carries(message, button, block_id):
             return str(message["ts"])
     return None
 
 
-def _carries(message: dict, button: tuple[str, str]) -> bool:
+def _carries(message: dict, button: tuple[str, str] | None, block_id: str | None) -> bool:
+    blocks = message.get("blocks") or []
+    if block_id is not None and any(block.get("block_id") == block_id for block in blocks):
+        return True
+    if button is None:
+        return False
     action_id, value = button
     return any(
         element.get("action_id") == action_id and element.get("value") == value
-        for block in message.get("blocks") or []
+        for block in blocks
         for element in block.get("elements") or []
     )
 
 
 def post_claimed(
-    client: WebClient, sessions: sessionmaker[Session], clock: Clock, held: Claim, **message
+    client: WebClient,
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    held: Claim,
+    attempts: int = ATTEMPTS,
+    lease: timedelta | None = None,
+    **message,
 ) -> SlackResponse | None:
     """chat.postMessage under `held`: Slack's answer, or None when the claim was taken over.
 
@@ -138,22 +150,29 @@ def post_claimed(
         logger=client.logger,
         retry_handlers=[],
     )
-    for attempt in range(1, ATTEMPTS + 1):
+    for attempt in range(1, attempts + 1):
         now = clock.now()
-        with sessions.begin() as session:
-            if not ledger.renew(session, held.post_id, claimed_at=held.claimed_at, now=now):
-                log.warning("post %s was taken over; not posting it here", held.post_id)
-                return None
-        held.claimed_at = now
+        # With the claim's `lease` known, an attempt that ends (at the latest, when the client
+        # times out) before the claim could be taken over needs no renewal: a fresh claim
+        # saves a transaction per post.
+        ends_in_time = lease is not None and (
+            now + timedelta(seconds=single.timeout) < held.claimed_at + lease
+        )
+        if not ends_in_time:
+            with sessions.begin() as session:
+                if not ledger.renew(session, held.post_id, claimed_at=held.claimed_at, now=now):
+                    log.warning("post %s was taken over; not posting it here", held.post_id)
+                    return None
+            held.claimed_at = now
         try:
             return single.chat_postMessage(**message)
         except SlackApiError as exc:
             wait = _retry_after(exc)
-            if attempt == ATTEMPTS or wait is None or wait > LONGEST_WAIT:
+            if attempt == attempts or wait is None or wait > LONGEST_WAIT:
                 raise
             time.sleep(wait)  # Slack's own Retry-After, as slack_sdk's handler would wait
         except (OSError, HTTPException) as exc:
-            if attempt == ATTEMPTS:
+            if attempt == attempts:
                 raise Unanswered(str(exc)) from exc
     raise AssertionError("unreachable")
 

@@ -19,7 +19,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.domain import ledger
+from app.domain import ledger, post_queue
+from app.domain.clock import Clock
+from app.domain.post_queue import Taken
+from app.posting import claimed
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +37,10 @@ GONE = frozenset(
         "cannot_dm_bot",
     }
 )
+
+
+# One try and three retries, the budget slack_sdk's own retry handlers give a request.
+SCHEDULED_ATTEMPTS = 4
 
 
 @dataclass(frozen=True)
@@ -119,3 +126,84 @@ def deliver(
 def _release(sessions: sessionmaker[Session], post_id: int, now: datetime, status: str) -> None:
     with sessions.begin() as session:
         ledger.finish(session, post_id, now=now, status=status)
+
+
+def deliver_taken(
+    client: WebClient,
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    taken: Taken,
+    message: Message,
+    pace: Callable[[], None] | None = None,
+) -> bool:
+    """Post a row taken from the queue (app.domain.post_queue). True if this call posted it.
+
+    The message carries a block_id only this row has, so a worker that takes over a row whose
+    holder was killed reads the channel back first and records the post it finds instead of
+    posting again. Each attempt renews the claim first (app.posting.claimed.post_claimed), so a
+    live holder and a taker-over never both post."""
+    marker = f"deference-post-{taken.post_id}"
+    if message.blocks:
+        message.blocks[0].block_id = marker
+    if taken.attempts > 1:
+        earlier = claimed.find_earlier_post(
+            client,
+            channel=message.channel,
+            thread_ts=message.thread_ts,
+            since=taken.queued_at,
+            block_id=marker,
+            what=f"{taken.kind} {taken.occurrence} in {message.channel}",
+        )
+        if earlier is not None:
+            with sessions.begin() as session:
+                ledger.finish(
+                    session, taken.post_id, now=clock.now(), ts=earlier, channel_id=message.channel
+                )
+            return False
+    if pace is not None:
+        pace()
+    held = claimed.Claim(taken.post_id, taken.claimed_at, taken.attempts)
+    try:
+        posted = claimed.post_claimed(
+            client,
+            sessions,
+            clock,
+            held,
+            attempts=SCHEDULED_ATTEMPTS,
+            lease=post_queue.LEASE,
+            channel=message.channel,
+            thread_ts=message.thread_ts,
+            text=message.text,
+            blocks=message.blocks,
+            unfurl_links=False,
+        )
+    except SlackApiError as exc:
+        error = str(exc.response.get("error", "unknown_error"))
+        if error in GONE:
+            _release(sessions, taken.post_id, clock.now(), ledger.SKIPPED)
+            raise ChannelGone(error) from exc
+        with sessions.begin() as session:
+            again = post_queue.release(session, taken.post_id, clock.now(), taken.attempts)
+        log.warning(
+            "%s for %s not posted (%s); the next sweep retries after %s",
+            taken.kind,
+            taken,
+            error,
+            again,
+        )
+        return False
+    except claimed.Unanswered as exc:
+        # The post may exist: keep the claim, so whoever takes it over reads the channel back.
+        log.warning("%s for %s unanswered (%s); taken over after the lease", taken.kind, taken, exc)
+        return False
+    if posted is None:
+        return False  # taken over while this worker waited: the taker posts it
+    with sessions.begin() as session:
+        ledger.finish(
+            session,
+            taken.post_id,
+            now=clock.now(),
+            ts=str(posted["ts"]),
+            channel_id=str(posted.get("channel") or message.channel),
+        )
+    return True

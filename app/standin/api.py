@@ -19,7 +19,7 @@ from app.standin.functions import Functions
 from app.standin.installs import Installs
 from app.standin.metadata import metadata_error
 from app.standin.responses import ResponseUrls
-from app.standin.state import APP_ID, TRIGGER_TTL
+from app.standin.state import APP_ID, BOT_USER_ID, TRIGGER_TTL
 
 Json = dict[str, Any]
 MAX_TEXT = 40_000
@@ -227,7 +227,23 @@ class WebApi(Installs, ResponseUrls, FileUploads, Functions, Canvases):
 
     def _m_conversations_info(self, p: Json) -> Json:
         channel = self.channel_object(p.get("channel") or "")
-        return {"ok": True, "channel": channel} if channel else _fail("channel_not_found")
+        if channel is None:
+            return _fail("channel_not_found")
+        if str(p.get("include_num_members", "")).lower() in ("true", "1") and not channel["is_im"]:
+            channel["num_members"] = self.member_count(channel["id"])  # only when asked, as Slack
+        return {"ok": True, "channel": channel}
+
+    def member_count(self, channel_id: str) -> int:
+        """``num_members`` as Slack counts it: every member, the bot included when it has
+        joined; a channel registered without a member list holds every active user."""
+        with self._cond:
+            entry = self._channels.get(channel_id) or {"members": None}
+            people = entry["members"]
+            if people is None:
+                people = {u for u, e in self._users.items() if not e["deleted"]}
+                people.discard(BOT_USER_ID)
+            count = len({p for p in people if p != BOT_USER_ID})
+            return count + (1 if self.bot_is_member(channel_id) else 0)
 
     def _m_conversations_members(self, p: Json) -> Json:
         """The people in a conversation the bot can see, a page at a time (`limit`, and a

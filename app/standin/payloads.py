@@ -140,12 +140,14 @@ def block_actions(
     selected_user: str | None = None,
     selected_option: Any = None,
     team: Json | None = None,
+    ephemeral: Json | None = None,
 ) -> Json:
-    """A block_actions payload for a click on a bot message (or inside a stored view)."""
-    if (message is None) == (view is None):
-        raise ValueError("pass exactly one of message= or view=")
-    source = message if message is not None else view
-    assert source is not None
+    """A block_actions payload for a click on a bot message, inside a stored view (a modal or
+    the Home tab), or on an ephemeral message (one of ``standin.ephemerals()``)."""
+    sources = [s for s in (message, view, ephemeral) if s is not None]
+    if len(sources) != 1:
+        raise ValueError("pass exactly one of message=, view= or ephemeral=")
+    source = sources[0]
     block, element = find_element(source.get("blocks") or [], action_id)
     kind = element.get("type", "button")
     action: Json = {"action_id": action_id, "block_id": block.get("block_id", ""), "type": kind}
@@ -184,6 +186,18 @@ def block_actions(
         payload["channel"] = {"id": channel, "name": channel_name(standin, channel)}
         payload["message"] = _message_for_payload(message)
         payload["response_url"] = standin.new_response_url(channel, user, message["ts"])
+    elif ephemeral is not None:
+        # As Slack: the container says is_ephemeral, and there is no `message` (the app never
+        # sees an ephemeral message's content again); replace it through the response_url.
+        channel, ts = ephemeral["channel"], ephemeral["message_ts"]
+        payload["container"] = {
+            "type": "message",
+            "message_ts": ts,
+            "channel_id": channel,
+            "is_ephemeral": True,
+        }
+        payload["channel"] = {"id": channel, "name": channel_name(standin, channel)}
+        payload["response_url"] = standin.new_response_url(channel, user, ts)
     else:
         assert view is not None
         payload["container"] = {"type": "view", "view_id": view["id"]}

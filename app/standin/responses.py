@@ -7,6 +7,7 @@ Slack limits each URL to 5 uses in 30 minutes and applies ``replace_original`` /
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -28,7 +29,7 @@ class ResponseUrls(StandInState):
                 return refusal or (404, "no_url")
             payload = json.loads(body.decode("utf-8"))
             entry["uses"] += 1
-            self._apply(entry, payload)
+            shown_ts = self._apply(entry, payload)
             self._responses.append(
                 {
                     "url_id": url_id,
@@ -37,20 +38,68 @@ class ResponseUrls(StandInState):
                     "message_ts": entry["message_ts"],
                     "payload": payload,
                     "at": self.clock(),
+                    # The ts of the ephemeral message it showed (None: it changed another
+                    # message or posted in the channel): what a click on it refers to.
+                    "ephemeral_ts": shown_ts,
                 }
             )
             self._cond.notify_all()
             return 200, '{"ok": true}'
 
-    def _apply(self, entry: Json, payload: Json) -> None:
-        """What the response does to the conversation (callers hold the lock)."""
-        original = entry["message_ts"] and self._find_message(entry["channel"], entry["message_ts"])
+    def show_acknowledgement(self, channel: str, user: str, body: dict[str, Any]) -> str:
+        """A command's acknowledgement body as the ephemeral message Slack shows for it;
+        returns its ts (what a click on it refers to)."""
+        with self._cond:
+            return self._remember_ephemeral(channel, user, body)
+
+    def ephemeral(self, channel: str, ts: str) -> dict[str, Any] | None:
+        """The ephemeral message ``ts`` in ``channel`` as it is now, however it was shown
+        (chat.postEphemeral, a response_url, a command's acknowledgement)."""
+        with self._cond:
+            found = self._find_ephemeral(channel, ts)
+            return copy.deepcopy(found) if found and not found.get("deleted") else None
+
+    def _remember_ephemeral(self, channel: str, user: str, p: Json) -> str:
+        ts = self._next_ts()
+        self._shown_privately.append(
+            {
+                "channel": channel,
+                "user": user,
+                "text": p.get("text") or "",
+                "blocks": p.get("blocks") or [],
+                "message_ts": ts,
+                "deleted": False,
+            }
+        )
+        return ts
+
+    def _find_ephemeral(self, channel: str, ts: str) -> dict[str, Any] | None:
+        for message in (*self._ephemerals, *self._shown_privately):
+            if message["channel"] == channel and message["message_ts"] == ts:
+                return message
+        return None
+
+    def _apply(self, entry: Json, payload: Json) -> str | None:
+        """What the response does to the conversation (callers hold the lock); returns the
+        ts of the ephemeral message it shows, if it shows one."""
+        ts = entry["message_ts"]
+        original = ts and self._find_message(entry["channel"], ts)
+        private = ts and not original and self._find_ephemeral(entry["channel"], ts)
         if original and payload.get("delete_original"):
             original["deleted"] = True
         elif original and payload.get("replace_original"):
             self._replace(original, payload.get("text"), payload.get("blocks"))
+        elif private and (payload.get("delete_original") or payload.get("replace_original")):
+            # A click in an ephemeral message may replace or delete it, as Slack allows.
+            private["deleted"] = bool(payload.get("delete_original"))
+            private["text"] = payload.get("text") or private["text"]
+            private["blocks"] = payload.get("blocks") or private["blocks"]
+            return None if private["deleted"] else private["message_ts"]
         elif payload.get("response_type") == "in_channel":
             self._new_message(entry["channel"], payload)
+        elif not payload.get("delete_original"):
+            return self._remember_ephemeral(entry["channel"], entry["user"], payload)
+        return None
 
 
 def _url_refusal(entry: Json | None, now: float) -> tuple[int, str] | None:

@@ -62,6 +62,9 @@ class StandInState:
         self._messages: list[dict[str, Any]] = []
         self._ephemerals: list[dict[str, Any]] = []
         self._responses: list[dict[str, Any]] = []
+        # Ephemeral messages shown by a response_url or a command's acknowledgement: Slack
+        # gives them a ts, and a click on one refers to it.
+        self._shown_privately: list[dict[str, Any]] = []
         self._views: dict[str, dict[str, Any]] = {}
         self._view_meta: dict[str, dict[str, Any]] = {}
         self._homes: dict[str, dict[str, Any]] = {}

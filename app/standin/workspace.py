@@ -7,6 +7,7 @@ will later honour or refuse. Proxy variables are never honoured: this is loopbac
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -33,6 +34,8 @@ class Reply:
     body: str
     elapsed: float
     headers: Mapping[str, str] = field(default_factory=dict)
+    # A command's acknowledgement shown as an ephemeral message: its ts, to click on it.
+    ephemeral_ts: str | None = None
 
     @property
     def json(self) -> Any:
@@ -107,7 +110,17 @@ class Workspace:
             api_app_id=self.api_app_id,
             team=self._team(),
         )
-        return self.send_raw(urlencode(fields), FORM)
+        reply = self.send_raw(urlencode(fields), FORM)
+        body = reply.json
+        if (
+            reply.status == 200
+            and isinstance(body, dict)
+            and (body.get("text") or body.get("blocks"))
+            and body.get("response_type") != "in_channel"
+        ):  # Slack shows an acknowledgement with content as an ephemeral message
+            shown = self.standin.show_acknowledgement(channel, user, body)
+            reply = dataclasses.replace(reply, ephemeral_ts=shown)
+        return reply
 
     def click(
         self,
@@ -118,8 +131,10 @@ class Workspace:
         selected_user: str | None = None,
         selected_option: Any = None,
         view: Json | None = None,
+        ephemeral: Json | None = None,
     ) -> Reply:
-        """Click/select ``action_id`` on a stored bot message (or inside a stored view)."""
+        """Click/select ``action_id`` on a stored bot message, inside a stored view (a modal
+        or the Home tab), or on an ephemeral message as ``standin.ephemerals()`` holds it."""
         payload = payloads.block_actions(
             self.standin,
             user=user,
@@ -127,6 +142,7 @@ class Workspace:
             api_app_id=self.api_app_id,
             message=message,
             view=view,
+            ephemeral=ephemeral,
             value=value,
             selected_user=selected_user,
             selected_option=selected_option,

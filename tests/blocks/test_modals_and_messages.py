@@ -101,6 +101,12 @@ def test_empty_log_says_so():
 def test_help_and_error_show_usage():
     usage = build_help()[1].to_dict()["text"]["text"]
     assert "`/decide log [words]`" in usage
-    error = [b.to_dict() for b in build_error("Unknown subcommand")]
-    assert error[0]["text"]["text"] == ":warning: Unknown subcommand"
-    assert error[1]["text"]["text"] == usage
+    assert [b.to_dict() for b in build_error("Unknown subcommand")] == [
+        {"type": "section", "text": {"type": "mrkdwn", "text": ":warning: Unknown subcommand"}}
+    ]
+    error = [b.to_dict() for b in build_error("Unknown subcommand", usage="checkin")]
+    line = error[1]["text"]["text"]
+    assert line.startswith("`/decide checkin &lt;09:30&gt;") and "\n" not in line  # one line
+    assert "`/decide help` lists every command." in str(error[2])
+    declaring = build_error("Name one decider", usage="")[1].to_dict()["text"]["text"]
+    assert declaring.count("\n") == 2 and "`/decide &lt;title&gt; @person`" in declaring

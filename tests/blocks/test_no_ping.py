@@ -330,6 +330,10 @@ BUILDERS = {
     lifecycle.build_change_notice: lambda t: lifecycle.build_change_notice(
         "supersede", changed(t, "superseded", Status.SUPERSEDED), "U1"
     ),
+    lifecycle.poll_withdrawn_text: lambda t: lifecycle.poll_withdrawn_text(changed(t)),
+    lifecycle.build_poll_withdrawn: lambda t: lifecycle.build_poll_withdrawn(
+        changed(t, "superseded", Status.SUPERSEDED)
+    ),
     lifecycle.lifecycle_done_text: lambda t: lifecycle.lifecycle_done_text(
         "supersede", decision(t)
     ),
@@ -451,6 +455,7 @@ BUILDERS = {
     ),
     schedules.build_retro: lambda t: schedules.build_retro([decision(t)], NOW, 5),
     schedules.build_retro_answers: lambda t: schedules.build_retro_answers([(t, t)]),
+    schedules.build_retro_answers_sent: lambda t: schedules.build_retro_answers_sent(),
     schedules.checkin_text: lambda t: schedules.checkin_text(3),
     schedules.describe_schedule: lambda t: schedules.describe_schedule(
         "checkin", Recurrence(9, 30, (0, 1), "UTC"), NOW
@@ -473,6 +478,7 @@ NOT_BUILDERS = {
     "app.blocks.text.truncate",
     "app.blocks.text.user",
     "app.blocks.slack_errors.conversation_kind",
+    "app.blocks.messages.usage_line",
 }
 
 

@@ -33,16 +33,29 @@ def test_demo_script_tells_a_whole_story(tmp_path):
         "FOR TODAY'S DECISIONS, WHO HAS AUTHORITY?",
         "RETROSPECTIVE: WHO DECIDED, AND HOW DID IT GO?",
         "Anonymous answers (3)",
-        "> I deferred on billing although I had doubts about the migration cost.",
+        "┃ I deferred on billing although I had doubts about the migration cost.",
+        "Answers sent",
+        "✏ Edited by @alice",
+        "🤝 @dave handed it on to @carol",
+        "⏩ Tue 24 Nov 2026 09:30 Europe/Berlin",  # every weekday's check-in, on time
+        "⏩ Wed 25 Nov 2026 09:30 Europe/Berlin",
+        "3 image(s)",
+        "exported the decision log as markdown",
+        "exported the decision log as html: open",
         "✅ Recorded for Pick the billing database: Worked",
         "decided Sun 22 Nov · outcome: worked",
     ]:
         assert " ".join(line.split()) in flat, line
     assert "Traceback" not in transcript and "⚠" not in transcript
+    assert len(list((tmp_path / "console-charts").glob("*.png"))) >= 3
+    assert "## 3. Choose the on-call paging tool" in (tmp_path / "console-export.md").read_text()
+    site = (tmp_path / "console-site" / "index.html").read_text()
+    assert "Choose the on-call paging tool" in site and "Pick the billing database" in site
 
     engine = make_engine(f"sqlite:///{database}")
     with make_session_factory(engine)() as session:
-        billing, queue = session.scalars(select(Decision).order_by(Decision.id))
+        billing, queue, oncall = session.scalars(select(Decision).order_by(Decision.id))
+        assert (oncall.title, oncall.decider_id) == ("Choose the on-call paging tool", "U0CAROL")
         assert (billing.status, billing.decider_id, billing.resolution) == (
             Status.DECIDED,
             "U0BOB",

@@ -118,15 +118,15 @@ def test_declare_and_resolve_by_hand(tmp_path):
     term.type("/decide")
     term.expect("What needs deciding? [required]")
     term.expect("│ > ")
-    term.type("")  # leave the title empty: the bot refuses it inline
+    term.type("")  # leave the title empty: asked again before sending, as Slack's client does
+    term.expect("This field is required")
+    term.expect("│ > ")
+    term.type("Pick the billing database")
     for _ in range(
         10
     ):  # decider … reversible, stakes, time pressure, deadline, tiebreaker, context
         term.expect("│ > ")
         term.type("")
-    term.expect("⚠ Give the decision a title.")
-    term.expect("│ > ")
-    term.type("Pick the billing database")
     term.expect("└─ sent")
     term.expect("[1] Record resolution")
     term.type("99")
@@ -160,3 +160,22 @@ def test_ctrl_c_leaves_cleanly(tmp_path):
     assert term.exit_code() == 0
     [decision] = decisions(tmp_path)
     assert decision.card_ts is not None  # the card and its row were both finished
+
+
+def test_ctrl_c_in_a_form_cancels_it_and_the_prompt_comes_back(tmp_path):
+    term = console(tmp_path)
+    term.expect("alice in #general> ")
+    term.type("/decide")
+    term.expect("What needs deciding? [required]")
+    term.expect("│ > ")
+    term.press(b"half a tit")
+    term.press(b"\x03")  # Ctrl-C, mid-answer
+    term.expect("form cancelled (nothing was sent)")
+    term.expect("alice in #general> ")
+    term.type("/decide Pick a name @bob")  # what was typed before Ctrl-C is gone
+    term.expect("[1] Record resolution")
+    term.expect("alice in #general> ")
+    term.press(b"\x04")
+    assert term.exit_code() == 0
+    [decision] = decisions(tmp_path)
+    assert decision.title == "Pick a name"

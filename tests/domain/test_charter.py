@@ -86,6 +86,22 @@ def test_values_need_three_to_five_with_two_or_three_principles(sessions, clock)
         values.check([*good[:2], {"name": "X", "principles": ["only one"]}])
 
 
+def test_values_errors_name_every_field_at_fault_by_its_place_in_the_form():
+    blank = {"name": "", "principles": []}
+    given = [
+        {"name": "Ownership", "principles": ["a", "b"]},
+        blank,
+        {"name": "", "principles": ["a", "b"]},
+        {"name": "Speed", "principles": ["only one"]},
+    ]
+    with pytest.raises(InvalidInput) as refused:
+        values.check(given)
+    assert set(refused.value.errors) == {"2.name", "3.principles"}  # positions as typed
+    with pytest.raises(InvalidInput) as refused:
+        values.check([given[0], blank, blank])
+    assert set(refused.value.errors) == {"values"}
+
+
 @pytest.mark.parametrize(
     ("answers", "expected"),
     [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -344,3 +345,63 @@ def test_who_hears_of_a_change_made_by_someone_else(sessions, clock):
         hand_on(session, other, BOB, CAROL, clock, key="h9")
         # Bob yielded himself; Carol gets her own message; Alice, who opened it, hears.
         assert lifecycle.told_of_change(other, BOB) == [ALICE]
+
+
+def at_once(*calls) -> list:
+    """Run the calls on two threads released together; each one's result or exception."""
+    start, results = threading.Barrier(len(calls)), [None] * len(calls)
+
+    def run(i: int) -> None:
+        start.wait()
+        try:
+            results[i] = calls[i]()
+        except Exception as exc:  # the test looks at what each one got
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def test_a_supersession_delivered_twice_at_once_makes_one_new_decision(sessions, clock):
+    with sessions.begin() as session:
+        old = open_decision(session, clock.now())
+        decide(session, old, clock.now())
+
+    def deliver(origin: str):
+        def call():
+            with sessions.begin() as session:
+                return supersede(session, old, BOB, clock, origin=origin)[2]
+
+        return call
+
+    assert sorted(at_once(deliver("same"), deliver("same")), key=str) == [False, True]
+    first, second = at_once(deliver("one"), deliver("another"))  # already superseded now
+    assert isinstance(first, NotAllowed) and isinstance(second, NotAllowed)
+    with sessions() as session:
+        assert len(events(session, old, "superseded")) == 1
+        assert decisions.search_log(session, T1, "Postgres")[1] == 1
+
+
+def test_two_people_cancelling_at_once_take_turns(sessions, clock):
+    """Whoever changes the status first wins; the other is told it is already cancelled, and
+    the history holds exactly one cancellation (a compare-and-set, on SQLite too)."""
+    with sessions.begin() as session:
+        decision = open_decision(session, clock.now(), actor=ALICE, decider=BOB)
+
+    def by(actor: str):
+        def call():
+            with sessions.begin() as session:
+                return cancel(session, decision, actor, clock, key=f"c-{actor}")[1]
+
+        return call
+
+    results = at_once(by(ALICE), by(BOB))
+    assert results.count(True) == 1, results
+    [refusal] = [r for r in results if r is not True]
+    assert isinstance(refusal, NotAllowed) and "already cancelled" in str(refusal)
+    with sessions() as session:
+        assert len(events(session, decision, "cancelled")) == 1

@@ -31,10 +31,28 @@ def test_times(text, expected):
     assert parse_time(text) == expected
 
 
-@pytest.mark.parametrize("text", ["24:00", "9", "09:60", "nine", "09:3"])
+@pytest.mark.parametrize("text", ["24:00", "09:60", "nine", "09:3"])
 def test_bad_times_say_what_works(text):
     with pytest.raises(InvalidInput, match="09:30"):
         parse_time(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [("9am", "09:00"), ("9", "09:00"), ("4.30pm", "16:30"), ("12am", "00:00"), ("930", "09:30")],
+)
+def test_times_people_say_get_the_24_hour_time_suggested(text, meant):
+    with pytest.raises(InvalidInput, match=f"did you mean `{meant}`"):
+        parse_time(text)
+
+
+def test_misspelt_zones_and_days_get_suggestions():
+    with pytest.raises(InvalidInput, match="did you mean `Europe/Berlin`"):
+        parse_tz("Europe/Berln")
+    with pytest.raises(InvalidInput, match="such as `Europe/Berlin`"):
+        parse_tz("Mars/Olympus")
+    with pytest.raises(InvalidInput, match="did you mean `fri`"):
+        parse_weekdays("mon-fir")
 
 
 @pytest.mark.parametrize(

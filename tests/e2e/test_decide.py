@@ -246,7 +246,9 @@ def test_help_and_mistakes_answer_ephemerally_with_usage(bot, slack, standin, er
         reply = slack.command(ALICE, GENERAL, text)
         assert reply.status == 200 and reply.json["response_type"] == "ephemeral"
         assert says in reply.json["text"]
-        assert "/decide log [words]" in json.dumps(reply.json["blocks"])
+        shown = json.dumps(reply.json["blocks"])
+        assert "`/decide help` lists every command" in shown  # one usage line, not all
+        assert ("/decide log [words]" in shown) == (text == "lgo")
 
 
 def test_card_in_a_channel_without_the_bot_explains_how_to_invite(

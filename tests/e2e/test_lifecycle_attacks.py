@@ -153,6 +153,8 @@ def test_handoff_is_refused_to_strangers_the_opener_of_a_decided_one_and_other_t
         unchanged(served, reply, before, f"handoff by {what}")
     reply = served.other.command(BOB, GENERAL, f"handoff {number} <@{CAROL}|c>")
     unchanged(served, reply, before, "handoff from another team")
+    forged = menu_click(served, BOB, card, f"handoff:{number + 1000}")
+    unchanged(served, served.slack.interaction(forged), before, "handoff menu, forged number")
     view = form_of(served, BOB, card, f"handoff:{number}")
     as_carol = submitted(served, CAROL, view, {ids.NEW_DECIDER: CAROL})
     unchanged(served, served.slack.interaction(as_carol), before, "Bob's handoff form as Carol")
@@ -194,6 +196,11 @@ def test_supersede_is_refused_to_strangers_and_other_teams(served):
     unchanged(served, reply, before, "supersede by someone else")
     reply = served.other.command(BOB, GENERAL, f"supersede {number} Another team's store")
     unchanged(served, reply, before, "supersede from another team")
+    reply = served.slack.command(BOB, GENERAL, f"supersede {number + 1000} A forged number")
+    unchanged(served, reply, before, "supersede of a forged number")
+    assert "does not exist" in reply.body
+    forged = served.slack.click(BOB, ids.SUPERSEDE, message=card, value=str(number + 1000))
+    unchanged(served, forged, before, "supersede button, forged number")
     unchanged(
         served,
         served.slack.click(CAROL, ids.SUPERSEDE, message=card),

@@ -197,3 +197,24 @@ def test_one_person_answering_three_times_does_not_unlock_the_answers(
     with bot.sessions() as session:
         keys = session.scalars(select(RetroRespondent.respondent_key)).all()
     assert len(keys) == 3 and not any(user in "".join(keys) for user in (ALICE, BOB, CAROL))
+
+
+def test_retro_answers_are_confirmed_privately_and_a_refusal_flags_both_questions(
+    bot, slack, standin, clock, errors_logged
+):
+    slack.command(ALICE, GENERAL, "retro every 1w fri 16:00 Europe/Berlin")
+    bot.settle()
+    clock.set(utc(2026, 11, 27, 15))
+    assert post_due_retros() == 1
+    [retro] = standin.messages(GENERAL)
+    slack.click(BOB, ids.RETRO_ANSWER, message=retro)
+    bot.settle()
+    view = standin.latest_view(BOB)
+    refused = slack.submit(BOB, view, {})
+    assert refused.json["response_action"] == "errors"
+    assert set(refused.json["errors"]) == {"overlooked", "pressured"}  # either may fix it
+    sent = slack.submit(BOB, view, {"pressured": {ids.VALUE: "a little"}})
+    assert sent.json["response_action"] == "update"
+    confirmation = json.dumps(sent.json["view"], ensure_ascii=False)
+    assert "your answers are in" in confirmation and BOB not in confirmation
+    assert standin.messages(BOB) == []  # nothing in a channel or DM says who answered

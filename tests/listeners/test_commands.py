@@ -67,3 +67,28 @@ def test_a_card_the_channel_refuses_keeps_nothing_and_says_how_to_invite(
     [answer] = standin.responses(ALICE)
     assert "/invite @Deference" in answer["payload"]["text"]
     assert decisions_in(slack) == []
+
+
+def test_a_poll_cannot_ask_for_more_responses_than_the_channel_has_people(
+    slack, standin, errors_logged
+):
+    standin.add_channel("C0FIVE", "five", members={ALICE, BOB, CAROL, "U0DAVE", "U0ERIN"})
+    reply = slack.command(ALICE, "C0FIVE", "poll Which queue --min 50")
+    assert reply.status == 200 and reply.json["response_type"] == "ephemeral"
+    assert "Only 5 people can answer in this channel" in reply.json["text"]
+    assert "`--min 5`" in reply.json["text"]
+    assert decisions_in(slack) == []  # nothing stored, no card
+    [asked] = standin.calls("conversations.info")
+    assert asked.params["include_num_members"] in (True, "true", "1", 1)
+    assert slack.command(ALICE, "C0FIVE", "poll Which queue --min 5").status == 200
+    assert len(decisions_in(slack)) == 1
+    assert slack.command(ALICE, "C0FIVE", "poll Which cache").status == 200
+    assert len(standin.calls("conversations.info")) == 2  # --min 1 asks Slack nothing
+
+
+def test_a_mistake_shows_its_own_usage_line_not_the_whole_help(slack, errors_logged):
+    reply = slack.command(ALICE, GENERAL, "chekin 9:30")
+    shown = json.dumps(reply.json["blocks"])
+    assert "Did you mean `/decide checkin 9:30`?" in reply.json["text"]
+    assert "/decide checkin &lt;09:30&gt;" in shown and "/decide log [words]" not in shown
+    assert decisions_in(slack) == []  # no decision called “chekin 9:30”

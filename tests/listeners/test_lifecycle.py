@@ -9,8 +9,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app import ids
-from app.db.models import DecisionEvent
-from app.vocabulary import Status, Zone
+from app.db.models import DecisionEvent, ExpertisePoll
+from app.vocabulary import PollStatus, Status, Zone
 from tests.e2e.conftest import ALICE, BOB, CAROL, GENERAL
 from tests.listeners.helpers import decisions_in, declare, v
 
@@ -251,3 +251,35 @@ def test_a_superseding_card_slack_refuses_leaves_the_old_decision_as_it_was(
     assert "Superseded" not in card_json(standin)
     told = [r["payload"]["text"] for r in standin.responses(BOB)]
     assert any("Nothing was saved" in t for t in told), told
+
+
+def test_a_direct_message_slack_refuses_does_not_turn_a_stored_change_into_an_error(
+    slack, standin, errors_logged
+):
+    declare(slack)
+    number = decisions_in(slack)[0].id
+    standin.fail_next("chat.postMessage", status=200, error="cannot_dm_bot")  # Bob's notice
+    reply = slack.command(ALICE, GENERAL, f"cancel {number} Nobody needs it now")
+    assert reply.status == 200 and decisions_in(slack)[0].status is Status.CANCELLED
+    assert "Cancelled #" in standin.responses(ALICE)[-1]["payload"]["text"]
+    assert f"could not tell {BOB} of a change: cannot_dm_bot" in errors_logged.text
+
+
+def test_cancelling_a_decision_closes_its_running_poll_and_says_why(slack, standin, errors_logged):
+    assert slack.command(ALICE, GENERAL, "poll Pick the cache --anonymous").status == 200
+    poll_message = standin.messages(GENERAL)[-1]
+    assert poll_message["text"].startswith("Expertise poll")
+    slack.click(CAROL, f"{ids.POLL_RATE}4", message=poll_message)
+    number = decisions_in(slack)[0].id
+    slack.command(ALICE, GENERAL, f"cancel {number} Not our call after all")
+    with slack.sessions() as session:
+        [poll] = session.scalars(select(ExpertisePoll)).all()
+    assert poll.status is PollStatus.CLOSED
+    redrawn = next(m for m in standin.messages(GENERAL) if m["ts"] == poll_message["ts"])
+    assert "This expertise poll is closed" in redrawn["text"]
+    assert "was cancelled" in redrawn["text"]
+    assert "actions" not in json.dumps(redrawn["blocks"])  # nothing left to click
+    late = slack.click(BOB, f"{ids.POLL_RATE}5", message=poll_message)  # an old copy
+    assert late.status == 200
+    with slack.sessions() as session:
+        assert session.scalars(select(ExpertisePoll)).one().status is PollStatus.CLOSED

@@ -74,6 +74,7 @@ ROW_MODULES = {
     "PostgreSQL stopped": "test_database_outage",
     "Slack Web API": "test_slack_faults",
     "SIGKILL": "test_sigkill_burst",
+    "Check-ins due at once": "test_post_queue_kill",
     "Every command": "test_duplicates",
     "Two teams": "test_isolation",
     "Anonymous": "test_anonymity",

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.db.models import ScheduledPost
 from app.domain import ledger
 from app.jobs.schedules import post_due_checkins
+from app.posting.scheduled import SCHEDULED_ATTEMPTS
 from tests.e2e.conftest import ALICE, BOB, GENERAL
 from tests.reliability.figures import Figure
 from tests.reliability.surfaces import utc
@@ -57,9 +58,10 @@ def test_a_scheduled_post_that_fails_for_good_is_retried_by_the_next_sweep(
     assert slack.command(ALICE, GENERAL, "checkin 10:00 daily UTC").status == 200
     bot.settle()
     clock.set(utc(2026, 11, 24, 10))
-    standin.fail_next("chat.postMessage", status=500, count=3)  # more than the handler retries
+    # More than a scheduled post's SCHEDULED_ATTEMPTS (one try and three retries):
+    standin.fail_next("chat.postMessage", status=500, count=SCHEDULED_ATTEMPTS)
     assert post_due_checkins() == 0
-    assert len(standin.calls("chat.postMessage")) == 3
+    assert len(standin.calls("chat.postMessage")) == SCHEDULED_ATTEMPTS
     with bot.sessions() as session:
         row = session.scalars(select(ScheduledPost)).one()
     assert (row.status, row.attempts) == (ledger.PENDING, 1), "released for the next sweep"

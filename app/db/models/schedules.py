@@ -10,6 +10,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -53,6 +54,14 @@ class ScheduledPost(TeamOwned, Base):
         UniqueConstraint("team_id", "kind", "subject", "occurrence"),
         UniqueConstraint("team_id", "id"),
         Index("ix_scheduled_posts_status", "status", "kind"),
+        # The post queue (app.domain.post_queue) scans only what is still to post, so its
+        # index holds only those rows however long the ledger of sent posts grows.
+        Index(
+            "ix_scheduled_posts_queue",
+            "available_at",
+            postgresql_where=text("status IN ('pending', 'posting')"),
+            sqlite_where=text("status IN ('pending', 'posting')"),
+        ),
     )
 
     kind: Mapped[str] = mapped_column(String(16))
@@ -65,6 +74,8 @@ class ScheduledPost(TeamOwned, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Queued posts: not taken before this time (a failed attempt backs off; None: at once).
+    available_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class RetroAnswer(TeamOwned, Base):

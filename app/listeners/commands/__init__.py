@@ -70,10 +70,9 @@ def decide(ack: Ack, slash: CommandPayload, deps: Deps, client: WebClient, respo
     match intent:
         case grammar.ShowHelp():
             ack(response_type="ephemeral", text="How to use /decide", blocks=build_help())
-        case grammar.Problem(message):
-            ack(
-                response_type="ephemeral", text=escape(message), blocks=build_error(escape(message))
-            )
+        case grammar.Problem(message, usage):
+            said = escape(message)
+            ack(response_type="ephemeral", text=said, blocks=build_error(said, usage=usage))
         case _ if type(intent) in STORED_BEFORE_ACK:
             STORED_BEFORE_ACK[type(intent)](intent, slash, ack, client, respond, deps)
         case _:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from app.blocks.messages import build_log_results, build_notice
 from app.blocks.modals import DeclarePrefill, build_declare_modal
@@ -103,6 +104,17 @@ def declare_now(
         respond(response_type="ephemeral", text=problem, blocks=build_notice(problem))
 
 
+def people_in(client: WebClient, channel_id: str) -> int | None:
+    """How many people could answer a poll here: the channel's members but the bot (Slack's
+    num_members counts it); None where Slack does not say (a DM, a channel it cannot see)."""
+    try:
+        channel = client.conversations_info(channel=channel_id, include_num_members=True)
+    except SlackApiError:
+        return None
+    count = channel["channel"].get("num_members")
+    return max(int(count) - 1, 0) if isinstance(count, int) else None
+
+
 def start_poll(
     intent: grammar.StartPoll,
     command: CommandPayload,
@@ -113,11 +125,13 @@ def start_poll(
 ) -> None:
     """Store a decision with no decider yet and its poll, then ack(), then post its card and
     the poll in its thread. Only a wall-clock closing time asks Slack anything before the ack
-    (the opener's time zone, one users.info)."""
+    (the opener's time zone, one users.info), and a `--min` above 1 how many
+    people are in the channel (one conversations.info)."""
     options = PollOptions(
         closes_at=closing_time(client, intent.closes, command.user_id, deps.clock.now()),
         anonymous=intent.anonymous,
         min_responses=intent.min_responses,
+        people_here=people_in(client, command.channel_id) if intent.min_responses > 1 else None,
     )
     with deps.sessions.begin() as session:
         stored = poll_service.open_with_poll(

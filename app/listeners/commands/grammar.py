@@ -31,6 +31,7 @@ PLANNED: tuple[str, ...] = ()
 
 _USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _TRAILING_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\s*$")
+_TRAILING_USER_NAMED = re.compile(r"<@[UW][A-Z0-9]+(?:\|([^>]*))?>\s*$")
 _TRAILING_GROUP = re.compile(r"<(!subteam\^[A-Z0-9]+|!here|!channel|!everyone)(?:\|[^>]*)?>\s*$")
 _TRAILING_CHANNEL = re.compile(r"<#[CG][A-Z0-9]+(?:\|[^>]*)?>\s*$")
 _TRAILING_PLAIN_AT = re.compile(r"(?:^|\s)@([\w.\-]+)\s*$")
@@ -105,7 +106,11 @@ class ShowStats:
 
 @dataclass(frozen=True)
 class Problem:
+    """A mistake; ``usage`` is the subcommand whose usage line applies ("" for declaring,
+    None for none)."""
+
     message: str
+    usage: str | None = None
 
 
 Intent = (
@@ -141,7 +146,16 @@ def plain_title(text: str) -> str:
 
 
 def parse(text: str) -> Intent:
-    text = (text or "").strip()
+    """What the words ask for; a Problem names the subcommand whose usage line applies."""
+    intent = _parse((text or "").strip())
+    if isinstance(intent, Problem) and intent.usage is None:
+        word = (text or "").strip().partition(" ")[0]
+        usage = word if word in SUBCOMMANDS else ""
+        return Problem(intent.message, usage)
+    return intent
+
+
+def _parse(text: str) -> Intent:
     if not text:
         return OpenForm(title="")
     # Subcommands are lowercase words; "Log retention policy @bob" is a title.
@@ -149,7 +163,7 @@ def parse(text: str) -> Intent:
     if word == "help":
         return ShowHelp()
     if word == "log":
-        return SearchLog(words=plain_title(rest))
+        return _search(rest)
     if word == "poll":
         return _poll(rest)
     if word in ("checkin", "retro"):
@@ -166,6 +180,40 @@ def parse(text: str) -> Intent:
     return _declaration(text)
 
 
+def _search(rest: str) -> Intent:
+    """`log [words]`; words ending in a person read as a declaration typed in lowercase."""
+    if match := _TRAILING_USER_NAMED.search(rest):
+        declared = _declaration(f"Log {rest}")
+        if isinstance(declared, DeclareNow):
+            who = f"@{match.group(1)}" if match.group(1) else "@…"
+            return Problem(
+                f"`/decide log` searches the decision log; it does not search for people. To "
+                f"declare “log {plain_title(rest[: match.start()])}” with {who} deciding, "
+                f"start with a capital letter: `/decide {escape_code(declared.title)} {who}`",
+                "",
+            )
+    return SearchLog(words=plain_title(rest))
+
+
+def _misspelt_subcommand(text: str) -> Problem | None:
+    """`chekin 9:30`: a lowercase first word one slip away from a subcommand, followed by
+    what that subcommand reads, is a typo rather than a title. A title that means it
+    starts with a capital letter (the way out the answer offers)."""
+    word, _, rest = text.partition(" ")
+    if not word.islower() or word in SUBCOMMANDS or _TRAILING_USER.search(text):
+        return None
+    close = difflib.get_close_matches(word, SUBCOMMANDS + PLANNED, n=1, cutoff=0.8)
+    if not close or isinstance(_parse(f"{close[0]} {rest}".strip()), Problem):
+        return None
+    meant = f"{close[0]} {escape_code(plain_title(rest))}".strip()
+    title = escape_code(word.capitalize() + (f" {plain_title(rest)}" if rest else ""))
+    return Problem(
+        f"Unknown subcommand “{word}”. Did you mean `/decide {meant}`? (For a decision with "
+        f"that title, start it with a capital letter: `/decide {title}`.)",
+        close[0],
+    )
+
+
 def _family(word: str, rest: str) -> Intent | None:
     """The charter's words and a decision's life (edit, cancel...), parsed by their modules."""
     try:
@@ -179,6 +227,12 @@ def _family(word: str, rest: str) -> Intent | None:
 
 
 def _declaration(text: str) -> Intent:
+    """A title, maybe a decider at the end, unless it is a misspelt subcommand."""
+    typo = _misspelt_subcommand(text) if " " in text else None
+    return typo or _title_and_decider(text)
+
+
+def _title_and_decider(text: str) -> Intent:
     decider: str | None = None
     if match := _TRAILING_USER.search(text):
         decider = match.group(1)
@@ -204,7 +258,9 @@ def _declaration(text: str) -> Intent:
     if decider is None and " " not in title and title.lower() not in SUBCOMMANDS:
         close = difflib.get_close_matches(title.lower(), SUBCOMMANDS + PLANNED, n=1, cutoff=0.66)
         if close:
-            return Problem(f"Unknown subcommand “{title}”. Did you mean `/decide {close[0]}`?")
+            return Problem(
+                f"Unknown subcommand “{title}”. Did you mean `/decide {close[0]}`?", close[0]
+            )
     if decider:
         return DeclareNow(title=title, decider_id=decider)
     return OpenForm(title=title)
@@ -232,12 +288,28 @@ def _poll(text: str) -> Intent:
         elif name == "min" and value.isdigit() and 1 <= int(value) <= 100:
             options["min_responses"] = int(value)
         else:
-            return Problem(
-                f"I don't understand `--{escape_code(flag.strip())}`. The options are "
-                f"`--anonymous`, `--closes 30m|2h|tomorrow 10:00` and `--min N` (1-100), "
-                f"after the topic: {POLL_EXAMPLE}."
-            )
+            return Problem(_poll_flag_problem(name, value, flag))
     return StartPoll(topic=topic, **options)
+
+
+POLL_FLAGS = {"anonymous": "--anonymous", "closes": "--closes 2h", "min": "--min 3"}
+
+
+def _poll_flag_problem(name: str, value: str, flag: str) -> str:
+    """What was wrong with one `--flag`, with the flag that was probably meant."""
+    if name == "min":
+        return f"`--min` takes a number of responses from 1 to 100, e.g. `--min 3`, not “{value}”."
+    if name in POLL_FLAGS:
+        return f"Give `--{name}` its value, e.g. `{POLL_FLAGS[name]}`: {POLL_EXAMPLE}."
+    close = [f for f in POLL_FLAGS if f.startswith(name.lower()) and name] or (
+        difflib.get_close_matches(name.lower(), POLL_FLAGS, n=1, cutoff=0.6)
+    )
+    hint = f" Did you mean `{POLL_FLAGS[close[0]]}`?" if close else ""
+    return (
+        f"I don't understand `--{escape_code(flag.strip())}`.{hint} The options are "
+        f"`--anonymous`, `--closes 30m|2h|tomorrow 10:00` and `--min N` (1-100), "
+        f"after the topic: {POLL_EXAMPLE}."
+    )
 
 
 def _schedule(kind: str, text: str) -> Intent:

@@ -53,7 +53,9 @@ def put(
     team, user, now = command.team_id, command.user_id, deps.clock.now()
     check_editor(client, deps, team, user, "rotations")
     if problem := members_problem(client, intent.members):
-        respond(response_type="ephemeral", text=problem, blocks=build_error(problem))
+        respond(
+            response_type="ephemeral", text=problem, blocks=build_error(problem, usage="rotation")
+        )
         return
     tz = user_tz(client, user)
     with deps.sessions.begin() as session:

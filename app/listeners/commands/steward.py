@@ -32,7 +32,9 @@ def put(
     team, user, now = command.team_id, command.user_id, deps.clock.now()
     check_editor(client, deps, team, user, "the steward")
     if intent.user_id and (problem := members_problem(client, [intent.user_id])):
-        respond(response_type="ephemeral", text=problem, blocks=build_error(problem))
+        respond(
+            response_type="ephemeral", text=problem, blocks=build_error(problem, usage="steward")
+        )
         return
     with deps.sessions.begin() as session:
         rotation = (

@@ -102,12 +102,31 @@ def save_values(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebCli
                 actor_id=s.user.id,
                 now=deps.clock.now(),
             )
-    except (InvalidInput, NotAllowed) as exc:
-        first = ids.VALUE_FIELD.format(i=0, field="name")
-        ack(response_action="errors", errors={first: str(exc)[:150]})
+    except InvalidInput as exc:
+        ack(response_action="errors", errors=_value_errors(exc.errors, given))
+        return
+    except NotAllowed as exc:
+        ack(
+            response_action="errors",
+            errors={ids.VALUE_FIELD.format(i=0, field="name"): str(exc)[:150]},
+        )
         return
     ack()
     refresh_charter_canvases(client, deps.sessions, deps.clock, s.team_id)
+
+
+def _value_errors(errors: dict[str, str], given: list[dict]) -> dict[str, str]:
+    """Every flagged field of the values form: the field each error names, or, for too few
+    values, the first empty one (too many cannot be typed: the form has five)."""
+    flagged = {}
+    for key, sentence in errors.items():
+        i, _, part = key.partition(".")
+        if part:
+            flagged[ids.VALUE_FIELD.format(i=int(i), field=part)] = sentence[:150]
+    if "values" in errors:
+        empty = next((i for i, v in enumerate(given) if not v["name"].strip()), 0)
+        flagged[ids.VALUE_FIELD.format(i=empty, field="name")] = errors["values"][:150]
+    return flagged
 
 
 def register(app: App, deps: Deps) -> None:

@@ -7,7 +7,7 @@ from slack_sdk import WebClient
 
 from app import ids
 from app.blocks.reviews import build_outcome_recorded
-from app.blocks.schedules import build_retro_answers
+from app.blocks.schedules import build_retro_answers, build_retro_answers_sent
 from app.domain import ledger, outcomes, retros
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.listeners.deps import Deps
@@ -62,10 +62,10 @@ def retro_answers(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebC
                 respondent_id=submission.user.id,
                 now=deps.clock.now(),
             )
-    except (InvalidInput, NotAllowed) as exc:
-        ack(response_action="errors", errors={next(iter(retros.QUESTIONS)): str(exc)})
+    except (InvalidInput, NotAllowed) as exc:  # said under every question: either may fix it
+        ack(response_action="errors", errors=dict.fromkeys(retros.QUESTIONS, str(exc)[:150]))
         return
-    ack()
+    ack(response_action="update", view=build_retro_answers_sent())  # the private confirmation
     show_answers(client, deps, team, post_id)
 
 
