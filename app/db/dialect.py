@@ -171,11 +171,29 @@ def _most_similar_on_postgresql(
     limit: int,
     budget_ms: int | None,
 ) -> list[tuple[Any, float]] | None:
-    keys = SIMILAR_KEYS_TABLE.c
     # pg_trgm's own count: the bound must agree with the similarity it bounds.
-    count = session.scalar(select(func.coalesce(func.array_length(func.show_trgm(key), 1), 0)))
+    previous, count = session.execute(
+        select(
+            func.current_setting("statement_timeout"),
+            func.coalesce(func.array_length(func.show_trgm(key), 1), 0),
+        )
+    ).one()
     if not count:
         return []
+    try:
+        with session.begin_nested():  # a timeout rolls back to here, and no further
+            found = _at_least(session, columns, key, where, threshold, count, limit, budget_ms)
+            session.execute(select(func.set_config("statement_timeout", previous, True)))
+    except OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) != QUERY_CANCELED:
+            raise
+        return None
+    return [(row[:-1], float(row[-1])) for row in found]
+
+
+def _at_least(session, columns, key, where, threshold, count, limit, budget_ms) -> list[Any]:
+    """The `limit` keys most like `key` among those at least `threshold` alike."""
+    keys = SIMILAR_KEYS_TABLE.c
     low, high = trigram_count_bounds(count, threshold)
     score = func.similarity(keys.title_key, key).label("score")
     near = (
@@ -199,21 +217,11 @@ def _most_similar_on_postgresql(
     )
     # `%` uses the trigram index with this threshold; set_config(..., true) lasts only for
     # this transaction, like the statement timeout.
-    settings = {"pg_trgm.similarity_threshold": str(threshold)}
-    previous = session.scalar(select(func.current_setting("statement_timeout")))
+    settings = [func.set_config("pg_trgm.similarity_threshold", str(threshold), True)]
     if budget_ms is not None:
-        settings["statement_timeout"] = f"{int(budget_ms)}ms"
-    try:
-        with session.begin_nested():  # a timeout rolls back to here, and no further
-            for name, value in settings.items():
-                session.execute(select(func.set_config(name, value, True)))
-            found = session.execute(query).all()
-            session.execute(select(func.set_config("statement_timeout", previous, True)))
-    except OperationalError as exc:
-        if getattr(exc.orig, "sqlstate", None) != QUERY_CANCELED:
-            raise
-        return None
-    return [(row[:-1], float(row[-1])) for row in found]
+        settings.append(func.set_config("statement_timeout", f"{int(budget_ms)}ms", True))
+    session.execute(select(*settings))
+    return session.execute(query).all()
 
 
 def _has_similar_keys(session: Session) -> bool:
