@@ -83,6 +83,11 @@ TIME_PRESSURE = "time_pressure"
 # Input blocks of the resolution modal
 RESOLUTION = "resolution"
 RATIONALE = "rationale"
+# ...and the forecast its recorder may state (block ids match the domain's error keys)
+FORECAST = "forecast"
+FORECAST_CONFIDENCE = "forecast_confidence"
+FORECAST_SHARE = "forecast_share"
+SHARE_FORECAST = "decision.share_forecast"  # button: show my private forecast on the card
 
 # Input blocks of the poll options modal
 TOPIC = "topic"

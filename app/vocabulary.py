@@ -88,3 +88,4 @@ class Action(enum.StrEnum):
     STEWARD_EDIT = "name the steward"
     CANVAS_CREATE = "create the charter canvas"
     SCHEDULE_EDIT = "change check-in or retro schedules"
+    SHARE_FORECAST = "share a forecast on the card"

@@ -3,8 +3,10 @@
     python -m bench.scale [--decisions 100000] [--database-url URL]
 
 Seeds one team with N decisions (a tenth still open, spread over a year, eight deciders and a
-long tail) into a fresh database, then times each query a few times and prints a table.
-Benchmarks are not tests: nothing here asserts a duration.
+long tail; two in five in a charter domain, one in ten with a poll's expert, one in five with a
+forecast), a poll on one decision in ten (three ballots each, one poll in five anonymous) and a
+consensus check on one in fifty, into a fresh database, then times each query a few times and
+prints a table. Benchmarks are not tests: nothing here asserts a duration.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from sqlalchemy import insert, text
 from app.config import Settings
 from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade
-from app.db.models import Decision, Team
-from app.domain import decisions, home, metrics
+from app.db.models import ConsensusCheck, ConsensusVote, Decision, ExpertisePoll, PollVote, Team
+from app.domain import alignment, calibration, decisions, home, insight, metrics, participation
 from app.domain.export import iter_rows
 from app.exporting import write_export
 
@@ -37,60 +39,139 @@ WORDS += ["vendor", "api", "budget", "design"]
 
 COLUMNS = (
     "team_id", "origin_key", "title", "channel_id", "status", "decider_id", "created_by",
-    "created_at", "decided_at", "zone", "outcome", "resolution",
+    "created_at", "decided_at", "zone", "outcome", "resolution", "domain",
+    "charter_authority_id", "poll_expert_id", "forecast_confidence", "forecast_by",
+    "forecast_shared",
 )  # fmt: skip
+POLL_COLUMNS = (
+    "team_id", "decision_id", "origin_key", "channel_id", "opened_by", "anonymous",
+    "min_responses", "closes_at", "closed_at", "status", "created_at",
+)  # fmt: skip
+VOTE_COLUMNS = ("id", "team_id", "poll_id", "voter_key", "rating", "nominee_id", "updated_at")
+CHECK_COLUMNS = (
+    "team_id", "decision_id", "origin_key", "decider_id", "status", "asked_by", "created_at",
+)  # fmt: skip
+CHECK_VOTE_COLUMNS = ("team_id", "check_id", "user_id", "agree", "at")
+DOMAINS = ["design", "architecture", "hiring", "pricing", "security", "ops"]
 BATCH = 20_000
 
 
+DECIDERS = [f"U{n:04d}" for n in range(40)]
+
+
 def rows(count: int):
-    """N decisions: a tenth still open, spread over a year, eight busy deciders and a long tail."""
+    """N decisions: a tenth still open, spread over a year, eight busy deciders and a long tail.
+    Two in five sit in a charter domain (decided by its authority seven times in ten), one in
+    ten has a poll's expert, one decided in five a forecast (half of them shared)."""
     rng = random.Random(7)
-    deciders = [f"U{n:04d}" for n in range(40)]
+    deciders = DECIDERS
     weights = [30, 20, 12, 8, 6, 5, 4, 3] + [1] * 32
     for n in range(count):
         opened = NOW - timedelta(minutes=rng.randrange(365 * 24 * 60))
         is_open = rng.random() < 0.1
         decided = None if is_open else opened + timedelta(minutes=rng.randrange(10, 20000))
         outcome = rng.choice([None, None, "worked", "mixed", "did_not_work"])
+        decider = rng.choices(deciders, weights)[0]
+        domain = rng.choice(DOMAINS) if rng.random() < 0.4 else None
+        authority = deciders[DOMAINS.index(domain)] if domain else None
+        if authority and rng.random() < 0.7:
+            decider = authority
+        expert = rng.choice(deciders[:12]) if rng.random() < 0.1 else None
+        forecast = decided is not None and rng.random() < 0.2
         yield (
             TEAM,
             f"bench:{n}",
             f"Pick the {rng.choice(WORDS)} {rng.choice(WORDS)} #{n}",
             f"C{rng.randrange(20):03d}",
             "open" if is_open else "decided",
-            rng.choices(deciders, weights)[0],
+            decider,
             rng.choice(deciders),
             opened,
             decided,
             "local",
             outcome if decided else None,
             "Go with the simplest option" if decided else None,
+            domain,
+            authority if decided else None,
+            expert if decided else None,
+            rng.randrange(50, 100) if forecast else None,
+            decider if forecast else None,
+            forecast and rng.random() < 0.5,
         )
+
+
+def poll_rows(count: int):
+    """A poll on one decision in ten (ids 10, 20, ...), one in five anonymous, each with three
+    ballots; and a consensus check on one in fifty with two answers. Yields (table, row)."""
+    rng = random.Random(11)
+    for n, decision_id in enumerate(range(10, count + 1, 10), start=1):
+        opened = NOW - timedelta(minutes=rng.randrange(365 * 24 * 60))
+        anonymous = rng.random() < 0.2
+        channel = f"C{rng.randrange(20):03d}"
+        yield "poll", (
+            TEAM, decision_id, f"poll:{n}", channel, rng.choice(DECIDERS), anonymous, 1,
+            opened + timedelta(days=1), opened + timedelta(days=1), "closed", opened,
+        )  # fmt: skip
+        for voter in rng.sample(DECIDERS, 3):
+            key = f"{n:x}{voter}" if anonymous else voter
+            yield "vote", (
+                rng.getrandbits(52), TEAM, n, key, rng.randrange(1, 6),
+                rng.choice(DECIDERS[:12]) if rng.random() < 0.5 else None, opened,
+            )  # fmt: skip
+        if n % 5 == 0:
+            yield "check", (TEAM, decision_id, f"check:{n}", rng.choice(DECIDERS), "open",
+                            rng.choice(DECIDERS), opened)  # fmt: skip
+            for voter in rng.sample(DECIDERS, 2):
+                yield "check_vote", (TEAM, n // 5, voter, True, opened)
 
 
 def _naive(value):
     return value.replace(tzinfo=None) if isinstance(value, datetime) else value
 
 
+TABLES = {
+    "decision": (Decision, COLUMNS),
+    "poll": (ExpertisePoll, POLL_COLUMNS),
+    "vote": (PollVote, VOTE_COLUMNS),
+    "check": (ConsensusCheck, CHECK_COLUMNS),
+    "check_vote": (ConsensusVote, CHECK_VOTE_COLUMNS),
+}
+
+
 def seed(engine, count: int) -> None:
     """COPY on PostgreSQL (a million rows in well under a minute), executemany elsewhere."""
     with engine.begin() as connection:
         connection.execute(insert(Team).values(id=TEAM, domain="bench", created_at=NOW))
-        if engine.dialect.name == "postgresql":
-            cursor = connection.connection.driver_connection.cursor()
-            sql = f"COPY decisions ({', '.join(COLUMNS)}) FROM STDIN"
-            with cursor.copy(sql) as copy:
-                for row in rows(count):  # timestamp columns hold naive UTC (app.db.types)
-                    copy.write_row([_naive(v) for v in row])
-            return
-        batch = []
-        for row in rows(count):
-            batch.append(dict(zip(COLUMNS, row, strict=True)))
-            if len(batch) == BATCH:
-                connection.execute(insert(Decision), batch)
-                batch = []
-        if batch:
-            connection.execute(insert(Decision), batch)
+        _load(connection, engine.dialect.name, (("decision", row) for row in rows(count)))
+        _load(connection, engine.dialect.name, poll_rows(count))
+
+
+def _load(connection, dialect: str, tagged) -> None:
+    """Rows tagged with their table, in an order that keeps parents before children."""
+    by_table: dict[str, list] = {}
+
+    def flush() -> None:
+        for table in TABLES:  # parents first: a ballot's poll is written before it
+            if by_table.get(table):
+                _write(connection, dialect, table, by_table.pop(table))
+
+    for table, row in tagged:
+        by_table.setdefault(table, []).append(row)
+        if len(by_table[table]) == BATCH:
+            flush()
+    flush()
+
+
+def _write(connection, dialect: str, table: str, batch: list) -> None:
+    model, columns = TABLES[table]
+    if dialect == "postgresql":
+        cursor = connection.connection.driver_connection.cursor()
+        sql = f"COPY {model.__tablename__} ({', '.join(columns)}) FROM STDIN"
+        with cursor.copy(sql) as copy:
+            for row in batch:  # timestamp columns hold naive UTC (app.db.types)
+                copy.write_row([_naive(v) for v in row])
+        return
+    connection.execute(insert(model), [dict(zip(columns, row, strict=True)) for row in batch])
 
 
 def timed(run: Callable[[], object], repeat: int) -> tuple[float, float]:
@@ -103,31 +184,8 @@ def timed(run: Callable[[], object], repeat: int) -> tuple[float, float]:
     return statistics.median(samples), max(samples)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--decisions", type=int, default=100_000)
-    parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
-    scratch = tempfile.mkdtemp(prefix="deference-bench-")
-    url = Settings(database_url=args.database_url or f"sqlite:///{scratch}/bench.db").database_url
-    engine = make_engine(url)
-    if url.startswith("postgresql"):
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    upgrade(engine)
-    started = time.perf_counter()
-    seed(engine, args.decisions)
-    if url.startswith("postgresql"):
-        # A live database is vacuumed by autovacuum; after a bulk COPY, do it once so the
-        # planner and the visibility map (index-only scans) see the steady state.
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("VACUUM ANALYZE"))
-    print(
-        f"seeded {args.decisions:,} decisions in {time.perf_counter() - started:.1f} s on "
-        f"{engine.dialect.name}"
-    )
-    sessions = make_session_factory(engine)
+def cases(sessions) -> list[tuple[str, Callable[[], object]]]:
+    """(name, run) of each timed query."""
     month = metrics.Scope(TEAM, since=NOW - timedelta(days=30))
     channel = metrics.Scope(TEAM, "C007", since=NOW - timedelta(days=90))
 
@@ -138,11 +196,29 @@ def main() -> None:
 
         return run
 
+    def stats(session, scope):
+        """What `/decide stats` reads: the dashboard, then the insight figures beside it."""
+        board = metrics.dashboard(session, scope)
+        return insight.gather(session, scope, board, viewer="U0001")
+
+    def aligned(session, scope):
+        return alignment.alignment(session, scope)
+
+    def scored(session, scope):
+        return calibration.calibrations(session, scope, viewer="U0001")
+
+    def voices(session, scope):
+        """As stats calls it: who decides comes from the dashboard it has already read."""
+        return participation.participation(session, scope, decided={})
+
+    def home_tab(session):
+        return home.home_for(session, TEAM, "U0000", NOW, 14)
+
     def export():
         with sessions() as session:
             write_export(iter_rows(session, [TEAM]), "csv", io.StringIO())
 
-    cases = [
+    return [
         (
             "/decide log billing queue",
             with_session(lambda s: decisions.search_log(s, TEAM, "billing queue")),
@@ -152,13 +228,57 @@ def main() -> None:
             with_session(lambda s: decisions.search_log(s, TEAM, "kubernetes")),
         ),
         ("/decide log (no words)", with_session(lambda s: decisions.search_log(s, TEAM, ""))),
-        ("/decide stats team 30d", with_session(lambda s: metrics.dashboard(s, month))),
-        ("/decide stats channel 90d", with_session(lambda s: metrics.dashboard(s, channel))),
+        ("/decide stats team 30d", with_session(lambda s: stats(s, month))),
+        ("/decide stats channel 90d", with_session(lambda s: stats(s, channel))),
+        ("  of which: dashboard team 30d", with_session(lambda s: metrics.dashboard(s, month))),
+        ("  of which: shadow authority team 30d", with_session(lambda s: aligned(s, month))),
+        ("  of which: calibration team 30d", with_session(lambda s: scored(s, month))),
+        ("  of which: participation team 30d", with_session(lambda s: voices(s, month))),
         ("App Home query", with_session(lambda s: home.home_data(s, TEAM, "U0000", NOW, 14))),
+        ("App Home tab (lists, dashboard, insight)", with_session(home_tab)),
         ("export --format csv", export),
     ]
+
+
+def prepare(engine, url: str, count: int) -> None:
+    """A fresh schema holding the seeded team."""
+    if url.startswith("postgresql"):
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    upgrade(engine)
+    started = time.perf_counter()
+    seed(engine, count)
+    if url.startswith("postgresql"):
+        # A live database is vacuumed by autovacuum; after a bulk COPY, do it once so the
+        # planner and the visibility map (index-only scans) see the steady state.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
+    took = time.perf_counter() - started
+    print(f"seeded {count:,} decisions in {took:.1f} s on {engine.dialect.name}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--decisions", type=int, default=100_000)
+    parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--no-seed",
+        action="store_true",
+        help="time the database --database-url names as an earlier run left it (no re-seeding)",
+    )
+    parser.add_argument("--skip-export", action="store_true", help="leave out the export row")
+    args = parser.parse_args()
+    scratch = tempfile.mkdtemp(prefix="deference-bench-")
+    url = Settings(database_url=args.database_url or f"sqlite:///{scratch}/bench.db").database_url
+    engine = make_engine(url)
+    if not args.no_seed:
+        prepare(engine, url, args.decisions)
+    sessions = make_session_factory(engine)
     print(f"\n| query | median ms | max ms |  ({args.repeat} runs)\n| --- | ---: | ---: |")
-    for name, run in cases:
+    for name, run in cases(sessions):
+        if args.skip_export and name.startswith("export"):
+            continue
         median, worst = timed(run, 1 if name.startswith("export") else args.repeat)
         print(f"| {name} | {median:,.0f} | {worst:,.0f} |")
     engine.dispose()

@@ -21,6 +21,25 @@ def test_container_serves_http_as_non_root_with_a_health_check():
     assert 'CMD ["deference-bot", "serve"' in dockerfile
 
 
+def test_what_the_numbers_mean_states_the_minimum_samples_the_code_uses():
+    from app.domain import alignment, calibration, participation
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("### What the numbers mean")[1].split("\n### ")[0]
+    assert f"| {alignment.ALIGNMENT_MIN} such decisions |" in section
+    assert f"| {calibration.CALIBRATION_MIN} reviewed forecasts for that person or domain |" in (
+        section
+    )
+    assert (
+        f"| {participation.PARTICIPATION_MIN} polls and checks and "
+        f"{participation.PEOPLE_MIN} people |" in section
+    )
+    assert f"at least {alignment.BYPASS_MIN} decisions" in section
+    assert f"at least {participation.HIDDEN_NOMINATIONS} times" in section
+    for source in ("Bunderson 2003", "Greer et al. 2018", "Woolley et al. 2010", "Brier"):
+        assert source in section
+
+
 def test_the_command_table_lists_every_subcommand():
     from app.listeners.commands.grammar import SUBCOMMANDS
 

@@ -13,6 +13,7 @@ from slack_sdk.models.blocks import (
 )
 
 from app import ids
+from app.blocks.forecasts import forecast_line
 from app.blocks.lifecycle import build_change_note, lifecycle_buttons, lifecycle_menu
 from app.blocks.text import date, escape, truncate, user
 from app.db.models import Decision
@@ -184,6 +185,13 @@ def _resolution_blocks(decision: Decision) -> list[Block]:
                 text=MarkdownTextObject(
                     text=truncate(f"*Rationale*\n{escape(decision.rationale)}", 3000)
                 ),
+            )
+        )
+    if decision.forecast_shared and decision.forecast_confidence is not None:
+        blocks.append(
+            ContextBlock(
+                block_id="card.forecast",
+                elements=[MarkdownTextObject(text=f"Forecast: {forecast_line(decision)}")],
             )
         )
     if decision.decided_at:

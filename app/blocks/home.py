@@ -24,6 +24,7 @@ from app.blocks.stats import build_stats
 from app.blocks.text import date, escape, truncate, user
 from app.db.models import Decision
 from app.domain.home import DomainHolder, Home, HomeData, Page, RotationLead
+from app.domain.insight import Insight
 from app.domain.metrics import Dashboard
 
 
@@ -108,10 +109,20 @@ def build_team_context(leads: list[RotationLead], domains: list[DomainHolder]) -
 
 def build_home_tab(home: Home) -> View:
     """The whole Home tab of one person, from what domain/home.py gathered."""
-    return build_home(home.data, home.board, extra=build_team_context(home.leads, home.domains))
+    return build_home(
+        home.data,
+        home.board,
+        extra=build_team_context(home.leads, home.domains),
+        insight=home.insight,
+    )
 
 
-def build_home(data: HomeData, board: Dashboard, extra: list[Block] | None = None) -> View:
+def build_home(
+    data: HomeData,
+    board: Dashboard,
+    extra: list[Block] | None = None,
+    insight: Insight | None = None,
+) -> View:
     blocks: list[Block] = [HeaderBlock(text="Who decides this?")]
     blocks += _section(
         "Decisions you hold", data.mine, "Nothing waits for your decision.", _mine, "decisions"
@@ -150,5 +161,5 @@ def build_home(data: HomeData, board: Dashboard, extra: list[Block] | None = Non
     ]
     if extra:
         blocks += [DividerBlock(), *extra]
-    blocks += [DividerBlock(), *build_stats(board, "the team", "last 30 days")]
+    blocks += [DividerBlock(), *build_stats(board, "the team", "last 30 days", insight)]
     return View(type="home", blocks=blocks)

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 from slack_sdk.models.blocks import (
     Block,
+    CheckboxesElement,
     ContextBlock,
     DateTimePickerElement,
     MarkdownTextObject,
+    NumberInputElement,
     Option,
     PlainTextInputElement,
     PlainTextObject,
@@ -26,7 +28,7 @@ from app.blocks.declare_extras import principle_input
 from app.blocks.modal import build_modal, input_block
 from app.blocks.text import escape, truncate
 from app.db.models import Decision
-from app.domain.decisions import TEXT_MAX, TITLE_MAX
+from app.domain.decisions import CONFIDENCE, TEXT_MAX, TITLE_MAX
 from app.vocabulary import Approach, Framework, Zone
 
 FRAMEWORK_HINTS = {
@@ -190,5 +192,42 @@ def build_resolve_modal(decision: Decision, principles: Sequence[tuple[str, str]
                     )
                 ]
             ),
+            *_forecast_inputs(),
         ],
     )
+
+
+def _forecast_inputs() -> list[Block]:
+    """Optional: what the recorder expects and how sure they are, private unless shared.
+    Once the outcome is reviewed it scores their calibration (Brier score)."""
+    return [
+        input_block(
+            ids.FORECAST,
+            "Your forecast (optional, private)",
+            PlainTextInputElement(
+                action_id=ids.VALUE,
+                max_length=TEXT_MAX,
+                placeholder="What you expect: e.g. the migration is done by March",
+            ),
+        ),
+        input_block(
+            ids.FORECAST_CONFIDENCE,
+            "How confident are you that it works out? (50-99%)",
+            NumberInputElement(
+                action_id=ids.VALUE,
+                is_decimal_allowed=False,
+                min_value=str(CONFIDENCE.start),
+                max_value=str(CONFIDENCE.stop - 1),
+                placeholder="e.g. 80",
+            ),
+            hint="Only you see your forecast and its score, unless you share it on the card.",
+        ),
+        input_block(
+            ids.FORECAST_SHARE,
+            "Share",
+            CheckboxesElement(
+                action_id=ids.VALUE,
+                options=[Option(value="yes", text="Show my forecast on the card")],
+            ),
+        ),
+    ]

@@ -54,11 +54,18 @@ def build_outcome_request(decision: Decision) -> list[Block]:
     ]
 
 
-def build_outcome_recorded(decision: Decision) -> list[Block]:
+def build_outcome_recorded(decision: Decision, forecast_score: float | None = None) -> list[Block]:
+    """The review message, answered. `forecast_score` (this forecast's Brier score) only when
+    the message's reader made the forecast: it is private to them."""
     label = OUTCOMES.get(decision.outcome or "", decision.outcome or "")
     text = f":white_check_mark: Recorded for *{escape(truncate(decision.title, 200))}*: *{label}*"
     if decision.outcome_note:
         text += f"\n>{escape(truncate(decision.outcome_note, 500))}"
+    if forecast_score is not None:
+        text += (
+            f"\nYou were {decision.forecast_confidence}% confident it would work out: this "
+            f"forecast scores {forecast_score:.2f} (Brier: 0 is perfect, 0.25 is a coin toss)."
+        )
     return [SectionBlock(text=MarkdownTextObject(text=text))]
 
 

@@ -18,9 +18,11 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from app import ids
+from app.blocks.insight import alignment_lines, retro_question
 from app.blocks.modal import build_modal
 from app.blocks.text import date, escape, truncate, user
 from app.db.models import Decision
+from app.domain.alignment import Alignment
 from app.domain.checkins import QUESTION
 from app.domain.outcomes import OUTCOMES
 from app.domain.retros import QUESTIONS, THRESHOLD
@@ -116,9 +118,15 @@ def _retro_line(decision: Decision) -> str:
     return f"{_title(decision)} · decided by {user(decision.decider_id)} · {status}"
 
 
-def build_retro(decided: Sequence[Decision], since: datetime | None, post_id: int) -> list[Block]:
-    """The retrospective: decisions since the last one, missing outcomes, anonymous questions.
-    Decisions go ten to a section; past the 50-block cap the rest are counted, not listed."""
+def build_retro(
+    decided: Sequence[Decision],
+    since: datetime | None,
+    post_id: int,
+    alignment: Alignment | None = None,
+) -> list[Block]:
+    """The retrospective: decisions since the last one, missing outcomes, shadow authority (and,
+    when decisions systematically bypass the charter, whether it should change), anonymous
+    questions. Decisions go ten to a section; past the 50-block cap the rest are counted."""
     period = f"since {date(since, '{date_short_pretty}')}" if since else "so far"
     count = f"{len(decided)} decision{'s' if len(decided) != 1 else ''}"
     summary = f"*{count} {period}*" if decided else f"No decisions were made here {period}."
@@ -126,7 +134,7 @@ def build_retro(decided: Sequence[Decision], since: datetime | None, post_id: in
         HeaderBlock(text="Retrospective: who decided, and how did it go?"),
         SectionBlock(text=MarkdownTextObject(text=summary)),
     ]
-    room = MAX_BLOCKS - len(blocks) - 4  # missing outcomes, questions, button, overflow
+    room = MAX_BLOCKS - len(blocks) - 6  # outcomes, authority, questions, button, overflow
     chunks = [decided[i : i + 10] for i in range(0, len(decided), 10)]
     for chunk in chunks[:room]:
         text = truncate("\n".join(_retro_line(d) for d in chunk), 3000)
@@ -140,6 +148,11 @@ def build_retro(decided: Sequence[Decision], since: datetime | None, post_id: in
         asked = ", ".join(f"<@{m}>" for m in missing[:40])
         text = f"{asked}: how did your decisions turn out? Your outcome review DM has buttons."
         blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
+    if alignment is not None:
+        lines = alignment_lines(alignment)
+        question = retro_question(alignment)
+        text = "\n".join([*lines, *([question] if question else [])])
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(text, 3000))))
     questions = "\n".join(f"• {q}" for q in QUESTIONS.values())
     blocks.append(
         SectionBlock(

@@ -12,7 +12,9 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from app.domain.metrics import FATIGUE, Dashboard
+from app.blocks.insight import build_insight
+from app.domain.insight import Insight
+from app.domain.metrics import LOAD_LIMIT, Dashboard
 
 MOST_AUTHORITY = 0.5  # top decider's share above which the bot says so plainly
 
@@ -54,6 +56,7 @@ def figures(board: Dashboard) -> list[str]:
         f"*Escalation rate:* {percent(board.escalation_rate)} of decisions left the local zone. "
         "Rare is healthy: most calls should be made where the information is.",
         f"*Consensus objections:* {board.objections}. Each one reopened the choice of decider.",
+        _load(board),
         f"*Outcome reviews:* {percent(board.outcome_coverage)} of decided decisions have an "
         f"outcome; {percent(board.worked_share)} of those worked. Without this, nobody learns "
         "whose calls turn out well.",
@@ -67,6 +70,17 @@ def figures(board: Dashboard) -> list[str]:
     return lines
 
 
+def _load(board: Dashboard) -> str:
+    if not board.open_load:
+        return "*Load (open decisions per person):* nobody holds an open decision."
+    who, count = board.open_load[0]
+    return (
+        f"*Load (open decisions per person):* highest <@{who}> with {count}; "
+        f"{len(board.open_load)} people hold at least one. Above {LOAD_LIMIT}, decisions wait "
+        "on one person and that person burns out."
+    )
+
+
 def warnings(board: Dashboard) -> list[str]:
     found = []
     c = board.concentration
@@ -77,18 +91,21 @@ def warnings(board: Dashboard) -> list[str]:
             "deferring more to others who know the area: one person deciding everything is a "
             "bottleneck and a burnout risk."
         )
-    for who, count in board.fatigued[:5]:
+    for who, count in board.overloaded[:5]:
         found.append(
-            f":warning: <@{who}> has {count} open decisions (more than {FATIGUE}). Close some, "
-            "or hand some to someone else."
+            f":warning: <@{who}>'s load is {count} open decisions (more than {LOAD_LIMIT}). "
+            "Close some, or hand some to someone else."
         )
     return found
 
 
-def build_stats(board: Dashboard, where: str, period: str) -> list[Block]:
+def build_stats(
+    board: Dashboard, where: str, period: str, insight: Insight | None = None
+) -> list[Block]:
     blocks: list[Block] = [
         HeaderBlock(text=f"How {where} decides ({period})"),
         SectionBlock(text=MarkdownTextObject(text="\n".join(figures(board)))),
+        *(build_insight(insight) if insight is not None else []),
     ]
     alerts = warnings(board)
     if alerts:

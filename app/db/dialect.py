@@ -23,6 +23,7 @@ from sqlalchemy import (
     or_,
     select,
     table,
+    true,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
@@ -227,3 +228,19 @@ def _at_least(session, columns, key, where, threshold, count, limit, budget_ms) 
 def _has_similar_keys(session: Session) -> bool:
     """Migration 0016 made the copy where pg_trgm is installed."""
     return session.scalar(select(func.to_regclass(SIMILAR_KEYS))) is not None
+
+
+def outer_join_each(
+    session: Session, left: Any, right: Any, onclause: Any, columns: Sequence[Any], name: str
+) -> tuple[Any, dict[str, Any]]:
+    """`left` LEFT JOIN the rows of `right` that `onclause` finds for each of its rows, and
+    `columns` of `right` by key, as the joined FROM can name them.
+
+    PostgreSQL hashes the whole of `right` for a plain join (a year of ballots for a month of
+    polls); a LATERAL subquery behind OFFSET 0 (which keeps the planner from flattening it)
+    probes `right`'s index once per row of `left` instead: 36 ms instead of 110 ms for a month
+    in bench/scale. SQLite joins by nested loops anyway."""
+    if _is_postgresql(session):
+        each = select(*columns).where(onclause).offset(0).lateral(name)
+        return left.outerjoin(each, true()), {c.key: each.c[c.key] for c in columns}
+    return left.outerjoin(right, onclause), {c.key: c for c in columns}

@@ -25,6 +25,7 @@ from app.vocabulary import Action, Approach, Framework, Status, Tiebreaker, Zone
 TITLE_MAX = 200
 TEXT_MAX = 3000
 RESOLVABLE = (Status.OPEN, Status.ESCALATED)
+CONFIDENCE = range(50, 100)  # a forecast's stated confidence, in percent
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,40 @@ class Declaration:
     principle: str | None = None
     per_charter: bool = False
     tiebreaker: Tiebreaker = Tiebreaker.OPENER
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """What the person recording a resolution expects, and how sure they are (50-99%).
+
+    Private to them unless `shared`: only then does the card (and the team's figures) show it."""
+
+    confidence: int
+    expectation: str | None = None
+    shared: bool = False
+
+
+def forecast_errors(forecast: Forecast | None) -> dict[str, str]:
+    if forecast is None:
+        return {}
+    errors: dict[str, str] = {}
+    if forecast.confidence not in CONFIDENCE:
+        errors["forecast_confidence"] = "Say how confident you are, from 50% to 99%."
+    if forecast.expectation and len(forecast.expectation) > TEXT_MAX:
+        errors["forecast"] = f"Keep the forecast to {TEXT_MAX} characters."
+    return errors
+
+
+def read_forecast(expectation: str | None, confidence: str | None, shared: bool) -> Forecast | None:
+    """The forecast a form gave: None when left empty; a confidence is what makes it one."""
+    expectation, confidence = clean(expectation) or None, (confidence or "").strip()
+    if not confidence:
+        if expectation:
+            raise InvalidInput({"forecast_confidence": "Say how confident you are, 50-99%."})
+        return None
+    if not confidence.isdigit():
+        raise InvalidInput({"forecast_confidence": "A whole number from 50 to 99."})
+    return Forecast(int(confidence), expectation, shared)
 
 
 def declaration_errors(declaration: Declaration, now: datetime) -> dict[str, str]:
@@ -170,14 +205,22 @@ def record_resolution(
     now: datetime,
     idempotency_key: str,
     principle: str | None = None,
+    forecast: Forecast | None = None,
 ) -> tuple[Decision, bool]:
     """Mark a decision decided. Returns (decision, changed); a redelivery changes nothing.
 
     `principle` is the principle the decider cites for the resolution; it replaces the one
-    cited when the decision was declared, and the event keeps both."""
+    cited when the decision was declared, and the event keeps both. `forecast` is the
+    recorder's own, kept out of the event (whose detail anyone reading the log may see).
+    Who the charter and the poll named at this moment is kept for shadow authority."""
+    from app.domain.alignment import named_for  # it reads rotations, which import this module
+
     resolution = clean(resolution)
     rationale = clean(rationale) or None
-    errors: dict[str, str] = {}
+    if forecast is not None:
+        expectation = clean(forecast.expectation) or None
+        forecast = Forecast(forecast.confidence, expectation, forecast.shared)
+    errors: dict[str, str] = forecast_errors(forecast)
     if not resolution:
         errors["resolution"] = "Say what was decided."
     elif len(resolution) > TEXT_MAX:
@@ -215,6 +258,12 @@ def record_resolution(
             return decision, False  # the same submission, delivered twice, won elsewhere
         check_can_record(decision, actor_id)  # raises "already decided"
     session.refresh(decision)
+    decision.charter_authority_id, decision.poll_expert_id = named_for(session, decision, now)
+    decision.forecast_confidence = forecast.confidence if forecast else None
+    decision.forecast = forecast.expectation if forecast else None
+    decision.forecast_by = actor_id if forecast else None
+    decision.forecast_shared = bool(forecast and forecast.shared)
+    session.flush()
     _log(
         session,
         decision,
@@ -235,6 +284,27 @@ def record_resolution(
 
 
 LOG_COUNT_CAP = 1000
+
+
+def forget_resolution_figures(decision: Decision) -> None:
+    """A reopened decision's forecast and who was named belonged to the resolution set aside:
+    the next resolution records its own. The forecast is not kept in the history: it was
+    private."""
+    decision.charter_authority_id = decision.poll_expert_id = None
+    decision.forecast = decision.forecast_confidence = decision.forecast_by = None
+    decision.forecast_shared = False
+
+
+def share_forecast(session: Session, team_id: str, decision_id: int, actor_id: str) -> Decision:
+    """Show a forecast on the card and in the team's figures: only its author may."""
+    decision = get_decision(session, team_id, decision_id)
+    permissions.check(
+        Action.SHARE_FORECAST, permissions.Actor(actor_id), permissions.about(decision)
+    )
+    if not decision.forecast_shared:
+        decision.forecast_shared = True
+        session.flush()
+    return decision
 
 
 def search_log(

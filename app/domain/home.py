@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Decision, ExpertisePoll, PollVote
-from app.domain import charter, metrics, rotation_service
+from app.domain import charter, insight, metrics, rotation_service
 from app.domain.poll_service import voter_key
 from app.vocabulary import PollStatus, Status, Zone
 
@@ -60,15 +60,18 @@ class Home:
     board: metrics.Dashboard
     leads: list[RotationLead]
     domains: list[DomainHolder]
+    insight: insight.Insight | None = None
 
 
 def home_for(session: Session, team_id: str, user_id: str, now: datetime, review_days: int) -> Home:
     """Everything one person's Home tab shows, read in one session."""
     scope = metrics.Scope(team_id, since=now - timedelta(days=DASHBOARD_DAYS))
     leads = frozenset(charter.formal_leads(session, team_id))
+    board = metrics.dashboard(session, scope, formal_leads=leads)
     return Home(
         data=home_data(session, team_id, user_id, now, review_days),
-        board=metrics.dashboard(session, scope, formal_leads=leads),
+        board=board,
+        insight=insight.gather(session, scope, board, viewer=user_id),
         leads=[
             RotationLead(r.name, r.channel_id, rotation_service.lead_now(session, r, now))
             for r in rotation_service.in_team(session, team_id)

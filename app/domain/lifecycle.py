@@ -305,6 +305,7 @@ def reopen(
     decision.resolution = decision.rationale = None
     decision.decided_at = None
     decision.outcome = decision.outcome_note = None
+    decisions.forget_resolution_figures(decision)
     _mark(decision, REOPENED, actor_id, now, text, was=before.value)
     _log(session, decision, REOPENED, actor_id, now, before, set_aside, idempotency_key)
     _release(session, decision, outcomes.KIND, now)

@@ -1,5 +1,6 @@
 """How a team decides, in figures: velocity, concentration of authority, escalations, outcomes,
-fatigue and poll participation.
+load (open decisions per person) and poll participation. Shadow authority, calibration and
+whose voice is heard live beside this module (alignment, calibration, participation).
 
 The dashboard reads the decisions in scope in one grouped pass of conditional aggregates (counts,
 shares, who decides), plus one for velocity's percentiles and small ones for escalations, open
@@ -20,7 +21,7 @@ from app.db.dialect import lower_percentiles, seconds_between
 from app.db.models import Decision, DecisionEvent, ExpertisePoll, PollVote
 from app.vocabulary import Framework, PollStatus, Status
 
-FATIGUE = 5  # open decisions held by one person before the bot warns
+LOAD_LIMIT = 5  # open decisions held by one person before the bot warns of overload
 OPEN = (Status.OPEN, Status.ESCALATED)
 ESCALATED_KIND = "escalated"
 OBJECTION_KIND = "consensus_objection"
@@ -80,8 +81,9 @@ class Dashboard:
     formal_leads: frozenset[str] = field(default_factory=frozenset)
 
     @property
-    def fatigued(self) -> list[tuple[str, int]]:
-        return [(who, n) for who, n in self.open_load if n > FATIGUE]
+    def overloaded(self) -> list[tuple[str, int]]:
+        """People whose load (open decisions they hold) is above LOAD_LIMIT."""
+        return [(who, n) for who, n in self.open_load if n > LOAD_LIMIT]
 
 
 def gini(counts: Sequence[int]) -> float | None:
@@ -149,7 +151,7 @@ class _Tally:
     reviewed: int = 0
     worked: int = 0
     timed: int = 0  # any status with a decision time in the period: velocity's population
-    held: int = 0  # open right now, whenever opened: the fatigue figure
+    held: int = 0  # open right now, whenever opened: the load figure
 
 
 def _tally(session: Session, scope: Scope) -> tuple[_Tally, list[tuple[str, int, int]]]:

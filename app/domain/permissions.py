@@ -32,6 +32,7 @@ class Role(enum.StrEnum):
     CHARTER_EDITOR = "charter editor"
     POLL_STARTER = "poll starter"
     VIEWER = "anyone in its channel"
+    FORECASTER = "the forecast's author"
     MEMBER = "any member"
 
 
@@ -66,6 +67,7 @@ class Subject:
     editor_ids: tuple[str, ...] = ()
     steward_id: str | None = None
     steward_rotates: bool = False
+    forecast_by: str | None = None  # who stated the decision's (private) forecast
 
 
 TEAM = Subject()
@@ -99,6 +101,11 @@ NOT_SETTLED_BY_POLL = Condition(
     "no earlier poll chose the decider",
     lambda s: not s.settled_by_poll,
     "An earlier poll already chose {decider} to decide “{title}”.",
+)
+HAS_FORECAST = Condition(
+    "it has a forecast",
+    lambda s: s.forecast_by is not None,
+    "“{title}” has no forecast to share.",
 )
 NO_POLL_OPEN = Condition(
     "no poll taking votes",
@@ -223,6 +230,13 @@ TABLE: dict[Action, Rule] = {
     Action.SCHEDULE_EDIT: Rule(
         _r(VIEWER), "Only members of this channel can change its schedules."
     ),
+    # A forecast is private to its author until they share it: nobody else, admins included.
+    Action.SHARE_FORECAST: Rule(
+        _r(Role.FORECASTER),
+        "Only the person who made a forecast on “{title}” can share it.",
+        None,
+        (HAS_FORECAST,),
+    ),
 }
 
 
@@ -234,6 +248,8 @@ def roles_of(actor: Actor, subject: Subject) -> frozenset[Role]:
         held.add(Role.OPENER)
     if actor.started_poll:
         held.add(Role.POLL_STARTER)
+    if subject.forecast_by is not None and actor.user_id == subject.forecast_by:
+        held.add(Role.FORECASTER)
     for flag, role in (
         (actor.is_admin, Role.ADMIN),
         (actor.is_steward, Role.STEWARD),
@@ -369,4 +385,5 @@ def about(
         poll_open=poll_open,
         poll_starter=poll_starter,
         settled_by_poll=settled_by_poll,
+        forecast_by=decision.forecast_by if decision.forecast_confidence is not None else None,
     )

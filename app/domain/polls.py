@@ -19,7 +19,7 @@ decision's tiebreaker names who decides, and the result says so:
 - `steward`, `rotation_lead`: the steward or the channel's current rotation lead when a
   deadline passes (`who_decides`); inside a poll's own tie, and when there is none, the opener.
 
-Open decisions already held are shown beside each candidate so the room can see fatigue; they
+Open decisions already held are shown beside each candidate so the room can see their load; they
 break ties only under `poll_leader`.
 """
 

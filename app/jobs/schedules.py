@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from app import jobs
 from app.blocks.schedules import build_checkin, build_retro, checkin_text
 from app.domain import (
+    alignment,
     channel_schedules,
     checkins,
     ledger,
@@ -216,7 +217,7 @@ def attach_retro_charts(
             scope,
             channel_id=channel_id,
             where="this channel",
-            comment="How this period's decisions went, in three charts.",
+            comment="How this period's decisions went, in charts.",
             thread_ts=thread_ts,
         )
     except SlackApiError as exc:
@@ -246,7 +247,8 @@ def _retro(team_id: str, channel_id: str, rec, slot: datetime):
         else:
             since = slot - timedelta(weeks=rec.every_weeks)
         decided = retros.decided_between(session, team_id, channel_id, since, slot)
+        found = alignment.alignment(session, metrics.Scope(team_id, channel_id, since))
         text = f"Retrospective: {len(decided)} decisions since the last one"
-        return Message(channel_id, text, build_retro(decided, since, post_id))
+        return Message(channel_id, text, build_retro(decided, since, post_id, found))
 
     return render

@@ -69,7 +69,13 @@ def test_resolve_modal_points_at_its_decision():
     assert view["callback_id"] == ids.RESOLVE_VIEW
     assert json.loads(view["private_metadata"]) == {"decision_id": 42}
     inputs = [b["block_id"] for b in view["blocks"] if b["type"] == "input"]
-    assert inputs == [ids.RESOLUTION, ids.RATIONALE]
+    assert inputs == [
+        ids.RESOLUTION,
+        ids.RATIONALE,
+        ids.FORECAST,
+        ids.FORECAST_CONFIDENCE,
+        ids.FORECAST_SHARE,
+    ]
 
 
 def test_log_results_link_to_cards_and_say_how_many_more():

@@ -28,7 +28,9 @@ from app.blocks import (
     declare_extras,
     escalation,
     feedback,
+    forecasts,
     home,
+    insight,
     lifecycle,
     lifecycle_forms,
     messages,
@@ -48,11 +50,12 @@ from app.blocks.errors import describe
 from app.blocks.polls import tiebreaker_words
 from app.blocks.text import escape
 from app.db.models import Charter, CharterDomain, Decision, ExpertisePoll, Rotation
-from app.domain import metrics, permissions
+from app.domain import alignment, calibration, metrics, participation, permissions
 from app.domain.authority import Authority, Source
 from app.domain.canvas import DomainLine, LeadLine, Mirror
 from app.domain.errors import InvalidInput, NotAllowed, NotFound, Person, UserText
 from app.domain.home import DomainHolder, Home, HomeData, Page, RotationLead
+from app.domain.insight import Insight
 from app.domain.people import Unfit
 from app.domain.polls import Ballot, score_ballots, who_decides
 from app.domain.schedules import Recurrence
@@ -176,6 +179,33 @@ def dashboard() -> metrics.Dashboard:
         open_load=[("U2", 20)],
         polls=1,
         poll_responses=2.0,
+    )
+
+
+def forecast(t: str) -> Decision:
+    return decision(t, forecast=t, forecast_confidence=80, forecast_by="U2", forecast_shared=True)
+
+
+def found(t: str, enough: bool = True) -> Insight:
+    """Figures whose domain names are hostile text (people type them into the charter)."""
+    n = 6 if enough else 1
+    rows = [("U1", "U2", "U3", t, n), ("U2", "U2", None, t + "x", n), ("U3", None, "U3", None, n)]
+    scores = {80: [1.0, 0.0, 1.0, 0.5, 1.0, 1.0]}
+    return Insight(
+        alignment=alignment.from_rows(rows),
+        calibration=calibration.Calibrations(
+            people=[calibration.calibrate("U1", scores)],
+            domains=[calibration.calibrate(t, scores)] if enough else [],
+            mine=calibration.calibrate("U1", scores if enough else {80: [1.0]}),
+            pending=1,
+        ),
+        participation=participation.Participation(
+            asks=6 if enough else 1,
+            voices=[participation.Voice(u, 1, 6, 3) for u in ("U1", "U2", "U3")],
+            anonymous_polls=1,
+            anonymous_ballots=4,
+            hidden=[("U4", 4, 1)],
+        ),
     )
 
 
@@ -401,6 +431,7 @@ BUILDERS = {
             board=dashboard(),
             leads=leads(t),
             domains=holders(t),
+            insight=found(t),
         )
     ),
     modal.build_modal: lambda t: modal.build_modal(
@@ -439,7 +470,7 @@ BUILDERS = {
     polls.poll_text: lambda t: polls.poll_text(t) + polls.poll_text(t, closed=True),
     reviews.build_deadline_nudge: lambda t: reviews.build_deadline_nudge(decision(t), who(t)),
     reviews.build_outcome_modal: lambda t: reviews.build_outcome_modal(decision(t), "worked"),
-    reviews.build_outcome_recorded: lambda t: reviews.build_outcome_recorded(decision(t)),
+    reviews.build_outcome_recorded: lambda t: reviews.build_outcome_recorded(forecast(t), 0.04),
     reviews.build_outcome_request: lambda t: reviews.build_outcome_request(decision(t)),
     reviews.build_retro_modal: lambda t: reviews.build_retro_modal(5),
     reviews.deadline_text: lambda t: reviews.deadline_text(decision(t), who(t)),
@@ -453,19 +484,42 @@ BUILDERS = {
     schedules.build_checkin: lambda t: schedules.build_checkin(
         [decision(t, status=Status.OPEN), decision(t, decider_id=None)], NOW, "U3"
     ),
-    schedules.build_retro: lambda t: schedules.build_retro([decision(t)], NOW, 5),
+    schedules.build_retro: lambda t: schedules.build_retro(
+        [decision(t)], NOW, 5, found(t).alignment
+    ),
+    forecasts.forecast_line: lambda t: forecasts.forecast_line(forecast(t)),
+    forecasts.forecast_kept_text: lambda t: forecasts.forecast_kept_text(forecast(t)),
+    forecasts.build_forecast_kept: lambda t: forecasts.build_forecast_kept(forecast(t)),
+    insight.build_insight: lambda t: (
+        insight.build_insight(found(t)) + insight.build_insight(found(t, enough=False))
+    ),
+    insight.alignment_lines: lambda t: "".join(
+        line for e in (True, False) for line in insight.alignment_lines(found(t, e).alignment)
+    ),
+    insight.calibration_lines: lambda t: "".join(
+        line for e in (True, False) for line in insight.calibration_lines(found(t, e).calibration)
+    ),
+    insight.participation_lines: lambda t: "".join(
+        line
+        for e in (True, False)
+        for line in insight.participation_lines(found(t, e).participation)
+    ),
+    insight.retro_question: lambda t: insight.retro_question(found(t).alignment) or "",
     schedules.build_retro_answers: lambda t: schedules.build_retro_answers([(t, t)]),
     schedules.build_retro_answers_sent: lambda t: schedules.build_retro_answers_sent(),
     schedules.checkin_text: lambda t: schedules.checkin_text(3),
     schedules.describe_schedule: lambda t: schedules.describe_schedule(
         "checkin", Recurrence(9, 30, (0, 1), "UTC"), NOW
     ),
-    stats.build_stats: lambda t: stats.build_stats(dashboard(), "the team", "last 30 days"),
+    stats.build_stats: lambda t: stats.build_stats(
+        dashboard(), "the team", "last 30 days", found(t)
+    ),
     stats.figures: lambda t: stats.figures(dashboard()),
     stats.warnings: lambda t: stats.warnings(dashboard()),
 }
 # Helpers that never see a person's text: numbers, dates, ids and the escaping itself.
 NOT_BUILDERS = {
+    "app.blocks.insight.chart_caption",
     # Message metadata is never shown to people: programs read the title as it was typed.
     "app.blocks.card_events.card_metadata",
     "app.blocks.canvas.canvas_ready",  # takes no typed text

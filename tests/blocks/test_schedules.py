@@ -7,6 +7,7 @@ from app import ids
 from app.blocks.reviews import build_deadline_nudge, build_outcome_modal, build_outcome_request
 from app.blocks.schedules import build_checkin, build_retro, build_retro_answers
 from app.db.models import Decision
+from app.domain import alignment
 from app.standin.blockkit import message_block_errors, view_errors
 from app.vocabulary import Status, Zone
 
@@ -75,6 +76,28 @@ def test_retro_shows_outcomes_asks_for_missing_ones_and_caps_blocks():
     blocks = dicts(build_retro(many, None, post_id=9))
     assert len(blocks) <= 50 and message_block_errors(blocks) == []
     assert "more. Export" in json.dumps(blocks, ensure_ascii=False)
+
+
+def test_retro_asks_whether_the_charter_should_change_when_it_is_systematically_bypassed():
+    # hiring: 2 of 3 decisions went to someone else (systematic); design: 1 of 3 did not.
+    rows = [
+        ("U0BOB", "U0DAN", None, "hiring", 2), ("U0DAN", "U0DAN", None, "hiring", 1),
+        ("U0CAROL", "U0CAROL", None, "design", 2), ("U0BOB", "U0CAROL", "U0BOB", "design", 1),
+    ]  # fmt: skip
+    blocks = dicts(build_retro([], NOW, post_id=9, alignment=alignment.from_rows(rows)))
+    text = json.dumps(blocks, ensure_ascii=False)
+    assert "of the 6 decisions where the charter or a poll named someone" in text
+    assert "*Does the charter still fit?*" in text
+    assert "in *hiring* 2 of 3. Should the charter change" in text
+    assert len(blocks) <= 50 and message_block_errors(blocks) == []
+    calm = alignment.from_rows(rows[1:])  # hiring 0 of 1 bypassed, design 1 of 3
+    text = json.dumps(dicts(build_retro([], NOW, post_id=9, alignment=calm)))
+    assert "Does the charter still fit?" not in text
+    few = alignment.from_rows(rows[:1])
+    text = json.dumps(dicts(build_retro([], NOW, post_id=9, alignment=few)))
+    assert (
+        "not enough data yet. It needs 5 decided decisions" in text and "this period has 2" in text
+    )
 
 
 def test_retro_answers_group_by_question():

@@ -97,3 +97,56 @@ def test_the_import_reader_sees_what_runs_at_import_time():
     )
     lines = sorted(node.lineno for node in module_level_imports(ast.parse(source)))
     assert lines == [1, 2, 6]
+
+
+# -- the insight charts: shadow authority, calibration, participation ------------------------
+
+from app.charts import insight  # noqa: E402
+from app.domain.calibration import calibrate  # noqa: E402
+
+AUTHORITY = [
+    (date(2026, 11, 2), {"both": 1, "charter": 2, "expert": 0, "neither": 1}),
+    (date(2026, 11, 9), {"both": 0, "charter": 1, "expert": 2, "neither": 3}),
+]
+BOB = calibrate("bob", {50: [0.0], 60: [1.0], 70: [0.5], 80: [0.0], 90: [1.0]})
+CALIBRATION = [("bob", BOB.bins, BOB.forecasts, BOB.brier)]
+VOICES = [("alice", 3, 6), ("bob", 4, 6), ("erin", 1, 6)]
+
+
+@pytest.mark.parametrize(
+    ("draw", "data"),
+    [
+        (lambda d: insight.alignment_chart(d, "#platform"), AUTHORITY),
+        (lambda d: insight.alignment_chart(d, "#platform"), []),
+        (lambda d: insight.calibration_chart(d, "#platform", 5), CALIBRATION),
+        (lambda d: insight.calibration_chart(d, "#platform", 5), []),
+        (lambda d: insight.participation_chart(d, "#platform", 6), VOICES),
+        (lambda d: insight.participation_chart(d, "#platform", 0), []),
+    ],
+)
+def test_each_insight_chart_is_an_800_by_450_png(draw, data):
+    png = draw(data)
+    assert size(png) == (800, 450)
+    assert 5_000 < len(png) < 500_000
+
+
+def test_insight_charts_differ_with_their_data():
+    assert insight.participation_chart(VOICES, "x", 6) != insight.participation_chart(
+        VOICES[:1], "x", 6
+    )
+    assert insight.alignment_chart(AUTHORITY, "x") != insight.alignment_chart(AUTHORITY[:1], "x")
+
+
+def test_insight_charts_count_in_whole_numbers_and_name_their_axes():
+    authority = insight.draw_alignment(AUTHORITY, "x").axes[0]
+    voices = insight.draw_participation(VOICES, "x", 6).axes[0]
+    calibration = insight.draw_calibration(CALIBRATION, "x", 5).axes[0]
+    for ax, counts in ((authority, authority.yaxis), (voices, voices.xaxis)):
+        ticks = counts.get_major_locator().tick_values(0, 6)
+        assert all(float(t).is_integer() for t in ticks)
+        assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
+    assert calibration.get_xlabel().startswith("Stated confidence")
+    assert [t.get_text() for t in voices.get_yticklabels()] == ["erin", "bob", "alice"]
+    # Colour-blind safe: Okabe-Ito colours, and a hatch besides the colour for each stack
+    faces = {p.get_facecolor()[:3] for p in authority.patches}
+    assert len(faces) == 4 and len({p.get_hatch() for p in authority.patches}) == 4

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from app.db.models import Decision, Rotation
-from app.domain import charter, decisions, ledger, rotation_service
+from app.domain import charter, decisions, ledger, outcomes, rotation_service
 from app.domain.charter import CharterEdit, DomainSpec
 from app.domain.decisions import Declaration
 
@@ -54,6 +54,20 @@ def decide(session: Session, decision: Decision, now: datetime, actor: str | Non
     )
     assert changed
     return decided
+
+
+def review(session: Session, decision: Decision, now: datetime, outcome: str) -> None:
+    """The decider says how `decision` turned out."""
+    outcomes.record_outcome(
+        session,
+        team_id=decision.team_id,
+        decision_id=decision.id,
+        actor_id=decision.decider_id or decision.created_by,
+        outcome=outcome,
+        note=None,
+        now=now,
+        idempotency_key=f"outcome-{next(_keys)}",
+    )
 
 
 def rotation(

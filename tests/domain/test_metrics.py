@@ -77,7 +77,7 @@ def test_empty_team_has_no_figures_but_no_errors(sessions):
     assert board.concentration.top_share is None and board.concentration.gini is None
     assert board.outcome_coverage is None and board.worked_share is None
     assert board.escalation_rate is None and board.poll_responses is None
-    assert board.open_load == [] and board.fatigued == []
+    assert board.open_load == [] and board.overloaded == []
 
 
 def test_velocity_median_and_p90_nearest_rank(sessions):
@@ -120,7 +120,7 @@ def test_dashboard_figures_by_hand(sessions):
         add(session, 3, decider="U2", hours=6)
         add(session, 4, decider="U2")  # open
         for n in range(5, 12):
-            add(session, n, decider="U3")  # seven open: fatigue
+            add(session, n, decider="U3")  # seven open: overloaded
         add(session, 20, decider="U1", team="T2", hours=1, outcome="worked")  # other team
         add(session, 21, decider="U1", channel="C2", hours=1)  # other channel
         session.add(
@@ -144,7 +144,7 @@ def test_dashboard_figures_by_hand(sessions):
     assert board.outcome_coverage == 2 / 3
     assert board.worked_share == 1 / 2
     assert board.open_load == [("U3", 7), ("U2", 1)]
-    assert board.fatigued == [("U3", 7)]
+    assert board.overloaded == [("U3", 7)]
 
 
 def test_period_counts_only_recent_decisions(sessions):

@@ -20,6 +20,7 @@ A = Action
 RESOLVABLE = {Status.OPEN, Status.ESCALATED}
 ANY = set(Status)
 EVERYONE = {"decider", "opener", "admin", "steward", "editor", "poll starter", "viewer", "member"}
+EVERYONE |= {"forecaster"}
 CORRECTORS = {"decider", "opener", "admin"}
 TENDERS = {"admin", "steward", "editor"}
 
@@ -48,6 +49,7 @@ SPEC: dict[Action, tuple[set[str], set[Status]]] = {
     A.STEWARD_EDIT: (TENDERS, ANY),
     A.CANVAS_CREATE: ({"admin"}, ANY),  # the steward and editors tend it; it follows by itself
     A.SCHEDULE_EDIT: ({"viewer"}, ANY),
+    A.SHARE_FORECAST: ({"forecaster"}, ANY),  # private until its author shares it
 }
 
 # Each persona holds exactly one role (and is a member, as everyone is).
@@ -60,6 +62,7 @@ PERSONAS = {
     "poll starter": Actor("UPOLL", started_poll=True, can_see=False),
     "viewer": Actor("UVIEW", can_see=True),
     "member": Actor("UMEMBER", can_see=False),
+    "forecaster": Actor("UFORE", can_see=False),
 }
 STATES = list(
     itertools.product(Status, Zone, [True, False], [True, False], [True, False])
@@ -99,6 +102,7 @@ def subject(status, zone, has_decider, poll_open, settled) -> Subject:
         poll_open=poll_open,
         poll_starter="UPOLL",
         settled_by_poll=settled and has_decider,
+        forecast_by="UFORE",
     )
 
 
@@ -136,6 +140,12 @@ def test_a_poll_starter_cannot_replace_a_named_decider():
         permissions.check(A.POLL_ADOPT, PERSONAS["poll starter"], decided)
     with pytest.raises(NotAllowed, match="An earlier poll already chose <@UDEC>"):
         permissions.check(A.POLL_START, PERSONAS["viewer"], decided)
+
+
+def test_nobody_shares_a_forecast_that_does_not_exist():
+    without = Subject(title="Pick", status=Status.DECIDED, decider_id="UDEC")
+    with pytest.raises(NotAllowed, match="has no forecast to share"):
+        permissions.check(A.SHARE_FORECAST, PERSONAS["decider"], without)
 
 
 def test_the_readme_shows_the_table_as_it_is():

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from app.domain import outcomes, trends
+from app.domain import trends
 from app.domain.metrics import Scope
 from app.vocabulary import Framework
+from tests.domain import factories
 from tests.domain.factories import T1, T2, decide, open_decision
 
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -58,16 +59,7 @@ def test_outcomes_by_framework_names_the_unstated_and_the_unreviewed(sessions):
         ]:
             decision = decided_after(session, MONDAY, 1, framework=framework)
             if outcome:
-                outcomes.record_outcome(
-                    session,
-                    team_id=T1,
-                    decision_id=decision.id,
-                    actor_id=decision.decider_id,
-                    outcome=outcome,
-                    note=None,
-                    now=MONDAY + timedelta(days=14),
-                    idempotency_key=f"outcome-{decision.id}",
-                )
+                factories.review(session, decision, MONDAY + timedelta(days=14), outcome)
         open_decision(session, MONDAY, framework=Framework.SITUATIONAL)
         decided_after(session, MONDAY, 1, framework=Framework.SITUATIONAL, team=T2)
     with sessions() as session:

@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 from app import ids
 from app.blocks.home import build_home
 from app.db.models import Decision, Team
-from app.domain import home, metrics
+from app.domain import home, insight, metrics
 from app.jobs.schedules import post_due_retros
 from app.standin import view_errors
 from app.vocabulary import Status, Zone
 from tests.charts.test_charts import size
+from tests.domain.test_insight import seed as seeded_team
 from tests.e2e.conftest import ALICE, BOB, CAROL, GENERAL
 from tests.e2e.test_reviews import decide, open_decision, utc
 
@@ -55,7 +56,12 @@ def test_stats_answers_privately_with_figures_and_warnings(
     assert "*Decisions opened:* 8" in text
     assert "top decider 88% of decisions" in text
     assert "<@U0BOB> holds 88% of the decisions" in text
-    assert "<@U0BOB> has 7 open decisions (more than 5)" in text
+    assert "<@U0BOB>'s load is 7 open decisions (more than 5)" in text
+    assert "*Load (open decisions per person):* highest <@U0BOB> with 7" in text
+    # Too little data for the newer figures: each says how many it has and needs.
+    assert "*Shadow authority:* not enough data yet. It needs 5 decided decisions" in text
+    assert "*Calibration:* not enough data yet." in text
+    assert "*Whose voice is heard:* not enough data yet." in text
     assert standin.uploaded_files() == []
 
 
@@ -71,6 +77,31 @@ def test_stats_chart_uploads_three_readable_pngs(bot, slack, standin, clock, err
     assert "asked for by <@U0ALICE>" in files[0]["initial_comment"]
     names = [c.params["user"] for c in standin.calls("users.info")]
     assert BOB in names  # the chart labels people by name, looked up, not by id
+
+
+def test_stats_and_charts_show_shadow_authority_calibration_and_voices_with_enough_data(
+    bot, slack, standin, clock, errors_logged
+):
+    with bot.sessions.begin() as session:
+        seeded_team(session)  # the hand-worked team of tests/domain/test_insight.py
+    slack.command(BOB, GENERAL, "stats team all chart")
+    bot.settle()
+    text = json.dumps(standin.responses(BOB)[0]["payload"]["blocks"], ensure_ascii=False)
+    assert "of the 8 decisions where the charter or a poll named someone, 38% were" in text
+    assert "*Charter authority most often bypassed:* *hiring* 2 of 3, *design* 2 of 4" in text
+    assert "*Calibration of shared forecasts:* <@U0BOB> 0.22 (5 forecasts)" in text
+    assert "Gini of participation 0.22" in text
+    assert "<@U0ERIN> nominated 5 times, decided 1" in text
+    files = standin.uploaded_files(GENERAL)
+    assert [f["name"] for f in files] == [
+        "velocity.png", "deciders.png", "outcomes.png", "authority.png", "calibration.png",
+        "participation.png",
+    ]  # fmt: skip
+    assert all(size(f["bytes"]) == (800, 450) for f in files)
+    comment = files[0]["initial_comment"]
+    assert "Shadow authority over time (8 decisions)" in comment
+    assert "Calibration (5 shared, reviewed forecasts)" in comment
+    assert "Whose voice is heard (6 polls and consensus checks)" in comment
 
 
 def test_stats_with_a_bad_word_explains(bot, slack, errors_logged):
@@ -101,7 +132,8 @@ def test_home_stays_within_slacks_limits_with_a_thousand_open_decisions(bot, clo
     with bot.sessions() as session:
         data = home.home_data(session, "T0001", BOB, now, review_days=0)
         board = metrics.dashboard(session, metrics.Scope("T0001"))
-        view = build_home(data, board).to_dict()
+        found = insight.gather(session, metrics.Scope("T0001"), board, viewer=BOB)
+        view = build_home(data, board, insight=found).to_dict()
     assert data.mine.total == 1000 and data.mine.more == 992
     assert len(view["blocks"]) <= 100
     assert view_errors(view) == []  # the stand-in's check of every Block Kit limit
@@ -117,8 +149,9 @@ def test_each_retrospective_carries_its_charts_once(bot, slack, standin, clock, 
     assert post_due_retros() == 1
     assert post_due_retros() == 0
     [retro] = [m for m in standin.messages(GENERAL) if m["text"].startswith("Retrospective")]
+    assert "*Shadow authority:* not enough data yet" in json.dumps(retro["blocks"])
     files = standin.uploaded_files(GENERAL)
-    assert [f["thread_ts"] for f in files] == [retro["ts"]] * 3
+    assert [f["thread_ts"] for f in files] == [retro["ts"]] * 3  # the others lack data
     assert len(standin.calls("files.completeUploadExternal")) == 1
 
 
@@ -156,3 +189,41 @@ def test_home_shows_rotation_leads_and_the_charter_and_stats_compare_formal_lead
     slack.command(ALICE, GENERAL, "stats")
     bot.settle()
     assert "*Formal leads:* 75%" in json.dumps(standin.responses(ALICE)[-1]["payload"])
+
+
+def test_an_anonymous_ballot_moves_no_one_s_figures_in_stats(
+    bot, slack, standin, clock, errors_logged
+):
+    """Through the real bot: the hand-worked team, then an anonymous poll that Dave (in the
+    workspace, in nobody's figures) and Bob answer. `/decide stats` before and after may differ
+    only in the anonymous totals; nobody's answered, asked or nominations move."""
+    from tests.e2e.test_polls import DAVE, card_message, poll_message
+
+    standin.add_user(DAVE, "dave")
+    with bot.sessions.begin() as session:
+        seeded_team(session)
+    slack.command(ALICE, GENERAL, "Pick the queue <@U0BOB|bob>")
+    bot.settle()
+    slack.click(CAROL, ids.RUN_POLL, message=card_message(standin))
+    bot.settle()
+    values = {ids.CLOSES: {ids.VALUE: "tomorrow 10:00"}, ids.ANONYMOUS: {ids.VALUE: ["yes"]}}
+    assert slack.submit(CAROL, standin.latest_view(CAROL), values).body == ""
+    bot.settle()
+
+    def voices() -> str:
+        slack.command(ALICE, GENERAL, "stats team all")
+        bot.settle()
+        blocks = standin.responses(ALICE)[-1]["payload"]["blocks"]
+        [section] = [b for b in blocks if "Whose voice is heard" in json.dumps(b)]
+        return section["text"]["text"]
+
+    before = voices()
+    for voter, rating in ((DAVE, 5), (BOB, 2)):
+        slack.click(voter, f"{ids.POLL_RATE}{rating}", message=poll_message(standin))
+        bot.settle()
+    after = voices()
+    # The seeded anonymous poll had 2 ballots; this one had none, then 2: only the total moves.
+    assert "Anonymous polls: 2 with 2 ballots" in before
+    assert "Anonymous polls: 2 with 4 ballots" in after
+    assert DAVE not in after
+    assert after.replace("with 4 ballots", "with 2 ballots") == before

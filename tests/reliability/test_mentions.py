@@ -13,13 +13,14 @@ from tests.reliability.figures import Figure
 
 # What Slack delivers for `/decide` (should_escape: true): typed `<`, `>`, `&` arrive as entities,
 # a picked person as <@U…|name>; a typed @here arrives as <!here>.
+# Each on its own subject: titles alike would meet the similar-decision check instead.
 TYPED = [
     "&lt;!channel&gt; urgent",
-    "<!here> urgent",
-    "&lt;!everyone&gt; urgent",
-    "&lt;!subteam^S123|@team&gt; urgent",
-    "&lt;https://evil.example|click&gt; urgent",
-    "<!channel> urgent",
+    "<!here> payroll freeze",
+    "&lt;!everyone&gt; office move",
+    "&lt;!subteam^S123|@team&gt; hiring plan",
+    "&lt;https://evil.example|click&gt; vendor contract",
+    "<!channel> database migration",
 ]
 LIVE = ("<!channel", "<!here", "<!everyone", "<!subteam", "<https://evil", "|click>")
 
@@ -45,7 +46,8 @@ def test_a_typed_broadcast_reaches_chat_post_message_as_words(
         for typed in TYPED:
             reply = slack.command(ALICE, GENERAL, f"{typed} <@{BOB}|bob>")
             assert reply.status == 200
-            assert "<!" not in str(reply.body)
+            for live in LIVE:  # <!date^…> may appear: it formats a time and pings no one
+                assert live not in str(reply.body), (live, reply.body)
         posts = standin.wait_for("chat.postMessage", timeout=15, count=len(TYPED))
     finally:
         bot.stop()

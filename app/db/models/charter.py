@@ -124,6 +124,7 @@ class ConsensusCheck(TeamOwned, Base):
 
     __tablename__ = "consensus_checks"
     __table_args__ = (
+        Index("ix_consensus_checks_team_created", "team_id", "created_at"),  # participation
         same_team("decision_id", "decisions", "fk_consensus_checks_decision"),
         UniqueConstraint("team_id", "id"),
         UniqueConstraint("team_id", "origin_key"),

@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -42,7 +43,31 @@ class Decision(TeamOwned, Base):
         ),
         Index("ix_decisions_team_decider", "team_id", "decider_id", "status"),
         Index("ix_decisions_team_channel", "team_id", "channel_id", "created_at"),
-    )
+        # Shadow authority reads only decisions someone was named for; calibration only those
+        # with a forecast: partial indexes that carry what each figure reads (migration 0014).
+        Index(
+            "ix_decisions_team_named",
+            "team_id",
+            "decided_at",
+            postgresql_include=[
+                "status", "channel_id", "decider_id", "charter_authority_id", "poll_expert_id",
+                "domain",
+            ],
+            postgresql_where=text("charter_authority_id IS NOT NULL OR poll_expert_id IS NOT NULL"),
+            sqlite_where=text("charter_authority_id IS NOT NULL OR poll_expert_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_decisions_team_forecast",
+            "team_id",
+            "decided_at",
+            postgresql_include=[
+                "channel_id", "domain", "forecast_by", "forecast_confidence", "forecast_shared",
+                "outcome",
+            ],
+            postgresql_where=text("forecast_confidence IS NOT NULL"),
+            sqlite_where=text("forecast_confidence IS NOT NULL"),
+        ),
+    )  # fmt: skip
 
     # What the decision came from (a command's trigger, a modal's view id): a redelivered
     # request finds the row it already made instead of making a second one.
@@ -78,6 +103,16 @@ class Decision(TeamOwned, Base):
     principle: Mapped[str | None] = mapped_column(String(200))  # the principle in play, as cited
     per_charter: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     reopened: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Who the charter named for the domain and whom the expertise poll recommended, as they
+    # stood when the decision was decided: shadow authority compares them with the decider.
+    charter_authority_id: Mapped[str | None] = mapped_column(String(32))
+    poll_expert_id: Mapped[str | None] = mapped_column(String(32))
+    # What the person recording the resolution expected, and how sure they were (50-99%):
+    # private to them (`forecast_by`) until they share it on the card.
+    forecast: Mapped[str | None] = mapped_column(Text)
+    forecast_confidence: Mapped[int | None] = mapped_column(Integer)
+    forecast_by: Mapped[str | None] = mapped_column(String(32))
+    forecast_shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     # Supersession, both ways, with the other card's permalink (migration 0009).
     supersedes_id: Mapped[int | None] = mapped_column(Integer)
     superseded_by_id: Mapped[int | None] = mapped_column(Integer)

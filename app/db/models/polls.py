@@ -36,6 +36,7 @@ class ExpertisePoll(TeamOwned, Base):
         UniqueConstraint("team_id", "origin_key"),
         Index("ix_expertise_polls_due", "status", "closes_at"),
         Index("ix_expertise_polls_decision", "team_id", "decision_id"),
+        Index("ix_expertise_polls_team_created", "team_id", "created_at"),  # participation
     )
 
     decision_id: Mapped[int] = mapped_column(Integer)
@@ -66,6 +67,13 @@ class PollVote(TeamOwned, Base):
     __table_args__ = (
         same_team("poll_id", "expertise_polls", "fk_poll_votes_poll"),
         UniqueConstraint("team_id", "poll_id", "voter_key"),
+        # Participation reads a period's ballots from the index alone (migration 0014).
+        Index(
+            "ix_poll_votes_ballots",
+            "team_id",
+            "poll_id",
+            postgresql_include=["voter_key", "nominee_id"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(RandomId, primary_key=True, autoincrement=False)

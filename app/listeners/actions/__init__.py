@@ -9,9 +9,11 @@ from app import ids
 from app.blocks.modals import build_resolve_modal
 from app.domain import decisions, values
 from app.listeners import similar
+from app.listeners.acks import acknowledged_if_it_fails
 from app.listeners.actions import charter, escalation, lifecycle, polls, schedules
 from app.listeners.deps import Deps
 from app.listeners.payloads import BlockActions, plain_id
+from app.posting.cards import refresh_card
 
 
 def record_resolution(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
@@ -25,7 +27,19 @@ def record_resolution(ack: Ack, click: BlockActions, deps: Deps, client: WebClie
     deps.open_form(client, click, build_resolve_modal(decision, principles))
 
 
+def share_forecast(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
+    """Show the clicker's own private forecast on the card; stored before the click is
+    acknowledged, and refused to anyone but the forecast's author."""
+    with acknowledged_if_it_fails(ack), deps.sessions.begin() as session:
+        decision = decisions.share_forecast(
+            session, click.team_id, plain_id(click.action.value), click.user.id
+        )
+    ack()
+    refresh_card(client, decision)
+
+
 def register(app: App, deps: Deps) -> None:
     app.action(ids.RECORD_RESOLUTION)(record_resolution)
+    app.action(ids.SHARE_FORECAST)(share_forecast)
     for module in (polls, schedules, escalation, charter, lifecycle, similar):
         module.register(app, deps)

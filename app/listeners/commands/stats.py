@@ -12,7 +12,7 @@ from app.blocks.messages import build_notice
 from app.blocks.replies import charts_comment
 from app.blocks.slack_errors import refusal_text
 from app.blocks.stats import build_stats
-from app.domain import charter, metrics
+from app.domain import charter, insight, metrics
 from app.listeners.commands import grammar
 from app.listeners.deps import Deps
 from app.listeners.payloads import CommandPayload
@@ -35,10 +35,11 @@ def show_stats(
     with deps.sessions() as session:
         leads = frozenset(charter.formal_leads(session, command.team_id))
         board = metrics.dashboard(session, scope, formal_leads=leads)
+        found = insight.gather(session, scope, board, viewer=command.user_id)
     respond(
         response_type="ephemeral",
         text=f"How {where} decides ({period})",
-        blocks=build_stats(board, where, period),
+        blocks=build_stats(board, where, period, found),
     )
     if not intent.chart:
         return

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from app import ids
+from app.blocks.forecasts import build_forecast_kept, forecast_kept_text
 from app.blocks.modals import DeclarePrefill, build_declare_modal
 from app.blocks.similar import build_similar_form_head
 from app.blocks.text import escape
@@ -231,6 +232,11 @@ def resolve(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
                 principle=values.cited_principle(
                     session, submission.team_id, submission.option_of(ids.PRINCIPLE)
                 ),
+                forecast=decisions.read_forecast(
+                    submission.text_of(ids.FORECAST),
+                    submission.text_of(ids.FORECAST_CONFIDENCE),
+                    "yes" in submission.options_of(ids.FORECAST_SHARE),
+                ),
             )
     except InvalidInput as exc:
         ack(response_action="errors", errors=exc.errors)
@@ -239,6 +245,14 @@ def resolve(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
         ack(response_action="errors", errors={ids.RESOLUTION: str(exc)})
         return
     ack()
+    if changed and decision.forecast_confidence is not None and not decision.forecast_shared:
+        tell(
+            client,
+            user_id=submission.user.id,
+            channel_id=decision.channel_id,
+            text=forecast_kept_text(decision),
+            blocks=build_forecast_kept(decision),
+        )
     if changed and not refresh_card(client, decision):
         tell(
             client,

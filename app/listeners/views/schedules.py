@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 from app import ids
 from app.blocks.reviews import build_outcome_recorded
 from app.blocks.schedules import build_retro_answers, build_retro_answers_sent
-from app.domain import ledger, outcomes, retros
+from app.domain import calibration, ledger, outcomes, retros
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload, ViewSubmission
@@ -42,7 +42,10 @@ def outcome(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
         return
     ack()
     if changed and review is not None and review.channel_id and review.message_ts:
-        blocks = build_outcome_recorded(decision)
+        # The review message is in the decider's direct messages: their own forecast only.
+        blocks = build_outcome_recorded(
+            decision, calibration.forecast_score(decision, reader=decision.decider_id)
+        )
         text = f"Outcome recorded: {outcomes.OUTCOMES[choice]}"
         update_message(client, review.channel_id, review.message_ts, text, blocks)
 

@@ -1,7 +1,7 @@
 """A narrow copy of each decision's title key for the similar-decision check (PostgreSQL).
 
 Revision ID: 0016
-Revises: 0015
+Revises: 0014
 Create Date: 2026-11-30
 
 Migration 0010's GIN index on `decisions (team_id, title_key)` hands back every decision that
@@ -33,7 +33,7 @@ from app.db.migrate import SIMILAR_KEYS, SIMILAR_KEYS_SHORT, TITLE_KEY_INDEX
 log = logging.getLogger(__name__)
 
 revision = "0016"
-down_revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
