@@ -54,12 +54,14 @@ def upgrade() -> None:
     op.execute(
         f"""
         CREATE TABLE {SIMILAR_KEYS} (
-            decision_id integer PRIMARY KEY REFERENCES decisions (id) ON DELETE CASCADE,
+            decision_id integer PRIMARY KEY,
             team_id varchar(32) NOT NULL,
             title_key varchar(200) NOT NULL,
             trigrams smallint NOT NULL,
             status varchar(16) NOT NULL,
-            decided_at timestamp without time zone
+            decided_at timestamp without time zone,
+            FOREIGN KEY (team_id, decision_id) REFERENCES decisions (team_id, id)
+                ON DELETE CASCADE ON UPDATE CASCADE
         )
         """
     )
