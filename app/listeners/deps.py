@@ -20,6 +20,8 @@ from app.domain.names import NameMemo
 from app.domain.storage import Sessions
 from app.listeners.forms import FormSeal, origin_of
 from app.listeners.payloads import BlockActions, CommandPayload, MessageShortcut
+from app.posting.people import People
+from app.posting.permalinks import WorkspaceUrls
 
 SLACK_HOOKS = "https://hooks.slack.com/"
 
@@ -43,6 +45,10 @@ class Deps:
     names: NameMemo | None = None
     # Seals private_metadata of every modal opened; wiring derives its key from a secret.
     forms: FormSeal = field(default_factory=FormSeal)
+    # The process's caches in front of users.info and auth.test (app.posting.people,
+    # app.posting.permalinks); wiring makes them on the same clock as everything else.
+    people: People = field(default_factory=People)
+    urls: WorkspaceUrls = field(default_factory=WorkspaceUrls)
 
     def note_profile(self, team_id: str) -> Callable[[str, Any], None] | None:
         """Hand this to a users.info look-up (decider_problem): the name it reads is kept."""
