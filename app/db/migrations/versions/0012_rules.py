@@ -1,7 +1,7 @@
 """The rules a real team tripped over: how a decider was chosen, and objections with reasons.
 
 Revision ID: 0012
-Revises: 0014
+Revises: 0016
 Create Date: 2026-11-30
 
 `decisions.decider_rule` names the tiebreaker rule that chose the current decider (None when a
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0014"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
