@@ -118,8 +118,13 @@ def drain(context: jobs.JobContext, kinds: tuple[str, ...] = QUEUE_KINDS) -> int
     """Post everything queued that is due, here, on SWEEP_THREADS threads (a thousand channels
     due at 09:30 are a thousand posts at once; each is taken from the queue by one thread
     only). Returns how many were posted."""
-    with ThreadPoolExecutor(SWEEP_THREADS, thread_name_prefix="drain") as pool:
-        return sum(pool.map(lambda _: work(context, kinds), range(SWEEP_THREADS)))
+    with context.sessions() as session:
+        waiting = post_queue.waiting(session, kinds)
+    if waiting <= 1:  # the usual sweep: nothing or one post, no threads to start
+        return work(context, kinds) if waiting else 0
+    threads = min(waiting, SWEEP_THREADS)
+    with ThreadPoolExecutor(threads, thread_name_prefix="drain") as pool:
+        return sum(pool.map(lambda _: work(context, kinds), range(threads)))
 
 
 def work(
