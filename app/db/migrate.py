@@ -1,12 +1,18 @@
-"""Run Alembic migrations from code, so `deference-bot migrate` needs no alembic.ini."""
+"""Run Alembic migrations from code, so `deference-bot migrate` needs no alembic.ini.
+
+Alembic itself is imported only when a migration runs: the names below are read by serving
+code (app/db/dialect.py), and a serving worker must not carry Alembic (tests/test_lean_imports).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # APScheduler owns the layout of its job table and creates it on start (app/jobs/scheduler.py);
@@ -37,6 +43,8 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -44,10 +52,14 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(engine), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
     command.downgrade(alembic_config(engine), revision)
 
 
