@@ -15,7 +15,7 @@ from tests.posting.conftest import TEAM
 def test_charts_name_deciders_and_keep_the_names(client, sessions, open_decision):
     open_decision()
     drawn = render(client, sessions, metrics.Scope(TEAM), "#general")
-    assert [name for name, _, _ in drawn] == ["velocity.png", "deciders.png", "outcomes.png"]
+    assert [chart[0] for chart in drawn] == ["velocity.png", "deciders.png", "outcomes.png"]
     with sessions() as session:
         book = names.name_book(session, TEAM)
     assert book.people == {BOB: "bob"}
