@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db.models import ChannelSchedule
@@ -71,15 +72,45 @@ def put(
     row = find(session, team_id, channel_id, kind)
     check_may_change(row, kind, actor_id, is_admin)
     if row is None:
-        row = ChannelSchedule(team_id=team_id, channel_id=channel_id, kind=kind)
-        session.add(row)
+        row = _insert(session, team_id, channel_id, kind, rec, actor_id, now)
+        if row is not None:
+            return row
+        # The same command, delivered twice at once, inserted it first: change that one.
+        row = find(session, team_id, channel_id, kind)
+        check_may_change(row, kind, actor_id, is_admin)
+    _apply(row, rec, actor_id, now)
+    session.flush()
+    return row
+
+
+def _insert(
+    session: Session,
+    team_id: str,
+    channel_id: str,
+    kind: str,
+    rec: Recurrence,
+    actor_id: str,
+    now: datetime,
+) -> ChannelSchedule | None:
+    """The new row, or None when another transaction inserted the channel's schedule of this
+    kind meanwhile (a savepoint keeps the caller's transaction usable)."""
+    row = ChannelSchedule(team_id=team_id, channel_id=channel_id, kind=kind)
+    _apply(row, rec, actor_id, now)
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return None  # the savepoint's rollback took the new row out of the session
+    return row
+
+
+def _apply(row: ChannelSchedule, rec: Recurrence, actor_id: str, now: datetime) -> None:
     row.hour, row.minute, row.tz = rec.hour, rec.minute, rec.tz
     row.weekdays = ",".join(str(d) for d in rec.weekdays)
     row.every_weeks = rec.every_weeks
     row.anchor = week_start(now.astimezone(rec.zone).date()).isoformat()
     row.created_by, row.updated_at, row.disabled_reason = actor_id, now, None
-    session.flush()
-    return row
 
 
 def unchanged(row: ChannelSchedule | None, rec: Recurrence) -> bool:

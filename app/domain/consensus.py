@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -179,7 +179,15 @@ def withdraw(
         raise NotAllowed("There is no objection on this check to withdraw.")
     subject = replace(permissions.about(decision), objector_id=objection.user_id)
     permissions.check(Action.WITHDRAW_OBJECTION, permissions.Actor(user_id), subject)
-    session.delete(objection)
+    # Compare-and-set: of one click delivered twice at once, only the first takes it back.
+    gone = session.execute(
+        delete(ConsensusVote)
+        .where(ConsensusVote.team_id == team_id, ConsensusVote.id == objection.id)
+        .execution_options(synchronize_session=False)
+    )
+    if gone.rowcount != 1:
+        return check, decision, False
+    session.expunge(objection)
     restored = (
         decision.decider_id is None
         and decision.objected_by == user_id
