@@ -21,6 +21,7 @@ from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade
 from app.domain.clock import Clock, SystemClock
 from app.domain.names import NameMemo
+from app.domain.team_cache import TeamCache
 from app.executor import TrackedExecutor
 from app.installs import OAuth, TeamClients, forget_org, forget_team, make_oauth
 from app.jobs.front_door import schedule_sweep
@@ -151,6 +152,8 @@ def build_runtime(
     oauth = make_oauth(settings, engine) if mode == "http" and settings.oauth_enabled else None
     sessions = make_session_factory(engine)
     clock = clock or SystemClock()
+    team_views = TeamCache()
+    team_views.watch(sessions)
     deps = Deps(
         sessions=sessions,
         clock=clock,
@@ -162,6 +165,7 @@ def build_runtime(
         remember_workspace=oauth.orgs.remember if oauth else None,
         forms=FormSeal(derive_key(_form_secret(settings))),
         names=NameMemo(sessions, clock),
+        team_views=team_views,
     )
     # Job functions find their dependencies here; install before any job can fire.
     jobs.install(
