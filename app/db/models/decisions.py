@@ -26,20 +26,34 @@ from app.db.title_key import title_key
 from app.db.types import UTCDateTime
 from app.vocabulary import Approach, Framework, Status, Tiebreaker, Zone
 
+# What the dashboard's tally reads besides team and time (app/domain/metrics._tally).
+TALLIED = ["decider_id", "status", "framework", "outcome", "channel_id", "decided_at"]
+
 
 class Decision(TeamOwned, Base):
     __tablename__ = "decisions"
     __table_args__ = (
         UniqueConstraint("team_id", "origin_key"),
         UniqueConstraint("team_id", "id"),
-        Index("ix_decisions_team_created", "team_id", "created_at"),
+        # The dashboard's tally reads the decisions opened in its period, those decided in it,
+        # and those open now from these three alone (index-only scans on PostgreSQL, 0017).
+        Index("ix_decisions_team_created", "team_id", "created_at", postgresql_include=TALLIED),
         Index("ix_decisions_team_status", "team_id", "status"),
         # Stats over a period, open load per person, a channel's decisions (migration 0005).
         Index(
             "ix_decisions_team_decided",
             "team_id",
             "decided_at",
-            postgresql_include=["created_at"],  # velocity from the index alone (0006)
+            # velocity from the index alone (0006), and the tally (0017)
+            postgresql_include=["created_at", *TALLIED[:-1]],
+        ),
+        Index(
+            "ix_decisions_team_open",
+            "team_id",
+            "created_at",
+            postgresql_include=TALLIED,
+            postgresql_where=text("status IN ('open', 'escalated')"),
+            sqlite_where=text("status IN ('open', 'escalated')"),
         ),
         Index("ix_decisions_team_decider", "team_id", "decider_id", "status"),
         Index("ix_decisions_team_channel", "team_id", "channel_id", "created_at"),
