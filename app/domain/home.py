@@ -146,7 +146,8 @@ def _personal(
         .where(
             Decision.team_id == team_id, Decision.decider_id == user_id, Decision.status.in_(OPEN)
         )
-        .order_by(Decision.deadline.is_(None), Decision.deadline, Decision.created_at)
+        # Soonest deadline first, none last: the order of the open-decisions index (0017).
+        .order_by(Decision.deadline.asc().nulls_last(), Decision.created_at)
     )
     outcomes = (
         select(Decision)

@@ -28,6 +28,7 @@ from app.vocabulary import Approach, Framework, Status, Tiebreaker, Zone
 
 # What the dashboard's tally reads besides team and time (app/domain/metrics._tally).
 TALLIED = ["decider_id", "status", "framework", "outcome", "channel_id", "decided_at"]
+OPEN_TALLIED = ["status", "framework", "outcome", "channel_id", "decided_at"]
 
 
 class Decision(TeamOwned, Base):
@@ -47,13 +48,25 @@ class Decision(TeamOwned, Base):
             # velocity from the index alone (0006), and the tally (0017)
             postgresql_include=["created_at", *TALLIED[:-1]],
         ),
+        # Open decisions: a person's on Home in deadline order, and the tally's open load.
         Index(
             "ix_decisions_team_open",
             "team_id",
+            "decider_id",
+            "deadline",
             "created_at",
-            postgresql_include=TALLIED,
+            postgresql_include=OPEN_TALLIED,
             postgresql_where=text("status IN ('open', 'escalated')"),
             sqlite_where=text("status IN ('open', 'escalated')"),
+        ),
+        # A person's decisions still waiting for their outcome review, oldest first (Home).
+        Index(
+            "ix_decisions_team_unreviewed",
+            "team_id",
+            "decider_id",
+            "decided_at",
+            postgresql_where=text("status = 'decided' AND outcome IS NULL"),
+            sqlite_where=text("status = 'decided' AND outcome IS NULL"),
         ),
         Index("ix_decisions_team_decider", "team_id", "decider_id", "status"),
         Index("ix_decisions_team_channel", "team_id", "channel_id", "created_at"),

@@ -1,4 +1,4 @@
-"""Let the dashboard's tally read decisions from indexes alone (PostgreSQL).
+"""Let the dashboard's tally read decisions from indexes alone (PostgreSQL); index Home's lists.
 
 Revision ID: 0017
 Revises: 0014
@@ -9,7 +9,9 @@ in it and those open now, grouped by decider. At a million decisions its one que
 made PostgreSQL read the whole table (a parallel sequential scan, 23,600 pages). It now reads
 three disjoint ranges, each from an index that carries every column it counts: the
 (team_id, created_at) and (team_id, decided_at) indexes gain those columns, and a partial index
-holds the open decisions. SQLite has no INCLUDE; it gets the partial index only.
+holds the open decisions, keyed so that Home lists a person's open decisions by deadline from it
+too; another partial index lists a person's decisions awaiting an outcome review. SQLite has no
+INCLUDE; it gets the two partial indexes only.
 """
 
 import sqlalchemy as sa
@@ -22,6 +24,7 @@ depends_on = None
 
 TALLIED = ["decider_id", "status", "framework", "outcome", "channel_id", "decided_at"]
 OPEN = sa.text("status IN ('open', 'escalated')")
+UNREVIEWED = sa.text("status = 'decided' AND outcome IS NULL")
 
 
 def upgrade() -> None:
@@ -44,14 +47,22 @@ def upgrade() -> None:
     op.create_index(
         "ix_decisions_team_open",
         "decisions",
-        ["team_id", "created_at"],
-        postgresql_include=TALLIED,
+        ["team_id", "decider_id", "deadline", "created_at"],
+        postgresql_include=TALLIED[1:],
         postgresql_where=OPEN,
         sqlite_where=OPEN,
+    )
+    op.create_index(
+        "ix_decisions_team_unreviewed",
+        "decisions",
+        ["team_id", "decider_id", "decided_at"],
+        postgresql_where=UNREVIEWED,
+        sqlite_where=UNREVIEWED,
     )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_decisions_team_unreviewed", table_name="decisions")
     op.drop_index("ix_decisions_team_open", table_name="decisions")
     if op.get_bind().dialect.name != "postgresql":
         return
