@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, and_, distinct, func, or_, select, true, union_all
 from sqlalchemy.orm import Session
 
-from app.db.dialect import lower_percentiles, seconds_between
+from app.db.dialect import lower_percentiles, outer_join_each, seconds_between
 from app.db.models import Decision, DecisionEvent, ExpertisePoll, PollVote
 from app.vocabulary import Framework, PollStatus, Status
 
@@ -271,13 +271,19 @@ def _polls(session: Session, scope: Scope) -> tuple[int, int]:
         where.append(ExpertisePoll.channel_id == scope.channel_id)
     if scope.since is not None:
         where.append(ExpertisePoll.closed_at >= scope.since)
+    # Each poll's ballots from the ballots index (voter_key is never null: it counts them),
+    # rather than PostgreSQL hashing every ballot of the team (162 ms against 300,000).
+    joined, ballot = outer_join_each(
+        session,
+        ExpertisePoll.__table__,
+        PollVote.__table__,
+        (ExpertisePoll.team_id == PollVote.team_id) & (ExpertisePoll.id == PollVote.poll_id),
+        [PollVote.voter_key],
+        "ballots",
+    )
     polls, ballots = session.execute(
-        select(func.count(distinct(ExpertisePoll.id)), func.count(PollVote.id))
-        .select_from(ExpertisePoll)
-        .outerjoin(
-            PollVote,
-            (ExpertisePoll.team_id == PollVote.team_id) & (ExpertisePoll.id == PollVote.poll_id),
-        )
+        select(func.count(distinct(ExpertisePoll.id)), func.count(ballot["voter_key"]))
+        .select_from(joined)
         .where(*where)
     ).one()
     return polls or 0, ballots or 0
