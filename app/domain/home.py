@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Decision, ExpertisePoll, PollVote
 from app.domain import charter, insight, metrics, rotation_service
+from app.domain.figures import figures
 from app.domain.poll_service import voter_key
 from app.domain.team_cache import TeamCache
 from app.vocabulary import PollStatus, Status, Zone
@@ -75,9 +76,8 @@ class TeamView:
 
 def team_view(session: Session, team_id: str, now: datetime, limit: int = 8) -> TeamView:
     scope = metrics.Scope(team_id, since=now - timedelta(days=DASHBOARD_DAYS))
-    leads = frozenset(charter.formal_leads(session, team_id))
-    board = metrics.dashboard(session, scope, formal_leads=leads)
-    return TeamView(board, insight.figures(session, scope, board), _recent(session, team_id, limit))
+    found = figures(session, scope)
+    return TeamView(found.board, found.team, _recent(session, team_id, limit))
 
 
 def home_for(

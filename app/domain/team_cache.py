@@ -1,5 +1,6 @@
-"""A per-team memo of figures that are the same for everyone in the team (the Home tab's
-dashboard and insight), so a Home opened by many people at once reads the team's decisions once.
+"""A per-team memo of figures that are the same for everyone in the team (Home's dashboard and
+insight, `/decide stats` per channel and period), so a Home opened by many people at once reads
+the team's decisions once.
 
 How stale a value may be: in the process that commits a write to a team, none — the commit
 drops that team's entry before the next read (`watch`). Other worker processes do not hear of
@@ -11,7 +12,7 @@ for the first to compute rather than all reading the database.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -34,28 +35,30 @@ class _Entry:
 class TeamCache:
     def __init__(self, ttl: timedelta = TTL, limit: int = 1000) -> None:
         self.ttl = ttl
-        self.limit = limit  # teams kept at most; the oldest entry goes first
-        self._entries: dict[str, _Entry] = {}
+        self.limit = limit  # teams kept at most; the one stored longest ago goes first
+        self._entries: dict[str, dict[Hashable, _Entry]] = {}
         self._generations: dict[str, int] = {}
         self._everything = 0  # bumped by a write whose teams are unknown
         self._computing: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
-    def get(self, team_id: str, now: datetime, compute: Callable[[], T]) -> T:
-        """The team's value if fresh at `now` (the caller's clock), else `compute()`'s."""
+    def get(self, team_id: str, now: datetime, compute: Callable[[], T], key: Hashable = None) -> T:
+        """The team's value for `key` if fresh at `now` (the caller's clock), else
+        `compute()`'s, kept for the next reader."""
         with self._lock:
             computing = self._computing.setdefault(team_id, threading.Lock())
         with computing:  # one reader per team computes; the others find its value
             with self._lock:
-                entry = self._entries.get(team_id)
+                entry = self._entries.get(team_id, {}).get(key)
                 if entry is not None and entry.at <= now < entry.at + self.ttl:
                     return entry.value
                 generation = self._generation(team_id)
             value = compute()
             with self._lock:
                 if self._generation(team_id) == generation:  # no write committed meanwhile
-                    self._entries.pop(team_id, None)
-                    self._entries[team_id] = _Entry(now, value)
+                    team = self._entries.pop(team_id, {})
+                    team[key] = _Entry(now, value)
+                    self._entries[team_id] = team
                     while len(self._entries) > self.limit:
                         del self._entries[next(iter(self._entries))]
             return value

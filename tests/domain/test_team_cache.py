@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.models import Decision
-from app.domain import home
+from app.domain import figures, home, metrics
 from app.domain.clock import ManualClock
 from app.domain.team_cache import TTL, TeamCache
 from tests.domain.factories import ALICE, BOB, CAROL, T1, T2, decide, open_decision
@@ -137,3 +137,29 @@ def test_each_viewer_still_sees_their_own_lists(
     assert alice.data.mine.items == []
     assert bob.insight.calibration.mine.name == BOB
     assert alice.insight.calibration.mine.name == ALICE
+
+
+def test_stats_share_figures_per_channel_and_period_not_per_viewer(
+    sessions: sessionmaker[Session], clock: ManualClock
+) -> None:
+    cache = TeamCache()
+    cache.watch(sessions)
+    with sessions.begin() as session:
+        open_decision(session, clock.now(), channel="C1")
+        open_decision(session, clock.now(), channel="C2")
+    month = metrics.Scope(T1, since=clock.now() - timedelta(days=30))
+    channel = metrics.Scope(T1, "C1", since=clock.now() - timedelta(days=30))
+
+    def shared(scope, key):
+        with sessions() as session:
+            return figures.shared_figures(session, scope, clock.now(), cache, key)
+
+    team = shared(month, ("stats", None, 30))
+    assert shared(channel, ("stats", "C1", 30)).board.opened == 1
+    assert team.board.opened == 2
+    assert shared(month, ("stats", None, 30)) is team
+    assert team.insight_for(ALICE).calibration.mine.name == ALICE
+    with sessions.begin() as session:
+        open_decision(session, clock.now(), channel="C1")
+    assert shared(channel, ("stats", "C1", 30)).board.opened == 2
+    assert shared(month, ("stats", None, 30)).board.opened == 3
