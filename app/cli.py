@@ -87,16 +87,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     # In the master, before any worker starts: a setup mistake is one line from here, not a
     # traceback from every worker.
     _check_setup(settings)
-    from app.db.engine import make_engine
-    from app.db.migrate import upgrade
+    _migrate_apart(settings.database_url)  # once, before any worker starts
     from app.server import run_gunicorn
     from app.wiring import build_runtime, make_wsgi_app
 
-    engine = make_engine(settings.database_url)
-    try:
-        upgrade(engine)  # once, in the master
-    finally:
-        engine.dispose()
     port = settings.port if args.port is None else args.port
 
     # Exactly one process runs the scheduler. On PostgreSQL every worker takes part in the
@@ -116,6 +110,37 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     run_gunicorn(load, host=args.host, port=port, workers=args.workers, threads=args.threads)
     return 0
+
+
+def _migrate_apart(database_url: str) -> None:
+    """Bring the schema up to date in a short-lived child process. Alembic (and Mako and
+    Pygments behind it, ~50 modules) is then never imported by the master, so no worker forked
+    from it carries them either."""
+    import multiprocessing
+
+    child = multiprocessing.get_context("fork").Process(
+        target=_upgrade, args=(database_url,), name="deference-migrate"
+    )
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise SettingsError(
+            "migrating the database failed (the error is above); "
+            "fix it and retry with `deference-bot migrate`"
+        )
+
+
+def _upgrade(database_url: str) -> None:
+    from app.db.engine import make_engine
+    from app.db.migrate import upgrade
+    from app.jobs.scheduler import create_job_table
+
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine)
+        create_job_table(engine)
+    finally:
+        engine.dispose()
 
 
 def _migrate(settings: Settings, _args: argparse.Namespace) -> int:

@@ -18,7 +18,6 @@ from sqlalchemy import Engine
 from app import anonymous_logging, jobs, web
 from app.config import Mode, Settings, SettingsError
 from app.db.engine import make_engine, make_session_factory
-from app.db.migrate import upgrade
 from app.domain.clock import Clock, SystemClock
 from app.domain.names import NameMemo
 from app.domain.team_cache import TeamCache
@@ -33,6 +32,8 @@ from app.listeners import register_all
 from app.listeners.deps import Deps
 from app.listeners.forms import FormSeal, derive_key
 from app.posting.pace import HEADROOM, TeamPacers
+from app.posting.people import People
+from app.posting.permalinks import WorkspaceUrls
 from app.preflight import QUIET, check_setup, open_socket_url
 from app.slack_client import make_web_client
 from app.web import WSGIApp
@@ -147,11 +148,17 @@ def build_runtime(
         engine.dispose()
         raise
     if migrate:
+        from app.db.migrate import upgrade  # Alembic: only where migrations run (issue 17)
+
         upgrade(engine)
     jobs_scheduler = make_scheduler(engine) if scheduler else None
     oauth = make_oauth(settings, engine) if mode == "http" and settings.oauth_enabled else None
     sessions = make_session_factory(engine)
     clock = clock or SystemClock()
+    names = NameMemo(sessions, clock)
+    # Every person the cache fetches from users.info (or a user_change pushes) is also
+    # noted in the names store, for exports (app.domain.names).
+    people, urls = People(clock, on_seen=names.saw_profile), WorkspaceUrls()
     team_views = TeamCache()
     team_views.watch(sessions)
     deps = Deps(
@@ -164,7 +171,9 @@ def build_runtime(
         forget_org=_org_forgetter(oauth),
         remember_workspace=oauth.orgs.remember if oauth else None,
         forms=FormSeal(derive_key(_form_secret(settings))),
-        names=NameMemo(sessions, clock),
+        names=names,
+        people=people,
+        urls=urls,
         team_views=team_views,
     )
     # Job functions find their dependencies here; install before any job can fire.
@@ -177,6 +186,8 @@ def build_runtime(
             outcome_review_days=settings.outcome_review_days,
             team_clients=_team_clients(settings, oauth),
             pacers=TeamPacers(settings.slack_posts_per_second * HEADROOM),
+            people=people,
+            urls=urls,
             post_workers=scheduler == "elect",
         )
     )

@@ -12,7 +12,7 @@ import hmac
 import http.client
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 FORM = "application/x-www-form-urlencoded"
@@ -24,6 +24,7 @@ class Phase:
     latencies: list[float]  # seconds, answered requests only
     errors: int
     wall: float
+    sent_at: list[float] = field(default_factory=list)  # time.time() each body was sent
 
     def named(self, kind: str) -> Phase:
         return replace(self, kind=kind)
@@ -51,17 +52,19 @@ def _send(host: str, port: int, path: str, body: bytes, secret: str) -> bool:
 
 def _drive(conn, url: str, bodies: list[str], concurrency: int, secret: str) -> None:
     parts = urlsplit(url)
-    pending = iter([b.encode() for b in bodies])
+    pending = iter(enumerate([b.encode() for b in bodies]))
     lock = threading.Lock()
     latencies: list[float] = []
+    sent_at = [0.0] * len(bodies)
     errors = [0]
 
     def worker() -> None:
         while True:
             with lock:
-                body = next(pending, None)
+                index, body = next(pending, (None, None))
             if body is None:
                 return
+            sent_at[index] = time.time()  # wall clock: compared with the stand-in's
             started = time.perf_counter()
             ok = _send(parts.hostname or "", parts.port or 80, parts.path, body, secret)
             elapsed = time.perf_counter() - started
@@ -77,7 +80,7 @@ def _drive(conn, url: str, bodies: list[str], concurrency: int, secret: str) -> 
         thread.start()
     for thread in threads:
         thread.join()
-    conn.send(Phase("", latencies, errors[0], time.perf_counter() - started))
+    conn.send(Phase("", latencies, errors[0], time.perf_counter() - started, sent_at))
 
 
 def run(context, url: str, bodies: list[str], concurrency: int, secret: str) -> Phase:
@@ -93,49 +96,3 @@ def run(context, url: str, bodies: list[str], concurrency: int, secret: str) -> 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
-
-
-def _row(phases: list[Phase]) -> dict[str, float]:
-    latencies = [x for p in phases for x in p.latencies]
-    answered = len(latencies)
-    return {
-        "p50": percentile(latencies, 0.50) * 1000,
-        "p95": percentile(latencies, 0.95) * 1000,
-        "p99": percentile(latencies, 0.99) * 1000,
-        "rps": answered / sum(p.wall for p in phases) if phases else 0.0,
-        "errors": sum(p.errors for p in phases),
-    }
-
-
-def report(results, rss, drained, logged) -> None:
-    """Print per-kind and overall rows for each server, then the project/bare ratios."""
-    print("| server | requests | p50 ms | p95 ms | p99 ms | req/s | errors |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
-    rows = {}
-    for name, phases in results.items():
-        for kind, chosen in [(p.kind, [p]) for p in phases] + [("all", phases)]:
-            row = rows[name, kind] = _row(chosen)
-            print(
-                f"| {name} | {kind} | {row['p50']:.1f} | {row['p95']:.1f} | {row['p99']:.1f} "
-                f"| {row['rps']:.0f} | {row['errors']} |"
-            )
-    print("\n| server | peak RSS master MB | largest worker MB | master + workers MB "
-          "| all cards posted after the last ack | errors logged |")  # fmt: skip
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for name in results:
-        master, worker, total = rss[name]
-        print(
-            f"| {name} | {master:.0f} | {worker:.0f} | {total:.0f} | {drained[name]:.1f} s "
-            f"| {logged[name]} |"
-        )
-    print("\n| project / bare | p50 | p95 | p99 | throughput | target |")
-    print("| --- | ---: | ---: | ---: | ---: | --- |")
-    for kind in ["command", "click", "all"]:
-        p, b = rows["project", kind], rows["bare", kind]
-        ratio = {k: p[k] / b[k] if b[k] else float("nan") for k in ("p50", "p95", "p99", "rps")}
-        met = ratio["p99"] <= 1.25 and ratio["rps"] >= 0.8
-        print(
-            f"| {kind} | {ratio['p50']:.2f}x | {ratio['p95']:.2f}x | {ratio['p99']:.2f}x "
-            f"| {ratio['rps']:.2f}x | {'met' if met else 'missed'} (p99 <= 1.25x, "
-            "throughput >= 0.8x) |"
-        )

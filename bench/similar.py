@@ -19,15 +19,16 @@ from __future__ import annotations
 import argparse
 import itertools
 import random
+import statistics
 import tempfile
 import time
 from datetime import timedelta
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert, inspect, text
 
 from app.config import Settings
 from app.db.engine import make_engine, make_session_factory
-from app.db.migrate import upgrade
+from app.db.migrate import TITLE_KEY_INDEX, upgrade
 from app.db.models import Decision, Team
 from app.db.title_key import title_key
 from app.domain import similar
@@ -89,6 +90,54 @@ def seed(engine, count: int, titles: str) -> list[str]:
     return sample
 
 
+def _seeded(engine) -> bool:
+    if not inspect(engine).has_table("decisions"):
+        return False
+    with engine.connect() as connection:
+        return bool(connection.scalar(text("SELECT count(*) FROM decisions")))
+
+
+def _sample(engine) -> list[str]:
+    """The titles `seed` sampled, read back from a table an earlier run seeded."""
+    with engine.connect() as connection:
+        count = connection.scalar(text("SELECT count(*) FROM decisions"))
+        return [
+            connection.scalar(
+                text("SELECT title FROM decisions ORDER BY id OFFSET :n LIMIT 1"), {"n": n}
+            )
+            for n in range(0, count, 97_001)
+        ]
+
+
+# The design before migration 0016: the GIN index of 0010 on the decisions table itself.
+OLD_INDEX = "ON decisions USING gin (team_id, title_key gin_trgm_ops)"
+OLD_QUERY = text(
+    "SELECT id, similarity(title_key, :key) AS score FROM decisions"
+    " WHERE team_id = :team AND title_key % :key AND (status IN ('open', 'escalated')"
+    " OR (status = 'decided' AND decided_at >= :cutoff))"
+    " ORDER BY score DESC, id DESC LIMIT :limit"
+)
+
+
+def _find_similar_before(session, title: str, now) -> list:
+    key = title_key(title)
+    session.execute(
+        text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"),
+        {"t": str(similar.THRESHOLD)},
+    )
+    cutoff = _naive(now - similar.WINDOW)
+    found = session.execute(
+        OLD_QUERY, {"key": key, "team": TEAM, "cutoff": cutoff, "limit": similar.SHOWN}
+    )
+    return found.all()
+
+
+def sample_ms(run) -> float:
+    started = time.perf_counter()
+    run()
+    return (time.perf_counter() - started) * 1000
+
+
 class _Nothing:
     def __enter__(self):
         return None
@@ -103,16 +152,25 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
     parser.add_argument("--titles", choices=["varied", "scale"], default="varied")
     parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="PostgreSQL: time the design before migration 0016 too, taking turns",
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the decisions seeded by an earlier run"
+    )
     args = parser.parse_args()
     scratch = tempfile.mkdtemp(prefix="deference-bench-")
     url = Settings(database_url=args.database_url or f"sqlite:///{scratch}/bench.db").database_url
     engine = make_engine(url)
-    if url.startswith("postgresql"):
+    reuse = args.reuse and _seeded(engine)
+    if url.startswith("postgresql") and not reuse:
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     upgrade(engine)
     started = time.perf_counter()
-    sample = seed(engine, args.decisions, args.titles)
+    sample = seed(engine, args.decisions, args.titles) if not reuse else _sample(engine)
     if url.startswith("postgresql"):
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("VACUUM ANALYZE"))
@@ -129,8 +187,14 @@ def main() -> None:
         ("a title like nothing seeded: 'Renew the office lease in Lisbon'", None),
         ("one short common word: 'Pick the api'", "Pick the api"),
     ]
-    print(f"\n| new title | found | median ms | max ms |  ({args.repeat} runs)")
-    print("| --- | ---: | ---: | ---: |")
+    compare = args.compare and url.startswith("postgresql")
+    if compare:
+        with engine.begin() as connection:
+            connection.execute(text(f"CREATE INDEX IF NOT EXISTS {TITLE_KEY_INDEX} {OLD_INDEX}"))
+            connection.execute(text("ANALYZE decisions"))
+    old = " | before (0010) median ms | max ms" if compare else ""
+    print(f"\n| new title | found | median ms | max ms{old} |  ({args.repeat} runs each)")
+    print("| --- | ---: | ---: | ---:" + (" | ---: | ---:" if compare else "") + " |")
     for name, title in cases:
         title = title or name.split(": ", 1)[1].strip("'\"")
 
@@ -138,7 +202,20 @@ def main() -> None:
             with sessions() as session:
                 return similar.find_similar(session, TEAM, title, now)
 
+        def check_before(title=title):
+            with sessions() as session:
+                return _find_similar_before(session, title, now)
+
         found = len(check())
+        if compare:  # the two designs take turns, so both see the same load
+            assert len(check_before()) == found, "the two designs disagree"
+            samples = [sample_ms(run) for _ in range(args.repeat) for run in (check, check_before)]
+            new, before = samples[0::2], samples[1::2]
+            print(
+                f"| {name} | {found} | {statistics.median(new):,.1f} | {max(new):,.1f}"
+                f" | {statistics.median(before):,.1f} | {max(before):,.1f} |"
+            )
+            continue
         median, worst = timed(check, args.repeat)
         print(f"| {name} | {found} | {median:,.1f} | {worst:,.1f} |")
     engine.dispose()

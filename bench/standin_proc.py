@@ -9,6 +9,8 @@ built here, where the stand-in's state lives, and handed to the load process as 
 from __future__ import annotations
 
 import json
+import re
+import time
 from collections import Counter
 from http.server import ThreadingHTTPServer
 from multiprocessing.connection import Connection
@@ -22,7 +24,18 @@ OPENER = "U0ALICE"
 
 
 class BenchStandIn(SlackStandIn):
-    """Trigger ids are issued before the run, not at the click: count their 3 s from first use."""
+    """Trigger ids are issued before the run, not at the click: count their 3 s from first use.
+    Every message posted is timed (wall clock), so a card's latency is its post time minus the
+    time the load process sent its command."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.posted_at: dict[tuple[str, str], float] = {}
+
+    def _new_message(self, channel, p):
+        message = super()._new_message(channel, p)
+        self.posted_at[channel, message["ts"]] = time.time()
+        return message
 
     def _take_trigger(self, trigger_id):
         trigger = self._triggers.get(trigger_id) if isinstance(trigger_id, str) else None
@@ -62,6 +75,16 @@ def _clicks(standin: SlackStandIn, channel: str, action_id: str, count: int) -> 
     return found
 
 
+def _cards(standin: BenchStandIn, channel: str, pattern: str) -> dict[str, float]:
+    """token -> when the message carrying it was posted, for every token `pattern` finds."""
+    found = {}
+    for message in standin.messages(channel):
+        match = re.search(pattern, message.get("text") or "")
+        if match:
+            found.setdefault(match.group(0), standin.posted_at[channel, message["ts"]])
+    return found
+
+
 def _calls(standin: SlackStandIn) -> dict[str, tuple[int, int]]:
     ok, failed = Counter(), Counter()
     for call in standin.calls():
@@ -91,5 +114,7 @@ def serve(conn: Connection, bot_token: str, channels: list[str]) -> None:
                 conn.send(_clicks(standin, *args))
             elif what == "count":
                 conn.send(len(standin.messages(args[0])))
+            elif what == "cards":
+                conn.send(_cards(standin, *args))
             elif what == "calls":
                 conn.send(_calls(standin))

@@ -65,6 +65,7 @@ def test_home_tab_and_its_event(manifest):
         "app_home_opened",
         "app_uninstalled",  # both: forget the team's installation and stop its schedules
         "tokens_revoked",
+        "user_change",  # users:read: refreshes the people cache (app.posting.people)
     ]
 
 
@@ -135,6 +136,15 @@ def test_readmes_scope_list_is_the_manifests(manifest):
     sentence = section[start : start + re.search(r"nothing\s+more", section[start:]).start()]
     named = set(re.findall(r"`([a-z]+(?::[a-z.]+)?)`", sentence))
     assert named == set(manifest["oauth_config"]["scopes"]["bot"])
+
+
+def test_every_subscribed_event_has_its_scope(manifest):
+    from app.standin.scopes import EVENT_SCOPES
+
+    granted = set(manifest["oauth_config"]["scopes"]["bot"])
+    for event in manifest["settings"]["event_subscriptions"]["bot_events"]:
+        assert event in EVENT_SCOPES, f"{event}: which scope does Slack require? (scopes.py)"
+        assert EVENT_SCOPES[event] is None or EVENT_SCOPES[event] in granted, event
 
 
 def test_workflow_steps_match_the_listeners_in_the_flat_parameter_form(manifest):

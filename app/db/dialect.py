@@ -6,15 +6,33 @@ knows how each database says it, so no rule carries a dialect branch.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Select, cast, func, or_, select, text, true
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    Select,
+    String,
+    cast,
+    column,
+    func,
+    literal,
+    or_,
+    select,
+    table,
+    true,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from app.db.migrate import SIMILAR_KEYS
+from app.db.models import Decision
 from app.db.title_key import trigram_similarity
+from app.db.types import UTCDateTime
 
 
 def _is_postgresql(session: Session) -> bool:
@@ -88,55 +106,39 @@ WORD_START = 4  # characters of each word a candidate must contain, off PostgreS
 def most_similar(
     session: Session,
     columns: Sequence[Any],
-    key_column: Any,
     key: str,
-    where: Sequence[Any],
+    where: Callable[[Any], Sequence[Any]],
     *,
     threshold: float,
     limit: int,
     scan_cap: int,
-    newest_first: Any,
     budget_ms: int | None = None,
 ) -> list[tuple[Any, float]] | None:
-    """The rows (`columns`) whose `key_column` is at least `threshold` similar to `key`, most
-    similar first, each with its score: pg_trgm's similarity() on PostgreSQL, through its
-    trigram index; elsewhere (SQLite, or PostgreSQL without pg_trgm) the same similarity
-    computed in Python over the newest `scan_cap` rows matching `where` that share the start
-    of a word with `key` (SQLite compares substrings in C far faster than Python compares
-    trigrams; two keys that share no word start are rarely a third alike).
+    """The decisions (`columns`) whose title key is at least `threshold` similar to `key`, most
+    similar first (newest first among equals), each with its score. `where(rows)` gives the
+    caller's conditions on `rows.team_id`, `rows.status` and `rows.decided_at`: `rows` is the
+    decisions table, or on PostgreSQL the narrow copy of their keys (migration 0016).
 
-    On PostgreSQL the query may take at most `budget_ms`; past it the answer is None (rolled
-    back to a savepoint, so the caller's transaction goes on), and the caller goes on without."""
-    if _is_postgresql(session) and _has_pg_trgm(session):
-        # `%` uses the trigram index with this threshold; set_config(..., true) lasts only
-        # for this transaction, like the statement timeout.
-        settings = {"pg_trgm.similarity_threshold": str(threshold)}
-        previous = session.scalar(select(func.current_setting("statement_timeout")))
-        if budget_ms is not None:
-            settings["statement_timeout"] = f"{int(budget_ms)}ms"
-        score = func.similarity(key_column, key)
-        query = (
-            select(*columns, score)
-            .where(*where, key_column.op("%")(key))
-            .order_by(score.desc(), newest_first)
-            .limit(limit)
+    PostgreSQL: pg_trgm's similarity() over that copy, through its trigram index, only among
+    keys whose trigram count lets them reach `threshold` (similarity can be no more than the
+    smaller count over the larger); the short keys have an index of their own, so a one-word
+    title does not re-check every longer key holding its common word (bench/README.md). The
+    query may take at most `budget_ms`; past it the answer is None (rolled back to a
+    savepoint, so the caller's transaction goes on), and the caller goes on without.
+
+    Elsewhere (SQLite, or PostgreSQL without pg_trgm) the same similarity computed in Python
+    over the newest `scan_cap` rows matching `where` that share the start of a word with `key`
+    (SQLite compares substrings in C far faster than Python compares trigrams; two keys that
+    share no word start are rarely a third alike)."""
+    if _is_postgresql(session) and _has_similar_keys(session):
+        return _most_similar_on_postgresql(
+            session, columns, key, where, threshold=threshold, limit=limit, budget_ms=budget_ms
         )
-        try:
-            with session.begin_nested():  # a timeout rolls back to here, and no further
-                for name, value in settings.items():
-                    session.execute(select(func.set_config(name, value, True)))
-                found = session.execute(query).all()
-                session.execute(select(func.set_config("statement_timeout", previous, True)))
-        except OperationalError as exc:
-            if getattr(exc.orig, "sqlstate", None) != QUERY_CANCELED:
-                raise
-            return None
-        return [(row[:-1], float(row[-1])) for row in found]
     starts = {word[:WORD_START] for word in key.split()}
-    shares = or_(*(key_column.contains(start, autoescape=True) for start in sorted(starts)))
-    query = select(*columns, key_column).where(*where, shares)
+    shares = or_(*(Decision.title_key.contains(start, autoescape=True) for start in sorted(starts)))
+    query = select(*columns, Decision.title_key).where(*where(Decision), shares)
     scored = []
-    for row in session.execute(query.order_by(newest_first).limit(scan_cap)):
+    for row in session.execute(query.order_by(Decision.id.desc()).limit(scan_cap)):
         score = trigram_similarity(key, row[-1])
         if score >= threshold:
             scored.append((tuple(row[:-1]), score))
@@ -144,8 +146,90 @@ def most_similar(
     return scored[:limit]
 
 
-def _has_pg_trgm(session: Session) -> bool:
-    return session.scalar(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")) is not None
+SIMILAR_KEYS_TABLE = table(
+    SIMILAR_KEYS,
+    column("decision_id", Integer),
+    column("team_id", String),
+    column("title_key", String),
+    column("trigrams", Integer),
+    column("status", String),
+    column("decided_at", UTCDateTime()),
+)
+
+
+def trigram_count_bounds(count: int, threshold: float) -> tuple[int, int]:
+    """The trigram counts a key may have and still be `threshold` similar to a key of `count`
+    trigrams: similarity is shared / (both - shared), at most min/max of the two counts. One
+    wider on each side than the arithmetic, so float rounding can never drop a match."""
+    return max(0, math.floor(count * threshold) - 1), math.ceil(count / threshold) + 1
+
+
+def _most_similar_on_postgresql(
+    session: Session,
+    columns: Sequence[Any],
+    key: str,
+    where: Callable[[Any], Sequence[Any]],
+    *,
+    threshold: float,
+    limit: int,
+    budget_ms: int | None,
+) -> list[tuple[Any, float]] | None:
+    # pg_trgm's own count: the bound must agree with the similarity it bounds.
+    previous, count = session.execute(
+        select(
+            func.current_setting("statement_timeout"),
+            func.coalesce(func.array_length(func.show_trgm(key), 1), 0),
+        )
+    ).one()
+    if not count:
+        return []
+    try:
+        with session.begin_nested():  # a timeout rolls back to here, and no further
+            found = _at_least(session, columns, key, where, threshold, count, limit, budget_ms)
+            session.execute(select(func.set_config("statement_timeout", previous, True)))
+    except OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) != QUERY_CANCELED:
+            raise
+        return None
+    return [(row[:-1], float(row[-1])) for row in found]
+
+
+def _at_least(session, columns, key, where, threshold, count, limit, budget_ms) -> list[Any]:
+    """The `limit` keys most like `key` among those at least `threshold` alike."""
+    keys = SIMILAR_KEYS_TABLE.c
+    low, high = trigram_count_bounds(count, threshold)
+    score = func.similarity(keys.title_key, key).label("score")
+    near = (
+        select(keys.decision_id, score)
+        .where(
+            *where(keys),
+            keys.title_key.op("%")(key),
+            # Literals, not parameters, so the planner can prove the short-key index applies.
+            keys.trigrams.between(
+                literal(low, literal_execute=True), literal(high, literal_execute=True)
+            ),
+        )
+        .order_by(score.desc(), keys.decision_id.desc())
+        .limit(limit)
+        .subquery()
+    )
+    query = (
+        select(*columns, near.c.score)
+        .join_from(Decision, near, Decision.id == near.c.decision_id)
+        .order_by(near.c.score.desc(), Decision.id.desc())
+    )
+    # `%` uses the trigram index with this threshold; set_config(..., true) lasts only for
+    # this transaction, like the statement timeout.
+    settings = [func.set_config("pg_trgm.similarity_threshold", str(threshold), True)]
+    if budget_ms is not None:
+        settings.append(func.set_config("statement_timeout", f"{int(budget_ms)}ms", True))
+    session.execute(select(*settings))
+    return session.execute(query).all()
+
+
+def _has_similar_keys(session: Session) -> bool:
+    """Migration 0016 made the copy where pg_trgm is installed."""
+    return session.scalar(select(func.to_regclass(SIMILAR_KEYS))) is not None
 
 
 def outer_join_each(

@@ -8,6 +8,8 @@ refuses the user, does not exist, or a SQLite file that cannot be written become
 from __future__ import annotations
 
 import os
+import re
+import threading
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -28,6 +30,9 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "savepoint", _begin_before_savepoint)
+        writers = OneWriterAtATime()
+        event.listen(engine, "before_cursor_execute", writers.before_execute)
+        event.listen(engine.pool, "checkin", writers.checked_in)
         return engine
     return create_engine(
         url,
@@ -36,6 +41,42 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         max_overflow=pool_size,
         connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT},
     )
+
+
+_WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b", re.IGNORECASE)
+_HOLDS = "deference_writer"
+WRITER_WAIT = 30.0  # seconds, SQLite's own busy_timeout: past it, SQLite decides as before
+
+
+class OneWriterAtATime:
+    """Queue this process's SQLite writers on a lock instead of in SQLite's busy handler.
+
+    SQLite lets one connection write at a time. The others retry in its busy handler, which
+    sleeps 1, 2, 5, 10 ... 100 ms between tries and is not woken when the file frees up, so
+    under load a `/decide` waited mostly in those sleeps (bench/README.md, profile). A thread
+    about to write takes this lock first and keeps it until its connection returns to the pool
+    (after the commit); the next writer is handed the file at once. Reads never take it (WAL
+    lets them run beside the writer). A thread that writes through a second connection while
+    its first holds the file goes on as without the lock (SQLite's busy_timeout decides).
+    """
+
+    def __init__(self) -> None:
+        self._free = threading.Semaphore(1)  # released by whichever thread returns the connection
+        self._holder: int | None = None
+
+    def before_execute(self, conn, _cursor, statement, _params, _context, _many) -> None:
+        if conn.info.get(_HOLDS) or not _WRITES.match(statement):
+            return
+        if self._holder == threading.get_ident():
+            return
+        if self._free.acquire(timeout=WRITER_WAIT):
+            self._holder = threading.get_ident()
+            conn.info[_HOLDS] = True
+
+    def checked_in(self, _dbapi_connection, record) -> None:
+        if record.info.pop(_HOLDS, False):
+            self._holder = None
+            self._free.release()
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -21,10 +21,17 @@ TRIGRAM_INDEXES = frozenset(
 
 # The similar-decision check's trigram index on each team's title keys (migration 0010).
 TITLE_KEY_INDEX = "ix_decisions_team_title_key_trgm"
+# Since migration 0016 the check reads a narrow copy of the keys instead, kept in step by a
+# trigger: PostgreSQL-only (where pg_trgm is), like the index, so no model declares it
+# (app/db/dialect.py reads it). Its partial index holds the keys of at most this many trigrams.
+SIMILAR_KEYS = "similar_keys"
+SIMILAR_KEYS_SHORT = 15
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     if type_ == "index" and (name in TRIGRAM_INDEXES or name == TITLE_KEY_INDEX):
+        return False
+    if name == SIMILAR_KEYS or (type_ == "index" and name.startswith(f"ix_{SIMILAR_KEYS}_")):
         return False
     return not (type_ == "table" and name in EXTERNAL_TABLES)
 

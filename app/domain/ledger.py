@@ -83,6 +83,35 @@ def claim(
     return row.id if taken.rowcount == 1 else None
 
 
+def claim_fresh(
+    session: Session,
+    *,
+    team_id: str,
+    kind: str,
+    subject: str,
+    occurrence: str,
+    now: datetime,
+    channel_id: str | None = None,
+) -> int:
+    """Claim a post whose subject this very transaction created: nobody else can know of it
+    before the commit, so no row can exist and the claim is one INSERT (claim() looks first,
+    inserts under a savepoint, then claims by compare-and-set: five round trips)."""
+    row = ScheduledPost(
+        team_id=team_id,
+        kind=kind,
+        subject=subject,
+        occurrence=occurrence,
+        status=POSTING,
+        channel_id=channel_id,
+        attempts=1,
+        created_at=now,
+        claimed_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
 def attempts(session: Session, post_id: int) -> int:
     """How many times the row was claimed, this claim included."""
     return session.scalar(select(ScheduledPost.attempts).where(ScheduledPost.id == post_id)) or 0

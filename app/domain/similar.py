@@ -73,10 +73,17 @@ def find_similar(
     key = title_key(clean(title, single_line=True))
     if not key:
         return []
-    current = or_(
-        Decision.status.in_((Status.OPEN, Status.ESCALATED)),
-        and_(Decision.status == Status.DECIDED, Decision.decided_at >= now - WINDOW),
-    )
+    cutoff = now - WINDOW
+
+    def candidates(rows):  # the decisions table, or the database's narrow copy of its keys
+        return [
+            rows.team_id == team_id,
+            or_(
+                rows.status.in_((Status.OPEN, Status.ESCALATED)),
+                and_(rows.status == Status.DECIDED, rows.decided_at >= cutoff),
+            ),
+        ]
+
     columns = (
         Decision.id,
         Decision.title,
@@ -90,13 +97,11 @@ def find_similar(
     found = dialect.most_similar(
         session,
         columns,
-        Decision.title_key,
         key,
-        [Decision.team_id == team_id, current],
+        candidates,
         threshold=THRESHOLD,
         limit=limit,
         scan_cap=SCAN_CAP,
-        newest_first=Decision.id.desc(),
         budget_ms=budget_ms,
     )
     if found is None:

@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.clock import Clock
 from app.posting.pace import TeamPacers
+from app.posting.people import People
+from app.posting.permalinks import WorkspaceUrls
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,9 @@ class JobContext:
     team_clients: Callable[[str], WebClient] | None = None
     # Paces scheduled posts to each workspace's rate (shared by the sweep's threads).
     pacers: TeamPacers | None = None
+    # The process's caches in front of users.info and auth.test, shared with the listeners.
+    people: People | None = None
+    urls: WorkspaceUrls | None = None
     # True where post workers run (app.jobs.post_workers): sweeps then only queue due posts.
     post_workers: bool = False
 

@@ -39,7 +39,14 @@ def post_missing_cards() -> int:
             client = context.client_for(team_id)
             try:
                 card = publish_card(
-                    client, context.sessions, context.clock, team_id, decision_id, vet=True
+                    client,
+                    context.sessions,
+                    context.clock,
+                    team_id,
+                    decision_id,
+                    vet=True,
+                    people=context.people,
+                    urls=context.urls,
                 )
             except CardNotPosted as exc:
                 log.info("decision %s of team %s was not kept: %s", decision_id, team_id, exc)

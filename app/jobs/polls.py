@@ -37,7 +37,9 @@ def close_due_polls() -> int:
                 )
             if changed:
                 closed += 1
-                redraw_poll(context.client_for(team_id), context.sessions, team_id, poll_id)
+                redraw_poll(
+                    context.client_for(team_id), context.sessions, team_id, poll_id, context.people
+                )
         except Exception:
             log.exception("could not close poll %s of team %s", poll_id, team_id)
     return closed

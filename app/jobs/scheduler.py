@@ -29,3 +29,10 @@ def make_scheduler(engine: Engine | str) -> BackgroundScheduler:
         job_defaults={"coalesce": True, "misfire_grace_time": MISFIRE_GRACE, "max_instances": 1},
         timezone=UTC,
     )
+
+
+def create_job_table(engine: Engine) -> None:
+    """Create the job table before any worker starts: two workers starting APScheduler on a
+    fresh PostgreSQL database both ran CREATE TABLE, and the loser failed to boot (seen in
+    bench.ack with 2 workers); serve calls this once, with the migrations."""
+    SQLAlchemyJobStore(engine=engine, tablename=JOB_TABLE).jobs_t.create(engine, checkfirst=True)

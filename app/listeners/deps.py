@@ -21,6 +21,8 @@ from app.domain.storage import Sessions
 from app.domain.team_cache import TeamCache
 from app.listeners.forms import FormSeal, origin_of
 from app.listeners.payloads import BlockActions, CommandPayload, MessageShortcut
+from app.posting.people import People
+from app.posting.permalinks import WorkspaceUrls
 
 SLACK_HOOKS = "https://hooks.slack.com/"
 
@@ -44,6 +46,10 @@ class Deps:
     names: NameMemo | None = None
     # Seals private_metadata of every modal opened; wiring derives its key from a secret.
     forms: FormSeal = field(default_factory=FormSeal)
+    # The process's caches in front of users.info and auth.test (app.posting.people,
+    # app.posting.permalinks); wiring makes them on the same clock as everything else.
+    people: People = field(default_factory=People)
+    urls: WorkspaceUrls = field(default_factory=WorkspaceUrls)
     # The team's part of Home, shared by everyone in the team for a few seconds; wiring makes
     # it forget a team when a write to it commits (app.domain.team_cache).
     team_views: TeamCache | None = None

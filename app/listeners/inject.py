@@ -91,6 +91,8 @@ def register(app: App, deps: Deps) -> None:
         context["deps"] = deps
         workspace = workspace_of(body, context)
         context["workspace"] = workspace
+        if workspace and (authorized := context.authorize_result) is not None:
+            deps.urls.learn(workspace, authorized.url)  # for permalinks (app.posting.permalinks)
         org = context.enterprise_id if context.is_enterprise_install else None
         if workspace and org and deps.remember_workspace is not None:
             deps.remember_workspace(workspace, org)

@@ -186,7 +186,9 @@ def supersede_and_post(
     if not created:
         return None
     try:
-        posted = publish_card(client, deps.sessions, deps.clock, team_id, new_id)
+        posted = publish_card(
+            client, deps.sessions, deps.clock, team_id, new_id, people=deps.people, urls=deps.urls
+        )
     except CardNotPosted as exc:
         with deps.sessions.begin() as session:  # the new decision is gone: the old one stays
             old = lifecycle.undo_supersede(session, team_id, decision_id, now=deps.clock.now())

@@ -10,12 +10,14 @@ from app.domain import people
 from app.domain.errors import InvalidInput
 from app.domain.schedules import parse_tz
 from app.posting.deciders import decider_problem
+from app.posting.people import People
 
 __all__ = ["decider_problem", "is_admin", "is_member", "members_problem", "user_tz"]
 
 
 def is_admin(client: WebClient, user_id: str) -> bool:
-    """Whether users.info says this person is a workspace admin or owner."""
+    """Whether users.info says this person is a workspace admin or owner. Asked every time,
+    never cached (app.posting.people): a revoked admin must lose the right at once."""
     return people.is_admin(client.users_info(user=user_id)["user"])
 
 
@@ -38,18 +40,23 @@ def is_member(client: WebClient, channel_id: str, user_id: str) -> bool:
             return False
 
 
-def members_problem(client: WebClient, user_ids) -> str | None:
+def members_problem(
+    client: WebClient, user_ids, *, people: People | None = None, team_id: str = ""
+) -> str | None:
     """Why one of these people cannot take part in a rotation or hold a role, or None."""
     for user_id in user_ids:
-        problem = decider_problem(client, user_id)
+        problem = decider_problem(client, user_id, people=people, team_id=team_id)
         if problem:
             return problem
     return None
 
 
-def user_tz(client: WebClient, user_id: str) -> str:
+def user_tz(
+    client: WebClient, user_id: str, *, people: People | None = None, team_id: str = ""
+) -> str:
     """The person's Slack time zone; UTC when Slack has none we know."""
-    name = client.users_info(user=user_id)["user"].get("tz") or "UTC"
+    person = (people or People()).lookup(client, team_id, user_id)
+    name = (person.tz if person else None) or "UTC"
     try:
         return parse_tz(name)
     except InvalidInput:

@@ -13,12 +13,15 @@ from app.listeners.deps import Deps
 from app.posting.polls import publish_poll
 
 
-def closing_time(client: WebClient, spec: when.Spec, user_id: str, now: datetime) -> datetime:
+def closing_time(
+    client: WebClient, deps: Deps, team_id: str, spec: when.Spec, user_id: str
+) -> datetime:
     """Resolve a closing time; wall-clock times are read in the opener's Slack time zone."""
     tz = None
     if isinstance(spec, when.At):
-        tz = client.users_info(user=user_id)["user"].get("tz")
-    return when.resolve(spec, now, tz)
+        person = deps.people.lookup(client, team_id, user_id)
+        tz = person.tz if person is not None else None
+    return when.resolve(spec, deps.clock.now(), tz)
 
 
 def store_poll(

@@ -99,7 +99,11 @@ def supersede_similar(
     old_id = data.get("supersedes")
     if not isinstance(old_id, int):
         raise BadPayload("sealed declaration supersedes nothing")
-    if declaration.decider_id and (problem := decider_problem(client, declaration.decider_id)):
+    if declaration.decider_id and (
+        problem := decider_problem(
+            client, declaration.decider_id, people=deps.people, team_id=click.team_id
+        )
+    ):
         ack()
         respond(response_type="ephemeral", text=problem, blocks=build_notice(problem))
         return
@@ -122,7 +126,16 @@ def supersede_similar(
 
 def _post(client, deps: Deps, click: BlockActions, respond: Respond, decision_id: int) -> None:
     try:
-        publish_card(client, deps.sessions, deps.clock, click.team_id, decision_id, vet=True)
+        publish_card(
+            client,
+            deps.sessions,
+            deps.clock,
+            click.team_id,
+            decision_id,
+            vet=True,
+            people=deps.people,
+            urls=deps.urls,
+        )
     except CardNotPosted as exc:
         problem = exc.said_in(click.channel.name if click.channel else None)
         respond(response_type="ephemeral", text=problem, blocks=build_notice(problem))

@@ -23,8 +23,19 @@ from app.db.models import Decision
 from app.domain import decisions, ledger, lifecycle
 from app.domain.clock import Clock, SystemClock
 from app.domain.errors import NotFound
-from app.posting.claimed import Unanswered, claim, find_earlier_post, post_claimed
+from app.posting.claimed import (
+    FRESH_MARGIN,
+    LEASE,
+    Claim,
+    Unanswered,
+    claim,
+    claim_fresh,
+    find_earlier_post,
+    post_claimed,
+)
 from app.posting.deciders import decider_problem
+from app.posting.people import People
+from app.posting.permalinks import WorkspaceUrls, permalink
 from app.posting.send import explain_slack_error, slack_error_code, update_message
 
 log = logging.getLogger(__name__)
@@ -65,6 +76,8 @@ def publish_card(
     decision_id: int,
     *,
     vet: bool = False,
+    people: People | None = None,
+    urls: WorkspaceUrls | None = None,
 ) -> Decision | None:
     """Post a stored decision's card exactly once, and remember where it is.
 
@@ -73,6 +86,8 @@ def publish_card(
     decider cannot hold it or Slack refuses the card, the unseen decision is discarded, the
     ledger row is marked skipped (never retried) and CardNotPosted says why. If Slack never
     answers, the claim stays and the sweep posts the card once its lease has passed.
+    `people` and `urls` are the process's caches (users.info, the workspace's URL for the
+    permalink); without them each call asks Slack afresh.
     """
     with sessions.begin() as session:
         try:
@@ -81,20 +96,57 @@ def publish_card(
             return None  # discarded meanwhile
         if decision.card_ts is not None:
             return decision
-        held = claim(
-            session,
-            clock,
-            team_id=team_id,
-            kind=CARD,
-            subject=str(decision_id),
-            occurrence=card_occurrence(decision),
-        )
+        held = claim_card(session, clock, decision)
     if held is None:
         return None
+    return publish_claimed_card(
+        client, sessions, clock, decision, held, vet=vet, people=people, urls=urls
+    )
+
+
+def claim_card(
+    session: Session, clock: Clock, decision: Decision, *, created_here: bool = False
+) -> Claim | None:
+    """Claim the right to post the decision's card (app.posting.claimed). A request that stores
+    a new decision claims its card in that same transaction (`created_here`: one INSERT, and
+    one write transaction fewer per command), then posts it with publish_claimed_card."""
+    where = dict(
+        team_id=decision.team_id,
+        kind=CARD,
+        subject=str(decision.id),
+        occurrence=card_occurrence(decision),
+    )
+    if created_here:
+        return claim_fresh(session, clock, **where)
+    return claim(session, clock, **where)
+
+
+def publish_claimed_card(
+    client: WebClient,
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    decision: Decision,
+    held: Claim,
+    *,
+    vet: bool = False,
+    people: People | None = None,
+    urls: WorkspaceUrls | None = None,
+) -> Decision | None:
+    """publish_card's second half, under a claim the caller already holds."""
+    urls = urls or WorkspaceUrls()
+    team_id, decision_id = decision.team_id, decision.id
     if held.taken_over and (ts := _earlier_card(client, decision)) is not None:
         log.info("decision %s: the card a cut-off attempt posted is kept", decision_id)
-        return _attach(sessions, clock, team_id, decision, held.post_id, ts)
-    if vet and decision.decider_id and (problem := decider_problem(client, decision.decider_id)):
+        return _attach(
+            sessions, clock, team_id, decision, held.post_id, ts, urls.url_for(client, team_id)
+        )
+    if (
+        vet
+        and decision.decider_id
+        and (
+            problem := decider_problem(client, decision.decider_id, people=people, team_id=team_id)
+        )
+    ):
         _give_up(sessions, clock, team_id, decision_id, held.post_id)
         raise CardNotPosted(problem + " Nothing was saved.")
     try:
@@ -103,6 +155,8 @@ def publish_card(
             sessions,
             clock,
             held,
+            # A fresh claim needs no renewal before its first attempt (a margin for clocks).
+            lease=LEASE - FRESH_MARGIN,
             channel=decision.channel_id,
             thread_ts=decision.thread_ts,
             text=card_text(decision),
@@ -124,7 +178,10 @@ def publish_card(
         return None
     if posted is None:
         return None
-    return _attach(sessions, clock, team_id, decision, held.post_id, str(posted["ts"]), client)
+    workspace_url = urls.url_for(client, team_id)  # known from the request: no call
+    return _attach(
+        sessions, clock, team_id, decision, held.post_id, str(posted["ts"]), workspace_url
+    )
 
 
 def post_card(
@@ -145,27 +202,17 @@ def _attach(
     decision: Decision,
     post_id: int,
     ts: str,
-    client: WebClient | None = None,
+    workspace_url: str | None,
 ) -> Decision:
-    """Record the card at once (the shorter the gap after Slack's answer, the fewer cards a
-    crash leaves for the read-back), then its permalink."""
+    """Record the card and its permalink at once (the shorter the gap after Slack's answer, the
+    fewer cards a crash leaves for the read-back). The permalink is built, not asked for."""
+    link = None
+    if workspace_url is not None:
+        link = permalink(workspace_url, decision.channel_id, ts, decision.thread_ts)
     with sessions.begin() as session:
         ledger.finish(session, post_id, now=clock.now(), ts=ts, channel_id=decision.channel_id)
-        found = decisions.attach_card(
-            session, team_id=team_id, decision_id=decision.id, card_ts=ts, permalink=None
-        )
-    permalink = None
-    try:
-        if client is not None:
-            answer = client.chat_getPermalink(channel=decision.channel_id, message_ts=ts)
-            permalink = answer.get("permalink")
-    except SlackApiError as exc:
-        log.warning("no permalink for decision %s: %s", decision.id, exc.response.get("error"))
-    if permalink is None:
-        return found
-    with sessions.begin() as session:
         return decisions.attach_card(
-            session, team_id=team_id, decision_id=decision.id, card_ts=ts, permalink=permalink
+            session, team_id=team_id, decision_id=decision.id, card_ts=ts, permalink=link
         )
 
 

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=30)  # > one attempt (the client's 15 s timeout) plus a renewal
 ATTEMPTS = 3
+FRESH_MARGIN = timedelta(seconds=5)  # clock skew between processes, scheduling delays
 LONGEST_WAIT = 10.0  # seconds of Retry-After worth waiting for (well inside the lease)
 CLOCK_SKEW = timedelta(minutes=5)  # our clock against Slack's, when reading back
 HISTORY_PAGE = 200
@@ -69,6 +70,17 @@ def claim(
     if post_id is None:
         return None
     return Claim(post_id, now, ledger.attempts(session, post_id))
+
+
+def claim_fresh(
+    session: Session, clock: Clock, *, team_id: str, kind: str, subject: str, occurrence: str
+) -> Claim:
+    """claim() for a subject created in the caller's open transaction (ledger.claim_fresh)."""
+    now = clock.now()
+    post_id = ledger.claim_fresh(
+        session, team_id=team_id, kind=kind, subject=subject, occurrence=occurrence, now=now
+    )
+    return Claim(post_id, now)
 
 
 def find_earlier_post(

@@ -21,6 +21,7 @@ from app.domain.clock import Clock
 from app.domain.errors import NotFound
 from app.posting.cards import CardNotPosted
 from app.posting.claimed import Unanswered, claim, find_earlier_post, post_claimed
+from app.posting.people import People
 from app.posting.send import explain_slack_error, slack_error_code, update_message
 from app.vocabulary import PollStatus
 
@@ -106,7 +107,11 @@ def _earlier_poll(client: WebClient, poll, thread_ts: str | None) -> str | None:
 
 
 def redraw_poll(
-    client: WebClient, sessions: sessionmaker[Session], team_id: str, poll_id: int
+    client: WebClient,
+    sessions: sessionmaker[Session],
+    team_id: str,
+    poll_id: int,
+    people: People | None = None,
 ) -> bool:
     """Show the poll as it now stands: the response count while open, the result once closed."""
     with sessions() as session:
@@ -127,7 +132,7 @@ def redraw_poll(
             poll_id=poll.id,
             title=decision.title,
             adopted=adopted,
-            decider_name=None if adopted else _name(client, outcome.decider),
+            decider_name=None if adopted else _name(client, people, team_id, outcome.decider),
         )
     return update_message(
         client,
@@ -139,12 +144,9 @@ def redraw_poll(
     )
 
 
-def _name(client: WebClient, user_id: str | None) -> str | None:
+def _name(
+    client: WebClient, people: People | None, team_id: str, user_id: str | None
+) -> str | None:
     if user_id is None:
         return None
-    try:
-        user = client.users_info(user=user_id)["user"]
-    except SlackApiError:
-        return None
-    profile = user.get("profile") or {}
-    return profile.get("display_name") or user.get("name")
+    return (people or People()).name(client, team_id, user_id)

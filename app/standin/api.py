@@ -8,9 +8,11 @@ returns the JSON body Slack would send; HTTP concerns live in server.py.
 from __future__ import annotations
 
 import copy
+import re
 import secrets
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from app.standin.blockkit import message_block_errors, view_errors
 from app.standin.canvases import Canvases
@@ -55,7 +57,7 @@ class WebApi(Installs, ResponseUrls, FileUploads, Functions, Canvases):
         team = self._caller()
         return {
             "ok": True,
-            "url": f"https://{team.domain}.slack.com/",
+            "url": team.url,
             "team": team.name,
             "user": "deference",
             "team_id": team.id,
@@ -157,11 +159,36 @@ class WebApi(Installs, ResponseUrls, FileUploads, Functions, Canvases):
         return {"ok": True, "message_ts": ts}
 
     def _m_chat_getPermalink(self, p: Json) -> Json:
+        """Slack's format: the caller's workspace URL, archives/<channel>/p<ts without its dot>,
+        and for a reply in a thread ?thread_ts=<parent>&cid=<channel>."""
         channel, ts = p.get("channel") or "", p.get("message_ts") or ""
-        if self._find_message(channel, ts) is None:
+        message = self._find_message(channel, ts)
+        if message is None:
             return _fail("message_not_found")
-        base = f"https://{self._caller().domain}.slack.com/archives/{channel}"
-        return {"ok": True, "channel": channel, "permalink": f"{base}/p{ts.replace('.', '')}"}
+        link = f"{self._caller().url}archives/{channel}/p{ts.replace('.', '')}"
+        parent = message.get("thread_ts")
+        if parent and parent != ts:
+            link += f"?thread_ts={parent}&cid={channel}"
+        return {"ok": True, "channel": channel, "permalink": link}
+
+    def resolve_permalink(self, link: str) -> Json | None:
+        """The message a permalink opens, as Slack's client would find it; None when it opens
+        nothing: an unknown host, a channel or ts with no message, a reply linked without its
+        thread, or thread parameters that do not match the message."""
+        parts = urlsplit(link)
+        found = re.fullmatch(r"/archives/([A-Z0-9]+)/p(\d{10})(\d{6})", parts.path)
+        with self._cond:
+            hosts = {urlsplit(team.url).hostname for team in self._teams.values()}
+            if parts.scheme != "https" or parts.hostname not in hosts or found is None:
+                return None
+            channel, ts = found.group(1), f"{found.group(2)}.{found.group(3)}"
+            message = self._find_message(channel, ts)
+            if message is None or message["deleted"]:
+                return None
+            query = parse_qs(parts.query)
+            parent = message.get("thread_ts")
+            expected = {"thread_ts": [parent], "cid": [channel]} if parent and parent != ts else {}
+            return copy.deepcopy(message) if query == expected else None
 
     # -- reading messages back (channels:history / groups:history) ---------------------------
 

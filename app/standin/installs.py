@@ -37,6 +37,14 @@ class Team:
     def name(self) -> str:
         return self.domain.capitalize()
 
+    @property
+    def url(self) -> str:
+        """auth.test's `url`: an organisation installed org-wide answers with its Enterprise
+        Grid domain, a workspace with its own."""
+        if self.is_enterprise:
+            return f"https://{self.domain}.enterprise.slack.com/"
+        return f"https://{self.domain}.slack.com/"
+
 
 @dataclass(frozen=True)
 class _Token:

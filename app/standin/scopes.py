@@ -68,6 +68,14 @@ METHOD_SCOPES: dict[str, Need] = {
     "canvases.sections.lookup": _need("canvases.sections.lookup", "canvases:read"),
 }
 
+#: Bot events the app can subscribe to, with the scope each needs (api.slack.com/events/...).
+EVENT_SCOPES: dict[str, str | None] = {
+    "app_home_opened": None,
+    "app_uninstalled": None,
+    "tokens_revoked": None,
+    "user_change": "users:read",
+}
+
 #: slack_sdk helpers that are not one Web API method: the methods each one calls.
 SDK_HELPERS: dict[str, tuple[str, ...]] = {
     "files_upload_v2": ("files.getUploadURLExternal", "files.completeUploadExternal"),

@@ -196,6 +196,14 @@ class Workspace:
             headers["X-Slack-Retry-Reason"] = retry_reason or "http_timeout"
         return self.send_raw(json.dumps(body), "application/json", headers=headers)
 
+    def user_change(self, user_id: str) -> Reply:
+        """What Slack sends when a person changes (deactivated, renamed...): `user_change`
+        with the whole user object as users.info now shows it."""
+        user = self.standin.user_object(user_id)
+        if user is None:
+            raise ValueError(f"no user {user_id} in the stand-in")
+        return self.event({"type": "user_change", "user": user, "cache_ts": 1700000000})
+
     def step(self, callback_id: str, inputs: Json, *, send: bool = True) -> StepRun:
         """Run the app's workflow step `callback_id` as Workflow Builder does: a new function
         execution and its `function_executed` event (delivered unless `send` is False; then

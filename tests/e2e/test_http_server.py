@@ -11,8 +11,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from app import ids
+from app.db.engine import make_engine
+from app.db.models import Decision
 from app.standin import Workspace
 from tests.e2e.conftest import ALICE, GENERAL, SIGNING_SECRET, command_body
 from tests.e2e.processes import cli_env, deference_bot, serve
@@ -60,6 +63,22 @@ def test_unknown_path_is_404(bot):
     assert status == 404
 
 
+def _recorded_permalink(database_url: str, timeout: float = 10) -> str:
+    """The card's permalink, once the served bot has recorded the card it posted."""
+    engine = make_engine(database_url)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            with engine.connect() as connection:
+                link = connection.execute(select(Decision.permalink)).scalar()
+            if link:
+                return link
+            assert time.monotonic() < deadline, "the posted card was never recorded"
+            time.sleep(0.05)  # another process records it
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture
 def served(standin, database_url, tmp_path: Path):
     """`deference-bot serve --port 0` as its own process, as an operator would run it."""
@@ -79,7 +98,8 @@ def test_served_bot_declares_resolves_and_exports(served, standin, tmp_path):
     assert reply.elapsed < 3, "Slack gives up after 3 s"
     [post] = standin.wait_for("chat.postMessage", timeout=10)
     assert "<@U123>" in json.dumps(post.params["blocks"])
-    standin.wait_for("chat.getPermalink", timeout=10)
+    link = _recorded_permalink(env["DATABASE_URL"])  # built, not asked of chat.getPermalink
+    assert standin.resolve_permalink(link)["ts"] == post.response["ts"]
 
     card = slack.latest_message(GENERAL)
     assert slack.click("U123", ids.RECORD_RESOLUTION, message=card).status == 200

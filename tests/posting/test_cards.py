@@ -26,7 +26,12 @@ def test_post_card_posts_then_remembers_where_with_a_permalink(
         stored = decisions.get_decision(session, TEAM, decision_id)
     assert stored.card_ts == card["ts"] == decision.card_ts
     assert stored.thread_ts == card["ts"]  # replies to the card go in its thread
-    assert stored.permalink.endswith(f"/archives/{GENERAL}/p{card['ts'].replace('.', '')}")
+    assert (
+        stored.permalink
+        == f"https://acme.slack.com/archives/{GENERAL}/p{card['ts'].replace('.', '')}"
+    )
+    assert standin.resolve_permalink(stored.permalink)["ts"] == card["ts"]  # the link opens it
+    assert standin.calls("chat.getPermalink") == []  # built from auth.test's url, not asked
 
 
 @pytest.mark.parametrize(
@@ -49,7 +54,7 @@ def test_a_refused_card_discards_the_unseen_decision_and_says_why(
 
 
 def test_a_card_without_a_permalink_is_still_kept(client, standin, sessions, open_decision):
-    standin.fail_next("chat.getPermalink", status=200, error="internal_error")
+    standin.fail_next("auth.test", status=200, error="internal_error")  # no workspace URL
     decision = post_card(client, sessions, TEAM, open_decision())
     assert decision.card_ts is not None and decision.permalink is None
 

@@ -134,6 +134,12 @@ def test_sigkill_during_a_burst_loses_and_doubles_nothing(standin, database_url,
         # Decisions stored but not acknowledged (killed between commit and ack) get their
         # card from the sweep too: wait for those as well before counting.
         wait_for_cards(standin, {d.title for d in stored}, timeout=REPAIRED_WITHIN)
+        # A card that reached Slack just before the kill is recorded only once its claim's
+        # lease has passed and the sweep read it back: wait for the database to know them all.
+        deadline = time.monotonic() + REPAIRED_WITHIN
+        while not all(d.card_ts for d in stored_decisions(database_url)):
+            assert time.monotonic() < deadline, "stored decisions whose card was never recorded"
+            time.sleep(0.5)  # the sweep runs every CARD_SWEEP_SECONDS in the served process
     finally:
         served.stop()
     stored = stored_decisions(database_url)

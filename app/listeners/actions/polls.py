@@ -51,7 +51,7 @@ def nominate(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> No
         return  # the picker was cleared: nothing to count
     with acknowledged_if_it_fails(ack):
         # One users.info before the ack: an invalid nominee must never be stored.
-        if problem := decider_problem(client, nominee, deps.note_profile(click.team_id)):
+        if problem := decider_problem(client, nominee, people=deps.people, team_id=click.team_id):
             raise NotAllowed(problem)
     vote(ack, click, deps, client, poll_id, nominee=nominee)
 
@@ -70,7 +70,7 @@ def vote(
             **choice,
         )
     ack()
-    redraw_poll(client, deps.sessions, click.team_id, poll_id)
+    redraw_poll(client, deps.sessions, click.team_id, poll_id, deps.people)
 
 
 def close(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
@@ -85,7 +85,7 @@ def close(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
         )
     ack()
     if changed:
-        redraw_poll(client, deps.sessions, click.team_id, poll_id)
+        redraw_poll(client, deps.sessions, click.team_id, poll_id, deps.people)
 
 
 def adopt(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
@@ -101,7 +101,7 @@ def adopt(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
     ack()
     if changed:
         refresh_card(client, decision)
-        redraw_poll(client, deps.sessions, click.team_id, poll_id)
+        redraw_poll(client, deps.sessions, click.team_id, poll_id, deps.people)
 
 
 def register(app: App, deps: Deps) -> None:

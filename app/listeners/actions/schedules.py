@@ -37,7 +37,7 @@ def hand_to(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> Non
         return
     with acknowledged_if_it_fails(ack):
         # One users.info before the ack: an invalid decider must never be stored.
-        if problem := decider_problem(client, decider, deps.note_profile(click.team_id)):
+        if problem := decider_problem(client, decider, people=deps.people, team_id=click.team_id):
             raise NotAllowed(problem)
     assign(ack, click, deps, client, decision_id, decider)
 

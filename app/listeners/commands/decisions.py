@@ -16,7 +16,7 @@ from app.listeners.deps import Deps
 from app.listeners.payloads import CommandPayload
 from app.listeners.poll_publish import closing_time, post_poll, schedule_poll_closing
 from app.listeners.similar import notice_for_command, similar_to
-from app.posting.cards import CardNotPosted, publish_card
+from app.posting.cards import CardNotPosted, claim_card, publish_card, publish_claimed_card
 
 LOG_PAGE = 20
 
@@ -93,12 +93,22 @@ def declare_now(
             origin_key=f"command:{command.trigger_id}",
             now=deps.clock.now(),
         )
-        decision_id = decision.id
+        # The card is claimed in the same transaction: one write fewer per command.
+        held = claim_card(session, deps.clock, decision, created_here=True) if created else None
     ack()
-    if not created:
+    if held is None:
         return
     try:
-        publish_card(client, deps.sessions, deps.clock, command.team_id, decision_id, vet=True)
+        publish_claimed_card(
+            client,
+            deps.sessions,
+            deps.clock,
+            decision,
+            held,
+            vet=True,
+            people=deps.people,
+            urls=deps.urls,
+        )
     except CardNotPosted as exc:
         problem = exc.said_in(command.channel_name)
         respond(response_type="ephemeral", text=problem, blocks=build_notice(problem))
@@ -128,7 +138,7 @@ def start_poll(
     (the opener's time zone, one users.info), and a `--min` above 1 how many
     people are in the channel (one conversations.info)."""
     options = PollOptions(
-        closes_at=closing_time(client, intent.closes, command.user_id, deps.clock.now()),
+        closes_at=closing_time(client, deps, command.team_id, intent.closes, command.user_id),
         anonymous=intent.anonymous,
         min_responses=intent.min_responses,
         people_here=people_in(client, command.channel_id) if intent.min_responses > 1 else None,
@@ -151,7 +161,9 @@ def start_poll(
         return
     decision_id, poll_id = stored
     try:
-        publish_card(client, deps.sessions, deps.clock, command.team_id, decision_id)
+        publish_card(
+            client, deps.sessions, deps.clock, command.team_id, decision_id, urls=deps.urls
+        )
         post_poll(client, deps, command.team_id, poll_id)
     except CardNotPosted as exc:
         problem = exc.said_in(command.channel_name)

@@ -73,7 +73,9 @@ def reopen(intent: g.ReopenDecision, command, ack, client, respond, deps) -> Non
 
 
 def handoff(intent: g.HandOn, command, ack, client, respond, deps) -> None:
-    if problem := decider_problem(client, intent.decider_id):
+    if problem := decider_problem(
+        client, intent.decider_id, people=deps.people, team_id=command.team_id
+    ):
         raise InvalidInput({"decider": problem})
     _change("handoff", intent, command, ack, client, respond, deps)
 
@@ -91,7 +93,11 @@ def supersede(
         ack()
         open_lifecycle_form(client, deps, command, "supersede", intent.decision_id)
         return
-    if intent.decider_id and (problem := decider_problem(client, intent.decider_id)):
+    if intent.decider_id and (
+        problem := decider_problem(
+            client, intent.decider_id, people=deps.people, team_id=command.team_id
+        )
+    ):
         raise InvalidInput({"decider": problem})
     admin = admin_if_needed(
         client, deps, command.team_id, intent.decision_id, "supersede", command.user_id

@@ -52,12 +52,12 @@ def put(
     """Start a rotation, or change its members, period or start."""
     team, user, now = command.team_id, command.user_id, deps.clock.now()
     check_editor(client, deps, team, user, "rotations")
-    if problem := members_problem(client, intent.members):
+    if problem := members_problem(client, intent.members, people=deps.people, team_id=team):
         respond(
             response_type="ephemeral", text=problem, blocks=build_error(problem, usage="rotation")
         )
         return
-    tz = user_tz(client, user)
+    tz = user_tz(client, user, people=deps.people, team_id=team)
     with deps.sessions.begin() as session:
         row, created = rotation_service.put(
             session,

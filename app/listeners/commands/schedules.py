@@ -62,7 +62,7 @@ def _set(
     problem = _channel_problem(client, where, NAMES[intent.kind], deps, command.team_id)
     if problem:
         return problem
-    tz = intent.tz or user_tz(client, command.user_id)
+    tz = intent.tz or user_tz(client, command.user_id, people=deps.people, team_id=command.team_id)
     rec = Recurrence(intent.hour, intent.minute, intent.weekdays, tz, intent.every_weeks)
     now = deps.clock.now()
     with deps.sessions.begin() as session:

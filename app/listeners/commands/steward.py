@@ -31,7 +31,9 @@ def put(
     """Name a steward, or let the role follow a rotation's lead; optionally reviewed quarterly."""
     team, user, now = command.team_id, command.user_id, deps.clock.now()
     check_editor(client, deps, team, user, "the steward")
-    if intent.user_id and (problem := members_problem(client, [intent.user_id])):
+    if intent.user_id and (
+        problem := members_problem(client, [intent.user_id], people=deps.people, team_id=team)
+    ):
         respond(
             response_type="ephemeral", text=problem, blocks=build_error(problem, usage="steward")
         )

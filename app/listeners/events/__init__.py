@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from app.blocks.home import build_home_tab
 from app.domain import home
 from app.listeners.deps import Deps
-from app.listeners.events import installs
+from app.listeners.events import installs, people
 
 NOT_A_PERSON = frozenset({"user_not_found", "invalid_user", "cannot_dm_bot"})
 log = logging.getLogger(__name__)
@@ -49,4 +49,5 @@ def publish_home(client: WebClient, deps: Deps, team_id: str, user_id: str) -> N
 
 def register(app: App, deps: Deps) -> None:
     installs.register(app, deps)
+    people.register(app, deps)
     app.event("app_home_opened")(home_opened)

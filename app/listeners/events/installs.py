@@ -37,6 +37,8 @@ def stop_org(deps: Deps, enterprise_id: str) -> None:
 
 
 def stop_schedules(deps: Deps, team_id: str) -> list[tuple[str, str]]:
+    deps.people.forget(team_id)
+    deps.urls.forget(team_id)
     with deps.sessions.begin() as session:
         stopped = channel_schedules.disable_team(session, team_id, UNINSTALLED, deps.clock.now())
     for kind, channel_id in stopped:

@@ -146,7 +146,16 @@ def open_decision(
                 now=now,
             )
             decision_id = decision.id
-        posted = publish_card(client, deps.sessions, deps.clock, team, decision_id, vet=True)
+        posted = publish_card(
+            client,
+            deps.sessions,
+            deps.clock,
+            team,
+            decision_id,
+            vet=True,
+            people=deps.people,
+            urls=deps.urls,
+        )
         if posted is None:
             raise StepFailed(step_problem("card_elsewhere"))
         return {"number": posted.id, "link": posted.permalink or ""}

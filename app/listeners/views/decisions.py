@@ -101,9 +101,10 @@ def declare(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
         ack(response_action="errors", errors={ids.DOMAIN: str(exc)[:150]})
         return
     errors = decisions.declaration_errors(declaration, deps.clock.now())
-    seen = deps.note_profile(submission.team_id)
     if declaration.decider_id and (
-        problem := decider_problem(client, declaration.decider_id, seen)
+        problem := decider_problem(
+            client, declaration.decider_id, people=deps.people, team_id=submission.team_id
+        )
     ):
         errors["decider"] = problem
     if errors:
@@ -195,7 +196,10 @@ def _announce(
     team, user = submission.team_id, submission.user.id
     response_url = deps.trusted_response_url(submission.metadata().get("response_url"))
     try:
-        if publish_card(client, deps.sessions, deps.clock, team, decision_id) is None:
+        if (
+            publish_card(client, deps.sessions, deps.clock, team, decision_id, urls=deps.urls)
+            is None
+        ):
             return  # the sweep holds the card's claim and posts it
     except CardNotPosted as exc:
         text = exc.said_in(_text_field(submission.metadata().get("channel_name")))

@@ -86,7 +86,7 @@ def handoff(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
     if not new_decider:
         ack(response_action="errors", errors={ids.NEW_DECIDER: "Choose who decides instead."})
         return
-    if problem := decider_problem(client, new_decider):
+    if problem := decider_problem(client, new_decider, people=deps.people, team_id=s.team_id):
         ack(response_action="errors", errors={ids.NEW_DECIDER: problem[:150]})
         return
     try:
@@ -149,7 +149,9 @@ def supersede(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClien
     s = submission
     decision_id = s.metadata_int("decision_id", minimum=None)
     decider = s.user_of(ids.DECIDER)
-    if decider and (problem := decider_problem(client, decider)):
+    if decider and (
+        problem := decider_problem(client, decider, people=deps.people, team_id=s.team_id)
+    ):
         ack(response_action="errors", errors={ids.DECIDER: problem[:150]})
         return
     try:

@@ -26,7 +26,7 @@ def _options(submission: ViewSubmission, client: WebClient, deps: Deps):
     closes_at = deps.clock.now() + when.DEFAULT
     try:
         spec = when.parse(submission.text_of(ids.CLOSES) or "24h")
-        closes_at = closing_time(client, spec, submission.user.id, deps.clock.now())
+        closes_at = closing_time(client, deps, submission.team_id, spec, submission.user.id)
     except InvalidInput as exc:
         errors[ids.CLOSES] = str(exc)
     minimum = submission.text_of(ids.MIN_RESPONSES) or "1"
@@ -92,7 +92,7 @@ def start(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient) -
     ack()
     try:
         if created:
-            publish_card(client, deps.sessions, deps.clock, team, decision_id)
+            publish_card(client, deps.sessions, deps.clock, team, decision_id, urls=deps.urls)
         if poll_id is not None:
             post_poll(client, deps, team, poll_id)
     except CardNotPosted as exc:
