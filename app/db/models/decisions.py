@@ -29,6 +29,7 @@ from app.vocabulary import Approach, Framework, Status, Tiebreaker, Zone
 # What the dashboard's tally reads besides team and time (app/domain/metrics._tally).
 TALLIED = ["decider_id", "status", "framework", "outcome", "channel_id", "decided_at"]
 OPEN_TALLIED = ["status", "framework", "outcome", "channel_id", "decided_at"]
+CHANNEL_TALLIED = ["decider_id", "status", "framework", "outcome", "decided_at"]
 
 
 class Decision(TeamOwned, Base):
@@ -69,7 +70,21 @@ class Decision(TeamOwned, Base):
             sqlite_where=text("status = 'decided' AND outcome IS NULL"),
         ),
         Index("ix_decisions_team_decider", "team_id", "decider_id", "status"),
-        Index("ix_decisions_team_channel", "team_id", "channel_id", "created_at"),
+        # A channel's decisions; for a channel's stats, the tally's and velocity's ranges (0017).
+        Index(
+            "ix_decisions_team_channel",
+            "team_id",
+            "channel_id",
+            "created_at",
+            postgresql_include=CHANNEL_TALLIED,
+        ),
+        Index(
+            "ix_decisions_team_channel_decided",
+            "team_id",
+            "channel_id",
+            "decided_at",
+            postgresql_include=["created_at", *CHANNEL_TALLIED[:-1]],
+        ),
         # Shadow authority reads only decisions someone was named for; calibration only those
         # with a forecast: partial indexes that carry what each figure reads (migration 0014).
         Index(

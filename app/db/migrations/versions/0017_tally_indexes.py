@@ -10,7 +10,9 @@ made PostgreSQL read the whole table (a parallel sequential scan, 23,600 pages).
 three disjoint ranges, each from an index that carries every column it counts: the
 (team_id, created_at) and (team_id, decided_at) indexes gain those columns, and a partial index
 holds the open decisions, keyed so that Home lists a person's open decisions by deadline from it
-too; another partial index lists a person's decisions awaiting an outcome review. SQLite has no
+too; another partial index lists a person's decisions awaiting an outcome review. A channel's stats
+read the same ranges from `(team_id, channel_id, created_at)` (now covering) and a new
+`(team_id, channel_id, decided_at)`, not the whole team's, filtered. SQLite has no
 INCLUDE; it gets the two partial indexes only.
 """
 
@@ -23,6 +25,7 @@ branch_labels = None
 depends_on = None
 
 TALLIED = ["decider_id", "status", "framework", "outcome", "channel_id", "decided_at"]
+CHANNEL_TALLIED = ["decider_id", "status", "framework", "outcome", "decided_at"]
 OPEN = sa.text("status IN ('open', 'escalated')")
 UNREVIEWED = sa.text("status = 'decided' AND outcome IS NULL")
 
@@ -44,6 +47,20 @@ def upgrade() -> None:
             ["team_id", "decided_at"],
             postgresql_include=["created_at", *TALLIED[:-1]],
         )
+    if postgresql:
+        op.drop_index("ix_decisions_team_channel", table_name="decisions")
+        op.create_index(
+            "ix_decisions_team_channel",
+            "decisions",
+            ["team_id", "channel_id", "created_at"],
+            postgresql_include=CHANNEL_TALLIED,
+        )
+    op.create_index(
+        "ix_decisions_team_channel_decided",
+        "decisions",
+        ["team_id", "channel_id", "decided_at"],
+        postgresql_include=["created_at", *CHANNEL_TALLIED[:-1]],
+    )
     op.create_index(
         "ix_decisions_team_open",
         "decisions",
@@ -64,8 +81,13 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_decisions_team_unreviewed", table_name="decisions")
     op.drop_index("ix_decisions_team_open", table_name="decisions")
+    op.drop_index("ix_decisions_team_channel_decided", table_name="decisions")
     if op.get_bind().dialect.name != "postgresql":
         return
+    op.drop_index("ix_decisions_team_channel", table_name="decisions")
+    op.create_index(
+        "ix_decisions_team_channel", "decisions", ["team_id", "channel_id", "created_at"]
+    )
     op.drop_index("ix_decisions_team_decided", table_name="decisions")
     op.create_index(
         "ix_decisions_team_decided", "decisions", ["team_id", "decided_at"],
