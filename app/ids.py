@@ -16,6 +16,7 @@ CONSENSUS_CHECK = "decision.consensus_check"
 # verb of LIFECYCLE_VERBS. Each verb opens its form (callback_id LIFECYCLE_VIEW + verb).
 REOPEN = "decision.reopen"
 SUPERSEDE = "decision.supersede"
+HAND_ON = "decision.hand_on"  # the deadline nudge's "Hand it on" (opens the handoff form)
 LIFECYCLE_MENU = "decision.more"
 LIFECYCLE_VERBS = ("edit", "handoff", "cancel", "reopen", "supersede")
 EDIT_VIEW = "decision.edit"
@@ -28,6 +29,8 @@ NEW_DECIDER = "new_decider"
 # The consensus check message in a decision's thread (button value: the check's id)
 CONSENSUS_AGREE = "consensus.agree"
 CONSENSUS_OBJECT = "consensus.object"
+CONSENSUS_WITHDRAW = "consensus.withdraw"  # the objector takes their objection back
+CONSENSUS_OBJECT_VIEW = "consensus.object_why"  # the objection's reason
 
 # Charter, values, steward and anonymous reports (modals' callback_ids and their buttons)
 CHARTER_EDIT = "charter.edit"

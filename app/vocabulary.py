@@ -72,6 +72,7 @@ class Action(enum.StrEnum):
     DEESCALATE = "de-escalate"
     CONSENSUS_CHECK = "ask for a consensus check"
     OBJECT = "agree or object"
+    WITHDRAW_OBJECTION = "withdraw an objection"
     POLL_START = "start an expertise poll"
     POLL_CLOSE = "close a poll early"
     POLL_ADOPT = "make the poll's pick the decider"

@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
 from app import ids
 from app.blocks.forecasts import forecast_line
 from app.blocks.lifecycle import build_change_note, lifecycle_buttons, lifecycle_menu
+from app.blocks.polls import rule_label
 from app.blocks.text import date, escape, truncate, user
 from app.db.models import Decision
 from app.vocabulary import Status, Tiebreaker
@@ -31,6 +32,10 @@ STATUS_BADGE = {
 def card_text(decision: Decision) -> str:
     """Notification and screen-reader text for the card."""
     who = f"<@{decision.decider_id}> decides" if decision.decider_id else "no decider yet"
+    if decision.decider_id and decision.status is Status.DECIDED:
+        who = f"decided by <@{decision.decider_id}>"
+    elif decision.status is Status.DECIDED:
+        who = "decider not recorded"
     return truncate(f"Decision: {escape(decision.title)} ({who}, {decision.status.value})", 3000)
 
 
@@ -47,10 +52,33 @@ def _reversible(decision: Decision) -> str:
 
 
 def _decider(decision: Decision) -> str:
+    if decision.decider_id is None and decision.status is Status.DECIDED:
+        return "_not recorded_"  # decided before a resolution always named its decider
     if decision.decider_id is None and decision.reopened:
         return "_no decider yet — reopened after an objection_"
     who = user(decision.decider_id)
+    if decision.decider_id and decision.decider_rule:
+        return f"{who} ({rule_label(decision.decider_rule)})"
     return f"{who} (per charter)" if decision.per_charter and decision.decider_id else who
+
+
+def _objection(decision: Decision) -> list[Block]:
+    """Who objected in a consensus check and why, while the objection stands."""
+    if not decision.objected_by:
+        return []
+    reason = escape(truncate(decision.objection or "", 2000))
+    return [
+        SectionBlock(
+            block_id="card.objection",
+            text=MarkdownTextObject(
+                text=truncate(
+                    f":raised_hand: <@{decision.objected_by}> objected, so the choice of "
+                    f"decider is reopened:\n>{reason}",
+                    3000,
+                )
+            ),
+        )
+    ]
 
 
 def _zone(decision: Decision) -> str:
@@ -101,6 +129,7 @@ def build_decision_card(decision: Decision) -> list[Block]:
                 text=MarkdownTextObject(text=truncate(escape(decision.context), 2900)),
             )
         )
+    blocks.extend(_objection(decision))
     if decision.principle:
         blocks.append(
             ContextBlock(

@@ -20,6 +20,7 @@ from app import ids
 from app.blocks.modal import build_modal
 from app.blocks.text import escape, truncate, user
 from app.db.models import Decision
+from app.domain.consensus import REASON_MAX as OBJECTION_MAX
 from app.domain.escalation import REASON_MAX
 from app.vocabulary import Zone
 
@@ -88,23 +89,48 @@ def consensus_question(decider_id: str) -> str:
 
 
 def build_consensus_check(
-    check_id: int, decider_id: str, agreed: Sequence[str], objector: str | None = None
+    check_id: int,
+    decider_id: str,
+    agreed: Sequence[str],
+    objector: str | None = None,
+    reason: str | None = None,
+    asked_by: str | None = None,
 ) -> list[Block]:
+    """The check in the thread: who asked, who agreed, and an objection with its reason (then
+    a button for the objector to withdraw it) or the Agree/Object buttons."""
     blocks: list[Block] = [
         SectionBlock(
             text=MarkdownTextObject(text=f":raised_hand: {consensus_question(decider_id)}")
         )
     ]
+    said = [f"Asked by <@{asked_by}>"] if asked_by else []
     if agreed:
-        names = ", ".join(f"<@{u}>" for u in agreed[:50])
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"Agreed: {names}")]))
+        said.append("Agreed: " + ", ".join(f"<@{u}>" for u in agreed[:50]))
+    if said:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" · ".join(said))]))
     if objector:
+        because = f"\n>{escape(truncate(reason, 2000))}" if reason else ""
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(
-                    text=f"<@{objector}> objected, so the choice of decider is reopened: "
-                    "there is no decider until the team names one."
+                    text=truncate(
+                        f"<@{objector}> objected, so the choice of decider is reopened: "
+                        f"there is no decider until the team names one.{because}",
+                        3000,
+                    )
                 )
+            )
+        )
+        blocks.append(
+            ActionsBlock(
+                block_id="consensus.withdraw",
+                elements=[
+                    ButtonElement(
+                        text="Withdraw my objection",
+                        action_id=ids.CONSENSUS_WITHDRAW,
+                        value=str(check_id),
+                    )
+                ],
             )
         )
         return blocks
@@ -128,3 +154,51 @@ def build_consensus_check(
         )
     )
     return blocks
+
+
+def build_objection_modal(check_id: int, decider_id: str, title: str) -> View:
+    return build_modal(
+        ids.CONSENSUS_OBJECT_VIEW,
+        "Object",
+        submit="Object",
+        private_metadata={"check_id": check_id},
+        blocks=[
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"You object to <@{decider_id}> having final say on "
+                    f"*{escape(truncate(title, 150))}*. The choice of decider is reopened."
+                )
+            ),
+            InputBlock(
+                block_id=ids.REASON,
+                label="Why do you object?",
+                element=PlainTextInputElement(
+                    action_id=ids.VALUE, multiline=True, max_length=OBJECTION_MAX
+                ),
+            ),
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text="Your name and reason show on the card; the decider and the person "
+                        "who opened it are told. You can withdraw the objection later."
+                    )
+                ]
+            ),
+        ],
+    )
+
+
+def objection_text(decision: Decision, decider_id: str, objector: str, reason: str) -> str:
+    """What the decider and the opener are told."""
+    return truncate(
+        f"<@{objector}> objected to <@{decider_id}> having final say on "
+        f"“{escape(decision.title)}”, so the choice of decider is reopened: {escape(reason)}",
+        3000,
+    )
+
+
+def objection_withdrawn_text(decision: Decision, objector: str, restored_to: str | None) -> str:
+    then = f" <@{restored_to}> decides again." if restored_to else " The decider named since stays."
+    return truncate(
+        f"<@{objector}> withdrew their objection on “{escape(decision.title)}”.{then}", 3000
+    )

@@ -28,7 +28,8 @@ USAGE_LINES: dict[str, str] = {
     "stats": "`/decide stats [channel|team] [30d|90d|all] [chart]` - how decisions are made "
     "here, with charts on request",
     "rotation": "`/decide rotation [<name> @a @b every 2w [starting 2027-03-01]]` - rotating "
-    "leads (`skip`, `swap @a @b`, `away @a until <date>`)",
+    "leads (`[<name>] skip`, `swap @a @b`, `away @a until <date>`: the name only when the "
+    "channel has several)",
     "charter": "`/decide charter` · `/decide values` - the team's domains, values and principles; "
     "`/decide charter canvas` keeps them in this channel's canvas (admins)",
     "steward": "`/decide steward @person [every quarter]` · `/decide feedback` - report misused "

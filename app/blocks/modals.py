@@ -158,7 +158,23 @@ def build_declare_modal(
     )
 
 
-def build_resolve_modal(decision: Decision, principles: Sequence[tuple[str, str]] = ()) -> View:
+def build_resolve_modal(
+    decision: Decision, principles: Sequence[tuple[str, str]] = (), recorder: str | None = None
+) -> View:
+    """The resolution form; on a decision with no decider it asks who decided (default: the
+    person recording), because a resolution always has a decider."""
+    who: list = []
+    if decision.decider_id is None:
+        who = [
+            input_block(
+                ids.DECIDER,
+                "Who decided?",
+                UserSelectElement(action_id=ids.VALUE, initial_user=recorder),
+                optional=False,
+                hint="Nobody was named to decide this; the log and the outcome review need "
+                "the person who made the call.",
+            )
+        ]
     return build_modal(
         ids.RESOLVE_VIEW,
         "Record resolution",
@@ -174,6 +190,7 @@ def build_resolve_modal(decision: Decision, principles: Sequence[tuple[str, str]
                 PlainTextInputElement(action_id=ids.VALUE, multiline=True, max_length=TEXT_MAX),
                 optional=False,
             ),
+            *who,
             input_block(
                 ids.RATIONALE,
                 "Why?",

@@ -28,7 +28,13 @@ from app import ids
 from app.blocks.modal import build_modal
 from app.blocks.text import date, escape, truncate, user
 from app.db.models import ExpertisePoll
-from app.domain.polls import NOMINATION_WEIGHT, Choice, Outcome
+from app.domain.polls import (
+    NOMINATION_WEIGHT,
+    Choice,
+    Outcome,
+    level_on_nominations,
+    tiebreaker_rule,
+)
 from app.domain.when import EXAMPLES
 from app.vocabulary import Tiebreaker
 
@@ -115,6 +121,39 @@ def tiebreaker_words(choice: Choice) -> str:
     return words
 
 
+def _level_note(result: Outcome, anonymous: bool) -> str:
+    """Why the recommended person leads when others have as many nominations."""
+    level = level_on_nominations(result)
+    if not level:
+        return ""
+    top = next(c for c in result.candidates if c.user_id == result.recommended)
+    others = ", ".join(user(u) for u in level[:10]) + (" and others" if len(level) > 10 else "")
+    count = _plural(top.nominations, "nomination")
+    if anonymous:
+        return (
+            f" {others} also {'has' if len(level) == 1 else 'have'} {count}; the self-ratings "
+            f"of those nominated, never shown in an anonymous poll, put {user(top.user_id)} ahead."
+        )
+    return (
+        f" {others} also {'has' if len(level) == 1 else 'have'} {count}; "
+        f"{user(top.user_id)} leads on self-rating ({top.self_rating or 0}/5)."
+    )
+
+
+RULE_LABELS = {
+    "poll_leader": "the expertise poll's leader",
+    "lightest_poll_leader": "the poll leader holding the fewest open decisions",
+    "steward": "the steward",
+    "rotation_lead": "the rotation lead",
+    "opener": "the person who opened it",
+}
+
+
+def rule_label(rule: str) -> str:
+    """How a decider chosen by a tiebreaker is labelled: the rule, never "expertise"."""
+    return f"tiebreaker: {RULE_LABELS.get(rule, rule.replace('_', ' '))}"
+
+
 WHY = {
     "tie": "Tie between {tied}",
     "too_few": "Only {responses} of the {min_responses} responses needed came in",
@@ -122,10 +161,11 @@ WHY = {
 }
 
 
-def outcome_note(result: Outcome) -> str:
-    """What the poll recommends, or why the tiebreaker chose instead and whom."""
+def outcome_note(result: Outcome, anonymous: bool = False) -> str:
+    """What the poll recommends (and why, when nominations alone did not separate the leaders),
+    or why the tiebreaker chose instead and whom."""
     if result.reason == "poll" and result.decider:
-        return f"Defer to {user(result.decider)}."
+        return f"Defer to {user(result.decider)}." + _level_note(result, anonymous)
     if result.choice is None:  # stored before the words moved here
         return result.legacy_note
     why = WHY[result.reason].format(
@@ -168,7 +208,7 @@ def build_poll_result(
         ),
         SectionBlock(
             block_id="poll.result.recommendation",
-            text=MarkdownTextObject(text=truncate(f"*{outcome_note(result)}*", 3000)),
+            text=MarkdownTextObject(text=truncate(f"*{outcome_note(result, anonymous)}*", 3000)),
         ),
         ContextBlock(
             block_id="poll.result.meta",
@@ -187,8 +227,12 @@ def build_poll_result(
                 block_id="poll.result.adopted",
                 elements=[
                     MarkdownTextObject(
-                        text=f":white_check_mark: <@{result.decider}> is "
-                        "now the decider (framework: expertise)."
+                        text=f":white_check_mark: <@{result.decider}> is now the decider "
+                        + (
+                            "(framework: expertise)."
+                            if result.reason == "poll"
+                            else f"({rule_label(tiebreaker_rule(result))})."
+                        )
                     )
                 ],
             )

@@ -24,9 +24,7 @@ def tiebreaker_applied_text(decider_id: str | None, title: str, actor_id: str) -
 
 
 def rotation_adjusted_text(lead_id: str, name: str) -> str:
-    return (
-        f"Done. <@{lead_id}> leads `{escape(name)}` now; the channel hears of any handoff shortly."
-    )
+    return f"Done. <@{lead_id}> leads `{escape(name)}` now; I told the channel."
 
 
 def steward_now_text(steward_id: str | None, example: str) -> str:

@@ -122,16 +122,30 @@ def build_retro_modal(post_id: int) -> View:
     )
 
 
-def deadline_text(decision: Decision, who: str) -> str:
+HANDOFF = "`/decide handoff {id} @someone`"
+
+
+def deadline_text(decision: Decision, who: str | None) -> str:
+    """`who` is the tiebreaker's words; None when the decision has a decider to ask."""
+    if who is None:
+        return truncate(
+            f"The deadline for “{escape(decision.title)}” has passed. <@{decision.decider_id}>, "
+            f"decide it, or hand it on with {HANDOFF.format(id=decision.id)}.",
+            3000,
+        )
     return truncate(
         f"The deadline for “{escape(decision.title)}” has passed. By the tiebreaker rule, {who}.",
         3000,
     )
 
 
-def build_deadline_nudge(decision: Decision, who: str) -> list[Block]:
+def build_deadline_nudge(decision: Decision, who: str | None) -> list[Block]:
+    """The thread's nudge: the decider is asked to decide or hand it on; only a decision with
+    no decider is offered the tiebreaker (which never replaces one)."""
     title = escape(truncate(decision.title, 200))
     when = date(decision.deadline) if decision.deadline else ""
+    if who is None:
+        return _ask_the_decider(decision, title, when)
     return [
         SectionBlock(
             text=MarkdownTextObject(
@@ -156,5 +170,29 @@ def build_deadline_nudge(decision: Decision, who: str) -> list[Block]:
                     text=f"Only <@{decision.created_by}>, who opened it, can apply it."
                 )
             ]
+        ),
+    ]
+
+
+def _ask_the_decider(decision: Decision, title: str, when: str) -> list[Block]:
+    return [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f":hourglass: The deadline for *{title}* ({when}) has passed. "
+                f"<@{decision.decider_id}>, decide it now, or hand it on to someone who can "
+                f"with {HANDOFF.format(id=decision.id)}."
+            )
+        ),
+        ActionsBlock(
+            block_id="deadline.actions",
+            elements=[
+                ButtonElement(
+                    text="Record resolution",
+                    action_id=ids.RECORD_RESOLUTION,
+                    value=str(decision.id),
+                    style="primary",
+                ),
+                ButtonElement(text="Hand it on", action_id=ids.HAND_ON, value=str(decision.id)),
+            ],
         ),
     ]

@@ -85,10 +85,56 @@ def handoff_text(name: str, outgoing: str | None, incoming: str) -> str:
     return f"Rotation {escape(name)}: <@{outgoing}> hands over to <@{incoming}>."
 
 
+def adjustment_words(
+    name: str,
+    actor: str,
+    kind: str,
+    *,
+    skipped: str | None = None,
+    user: str | None = None,
+    other: str | None = None,
+    until: date | None = None,
+    tz: str = "UTC",
+) -> str:
+    """Who changed the rotation today, and how: the first line of its announcement."""
+    where = f"the *{escape(name)}* rotation"
+    if kind == "skip":
+        whose = f"<@{skipped}>'s turn" if skipped else "the current turn"
+        return f"<@{actor}> skipped {whose} in {where}."
+    if kind == "swap":
+        return f"<@{actor}> swapped <@{user}> and <@{other}> in {where}."
+    back = slack_date(midnight(until, tz), "{date_short_pretty}") if until else "further notice"
+    return f"<@{actor}> marked <@{user}> away until {back} in {where}."
+
+
 def build_handoff(
-    name: str, outgoing: str | None, incoming: str, held: Sequence[Decision], until: date, tz: str
+    name: str,
+    outgoing: str | None,
+    incoming: str,
+    held: Sequence[Decision],
+    until: date,
+    tz: str,
+    said: str | None = None,
 ) -> list[Block]:
+    """The channel's handoff announcement; `said` is the adjustment that caused it, if any
+    (an adjustment that left the same person leading says only that)."""
     ends = slack_date(midnight(until, tz), "{date_short_pretty}")
+    if said and outgoing == incoming:
+        text = f":arrows_counterclockwise: {said} <@{incoming}> still leads until {ends}."
+        return [SectionBlock(text=MarkdownTextObject(text=truncate(text, 3000)))]
+    if said:
+        return [
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=truncate(
+                        f":arrows_counterclockwise: {said} {handoff_text(name, outgoing, incoming)}"
+                        f" <@{incoming}> leads from today until {ends}.",
+                        3000,
+                    )
+                )
+            ),
+            SectionBlock(text=MarkdownTextObject(text=truncate(_decision_lines(held), 3000))),
+        ]
     return [
         SectionBlock(
             text=MarkdownTextObject(

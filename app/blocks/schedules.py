@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from slack_sdk.models.blocks import (
@@ -118,15 +118,49 @@ def _retro_line(decision: Decision) -> str:
     return f"{_title(decision)} · decided by {user(decision.decider_id)} · {status}"
 
 
+def _missing_outcomes(
+    decided: Sequence[Decision], reviews: Mapping[int, datetime | None]
+) -> str | None:
+    """Who still owes an outcome, promising a review DM only where one was sent: the others
+    are told when theirs comes (`reviews`: None once sent, else when it falls due)."""
+    sent: set[str] = set()
+    coming: dict[str, datetime] = {}
+    for d in decided:
+        if d.outcome or d.id not in reviews:
+            continue
+        who = d.decider_id or d.created_by
+        due = reviews[d.id]
+        if due is None:
+            sent.add(who)
+        else:
+            coming[who] = min(due, coming.get(who, due))
+    lines = []
+    if sent:
+        asked = ", ".join(f"<@{m}>" for m in sorted(sent)[:40])
+        lines.append(
+            f"{asked}: how did your decisions turn out? Your outcome review DM has buttons."
+        )
+    for who, due in sorted(coming.items(), key=lambda item: item[1])[:20]:
+        lines.append(
+            f"<@{who}>: your outcome review comes by direct message "
+            f"{date(due, '{date_short_pretty}')}, once the decision has had time to show results."
+        )
+    return "\n".join(lines) or None
+
+
 def build_retro(
     decided: Sequence[Decision],
     since: datetime | None,
     post_id: int,
     alignment: Alignment | None = None,
+    *,
+    reviews: Mapping[int, datetime | None] | None = None,
 ) -> list[Block]:
     """The retrospective: decisions since the last one, missing outcomes, shadow authority (and,
     when decisions systematically bypass the charter, whether it should change), anonymous
-    questions. Decisions go ten to a section; past the 50-block cap the rest are counted."""
+    questions. Decisions go ten to a section; past the 50-block cap the rest are counted.
+    `reviews` says, per decision with no outcome, whether its review DM went out (None) or
+    when it will (app.domain.outcomes.review_schedule)."""
     period = f"since {date(since, '{date_short_pretty}')}" if since else "so far"
     count = f"{len(decided)} decision{'s' if len(decided) != 1 else ''}"
     summary = f"*{count} {period}*" if decided else f"No decisions were made here {period}."
@@ -143,11 +177,9 @@ def build_retro(
         left = len(decided) - room * 10
         more = f"…and {left} more. Export the log with `deference-bot export`."
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
-    missing = sorted({d.decider_id for d in decided if not d.outcome and d.decider_id})
+    missing = _missing_outcomes(decided, reviews or {})
     if missing:
-        asked = ", ".join(f"<@{m}>" for m in missing[:40])
-        text = f"{asked}: how did your decisions turn out? Your outcome review DM has buttons."
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(missing, 3000))))
     if alignment is not None:
         lines = alignment_lines(alignment)
         question = retro_question(alignment)
@@ -203,6 +235,27 @@ def describe_schedule(kind: str, rec: Recurrence, next_at: datetime | None) -> s
     if next_at is not None:
         line += f" Next: {date(next_at)}."
     return line
+
+
+def schedule_set_text(kind: str, actor_id: str, described: str, *, changed: bool) -> str:
+    """What the channel is told when its schedule is set or changed, and by whom."""
+    verb = "changed" if changed else "set"
+    return f"<@{actor_id}> {verb} the {NAMES[kind]} here. {described}"
+
+
+def schedule_removed_text(kind: str, actor_id: str) -> str:
+    return (
+        f"<@{actor_id}> removed the {NAMES[kind]} here; it will not be posted again until "
+        "someone sets it."
+    )
+
+
+def set_by_text(setter_id: str) -> str:
+    return f"Set by <@{setter_id}>; only they or a workspace admin can change or remove it."
+
+
+def not_announced_text(error: str) -> str:
+    return f"I couldn't say so in the channel (Slack said `{escape(error[:40])}`)."
 
 
 def build_retro_answers_sent() -> View:

@@ -46,6 +46,8 @@ def figures(board: Dashboard) -> list[str]:
         "near 1, one person decides everything.",
         f"*Deferring to expertise:* {percent(board.expertise_share)} of decisions went to the "
         "person a poll or the team judged knew most.",
+        f"*Settled by a tiebreaker:* {percent(board.tiebreaker_share)} of decisions went to "
+        "whoever the pre-agreed rule named when a poll tied or a deadline passed.",
     ]
     if board.formal_lead_share is not None:
         lines.append(

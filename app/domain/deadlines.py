@@ -30,6 +30,13 @@ def due_nudges(session: Session, now: datetime) -> list[tuple[str, int]]:
     return [(team, decision_id) for team, decision_id in rows]
 
 
+def asks_the_decider(decision: Decision) -> bool:
+    """A passed deadline on a decision that has a decider asks that decider to decide or hand
+    it on; only one with nobody named is settled by the tiebreaker (which never replaces a
+    decider: see permissions, APPLY_TIEBREAKER)."""
+    return decision.decider_id is not None
+
+
 def tiebreaker_choice(session: Session, decision: Decision, now: datetime) -> tuple[str, Choice]:
     """(who decides, how the rule chose them) by the decision's tiebreaker rule, using its
     latest closed poll."""
@@ -67,14 +74,15 @@ def apply_tiebreaker(
     permissions.check(
         Action.APPLY_TIEBREAKER, permissions.Actor(actor_id), permissions.about(decision)
     )
-    decider, _why = tiebreaker_choice(session, decision, now)
+    decider, why = tiebreaker_choice(session, decision, now)
     decisions.set_decider(
         session,
         decision,
         decider,
         actor_id=actor_id,
         now=now,
-        via={"via": "tiebreaker", "rule": decision.tiebreaker.value},
+        via={"via": "tiebreaker", "rule": decision.tiebreaker.value, "chose": why.role},
         idempotency_key=key,
+        rule=why.role,
     )
     return decision, True

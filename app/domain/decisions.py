@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -205,14 +205,18 @@ def record_resolution(
     now: datetime,
     idempotency_key: str,
     principle: str | None = None,
+    decider_id: str | None = None,
     forecast: Forecast | None = None,
 ) -> tuple[Decision, bool]:
     """Mark a decision decided. Returns (decision, changed); a redelivery changes nothing.
 
     `principle` is the principle the decider cites for the resolution; it replaces the one
-    cited when the decision was declared, and the event keeps both. `forecast` is the
-    recorder's own, kept out of the event (whose detail anyone reading the log may see).
-    Who the charter and the poll named at this moment is kept for shadow authority."""
+    cited when the decision was declared, and the event keeps both. A resolution always has a
+    decider: on a decision with none, `decider_id` says who decided (the person recording when
+    not given), so a decided card never reads "no decider yet" and its outcome review has
+    someone to ask. `forecast` is the recorder's own, kept out of the event (whose detail
+    anyone reading the log may see). Who the charter and the poll named at this moment is kept
+    for shadow authority."""
     from app.domain.alignment import named_for  # it reads rotations, which import this module
 
     resolution = clean(resolution)
@@ -234,7 +238,8 @@ def record_resolution(
     if _event_exists(session, team_id, idempotency_key):
         return decision, False
     check_can_record(decision, actor_id)
-    before, cited_before = decision.status, decision.principle
+    before, cited_before, named_before = decision.status, decision.principle, decision.decider_id
+    who = decision.decider_id or decider_id or actor_id
     # Compare-and-set: of two concurrent submissions only one sees an open decision.
     result = session.execute(
         update(Decision)
@@ -249,6 +254,12 @@ def record_resolution(
             resolution=resolution,
             rationale=rationale,
             principle=principle or Decision.principle,
+            decider_id=func.coalesce(Decision.decider_id, who),
+            # Who yielded, only where this resolution is what names the decider.
+            deferred_by=case(
+                (Decision.decider_id.is_(None), actor_id if who != actor_id else None),
+                else_=Decision.deferred_by,
+            ),
         )
         .execution_options(synchronize_session=False)
     )
@@ -258,6 +269,17 @@ def record_resolution(
             return decision, False  # the same submission, delivered twice, won elsewhere
         check_can_record(decision, actor_id)  # raises "already decided"
     session.refresh(decision)
+    if named_before is None and decision.decider_id == who:
+        _log(
+            session,
+            decision,
+            "decider_set",
+            actor_id,
+            now,
+            before,
+            before,
+            {"decider": decision.decider_id, "via": "resolution"},
+        )
     decision.charter_authority_id, decision.poll_expert_id = named_for(session, decision, now)
     decision.forecast_confidence = forecast.confidence if forecast else None
     decision.forecast = forecast.expectation if forecast else None
@@ -354,16 +376,20 @@ def set_decider(
     idempotency_key: str,
     yielded: bool = True,
     framework: Framework | None = None,
+    rule: str | None = None,
 ) -> None:
     """Give a decision its decider, and keep the trace: who yielded authority, and how.
 
     Every way a decider is chosen (a check-in claim, a poll, a tiebreaker, a rotation handoff)
     goes through here, so deferral and the event log follow one rule: the actor yielded
     authority when they named someone other than themselves (`yielded=False` where a standing
-    rule, not a person, made the choice).
+    rule, not a person, made the choice). `rule` is the tiebreaker rule that chose them (the
+    card and the stats say so instead of "expertise"); naming a decider settles any objection.
     """
     decision.decider_id = decider_id
     decision.deferred_by = actor_id if yielded and actor_id != decider_id else None
+    decision.decider_rule = rule
+    decision.objected_by = decision.objection = None
     if framework is not None:
         decision.framework = framework
     session.flush()

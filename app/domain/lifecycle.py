@@ -237,6 +237,8 @@ def hand_on(
     decision.deferred_by = actor_id if actor_id != new_decider_id else None
     decision.per_charter = False
     decision.reopened = False  # a consensus objection's "no decider yet" is answered
+    decision.objected_by = decision.objection = None
+    decision.decider_rule = None  # a person chose, not a tiebreaker
     _mark(decision, HANDED_ON, actor_id, now, reason, to=new_decider_id, previous=previous)
     detail = {"from": previous, "to": new_decider_id, "yielded_by": actor_id, "reason": reason}
     _log(session, decision, HANDED_ON, actor_id, now, decision.status, detail, idempotency_key)

@@ -79,6 +79,8 @@ class Dashboard:
     polls: int
     poll_responses: float | None
     formal_leads: frozenset[str] = field(default_factory=frozenset)
+    # Decisions whose decider a tiebreaker rule chose: counted apart, never as expertise.
+    tiebreaker_share: float | None = None
 
     @property
     def overloaded(self) -> list[tuple[str, int]]:
@@ -152,6 +154,7 @@ class _Tally:
     worked: int = 0
     timed: int = 0  # any status with a decision time in the period: velocity's population
     held: int = 0  # open right now, whenever opened: the load figure
+    tiebroken: int = 0  # opened in the period, decider chosen by a tiebreaker rule
 
 
 def _tally(session: Session, scope: Scope) -> tuple[_Tally, list[tuple[str, int, int]]]:
@@ -167,6 +170,7 @@ def _tally(session: Session, scope: Scope) -> tuple[_Tally, list[tuple[str, int,
     opened = and_(since(Decision.created_at), Decision.status != Status.CANCELLED)
     decided = and_(since(Decision.decided_at), Decision.status == Status.DECIDED)
     held = Decision.status.in_(OPEN)
+<<<<<<< HEAD
     counts = (
         func.count().filter(opened),
         func.count().filter(and_(opened, Decision.framework == Framework.EXPERTISE)),
@@ -187,6 +191,29 @@ def _tally(session: Session, scope: Scope) -> tuple[_Tally, list[tuple[str, int,
             for row in session.execute(_by_range(scope, counts, wanted))
         ]
     totals = _Tally(*(sum(row[i] for row in rows) for i in range(1, 8)))
+=======
+    # A tiebreaker's pick is not deference to expertise, whatever framework was declared.
+    by_expertise = and_(Decision.framework == Framework.EXPERTISE, Decision.decider_rule.is_(None))
+    where = scope.place()
+    if scope.since is not None:
+        where.append(or_(opened, since(Decision.decided_at), held))
+    rows = session.execute(
+        select(
+            Decision.decider_id,
+            func.count().filter(opened),
+            func.count().filter(and_(opened, by_expertise)),
+            func.count().filter(decided),
+            func.count(Decision.outcome).filter(decided),
+            func.count().filter(and_(decided, Decision.outcome == "worked")),
+            func.count().filter(and_(since(Decision.decided_at), Decision.decided_at.is_not(None))),
+            func.count().filter(held),
+            func.count().filter(and_(opened, Decision.decider_rule.is_not(None))),
+        )
+        .where(*where)
+        .group_by(Decision.decider_id)
+    ).all()
+    totals = _Tally(*(sum(row[i] for row in rows) for i in range(1, 9)))
+>>>>>>> main
     return totals, [(row[0], row[1], row[7]) for row in rows if row[0] is not None]
 
 
@@ -261,6 +288,7 @@ def dashboard(
         polls=polls,
         poll_responses=ballots / polls if polls else None,
         formal_leads=formal_leads,
+        tiebreaker_share=share(tally.tiebroken, tally.opened),
     )
 
 

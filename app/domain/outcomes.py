@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import Decision
+from app.db.models import Decision, ScheduledPost
 from app.domain import decisions, ledger, permissions
 from app.domain.errors import InvalidInput
 from app.domain.text import clean
@@ -25,13 +26,13 @@ NOTE_MAX = 3000
 
 
 def due_reviews(session: Session, now: datetime, days: int) -> list[tuple[str, int]]:
-    """(team, decision) of decided decisions at least `days` old, with a decider, no outcome
-    yet, and no review already sent."""
+    """(team, decision) of decided decisions at least `days` old, with no outcome yet and no
+    review already sent. (Decisions decided before a resolution always named its decider are
+    reviewed by their opener: `reviewer`.)"""
     rows = session.execute(
         select(Decision.team_id, Decision.id)
         .where(
             Decision.status == Status.DECIDED,
-            Decision.decider_id.is_not(None),
             Decision.outcome.is_(None),
             Decision.decided_at <= now - timedelta(days=days),
             ~ledger.done(KIND, Decision.team_id, Decision.id),
@@ -39,6 +40,36 @@ def due_reviews(session: Session, now: datetime, days: int) -> list[tuple[str, i
         .order_by(Decision.decided_at)
     )
     return [(team, decision_id) for team, decision_id in rows]
+
+
+def reviewer(decision: Decision) -> str:
+    """Who is asked how a decision turned out: its decider (its opener for older rows that
+    were decided with none)."""
+    return decision.decider_id or decision.created_by
+
+
+def review_schedule(
+    session: Session, decided: Sequence[Decision], days: int
+) -> dict[int, datetime | None]:
+    """For each decided decision with no outcome yet: None when its outcome review DM was sent,
+    else when it falls due, so a retrospective never promises a DM that does not exist yet."""
+    missing = [d for d in decided if not d.outcome and d.status is Status.DECIDED]
+    if not missing:
+        return {}
+    sent = set(
+        session.scalars(
+            select(ScheduledPost.subject).where(
+                ScheduledPost.team_id == missing[0].team_id,
+                ScheduledPost.kind == KIND,
+                ScheduledPost.subject.in_([str(d.id) for d in missing]),
+                ScheduledPost.status == ledger.SENT,
+            )
+        )
+    )
+    return {
+        d.id: None if str(d.id) in sent else (d.decided_at or d.created_at) + timedelta(days=days)
+        for d in missing
+    }
 
 
 def check_may_review(decision: Decision, actor_id: str) -> None:

@@ -31,6 +31,8 @@ class Role(enum.StrEnum):
     STEWARD = "steward"
     CHARTER_EDITOR = "charter editor"
     POLL_STARTER = "poll starter"
+    OBJECTOR = "objector"
+    SCHEDULE_SETTER = "who set the schedule"
     VIEWER = "anyone in its channel"
     FORECASTER = "the forecast's author"
     MEMBER = "any member"
@@ -67,6 +69,8 @@ class Subject:
     editor_ids: tuple[str, ...] = ()
     steward_id: str | None = None
     steward_rotates: bool = False
+    objector_id: str | None = None  # who objected in a consensus check
+    setter_id: str | None = None  # who set a channel's schedule; None while none is set
     forecast_by: str | None = None  # who stated the decision's (private) forecast
 
 
@@ -101,6 +105,11 @@ NOT_SETTLED_BY_POLL = Condition(
     "no earlier poll chose the decider",
     lambda s: not s.settled_by_poll,
     "An earlier poll already chose {decider} to decide “{title}”.",
+)
+NO_SCHEDULE = Condition(
+    "none is set yet",
+    lambda s: s.setter_id is None,
+    "A {what} is already set here.",
 )
 HAS_FORECAST = Condition(
     "it has a forecast",
@@ -173,6 +182,9 @@ TABLE: dict[Action, Rule] = {
         _r(VIEWER), "Only people who can see “{title}” can ask.", RESOLVABLE, (HAS_DECIDER,)
     ),
     Action.OBJECT: Rule(_r(VIEWER), "Only people who can see “{title}” can answer.", RESOLVABLE),
+    Action.WITHDRAW_OBJECTION: Rule(
+        _r(Role.OBJECTOR), "Only {objector}, who objected, can withdraw the objection."
+    ),
     Action.POLL_START: Rule(
         _r(DECIDER, OPENER, ADMIN),
         "An earlier poll already chose {decider} to decide “{title}”; only they, "
@@ -199,7 +211,10 @@ TABLE: dict[Action, Rule] = {
         (NO_DECIDER, NO_POLL_OPEN),
     ),
     Action.APPLY_TIEBREAKER: Rule(
-        _r(OPENER), "Only {opener}, who opened “{title}”, can apply its tiebreaker.", RESOLVABLE
+        _r(OPENER),
+        "Only {opener}, who opened “{title}”, can apply its tiebreaker.",
+        RESOLVABLE,
+        (NO_DECIDER,),  # a tiebreaker names a decider; it never replaces one
     ),
     Action.CANCEL: Rule(_r(DECIDER, OPENER, ADMIN), CORRECTORS_REFUSAL, RESOLVABLE),
     Action.REOPEN: Rule(
@@ -228,7 +243,10 @@ TABLE: dict[Action, Rule] = {
         "them; once it exists it follows every change of the charter by itself.",
     ),
     Action.SCHEDULE_EDIT: Rule(
-        _r(VIEWER), "Only members of this channel can change its schedules."
+        _r(Role.SCHEDULE_SETTER, ADMIN),
+        "Only {setter} (who set it) or a workspace admin can change or remove the {what} here.",
+        widened_roles=_r(VIEWER),
+        widened_while=NO_SCHEDULE,
     ),
     # A forecast is private to its author until they share it: nobody else, admins included.
     Action.SHARE_FORECAST: Rule(
@@ -248,6 +266,10 @@ def roles_of(actor: Actor, subject: Subject) -> frozenset[Role]:
         held.add(Role.OPENER)
     if actor.started_poll:
         held.add(Role.POLL_STARTER)
+    if subject.objector_id is not None and actor.user_id == subject.objector_id:
+        held.add(Role.OBJECTOR)
+    if subject.setter_id is not None and actor.user_id == subject.setter_id:
+        held.add(Role.SCHEDULE_SETTER)
     if subject.forecast_by is not None and actor.user_id == subject.forecast_by:
         held.add(Role.FORECASTER)
     for flag, role in (
@@ -304,6 +326,8 @@ def _refuse(action: Action, rule: Rule, subject: Subject, template: str):
         "poll_starter": _person(subject.poll_starter, "the person who started it"),
         "editor_ids": People(subject.editor_ids),
         "steward": _person(subject.steward_id, "the steward"),
+        "objector": _person(subject.objector_id, "the person who objected"),
+        "setter": _person(subject.setter_id, "the person who set it"),
         "doing": action.value,
         "what": subject.what,
     }

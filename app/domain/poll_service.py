@@ -21,7 +21,7 @@ from app.db.dialect import upsert
 from app.db.models import Decision, DecisionEvent, ExpertisePoll, PollVote
 from app.domain import anonymity, decisions, permissions, rotation_service, steward
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
-from app.domain.polls import Ballot, Outcome, score_ballots
+from app.domain.polls import Ballot, Outcome, score_ballots, tiebreaker_rule
 from app.vocabulary import Action, Framework, PollStatus
 
 MAX_MIN_RESPONSES = 100
@@ -385,7 +385,8 @@ def outcome_of(poll: ExpertisePoll) -> Outcome | None:
 def adopt_result(
     session: Session, *, team_id: str, poll_id: int, actor_id: str, now: datetime
 ) -> tuple[Decision, ExpertisePoll, bool]:
-    """Make the poll's pick the decider, framework expertise. Returns (decision, poll, changed)."""
+    """Make the poll's pick the decider: framework expertise when the poll itself settled it,
+    else labelled with the tiebreaker rule that chose. Returns (decision, poll, changed)."""
     poll = get_poll(session, team_id, poll_id)
     outcome = outcome_of(poll)
     if poll.status is not PollStatus.CLOSED or outcome is None or outcome.decider is None:
@@ -399,14 +400,20 @@ def adopt_result(
     actor = permissions.Actor(actor_id, started_poll=actor_id == poll.opened_by)
     subject = permissions.about(decision, poll_starter=poll.opened_by)
     permissions.check(Action.POLL_ADOPT, actor, subject)
+    if outcome.reason == "poll":
+        via, rule, framework = {"framework": "expertise"}, None, Framework.EXPERTISE
+    else:  # the poll did not settle it: the tiebreaker rule chose, not the room's expertise
+        rule = tiebreaker_rule(outcome)
+        via, framework = {"via": "tiebreaker", "chose": rule, "reason": outcome.reason}, None
     decisions.set_decider(
         session,
         decision,
         outcome.decider,
         actor_id=actor_id,
         now=now,
-        via={"framework": "expertise", "poll_id": poll.id},
+        via={**via, "poll_id": poll.id},
         idempotency_key=key,
-        framework=Framework.EXPERTISE,
+        framework=framework,
+        rule=rule,
     )
     return decision, poll, True

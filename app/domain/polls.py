@@ -186,3 +186,26 @@ def who_decides(
         return rotation_lead, Choice(rotation_lead, "rotation_lead")
     missing = rule if rule in (Tiebreaker.STEWARD, Tiebreaker.ROTATION_LEAD) else None
     return opener, Choice(opener, "opener", missing)
+
+
+def tiebreaker_rule(outcome: Outcome) -> str:
+    """The rule that named a poll's decider when the poll did not settle it ("steward",
+    "lightest_poll_leader", ...): how the card and the stats label that decider."""
+    return outcome.choice.role if outcome.choice is not None else outcome.tiebreaker
+
+
+def level_on_nominations(outcome: Outcome) -> list[str]:
+    """The other candidates with as many peer nominations as the one the poll recommends.
+
+    The recommendation then rests on self-ratings, which an anonymous poll never shows, so the
+    result must say so or it reads as arbitrary. Empty when nominations alone decided."""
+    if outcome.reason != "poll" or not outcome.recommended:
+        return []
+    top = next((c for c in outcome.candidates if c.user_id == outcome.recommended), None)
+    if top is None:
+        return []
+    return [
+        c.user_id
+        for c in outcome.candidates
+        if c.user_id != top.user_id and c.nominations == top.nominations
+    ]

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, text, update
+from sqlalchemy import and_, func, select, text, update
 from sqlalchemy.orm import Session
 
 from app.db.dialect import insert_missing
@@ -82,12 +82,22 @@ def enqueue(session: Session, posts: Iterable[Queued], now: datetime) -> int:
 def take(
     session: Session, kinds: Sequence[str], now: datetime, lease: timedelta = LEASE
 ) -> Taken | None:
-    """Take the next post that is due (or whose holder's lease ran out), or None: one UPDATE
-    of the row a locking subquery picks, skipping rows other takers hold (PostgreSQL; SQLite
-    has one writer, and the repeated condition keeps a lost race from taking a row twice)."""
+    """Take the next post to make, or None: first a post whose holder's lease ran out (a
+    killed worker's: it has waited longest, and must not queue behind thousands of fresh
+    posts due at the same minute), then the post that has been due longest. Call inside a
+    short transaction of its own."""
+    orphaned = and_(ScheduledPost.status == POSTING, ScheduledPost.claimed_at < now - lease)
+    due = and_(ScheduledPost.status == PENDING, ScheduledPost.available_at <= now)
+    return _take_first(session, kinds, now, orphaned) or _take_first(session, kinds, now, due)
+
+
+def _take_first(session: Session, kinds: Sequence[str], now: datetime, ready) -> Taken | None:
+    """One UPDATE of the row a locking subquery picks, skipping rows other takers hold
+    (PostgreSQL; SQLite has one writer, and the repeated condition keeps a lost race from
+    taking a row twice)."""
     next_one = (
         select(ScheduledPost.id)
-        .where(STILL_TO_POST, ScheduledPost.kind.in_(kinds), _ready(now, lease))
+        .where(STILL_TO_POST, ScheduledPost.kind.in_(kinds), ready)
         .order_by(ScheduledPost.available_at)
         .limit(1)
         .with_for_update(skip_locked=True)
@@ -95,7 +105,7 @@ def take(
     )
     row = session.execute(
         update(ScheduledPost)
-        .where(ScheduledPost.id == next_one, _ready(now, lease))
+        .where(ScheduledPost.id == next_one, ready)
         .values(status=POSTING, claimed_at=now, attempts=ScheduledPost.attempts + 1)
         .returning(
             ScheduledPost.id,
@@ -141,11 +151,4 @@ def waiting(session: Session, kinds: Sequence[str]) -> int:
         select(func.count())
         .select_from(ScheduledPost)
         .where(STILL_TO_POST, ScheduledPost.kind.in_(kinds))
-    )
-
-
-def _ready(now: datetime, lease: timedelta):
-    return or_(
-        and_(ScheduledPost.status == PENDING, ScheduledPost.available_at <= now),
-        and_(ScheduledPost.status == POSTING, ScheduledPost.claimed_at < now - lease),
     )

@@ -7,6 +7,7 @@ changes whenever it is needed, so there is no job to keep it current and nothing
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -112,6 +113,24 @@ def get(session: Session, team_id: str, channel_id: str, name: str) -> Rotation:
     return row
 
 
+def get_or_only(session: Session, team_id: str, channel_id: str, name: str | None) -> Rotation:
+    """The rotation named here, or, with no name, the channel's only one."""
+    if name is not None:
+        return get(session, team_id, channel_id, name)
+    found = in_channel(session, team_id, channel_id)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise NotFound("There are no rotations in this channel yet.")
+    known = ", ".join(f"`{r.name}`" for r in found)
+    raise InvalidInput(
+        {
+            "name": f"This channel has several rotations ({known}); say which one, e.g. "
+            f"`/decide rotation {found[0].name} skip`."
+        }
+    )
+
+
 def find_by_id(session: Session, team_id: str, rotation_id: int) -> Rotation | None:
     return session.scalars(
         select(Rotation).where(Rotation.team_id == team_id, Rotation.id == rotation_id)
@@ -188,6 +207,50 @@ def adjust(
     return lead_now(session, rotation, now)
 
 
+@dataclass(frozen=True)
+class Adjusted:
+    """A skip, swap or away just recorded, and the handoff it made today (if any)."""
+
+    rotation_id: int
+    name: str
+    channel_id: str
+    day: date
+    handoff: rotations.Handoff
+
+
+def adjust_now(
+    session: Session,
+    rotation: Rotation,
+    *,
+    kind: str,
+    actor_id: str,
+    now: datetime,
+    user: str | None = None,
+    other: str | None = None,
+    until: date | None = None,
+) -> Adjusted:
+    """Record the adjustment and, when it changed who leads today, hand the outgoing lead's
+    open rotating decisions to the incoming one at once: the channel hears of it the same day,
+    with the same ledger key the handoff sweep would use."""
+    adjust(
+        session,
+        rotation,
+        kind=kind,
+        actor_id=actor_id,
+        now=now,
+        user=user,
+        other=other,
+        until=until,
+    )
+    today = rotations.local_day(now, rotation.tz)
+    handoff = rotations.handoff_on(plan_of(session, rotation), today)
+    if handoff.changed:
+        inherit(
+            session, rotation, today, handoff.outgoing, handoff.incoming, now, handoff.occurrence
+        )
+    return Adjusted(rotation.id, rotation.name, rotation.channel_id, today, handoff)
+
+
 def due_handoffs(session: Session, now: datetime) -> list[tuple[str, int, date]]:
     """(team, rotation, day) of the latest lead change of each rotation since it was set."""
     due = []
@@ -207,14 +270,21 @@ def held_by(session: Session, rotation: Rotation, lead: str) -> list[Decision]:
 
 
 def inherit(
-    session: Session, rotation: Rotation, day: date, outgoing: str | None, incoming: str, now
+    session: Session,
+    rotation: Rotation,
+    day: date,
+    outgoing: str | None,
+    incoming: str,
+    now,
+    occurrence: str | None = None,
 ) -> None:
     """Hand the outgoing lead's open rotating decisions in the channel to the incoming lead,
-    once per handoff: the event key makes a second run change nothing."""
-    if outgoing is None:
+    once per handoff (`occurrence`, app.domain.rotations.Handoff): the event key makes a
+    second run change nothing."""
+    if outgoing is None or outgoing == incoming:
         return
     for decision in _rotating(session, rotation):
-        key = f"handoff:{rotation.id}:{day.isoformat()}:{decision.id}"
+        key = f"handoff:{rotation.id}:{occurrence or day.isoformat()}:{decision.id}"
         if decision.decider_id != outgoing or decisions.event_exists(
             session, rotation.team_id, key
         ):

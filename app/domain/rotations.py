@@ -16,7 +16,7 @@ rewrites who led in the past, and a change of lead shows up as a difference betw
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -141,3 +141,30 @@ def latest_change(plan: Plan, day: date, since: date) -> date | None:
 def previous_lead(plan: Plan, day: date) -> str | None:
     """Who led the day before `day` (None on the first day of the rotation)."""
     return None if day <= plan.start else lead_on(plan, day - timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """The latest change of lead on a day, as announced: `occurrence` keys it in the ledger (the
+    day itself for a scheduled handoff, "day#n" after the n-th adjustment made that day, so a
+    skip after the midnight handoff is announced too, and a second process announces neither
+    twice); `outgoing` is who led just before it (None on the rotation's first day)."""
+
+    occurrence: str
+    outgoing: str | None
+    incoming: str
+
+    @property
+    def changed(self) -> bool:
+        return self.outgoing != self.incoming
+
+
+def handoff_on(plan: Plan, day: date) -> Handoff:
+    """Who handed over to whom on `day`, by the latest thing that changed the lead that day."""
+    incoming = lead_on(plan, day)
+    today = [i for i, c in enumerate(plan.changes) if c.effective == day]
+    if not today:
+        return Handoff(day.isoformat(), previous_lead(plan, day), incoming)
+    last = today[-1]
+    before = replace(plan, changes=tuple(c for i, c in enumerate(plan.changes) if i != last))
+    return Handoff(f"{day.isoformat()}#{len(today)}", lead_on(before, day), incoming)

@@ -36,9 +36,8 @@ def send_outcome_reviews() -> int:
     def render(team_id: str, decision_id: int):
         def build(session: Session, _post_id: int) -> Message:
             decision = decisions.get_decision(session, team_id, decision_id)
-            assert decision.decider_id is not None
             text = outcome_request_text(decision)
-            return Message(decision.decider_id, text, build_outcome_request(decision))
+            return Message(outcomes.reviewer(decision), text, build_outcome_request(decision))
 
         return build
 
@@ -55,8 +54,10 @@ def nudge_deadlines() -> int:
     def render(team_id: str, decision_id: int):
         def build(session: Session, _post_id: int) -> Message:
             decision = decisions.get_decision(session, team_id, decision_id)
-            _decider, choice = deadlines.tiebreaker_choice(session, decision, now)
-            who = tiebreaker_words(choice)
+            who = None
+            if not deadlines.asks_the_decider(decision):
+                _decider, choice = deadlines.tiebreaker_choice(session, decision, now)
+                who = tiebreaker_words(choice)
             return Message(
                 decision.channel_id,
                 deadline_text(decision, who),

@@ -30,6 +30,7 @@ from app.domain import (
     checkins,
     ledger,
     metrics,
+    outcomes,
     post_queue,
     retros,
     rotation_service,
@@ -117,8 +118,13 @@ def drain(context: jobs.JobContext, kinds: tuple[str, ...] = QUEUE_KINDS) -> int
     """Post everything queued that is due, here, on SWEEP_THREADS threads (a thousand channels
     due at 09:30 are a thousand posts at once; each is taken from the queue by one thread
     only). Returns how many were posted."""
-    with ThreadPoolExecutor(SWEEP_THREADS, thread_name_prefix="drain") as pool:
-        return sum(pool.map(lambda _: work(context, kinds), range(SWEEP_THREADS)))
+    with context.sessions() as session:
+        waiting = post_queue.waiting(session, kinds)
+    if waiting <= 1:  # the usual sweep: nothing or one post, no threads to start
+        return work(context, kinds) if waiting else 0
+    threads = min(waiting, SWEEP_THREADS)
+    with ThreadPoolExecutor(threads, thread_name_prefix="drain") as pool:
+        return sum(pool.map(lambda _: work(context, kinds), range(threads)))
 
 
 def work(
@@ -152,7 +158,7 @@ def post_taken(context: jobs.JobContext, taken: Taken) -> int:
             render = (
                 _checkin(team_id, channel_id, now)
                 if kind == CHECKIN
-                else _retro(team_id, channel_id, rec, slot)
+                else _retro(team_id, channel_id, rec, slot, context.outcome_review_days)
             )
             message = render(session, taken.post_id)
     if rec is None:
@@ -239,7 +245,7 @@ def _checkin(team_id: str, channel_id: str, now: datetime):
     return render
 
 
-def _retro(team_id: str, channel_id: str, rec, slot: datetime):
+def _retro(team_id: str, channel_id: str, rec, slot: datetime, review_days: int):
     def render(session: Session, post_id: int) -> Message:
         previous = ledger.last_sent(session, team_id, RETRO, channel_id, slot.isoformat())
         if previous is not None:
@@ -249,6 +255,8 @@ def _retro(team_id: str, channel_id: str, rec, slot: datetime):
         decided = retros.decided_between(session, team_id, channel_id, since, slot)
         found = alignment.alignment(session, metrics.Scope(team_id, channel_id, since))
         text = f"Retrospective: {len(decided)} decisions since the last one"
-        return Message(channel_id, text, build_retro(decided, since, post_id, found))
+        reviews = outcomes.review_schedule(session, decided, review_days)
+        blocks = build_retro(decided, since, post_id, found, reviews=reviews)
+        return Message(channel_id, text, blocks)
 
     return render

@@ -11,8 +11,16 @@ from collections.abc import Callable
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.blocks.escalation import build_consensus_check, consensus_question
+from app.blocks.escalation import (
+    build_consensus_check,
+    consensus_question,
+    objection_text,
+    objection_withdrawn_text,
+)
+from app.db.models import Decision
 from app.domain import consensus, decisions
+from app.posting.cards import refresh_card
+from app.posting.send import update_message
 
 
 def post_consensus_check(
@@ -48,8 +56,55 @@ def post_consensus_check(
         channel=channel,
         thread_ts=thread,
         text=consensus_question(decider),
-        blocks=build_consensus_check(check_id, decider, []),
+        blocks=build_consensus_check(check_id, decider, [], asked_by=actor_id),
     )
     with sessions.begin() as session:
         consensus.attach(session, team_id, check_id, str(posted["ts"]))
     return True
+
+
+def redraw_check(
+    client: WebClient, sessions: sessionmaker[Session], team_id: str, check_id: int
+) -> None:
+    """Redraw the check in its thread from what is stored: who asked, who agreed, and the
+    objection standing on it, if any."""
+    with sessions() as session:
+        check = consensus.get(session, team_id, check_id)
+        decision = decisions.get_decision(session, team_id, check.decision_id)
+        agreed = [v.user_id for v in consensus.votes(session, team_id, check_id) if v.agree]
+        objection = consensus.objection_of(session, team_id, check_id)
+        channel, ts, decider = decision.channel_id, check.message_ts, check.decider_id
+        asked_by = check.asked_by
+    if ts is None:
+        return
+    blocks = build_consensus_check(
+        check_id,
+        decider,
+        agreed,
+        objection.user_id if objection else None,
+        objection.reason if objection else None,
+        asked_by=asked_by,
+    )
+    update_message(client, channel, ts, consensus_question(decider), blocks)
+
+
+def announce_objection(
+    client: WebClient, decision: Decision, decider_id: str, objector: str, reason: str
+) -> None:
+    """Redraw the card, and tell the decider the check asked about and the opener (each once,
+    and never the objector themselves) who objected and why."""
+    refresh_card(client, decision)
+    text = objection_text(decision, decider_id, objector, reason)
+    for person in dict.fromkeys((decider_id, decision.created_by)):
+        if person != objector:
+            client.chat_postMessage(channel=person, text=text)
+
+
+def announce_withdrawal(
+    client: WebClient, decision: Decision, decider_id: str, objector: str, restored: bool
+) -> None:
+    refresh_card(client, decision)
+    text = objection_withdrawn_text(decision, objector, decider_id if restored else None)
+    for person in dict.fromkeys((decider_id, decision.created_by)):
+        if person != objector:
+            client.chat_postMessage(channel=person, text=text)

@@ -64,7 +64,9 @@ def test_declare_modal_has_every_field_and_carries_where_it_came_from():
 
 
 def test_resolve_modal_points_at_its_decision():
-    decision = Decision(id=42, title="Pick db", status=Status.OPEN, zone=Zone.LOCAL)
+    decision = Decision(
+        id=42, title="Pick db", status=Status.OPEN, zone=Zone.LOCAL, decider_id="U1"
+    )
     view = build_resolve_modal(decision).to_dict()
     assert view["callback_id"] == ids.RESOLVE_VIEW
     assert json.loads(view["private_metadata"]) == {"decision_id": 42}
@@ -76,6 +78,15 @@ def test_resolve_modal_points_at_its_decision():
         ids.FORECAST_CONFIDENCE,
         ids.FORECAST_SHARE,
     ]
+
+
+def test_resolve_modal_asks_who_decided_when_nobody_was_named():
+    decision = Decision(id=42, title="Pick db", status=Status.OPEN, zone=Zone.LOCAL)
+    view = build_resolve_modal(decision, recorder="U7").to_dict()
+    by_block = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
+    assert list(by_block)[:3] == [ids.RESOLUTION, ids.DECIDER, ids.RATIONALE]
+    assert by_block[ids.DECIDER]["element"]["initial_user"] == "U7"
+    assert by_block[ids.DECIDER]["optional"] is False
 
 
 def test_log_results_link_to_cards_and_say_how_many_more():

@@ -220,6 +220,12 @@ def settled():
     )
 
 
+def level():
+    """A recommendation level on nominations with another candidate."""
+    ballots = [Ballot("U1", nominee="U2"), Ballot("U4", nominee="U3"), Ballot("U2", rating=4)]
+    return score_ballots(ballots, {}, min_responses=1, tiebreaker=Tiebreaker.OPENER, opener="U1")
+
+
 def who(text: str) -> str:
     return tiebreaker_words(who_decides(Tiebreaker.STEWARD, "U1")[1])
 
@@ -340,6 +346,10 @@ BUILDERS = {
     similar.build_similar_form_head: lambda t: similar.build_similar_form_head(similar_ones(t)),
     cards.build_decision_card: lambda t: [
         *cards.build_decision_card(decision(t)),
+        *cards.build_decision_card(
+            decision(t, status=Status.OPEN, decider_id=None, objected_by="U4", objection=t)
+        ),
+        *cards.build_decision_card(decision(t, decider_rule="steward")),
         *cards.build_decision_card(changed(t)),
         *cards.build_decision_card(changed(t, "superseded", Status.SUPERSEDED)),
     ],
@@ -393,7 +403,13 @@ BUILDERS = {
     ),
     declare_extras.principle_input: lambda t: declare_extras.principle_input([("1.1", t)]),
     escalation.build_consensus_check: lambda t: escalation.build_consensus_check(
-        3, "U2", ["U3"], "U4"
+        3, "U2", ["U3"], "U4", t, asked_by="U5"
+    ),
+    escalation.build_objection_modal: lambda t: escalation.build_objection_modal(3, "U2", t),
+    escalation.objection_text: lambda t: escalation.objection_text(decision(t), "U2", "U4", t),
+    escalation.objection_withdrawn_text: lambda t: (
+        escalation.objection_withdrawn_text(decision(t), "U4", "U2")
+        + escalation.objection_withdrawn_text(decision(t), "U4", None)
     ),
     escalation.consensus_question: lambda t: escalation.consensus_question("U2"),
     escalation.build_escalate_modal: lambda t: escalation.build_escalate_modal(
@@ -466,17 +482,43 @@ BUILDERS = {
         *polls.build_poll_result(outcome(Tiebreaker.OPENER), True, poll_id=4, title=t),
         *polls.build_poll_result(settled(), False, poll_id=4, title=t, adopted=True),
     ],
-    polls.outcome_note: lambda t: polls.outcome_note(outcome()) + polls.outcome_note(settled()),
+    polls.outcome_note: lambda t: (
+        polls.outcome_note(outcome())
+        + polls.outcome_note(settled())
+        + polls.outcome_note(level(), anonymous=True)
+        + polls.outcome_note(level())
+    ),
     polls.poll_text: lambda t: polls.poll_text(t) + polls.poll_text(t, closed=True),
-    reviews.build_deadline_nudge: lambda t: reviews.build_deadline_nudge(decision(t), who(t)),
+    reviews.build_deadline_nudge: lambda t: [
+        *reviews.build_deadline_nudge(decision(t), who(t)),
+        *reviews.build_deadline_nudge(decision(t), None),
+    ],
     reviews.build_outcome_modal: lambda t: reviews.build_outcome_modal(decision(t), "worked"),
     reviews.build_outcome_recorded: lambda t: reviews.build_outcome_recorded(forecast(t), 0.04),
     reviews.build_outcome_request: lambda t: reviews.build_outcome_request(decision(t)),
     reviews.build_retro_modal: lambda t: reviews.build_retro_modal(5),
-    reviews.deadline_text: lambda t: reviews.deadline_text(decision(t), who(t)),
+    reviews.deadline_text: lambda t: (
+        reviews.deadline_text(decision(t), who(t)) + reviews.deadline_text(decision(t), None)
+    ),
     reviews.outcome_request_text: lambda t: reviews.outcome_request_text(decision(t)),
-    rotations.build_handoff: lambda t: rotations.build_handoff(
-        t, "U1", "U2", [decision(t)], date(2026, 12, 1), "UTC"
+    rotations.build_handoff: lambda t: [
+        *rotations.build_handoff(t, "U1", "U2", [decision(t)], date(2026, 12, 1), "UTC"),
+        *rotations.build_handoff(
+            t,
+            "U1",
+            "U2",
+            [decision(t)],
+            date(2026, 12, 1),
+            "UTC",
+            rotations.adjustment_words(t, "U1", "skip"),
+        ),
+        *rotations.build_handoff(
+            t, "U2", "U2", [], date(2026, 12, 1), "UTC", rotations.adjustment_words(t, "U1", "skip")
+        ),
+    ],
+    rotations.adjustment_words: lambda t: " ".join(
+        rotations.adjustment_words(t, "U1", kind, skipped="U2", user="U3", other="U4", until=None)
+        for kind in ("skip", "swap", "away")
     ),
     rotations.build_rotations: lambda t: rotations.build_rotations([rotation_view(t)]),
     rotations.handoff_text: lambda t: rotations.handoff_text(t, "U1", "U2"),
@@ -484,9 +526,11 @@ BUILDERS = {
     schedules.build_checkin: lambda t: schedules.build_checkin(
         [decision(t, status=Status.OPEN), decision(t, decider_id=None)], NOW, "U3"
     ),
-    schedules.build_retro: lambda t: schedules.build_retro(
-        [decision(t)], NOW, 5, found(t).alignment
-    ),
+    schedules.build_retro: lambda t: [
+        *schedules.build_retro([decision(t)], NOW, 5, found(t).alignment),
+        *schedules.build_retro([decision(t, outcome=None)], NOW, 5, reviews={7: None}),
+        *schedules.build_retro([decision(t, outcome=None)], NOW, 5, reviews={7: NOW}),
+    ],
     forecasts.forecast_line: lambda t: forecasts.forecast_line(forecast(t)),
     forecasts.forecast_kept_text: lambda t: forecasts.forecast_kept_text(forecast(t)),
     forecasts.build_forecast_kept: lambda t: forecasts.build_forecast_kept(forecast(t)),
@@ -508,6 +552,12 @@ BUILDERS = {
     schedules.build_retro_answers: lambda t: schedules.build_retro_answers([(t, t)]),
     schedules.build_retro_answers_sent: lambda t: schedules.build_retro_answers_sent(),
     schedules.checkin_text: lambda t: schedules.checkin_text(3),
+    schedules.schedule_set_text: lambda t: schedules.schedule_set_text(
+        "retro", "U1", "Runs at 16:00.", changed=True
+    ),
+    schedules.schedule_removed_text: lambda t: schedules.schedule_removed_text("checkin", "U1"),
+    schedules.set_by_text: lambda t: schedules.set_by_text("U1"),
+    schedules.not_announced_text: lambda t: schedules.not_announced_text(t),
     schedules.describe_schedule: lambda t: schedules.describe_schedule(
         "checkin", Recurrence(9, 30, (0, 1), "UTC"), NOW
     ),
@@ -525,6 +575,7 @@ NOT_BUILDERS = {
     "app.blocks.canvas.canvas_ready",  # takes no typed text
     "app.blocks.canvas.canvas_refused",  # Slack's error codes, escaped where shown
     "app.blocks.rotations.midnight",
+    "app.blocks.polls.rule_label",
     "app.blocks.stats.duration",
     "app.blocks.stats.percent",
     "app.blocks.text.date",

@@ -67,7 +67,7 @@ def test_retro_shows_outcomes_asks_for_missing_ones_and_caps_blocks():
         decision(1, "U0BOB", status=Status.DECIDED, outcome="worked"),
         decision(2, "U0CAROL", status=Status.DECIDED),
     ]
-    text = json.dumps(dicts(build_retro(done, NOW - timedelta(days=7), post_id=9)))
+    text = json.dumps(dicts(build_retro(done, NOW - timedelta(days=7), 9, reviews={2: None})))
     assert "outcome: *Worked*" in text and "outcome missing: <@U0CAROL>" in text
     assert "<@U0CAROL>: how did your decisions turn out?" in text
     assert "Did anyone feel their expertise was overlooked?" in text
@@ -76,6 +76,21 @@ def test_retro_shows_outcomes_asks_for_missing_ones_and_caps_blocks():
     blocks = dicts(build_retro(many, None, post_id=9))
     assert len(blocks) <= 50 and message_block_errors(blocks) == []
     assert "more. Export" in json.dumps(blocks, ensure_ascii=False)
+
+
+def test_retro_promises_a_review_dm_only_once_it_was_sent():
+    done = [
+        decision(1, "U0BOB", status=Status.DECIDED),
+        decision(2, "U0CAROL", status=Status.DECIDED),
+    ]
+    due = NOW + timedelta(days=10)
+    text = json.dumps(dicts(build_retro(done, None, 9, reviews={1: None, 2: due})))
+    assert "<@U0BOB>: how did your decisions turn out? Your outcome review DM has buttons." in text
+    assert "<@U0CAROL>: your outcome review comes by direct message" in text
+    assert f"<!date^{int(due.timestamp())}^" in text
+    assert "<@U0CAROL>: how did" not in text and "U0CAROL>, <@" not in text
+    nothing_sent = json.dumps(dicts(build_retro(done, None, 9, reviews={1: due, 2: due})))
+    assert "DM has buttons" not in nothing_sent
 
 
 def test_retro_asks_whether_the_charter_should_change_when_it_is_systematically_bypassed():

@@ -135,6 +135,9 @@ def test_declare_and_resolve_by_hand(tmp_path):
     term.expect("What was decided? [required]")
     term.expect("│ > ")
     term.type("PostgreSQL")
+    term.expect("Who decided? [required]")  # nobody was named: Enter keeps the recorder
+    term.expect("│ > ")
+    term.type("")
     term.expect("Why? [optional, Enter to skip]")
     term.expect("│ > ")
     term.type("")

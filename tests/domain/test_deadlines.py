@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 
+from app.blocks.reviews import build_deadline_nudge, deadline_text
+from app.db.models import Decision
 from app.domain import deadlines, steward
 from app.domain.errors import NotAllowed
 from app.vocabulary import Tiebreaker
@@ -91,3 +94,37 @@ def test_a_decided_decision_has_no_tiebreaker_to_apply(sessions, clock):
             deadlines.apply_tiebreaker(
                 session, team_id=T1, decision_id=decision.id, actor_id=ALICE, now=clock.now()
             )
+
+
+def test_a_named_decider_is_asked_and_never_replaced_by_the_tiebreaker(sessions, clock):
+    now = clock.now()
+    with sessions.begin() as session:
+        steward.set_steward(session, team_id=T1, actor_id=ALICE, now=now, user_id=DAN)
+        decision = open_decision(
+            session,
+            now,
+            actor=ALICE,
+            decider=BOB,
+            tiebreaker=Tiebreaker.STEWARD,
+            deadline=now + timedelta(hours=1),
+        )
+        assert deadlines.asks_the_decider(decision)
+        with pytest.raises(NotAllowed, match="<@U0BOB> already decides"):
+            deadlines.apply_tiebreaker(
+                session, team_id=T1, decision_id=decision.id, actor_id=ALICE, now=now
+            )
+        assert decision.decider_id == BOB
+        nobody = open_decision(session, now, decider=None, deadline=now + timedelta(hours=1))
+        assert not deadlines.asks_the_decider(nobody)
+
+
+def test_the_nudge_asks_the_decider_to_decide_or_hand_it_on():
+    decision = Decision(
+        id=12, title="Pick", decider_id=BOB, created_by=ALICE, deadline=None, channel_id="C1"
+    )
+    shown = json.dumps([b.to_dict() for b in build_deadline_nudge(decision, None)])
+    assert "<@U0BOB>, decide it now, or hand it on" in shown
+    assert "/decide handoff 12 @someone" in shown
+    assert "deadline.apply_tiebreaker" not in shown and "tiebreaker" not in shown.lower()
+    assert "decision.record_resolution" in shown and "decision.hand_on" in shown
+    assert "hand it on with `/decide handoff 12 @someone`" in deadline_text(decision, None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,18 @@ ROOT = Path(__file__).resolve().parents[2]
 A = Action
 RESOLVABLE = {Status.OPEN, Status.ESCALATED}
 ANY = set(Status)
-EVERYONE = {"decider", "opener", "admin", "steward", "editor", "poll starter", "viewer", "member"}
+EVERYONE = {
+    "decider",
+    "opener",
+    "admin",
+    "steward",
+    "editor",
+    "poll starter",
+    "viewer",
+    "member",
+    "objector",
+    "setter",
+}
 EVERYONE |= {"forecaster"}
 CORRECTORS = {"decider", "opener", "admin"}
 TENDERS = {"admin", "steward", "editor"}
@@ -33,11 +45,12 @@ SPEC: dict[Action, tuple[set[str], set[Status]]] = {
     A.DEESCALATE: ({"decider", "admin"}, {Status.ESCALATED}),
     A.CONSENSUS_CHECK: ({"viewer"}, RESOLVABLE),
     A.OBJECT: ({"viewer"}, RESOLVABLE),
+    A.WITHDRAW_OBJECTION: ({"objector"}, ANY),
     A.POLL_START: (CORRECTORS, RESOLVABLE),  # + viewer unless a poll chose the decider
     A.POLL_CLOSE: ({"poll starter"}, ANY),
     A.POLL_ADOPT: ({"decider", "opener"}, RESOLVABLE),  # + poll starter while undecided
     A.CLAIM: ({"viewer"}, RESOLVABLE),
-    A.APPLY_TIEBREAKER: ({"opener"}, RESOLVABLE),
+    A.APPLY_TIEBREAKER: ({"opener"}, RESOLVABLE),  # only while nobody decides
     A.CANCEL: (CORRECTORS, RESOLVABLE),
     A.REOPEN: (CORRECTORS, {Status.DECIDED, Status.CANCELLED}),
     A.SUPERSEDE: (CORRECTORS, RESOLVABLE | {Status.DECIDED}),
@@ -48,7 +61,7 @@ SPEC: dict[Action, tuple[set[str], set[Status]]] = {
     A.ROTATION_EDIT: (TENDERS, ANY),
     A.STEWARD_EDIT: (TENDERS, ANY),
     A.CANVAS_CREATE: ({"admin"}, ANY),  # the steward and editors tend it; it follows by itself
-    A.SCHEDULE_EDIT: ({"viewer"}, ANY),
+    A.SCHEDULE_EDIT: ({"setter", "admin"}, ANY),  # + viewer while no schedule is set
     A.SHARE_FORECAST: ({"forecaster"}, ANY),  # private until its author shares it
 }
 
@@ -62,37 +75,52 @@ PERSONAS = {
     "poll starter": Actor("UPOLL", started_poll=True, can_see=False),
     "viewer": Actor("UVIEW", can_see=True),
     "member": Actor("UMEMBER", can_see=False),
+    "objector": Actor("UOBJ", can_see=False),
+    "setter": Actor("USET", can_see=False),
     "forecaster": Actor("UFORE", can_see=False),
 }
 STATES = list(
-    itertools.product(Status, Zone, [True, False], [True, False], [True, False])
-)  # status, zone, has a decider, poll taking votes, decider chosen by a poll
+    itertools.product(Status, Zone, [True, False], [True, False], [True, False], [True, False])
+)  # status, zone, has a decider, poll taking votes, decider chosen by a poll, schedule set
 
 
-def expected(action: Action, persona: str, subject: Subject) -> bool:
-    who, statuses = SPEC[action]
-    who = set(who)
+def _who(action: Action, subject: Subject) -> set[str]:
+    who = set(SPEC[action][0])
     if action is A.POLL_START and not subject.settled_by_poll:
         who.add("viewer")
     if action is A.POLL_ADOPT and subject.decider_id is None:
         who.add("poll starter")
+    if action is A.SCHEDULE_EDIT and subject.setter_id is None:
+        who.add("viewer")
     if action is A.REASSIGN and subject.decider_id is None:
         who.add("opener")  # PRODUCT: "the decider, or the opener while there is none"
-    held = {persona, "member"}
+    return who
+
+
+def _held(persona: str, subject: Subject) -> set[str]:
     if persona == "decider" and subject.decider_id is None:
-        held = {"member"}  # nobody decides: holding the decider's id means nothing
-    if not held & who or subject.status not in statuses:
+        return {"member"}  # nobody decides: holding the decider's id means nothing
+    if persona == "setter" and subject.setter_id is None:
+        return {"member"}  # no schedule is set: nobody set it
+    return {persona, "member"}
+
+
+def expected(action: Action, persona: str, subject: Subject) -> bool:
+    statuses = SPEC[action][1]
+    if not _held(persona, subject) & _who(action, subject) or subject.status not in statuses:
         return False
     if action is A.ESCALATE and subject.zone is Zone.CENTRE:
         return False
     if action is A.CONSENSUS_CHECK and subject.decider_id is None:
         return False
+    if action is A.APPLY_TIEBREAKER and subject.decider_id is not None:
+        return False  # a tiebreaker names a decider; it never replaces one
     if action is A.CLAIM and (subject.decider_id is not None or subject.poll_open):
         return False
     return not (action is A.POLL_START and subject.poll_open)
 
 
-def subject(status, zone, has_decider, poll_open, settled) -> Subject:
+def subject(status, zone, has_decider, poll_open, settled, schedule_set=False) -> Subject:
     return Subject(
         title="Pick",
         status=status,
@@ -102,6 +130,8 @@ def subject(status, zone, has_decider, poll_open, settled) -> Subject:
         poll_open=poll_open,
         poll_starter="UPOLL",
         settled_by_poll=settled and has_decider,
+        objector_id="UOBJ",
+        setter_id="USET" if schedule_set else None,
         forecast_by="UFORE",
     )
 
@@ -157,3 +187,20 @@ def test_the_readme_shows_the_table_as_it_is():
     )
     assert shown is not None, "README.md lost its permissions table"
     assert shown.group(1) == permissions.markdown_table()
+
+
+def test_only_the_objector_withdraws_and_the_refusal_names_them():
+    about = subject(Status.OPEN, Zone.LOCAL, False, False, False)
+    with pytest.raises(NotAllowed, match="Only <@UOBJ>, who objected") as refused:
+        permissions.check(A.WITHDRAW_OBJECTION, PERSONAS["opener"], about)
+    assert refused.value.needed == ("objector",)
+
+
+def test_a_set_schedule_is_changed_by_who_set_it_or_an_admin_and_others_are_told_who():
+    about = replace(subject(Status.OPEN, Zone.LOCAL, True, False, False, True), what="retro")
+    permissions.check(A.SCHEDULE_EDIT, PERSONAS["setter"], about)
+    permissions.check(A.SCHEDULE_EDIT, PERSONAS["admin"], about)
+    with pytest.raises(NotAllowed, match="Only <@USET> \\(who set it\\) or a workspace admin"):
+        permissions.check(A.SCHEDULE_EDIT, PERSONAS["viewer"], about)
+    unset = subject(Status.OPEN, Zone.LOCAL, True, False, False, False)
+    permissions.check(A.SCHEDULE_EDIT, PERSONAS["viewer"], unset)  # anyone here sets the first

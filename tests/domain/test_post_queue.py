@@ -81,6 +81,20 @@ def test_a_claim_is_taken_over_only_once_its_lease_has_run_out(teams):
         assert not ledger.renew(session, first.post_id, claimed_at=first.claimed_at, now=NOW)
 
 
+def test_a_dead_workers_claim_is_taken_before_the_posts_still_waiting(teams):
+    """A killed worker's post has waited longest: it must not queue behind thousands of
+    posts due at the same minute (the kill test on two processes waited 50 s for it)."""
+    with teams.begin() as session:
+        post_queue.enqueue(session, [queued("T0001", "C0")], NOW)
+    orphan = take(teams)
+    with teams.begin() as session:
+        many = [queued("T0001", f"C{n}") for n in range(1, 50)]
+        # Queued even earlier than the orphan: by due time alone they would all come first.
+        post_queue.enqueue(session, many, NOW - timedelta(minutes=1))
+    later = NOW + LEASE + timedelta(seconds=1)
+    assert take(teams, later).post_id == orphan.post_id
+
+
 def test_sent_and_skipped_posts_leave_the_queue(teams):
     with teams.begin() as session:
         post_queue.enqueue(session, [queued("T0001", "C1"), queued("T0001", "C2")], NOW)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.db.models import CharterEvent
-from app.domain import rotation_service
+from app.domain import rotation_service, rotations
 from app.domain.errors import InvalidInput, NotFound
 from app.vocabulary import Framework
 from tests.domain.factories import ALICE, BOB, CAROL, DAN, T1, T2, open_decision, rotation
@@ -171,3 +171,32 @@ def test_the_outgoing_leads_rotating_decisions_pass_to_the_incoming_lead_once(se
         assert held.decider_id == ALICE
         rotation_service.inherit(session, row, day, None, BOB, now)
         assert held.decider_id == ALICE
+
+
+def test_an_adjustment_hands_rotating_decisions_over_at_once_and_one_rotation_needs_no_name(
+    sessions, clock
+):
+    now = clock.now()
+    with sessions.begin() as session:
+        row = rotation(session, now, [ALICE, BOB, CAROL])
+        held = open_decision(session, now, decider=ALICE, framework=Framework.ROTATING)
+        assert rotation_service.get_or_only(session, T1, row.channel_id, None).id == row.id
+        adjusted = rotation_service.adjust_now(session, row, kind="skip", actor_id=DAN, now=now)
+        assert adjusted.handoff.outgoing == ALICE and adjusted.handoff.incoming == BOB
+        assert adjusted.handoff.occurrence.endswith("#1")
+        assert held.decider_id == BOB  # the same moment, not at the next sweep
+        kept = rotation_service.adjust_now(
+            session,
+            row,
+            kind="away",
+            actor_id=DAN,
+            now=now,
+            user=CAROL,
+            until=rotations.local_day(now, row.tz) + timedelta(days=3),
+        )
+        assert not kept.handoff.changed and held.decider_id == BOB
+        rotation(session, now, [ALICE, BOB], name="design")
+        with pytest.raises(InvalidInput, match="several rotations"):
+            rotation_service.get_or_only(session, T1, row.channel_id, None)
+        with pytest.raises(NotFound, match="no rotations"):
+            rotation_service.get_or_only(session, T1, "C9", None)

@@ -112,3 +112,21 @@ def test_periods_that_make_no_sense_are_refused_with_an_example(text):
 def test_empty_single_and_duplicate_members_are_refused(members, problem):
     with pytest.raises(InvalidInput, match=problem):
         rotations.check_members(members)
+
+
+def test_a_handoff_is_keyed_by_its_day_or_by_the_adjustment_that_made_it():
+    turn_day = MONDAY + timedelta(days=14)
+    assert rotations.handoff_on(plan(), turn_day) == rotations.Handoff(turn_day.isoformat(), A, B)
+    assert rotations.handoff_on(plan(), MONDAY) == rotations.Handoff(MONDAY.isoformat(), None, A)
+    # A skip on the day of the scheduled handoff is a second handoff that day, keyed apart.
+    skipped = plan(Change("skip", turn_day))
+    assert rotations.handoff_on(skipped, turn_day) == rotations.Handoff(
+        f"{turn_day.isoformat()}#1", B, C
+    )
+    # Away for someone who does not lead changes nothing today; it is still the day's change.
+    away = plan(
+        Change("skip", turn_day), Change("away", turn_day, A, until=turn_day + timedelta(3))
+    )
+    handoff = rotations.handoff_on(away, turn_day)
+    assert handoff == rotations.Handoff(f"{turn_day.isoformat()}#2", C, C)
+    assert not handoff.changed

@@ -145,7 +145,8 @@ def test_an_archived_channel_disables_its_schedule_with_one_log_line(
     with bot.sessions() as session:
         assert session.scalars(select(ChannelSchedule)).one().disabled_reason == "is_archived"
     assert len([r for r in caplog.records if "disabled the checkin" in r.getMessage()]) == 1
-    assert len(standin.calls("chat.postMessage")) == 1 + 0  # one refused attempt, no retries
+    posts = [c for c in standin.calls("chat.postMessage") if "set the" not in c.params["text"]]
+    assert len(posts) == 1 + 0  # one refused attempt, no retries (besides the announcement)
     set_checkin(bot, slack, "checkin")
     assert "paused" in answer(standin)
 
@@ -233,3 +234,50 @@ def test_fan_out_to_many_channels_survives_429s_and_500s(bot, standin, clock, ca
     # log an error.
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert all(r.name == "slack_sdk.web.base_client" for r in errors), errors
+
+
+def test_only_the_setter_or_an_admin_changes_a_schedule_and_the_channel_is_told(
+    bot, slack, standin, clock, errors_logged
+):
+    from tests.reliability.surfaces import OtherWorkspace
+
+    admin = "U0BOSS"
+    standin.add_user(admin, "boss", is_admin=True)
+
+    def told() -> list[str]:
+        return [
+            m["text"] for m in standin.messages(GENERAL) if "the deference check here" in m["text"]
+        ]
+
+    set_checkin(bot, slack, "checkin 09:30 mon-fri UTC", user=ALICE)
+    assert told() == [f"<@{ALICE}> set the deference check here. " + told()[0].split(". ", 1)[1]]
+    set_checkin(bot, slack, "checkin 11:00 mon-fri UTC", user=BOB)  # someone else
+    refusal = answer(standin, BOB)
+    assert f"Only <@{ALICE}> (who set it) or a workspace admin can change or remove" in refusal
+    set_checkin(bot, slack, "checkin off", user=BOB)
+    assert f"Only <@{ALICE}> (who set it)" in answer(standin, BOB)
+    with bot.sessions() as session:
+        [row] = session.scalars(select(ChannelSchedule)).all()
+        assert (row.hour, row.created_by) == (9, ALICE)
+    assert len(told()) == 1
+    set_checkin(bot, slack, "checkin", user=BOB)
+    assert f"Set by <@{ALICE}>; only they or a workspace admin" in answer(standin, BOB)
+    # Another workspace's command in a channel of the same id touches nothing of this one.
+    other = OtherWorkspace(standin, bot_url=bot.url, signing_secret=SIGNING_SECRET)
+    assert other.command(ALICE, GENERAL, "checkin off").status == 200
+    bot.settle()
+    with bot.sessions() as session:
+        assert len(session.scalars(select(ChannelSchedule)).all()) == 1
+    set_checkin(bot, slack, "checkin 11:00 mon-fri UTC", user=admin)
+    assert told()[-1].startswith(f"<@{admin}> changed the deference check here. ")
+    assert "11:00" in told()[-1]
+    set_checkin(bot, slack, "checkin off", user=ALICE)  # the admin set it last
+    assert f"Only <@{admin}> (who set it)" in answer(standin, ALICE)
+    set_checkin(bot, slack, "checkin off", user=admin)
+    assert "Removed" in answer(standin, admin)
+    assert [m["text"] for m in standin.messages(GENERAL)][-1] == (
+        f"<@{admin}> removed the deference check here; it will not be posted again until "
+        "someone sets it."
+    )
+    clock.set(utc(2026, 11, 24, 11))
+    assert post_due_checkins() == 0

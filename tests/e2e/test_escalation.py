@@ -58,18 +58,58 @@ def test_one_objection_reopens_the_decider_and_a_double_click_counts_once(
     check = standin.messages(GENERAL)[-1]
     assert check["text"] == f"Is everyone comfortable with <@{BOB}> having final say?"
     assert check["thread_ts"] == card["ts"]
-    slack.click(CAROL, ids.CONSENSUS_AGREE, message=check)
-    slack.click(CAROL, ids.CONSENSUS_AGREE, message=check)
+    assert f"Asked by <@{ALICE}>" in json.dumps(check["blocks"])
+    slack.click(BOB, ids.CONSENSUS_AGREE, message=check)
+    slack.click(BOB, ids.CONSENSUS_AGREE, message=check)
     bot.settle()
     with bot.sessions() as session:
         assert len(session.scalars(select(ConsensusVote)).all()) == 1
-    slack.click(ALICE, ids.CONSENSUS_OBJECT, message=standin.messages(GENERAL)[-1])
+    slack.click(CAROL, ids.CONSENSUS_OBJECT, message=standin.messages(GENERAL)[-1])
+    bot.settle()
+    form = standin.latest_view(CAROL)
+    assert form["callback_id"] == ids.CONSENSUS_OBJECT_VIEW
+    empty = slack.submit(CAROL, form, {ids.REASON: {ids.VALUE: "  "}})
+    assert empty.json["response_action"] == "errors"  # an objection needs its reason
+    assert decision(bot).decider_id == BOB
+    reply = slack.submit(CAROL, form, {ids.REASON: {ids.VALUE: "Bob wrote the <!channel> code"}})
+    assert reply.status == 200
     bot.settle()
     found = decision(bot)
-    assert (found.decider_id, found.reopened) == (None, True)
+    assert (found.decider_id, found.reopened, found.objected_by) == (None, True, CAROL)
     card_now = json.dumps(standin.messages(GENERAL)[0]["blocks"], ensure_ascii=False)
     assert "no decider yet — reopened after an objection" in card_now
-    assert "objected" in json.dumps(standin.messages(GENERAL)[-1]["blocks"])
+    assert f"<@{CAROL}> objected" in card_now and "&lt;!channel&gt; code" in card_now
+    check_now = json.dumps(standin.messages(GENERAL)[-1]["blocks"])
+    assert f"<@{CAROL}> objected" in check_now and f"<@{ALICE}> objected" not in check_now
+    for told in (BOB, ALICE):  # the decider and the opener hear who objected and why
+        [dm] = standin.messages(told)
+        assert f"<@{CAROL}> objected" in dm["text"] and "code" in dm["text"]
+    assert standin.messages(CAROL) == []
     with bot.sessions() as session:
         kinds = [e.kind for e in session.scalars(select(DecisionEvent))]
     assert "consensus_objection" in kinds
+
+
+def test_only_the_objector_withdraws_and_the_decider_returns(bot, slack, standin, errors_logged):
+    card = declare(bot, slack, standin)
+    slack.click(ALICE, ids.CONSENSUS_CHECK, message=card)
+    bot.settle()
+    slack.click(CAROL, ids.CONSENSUS_OBJECT, message=standin.messages(GENERAL)[-1])
+    bot.settle()
+    slack.submit(CAROL, standin.latest_view(CAROL), {ids.REASON: {ids.VALUE: "Too risky"}})
+    bot.settle()
+    objected = standin.messages(GENERAL)[-1]
+    slack.click(ALICE, ids.CONSENSUS_WITHDRAW, message=objected)  # the asker, not the objector
+    bot.settle()
+    assert decision(bot).decider_id is None
+    refusal = json.dumps(standin.ephemerals(ALICE) + standin.responses(ALICE))
+    assert f"Only <@{CAROL}>, who objected, can withdraw" in refusal
+    slack.click(CAROL, ids.CONSENSUS_WITHDRAW, message=objected)
+    bot.settle()
+    found = decision(bot)
+    assert (found.decider_id, found.reopened, found.objected_by) == (BOB, False, None)
+    assert "objected" not in json.dumps(standin.messages(GENERAL)[0]["blocks"])
+    assert any(
+        f"<@{CAROL}> withdrew" in m["text"] and f"<@{BOB}> decides again" in m["text"]
+        for m in standin.messages(BOB)
+    )

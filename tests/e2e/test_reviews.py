@@ -122,6 +122,45 @@ def test_a_passed_deadline_nudges_once_and_only_the_opener_applies_the_tiebreake
     assert "now decides" in nudge["text"]
 
 
+def test_a_passed_deadline_asks_the_named_decider_and_offers_no_tiebreaker(
+    bot, slack, standin, clock, errors_logged
+):
+    decision_id = open_decision(
+        bot, clock, "Pick the cache", decider=BOB, deadline=clock.now() + timedelta(hours=1)
+    )
+    clock.advance(timedelta(hours=1))
+    assert nudge_deadlines() == 1
+    card, nudge = standin.messages(GENERAL)
+    assert nudge["thread_ts"] == card["ts"]
+    assert nudge["text"] == (
+        f"The deadline for “Pick the cache” has passed. <@{BOB}>, decide it, or hand it on "
+        f"with `/decide handoff {decision_id} @someone`."
+    )
+    buttons = [
+        e["action_id"] for b in nudge["blocks"] if b["type"] == "actions" for e in b["elements"]
+    ]
+    assert buttons == [ids.RECORD_RESOLUTION, ids.HAND_ON]
+    # A tiebreaker button from an older nudge cannot take the decision from its decider.
+    button = {"type": "button", "action_id": ids.APPLY_TIEBREAKER, "value": str(decision_id)}
+    button["text"] = {"type": "plain_text", "text": "Apply the tiebreaker"}
+    older = {**nudge, "blocks": [{"type": "actions", "block_id": "a", "elements": [button]}]}
+    slack.click(ALICE, ids.APPLY_TIEBREAKER, message=older)
+    bot.settle()
+    assert get(bot, decision_id).decider_id == BOB
+    assert "already decides" in json.dumps(standin.responses(ALICE)[-1]["payload"])
+    slack.click(BOB, ids.RECORD_RESOLUTION, message=nudge)
+    bot.settle()
+    assert standin.latest_view(BOB)["callback_id"] == ids.RESOLVE_VIEW
+    slack.click(BOB, ids.HAND_ON, message=nudge)
+    bot.settle()
+    form = standin.latest_view(BOB)
+    assert form["callback_id"] == ids.HANDOFF_VIEW
+    reply = slack.submit(BOB, form, {ids.NEW_DECIDER: {ids.VALUE: CAROL}})
+    assert reply.status == 200, reply.body
+    bot.settle()
+    assert get(bot, decision_id).decider_id == CAROL
+
+
 def test_weekly_retro_lists_last_weeks_decisions_and_shows_answers_from_three(
     bot, slack, standin, clock, errors_logged
 ):
@@ -144,6 +183,10 @@ def test_weekly_retro_lists_last_weeks_decisions_and_shows_answers_from_three(
     text = json.dumps(retro["blocks"], ensure_ascii=False)
     assert "Pick the queue" in text and "outcome missing" in text
     assert "Decided long ago" not in text
+    # Decided four days ago: its outcome review DM does not exist yet, so none is promised.
+    assert standin.messages(BOB) == []
+    assert "DM has buttons" not in text
+    assert f"<@{BOB}>: your outcome review comes by direct message" in text
     assert "Did anyone feel pressured to defer despite knowing better?" in text
 
     def answer(user, overlooked="", pressured=""):
@@ -179,7 +222,7 @@ def test_one_person_answering_three_times_does_not_unlock_the_answers(
     bot.settle()
     clock.set(utc(2026, 11, 27, 15))
     assert post_due_retros() == 1
-    [retro] = standin.messages(GENERAL)
+    [retro] = [m for m in standin.messages(GENERAL) if m["text"].startswith("Retrospective")]
     for n in range(3):  # three separate forms, one person
         slack.click(BOB, ids.RETRO_ANSWER, message=retro)
         bot.settle()
@@ -199,6 +242,25 @@ def test_one_person_answering_three_times_does_not_unlock_the_answers(
     assert len(keys) == 3 and not any(user in "".join(keys) for user in (ALICE, BOB, CAROL))
 
 
+def test_the_retro_promises_the_review_dm_once_it_was_sent(
+    bot, slack, standin, clock, errors_logged
+):
+    clock.set(utc(2026, 11, 23, 9))  # set in the week of Monday 23 Nov: 27 Nov, then 25 Dec
+    assert slack.command(ALICE, GENERAL, "retro every 4w fri 16:00 UTC").status == 200
+    bot.settle()
+    clock.set(utc(2026, 11, 30, 12))
+    decision_id = open_decision(bot, clock, "Pick the queue", decider=BOB)
+    decide(bot, clock, decision_id)
+    clock.set(utc(2026, 12, 15, 12))  # 15 days later: the review goes out before the retro
+    assert send_outcome_reviews() == 1
+    assert len(standin.messages(BOB)) == 1
+    clock.set(utc(2026, 12, 25, 16, 1))
+    assert post_due_retros() == 1
+    [retro] = [m for m in standin.messages(GENERAL) if m["text"].startswith("Retrospective")]
+    text = json.dumps(retro["blocks"], ensure_ascii=False)
+    assert f"<@{BOB}>: how did your decisions turn out? Your outcome review DM has buttons." in text
+
+
 def test_retro_answers_are_confirmed_privately_and_a_refusal_flags_both_questions(
     bot, slack, standin, clock, errors_logged
 ):
@@ -206,7 +268,7 @@ def test_retro_answers_are_confirmed_privately_and_a_refusal_flags_both_question
     bot.settle()
     clock.set(utc(2026, 11, 27, 15))
     assert post_due_retros() == 1
-    [retro] = standin.messages(GENERAL)
+    [retro] = [m for m in standin.messages(GENERAL) if m["text"].startswith("Retrospective")]
     slack.click(BOB, ids.RETRO_ANSWER, message=retro)
     bot.settle()
     view = standin.latest_view(BOB)

@@ -79,11 +79,43 @@ def test_skip_swap_and_away_adjust_the_lead_and_skip_is_announced(
     clock.advance(timedelta(days=1))  # a skip on a later day than the rotation was set
     run(bot, slack, "rotation design skip")
     assert f"<@{BOB}> leads `design` now" in said(standin)
-    assert announce_handoffs() == 3
+    assert announce_handoffs() == 0  # the command announced it (channel and two DMs)
+    [post] = handoffs(standin, GENERAL)
+    shown = json.dumps(post["blocks"])
+    assert f"<@{ADMIN}> skipped <@{ALICE}>'s turn in the *design* rotation" in shown
+    assert handoffs(standin, ALICE) and handoffs(standin, BOB)
     run(bot, slack, f"rotation design swap <@{BOB}|b> <@{CAROL}|c>")
     assert f"<@{CAROL}> leads" in said(standin)
     run(bot, slack, f"rotation design away <@{CAROL}|c> until 2026-12-01")
     assert f"<@{BOB}> leads" in said(standin)
+    posts = handoffs(standin, GENERAL)
+    assert len(posts) == 3  # each change of lead, the same day, after the first one
+    assert f"swapped <@{BOB}> and <@{CAROL}>" in json.dumps(posts[1]["blocks"])
+    assert f"marked <@{CAROL}> away until" in json.dumps(posts[2]["blocks"])
+    assert announce_handoffs() == 0
+
+
+def test_an_adjustment_on_the_day_a_rotation_starts_is_announced_and_one_needs_no_name(
+    bot, slack, standin, clock, errors_logged
+):
+    standin.add_user(ADMIN, "admin", is_admin=True)
+    run(bot, slack, f"rotation oncall <@{ALICE}|a> <@{BOB}|b> <@{CAROL}|c> every 1w")
+    run(bot, slack, f"rotation away <@{CAROL}|c> until 2026-12-20")  # Carol does not lead
+    [kept] = handoffs(standin, GENERAL)
+    assert f"marked <@{CAROL}> away" in json.dumps(kept["blocks"])
+    assert f"<@{ALICE}> still leads" in json.dumps(kept["blocks"])
+    run(bot, slack, "rotation skip")  # the channel's only rotation
+    assert f"<@{BOB}> leads `oncall` now" in said(standin)
+    posts = handoffs(standin, GENERAL)
+    assert len(posts) == 2 and f"skipped <@{ALICE}>'s turn" in json.dumps(posts[1]["blocks"])
+    assert announce_handoffs() == 0
+    run(bot, slack, f"rotation design <@{ALICE}|a> <@{BOB}|b> every 1w")
+    run(bot, slack, "rotation skip")
+    assert "several rotations (`oncall`, `design`); say which one" in said(standin)
+    assert len(handoffs(standin, GENERAL)) == 2
+    run(bot, slack, "rotation skip", user=ALICE)  # not allowed to change rotations
+    assert "Only workspace admins" in said(standin, ALICE)
+    assert len(handoffs(standin, GENERAL)) == 2
 
 
 def test_a_rotating_decision_gets_the_current_lead(bot, slack, standin, errors_logged):

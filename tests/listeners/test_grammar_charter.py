@@ -25,6 +25,14 @@ A, B, C = "<@U0A|a>", "<@U0B|b>", "<@U0C|c>"
             g.SetRotation("design", ("U0A", "U0B"), 10, date(2027, 3, 1)),
         ),
         ("rotation oncall skip", g.AdjustRotation("oncall", "skip")),
+        ("rotation skip", g.AdjustRotation(None, "skip")),
+        ("rotation SKIP", g.AdjustRotation(None, "skip")),
+        (f"rotation swap {A} {B}", g.AdjustRotation(None, "swap", ("U0A", "U0B"))),
+        (
+            f"rotation away {A} until 2027-03-15",
+            g.AdjustRotation(None, "away", ("U0A",), date(2027, 3, 15)),
+        ),
+        ("rotation skip skip", g.AdjustRotation("skip", "skip")),  # a rotation named "skip"
         (f"rotation oncall swap {A} {B}", g.AdjustRotation("oncall", "swap", ("U0A", "U0B"))),
         (
             f"rotation oncall away {A} until 2027-03-15",

@@ -21,7 +21,7 @@ from app.jobs.reviews import nudge_deadlines, send_outcome_reviews
 from app.jobs.schedules import post_due_checkins, post_due_retros
 from app.posting.cards import post_card
 from app.standin import Workspace
-from tests.e2e.conftest import ALICE, BOB, GENERAL
+from tests.e2e.conftest import ALICE, BOB, CAROL, GENERAL
 
 ADMIN = "U0ADMIN"
 TEAM = "T0001"
@@ -73,6 +73,14 @@ class World:
         self.click(ALICE, ids.CONSENSUS_CHECK, self.card())
         return self.last("Is everyone comfortable")
 
+    def objection(self) -> Json:
+        """The check after CAROL objected (its Withdraw button)."""
+        view = self.form(CAROL, ids.CONSENSUS_OBJECT, self.consensus())
+        reply = self.slack.submit(CAROL, view, {ids.REASON: {ids.VALUE: "Too risky"}})
+        assert reply.status == 200, reply.body
+        self.bot.settle()
+        return self.last("Is everyone comfortable")
+
     def checkin(self) -> Json:
         self.run("poll Pick the cache")
         self.run("checkin 10:00 daily UTC")
@@ -121,6 +129,13 @@ class World:
 
     def nudge(self) -> Json:
         self._opened("Pick the region", deadline=self.clock.now() + timedelta(hours=1))
+        self.clock.advance(timedelta(hours=1))
+        assert nudge_deadlines() == 1
+        return self.last("The deadline")
+
+    def decider_nudge(self) -> Json:
+        """The nudge on a decision that has a decider: Record resolution, Hand it on."""
+        self._opened("Pick the zone", decider=BOB, deadline=self.clock.now() + timedelta(hours=1))
         self.clock.advance(timedelta(hours=1))
         assert nudge_deadlines() == 1
         return self.last("The deadline")

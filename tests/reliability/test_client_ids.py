@@ -24,6 +24,7 @@ BUTTONS = [
     (ids.CONSENSUS_CHECK, "card", ALICE, "value"),
     (ids.CONSENSUS_AGREE, "consensus", CAROL, "value"),
     (ids.CONSENSUS_OBJECT, "consensus", CAROL, "value"),
+    (ids.CONSENSUS_WITHDRAW, "objection", CAROL, "value"),
     (f"{ids.POLL_RATE}3", "poll", CAROL, "value"),
     (ids.POLL_NOMINATE, "poll", CAROL, "block"),
     (ids.POLL_CLOSE, "poll", ALICE, "value"),
@@ -33,12 +34,19 @@ BUTTONS = [
     (f"{ids.OUTCOME_PICK}worked", "review", BOB, "value"),
     (ids.RETRO_ANSWER, "retro", CAROL, "value"),
     (ids.APPLY_TIEBREAKER, "nudge", ALICE, "value"),
+    (ids.HAND_ON, "decider_nudge", BOB, "value"),
 ]
 # callback_id, (message, button, who) that opens it, values submitted, the metadata key
 MODALS = [
     (ids.RESOLVE_VIEW, ("card", ids.RECORD_RESOLUTION, BOB), {ids.RESOLUTION: "x"}, "decision_id"),
     (ids.ESCALATE_VIEW, ("card", ids.ESCALATE, BOB), {ids.REASON: "why"}, "decision_id"),
     (ids.POLL_VIEW, ("card", ids.RUN_POLL, ALICE), {}, "decision_id"),
+    (
+        ids.CONSENSUS_OBJECT_VIEW,
+        ("consensus", ids.CONSENSUS_OBJECT, CAROL),
+        {ids.REASON: "why"},
+        "check_id",
+    ),
     (
         ids.OUTCOME_VIEW,
         ("review", f"{ids.OUTCOME_PICK}worked", BOB),

@@ -143,7 +143,10 @@ CASES = {
     "hand out at the check-in": click("checkin", ids.CHECKIN_ASSIGN, CAROL, selected_user=BOB),
     "ask for a consensus check": click("card", ids.CONSENSUS_CHECK, ALICE),
     "agree": click("consensus", ids.CONSENSUS_AGREE, CAROL),
-    "object": click("consensus", ids.CONSENSUS_OBJECT, CAROL),
+    "object": submit(
+        lambda w: w.form(CAROL, ids.CONSENSUS_OBJECT, w.consensus()), CAROL, {ids.REASON: "Risky"}
+    ),
+    "withdraw an objection": click("objection", ids.CONSENSUS_WITHDRAW, CAROL),
     "escalate": submit(
         lambda w: w.form(BOB, ids.ESCALATE, w.card()), BOB, {ids.REASON: "Customer data"}
     ),

@@ -152,6 +152,7 @@ class ConsensusVote(TeamOwned, Base):
     user_id: Mapped[str] = mapped_column(String(32))
     agree: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reason: Mapped[str | None] = mapped_column(Text)  # an objection's reason
 
 
 class FeedbackReport(TeamOwned, Base):

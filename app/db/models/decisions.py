@@ -145,6 +145,12 @@ class Decision(TeamOwned, Base):
     principle: Mapped[str | None] = mapped_column(String(200))  # the principle in play, as cited
     per_charter: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     reopened: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # The tiebreaker rule that chose the current decider ("steward", "rotation_lead", ...);
+    # None when a person, a poll's clear result or a rotation chose (migration 0012).
+    decider_rule: Mapped[str | None] = mapped_column(String(32))
+    # Who objected in a consensus check, and why, while that objection stands.
+    objected_by: Mapped[str | None] = mapped_column(String(32))
+    objection: Mapped[str | None] = mapped_column(Text)
     # Who the charter named for the domain and whom the expertise poll recommended, as they
     # stood when the decision was decided: shadow authority compares them with the decider.
     charter_authority_id: Mapped[str | None] = mapped_column(String(32))

@@ -10,7 +10,7 @@ from app.blocks.modals import build_resolve_modal
 from app.domain import decisions, values
 from app.listeners import similar
 from app.listeners.acks import acknowledged_if_it_fails
-from app.listeners.actions import charter, escalation, lifecycle, polls, schedules
+from app.listeners.actions import charter, consensus, escalation, lifecycle, polls, schedules
 from app.listeners.deps import Deps
 from app.listeners.payloads import BlockActions, plain_id
 from app.posting.cards import refresh_card
@@ -24,7 +24,7 @@ def record_resolution(ack: Ack, click: BlockActions, deps: Deps, client: WebClie
         decision = decisions.get_decision(session, click.team_id, decision_id)
         decisions.check_can_record(decision, click.user.id)
         principles = values.team_principles(session, click.team_id)
-    deps.open_form(client, click, build_resolve_modal(decision, principles))
+    deps.open_form(client, click, build_resolve_modal(decision, principles, click.user.id))
 
 
 def share_forecast(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
@@ -41,5 +41,5 @@ def share_forecast(ack: Ack, click: BlockActions, deps: Deps, client: WebClient)
 def register(app: App, deps: Deps) -> None:
     app.action(ids.RECORD_RESOLUTION)(record_resolution)
     app.action(ids.SHARE_FORECAST)(share_forecast)
-    for module in (polls, schedules, escalation, charter, lifecycle, similar):
+    for module in (polls, schedules, escalation, consensus, charter, lifecycle, similar):
         module.register(app, deps)

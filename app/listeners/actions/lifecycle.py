@@ -12,7 +12,7 @@ from app.listeners.deps import Deps
 from app.listeners.lifecycle_flow import open_lifecycle_form
 from app.listeners.payloads import BadPayload, BlockActions, plain_id
 
-BUTTON_VERBS = {ids.REOPEN: "reopen", ids.SUPERSEDE: "supersede"}
+BUTTON_VERBS = {ids.REOPEN: "reopen", ids.SUPERSEDE: "supersede", ids.HAND_ON: "handoff"}
 
 
 def verb_and_id(click: BlockActions) -> tuple[str, int]:
@@ -38,3 +38,4 @@ def register(app: App, deps: Deps) -> None:
     app.action(ids.LIFECYCLE_MENU)(lifecycle_click)
     app.action(ids.REOPEN)(lifecycle_click)
     app.action(ids.SUPERSEDE)(lifecycle_click)
+    app.action(ids.HAND_ON)(lifecycle_click)

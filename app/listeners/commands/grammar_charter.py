@@ -38,7 +38,7 @@ class SetRotation:
 
 @dataclass(frozen=True)
 class AdjustRotation:
-    name: str
+    name: str | None  # None: the channel's only rotation
     kind: str  # skip | swap | away
     users: tuple[str, ...] = ()
     until: date | None = None
@@ -120,8 +120,8 @@ def rotation(text: str):
     name, rest = words[0].lower(), words[1:]
     if name.startswith("<@") or name.startswith("@"):
         raise Refused(f"Name the rotation first, then its people: {ROTATION_EXAMPLE}.")
-    if rest and rest[0] in ("skip", "swap", "away"):
-        return _adjust(name, rest[0], rest[1:])
+    if adjustment := _adjustment(name, rest):
+        return adjustment
     members: list[str] = []
     while rest and rest[0].lower() != "every":
         members.append(_user(rest.pop(0), ROTATION_EXAMPLE))
@@ -143,7 +143,19 @@ def rotation(text: str):
     return SetRotation(name, tuple(members), days, start)
 
 
-def _adjust(name: str, kind: str, rest: list[str]) -> AdjustRotation:
+ADJUSTMENTS = ("skip", "swap", "away")
+
+
+def _adjustment(name: str, rest: list[str]) -> AdjustRotation | None:
+    """`oncall skip`, or `skip` alone (the channel's only rotation); None when not one."""
+    if rest and rest[0].lower() in ADJUSTMENTS:
+        return _adjust(name, rest[0].lower(), rest[1:])
+    if name in ADJUSTMENTS:
+        return _adjust(None, name, rest)
+    return None
+
+
+def _adjust(name: str | None, kind: str, rest: list[str]) -> AdjustRotation:
     if kind == "skip" and not rest:
         return AdjustRotation(name, "skip")
     if kind == "swap" and len(rest) == 2:

@@ -7,7 +7,8 @@ from slack_sdk import WebClient
 
 from app.blocks.messages import build_error, build_notice
 from app.blocks.replies import rotation_adjusted_text
-from app.blocks.rotations import RotationView, build_rotations, rotation_line
+from app.blocks.rotations import RotationView, adjustment_words, build_rotations, rotation_line
+from app.blocks.slack_errors import refusal_text
 from app.domain import rotation_service, rotations
 from app.listeners.commands import grammar_charter as g
 from app.listeners.deps import Deps
@@ -15,6 +16,8 @@ from app.listeners.editors import check_editor
 from app.listeners.payloads import CommandPayload
 from app.listeners.people import members_problem, user_tz
 from app.posting.canvas import refresh_charter_canvases
+from app.posting.rotations import announce_handoff
+from app.posting.scheduled import ChannelGone
 
 
 def view_of(session, rotation, now) -> RotationView:
@@ -88,21 +91,46 @@ def adjust(
     respond: Respond,
     deps: Deps,
 ) -> None:
-    """Swap, skip or cover: change who leads without changing the rotation."""
-    team, user, users = command.team_id, command.user_id, intent.users
+    """Swap, skip or away: change who leads without changing the rotation, and say so in the
+    channel the same day (the handoff itself when the lead changed)."""
+    team, user, users, now = command.team_id, command.user_id, intent.users, deps.clock.now()
     check_editor(client, deps, team, user, "rotations")
     with deps.sessions.begin() as session:
-        row = rotation_service.get(session, team, command.channel_id, intent.name)
-        lead = rotation_service.adjust(
+        row = rotation_service.get_or_only(session, team, command.channel_id, intent.name)
+        skipped = rotation_service.lead_now(session, row, now)
+        adjusted = rotation_service.adjust_now(
             session,
             row,
             kind=intent.kind,
             actor_id=user,
-            now=deps.clock.now(),
+            now=now,
             user=users[0] if users else None,
             other=users[1] if len(users) > 1 else None,
             until=intent.until,
         )
-    text = rotation_adjusted_text(lead, intent.name)
+        said = adjustment_words(
+            row.name,
+            user,
+            intent.kind,
+            skipped=skipped,
+            user=users[0] if users else None,
+            other=users[1] if len(users) > 1 else None,
+            until=intent.until,
+            tz=row.tz,
+        )
+    text = rotation_adjusted_text(adjusted.handoff.incoming, adjusted.name)
+    try:
+        announce_handoff(
+            client,
+            deps.sessions,
+            team_id=team,
+            rotation_id=adjusted.rotation_id,
+            day=adjusted.day,
+            handoff=adjusted.handoff,
+            now=now,
+            said=said,
+        )
+    except ChannelGone as gone:
+        text += " " + refusal_text(gone.error, command.channel_id)
     refresh_charter_canvases(client, deps.sessions, deps.clock, team)
     respond(response_type="ephemeral", text=text, blocks=build_notice(text))

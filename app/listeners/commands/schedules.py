@@ -1,4 +1,7 @@
-"""`/decide checkin …` and `/decide retro …`: show, set and remove a channel's schedule."""
+"""`/decide checkin …` and `/decide retro …`: show, set and remove a channel's schedule.
+
+A change or removal is said in the channel itself (who did it, and what runs now), so nobody
+finds their retro gone without knowing why; only its setter or an admin may make one."""
 
 from __future__ import annotations
 
@@ -7,14 +10,21 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from app.blocks.messages import build_notice
-from app.blocks.schedules import NAMES, describe_schedule
+from app.blocks.schedules import (
+    NAMES,
+    describe_schedule,
+    not_announced_text,
+    schedule_removed_text,
+    schedule_set_text,
+    set_by_text,
+)
 from app.domain import channel_schedules
 from app.domain.schedules import Recurrence, next_occurrence
 from app.jobs import front_door as jobs
 from app.listeners.commands import grammar
 from app.listeners.deps import Deps
 from app.listeners.payloads import CommandPayload
-from app.listeners.people import user_tz
+from app.listeners.people import is_admin, user_tz
 
 INVITE = (
     "I'm not in this channel, so I couldn't post the {name} here. Invite me with "
@@ -45,11 +55,18 @@ def handle(
                 )
             else:
                 text = describe_schedule(kind, rec, next_occurrence(rec, deps.clock.now()))
+            if row is not None:
+                text += " " + set_by_text(row.created_by)
         case grammar.RemoveSchedule():
+            admin = _admin_if_needed(client, deps, command, kind)
             with deps.sessions.begin() as session:
-                removed = channel_schedules.remove(session, team, channel, kind)
+                removed = channel_schedules.remove(
+                    session, team, channel, kind, command.user_id, admin
+                )
             jobs.unschedule_channel_job(deps.scheduler, kind, team, channel)
             text = f"Removed the {NAMES[kind]} here." if removed else f"No {NAMES[kind]} was set."
+            if removed:
+                text += _announce(client, channel, schedule_removed_text(kind, command.user_id))
         case grammar.SetSchedule():
             text = _set(intent, command, client, deps)
     respond(response_type="ephemeral", text=text, blocks=build_notice(text))
@@ -62,10 +79,13 @@ def _set(
     problem = _channel_problem(client, where, NAMES[intent.kind], deps, command.team_id)
     if problem:
         return problem
+    admin = _admin_if_needed(client, deps, command, intent.kind)
     tz = intent.tz or user_tz(client, command.user_id, people=deps.people, team_id=command.team_id)
     rec = Recurrence(intent.hour, intent.minute, intent.weekdays, tz, intent.every_weeks)
     now = deps.clock.now()
     with deps.sessions.begin() as session:
+        existed = channel_schedules.find(session, command.team_id, command.channel_id, intent.kind)
+        same = channel_schedules.unchanged(existed, rec)
         row = channel_schedules.put(
             session,
             team_id=command.team_id,
@@ -74,10 +94,33 @@ def _set(
             rec=rec,
             actor_id=command.user_id,
             now=now,
+            is_admin=admin,
         )
         rec = channel_schedules.recurrence(row)
     jobs.schedule_channel_job(deps.scheduler, intent.kind, command.team_id, command.channel_id, rec)
-    return "Scheduled. " + describe_schedule(intent.kind, rec, next_occurrence(rec, now))
+    described = describe_schedule(intent.kind, rec, next_occurrence(rec, now))
+    if same:
+        return "Scheduled. " + described
+    said = schedule_set_text(intent.kind, command.user_id, described, changed=existed is not None)
+    return "Scheduled. " + described + _announce(client, command.channel_id, said)
+
+
+def _admin_if_needed(client: WebClient, deps: Deps, command: CommandPayload, kind: str) -> bool:
+    """Whether Slack says the person is an admin, asked only when a schedule set by someone
+    else is being changed (and before any transaction opens)."""
+    with deps.sessions() as session:
+        row = channel_schedules.find(session, command.team_id, command.channel_id, kind)
+        setter = row.created_by if row else None
+    return setter not in (None, command.user_id) and is_admin(client, command.user_id)
+
+
+def _announce(client: WebClient, channel_id: str, text: str) -> str:
+    """Say the change in the channel; what to add to the private reply if Slack refused."""
+    try:
+        client.chat_postMessage(channel=channel_id, text=text, blocks=build_notice(text))
+    except SlackApiError as exc:
+        return " " + not_announced_text(str(exc.response.get("error")))
+    return " I told the channel."
 
 
 def _channel_problem(

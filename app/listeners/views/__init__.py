@@ -7,6 +7,7 @@ from slack_bolt import App
 from app.listeners.deps import Deps
 from app.listeners.views import (
     charter,
+    consensus,
     decisions,
     escalation,
     feedback,
@@ -15,7 +16,7 @@ from app.listeners.views import (
     schedules,
 )
 
-FORMS = (decisions, polls, schedules, escalation, charter, feedback, lifecycle)
+FORMS = (decisions, polls, schedules, escalation, consensus, charter, feedback, lifecycle)
 
 
 def register(app: App, deps: Deps) -> None:

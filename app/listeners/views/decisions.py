@@ -222,6 +222,10 @@ def _announce(
 
 def resolve(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient) -> None:
     decision_id = submission.metadata_int("decision_id", minimum=None)
+    decider = submission.user_of(ids.DECIDER)
+    if decider and (problem := decider_problem(client, decider)):
+        ack(response_action="errors", errors={ids.DECIDER: problem})
+        return
     try:
         with deps.sessions.begin() as session:
             decision, changed = decisions.record_resolution(
@@ -236,6 +240,7 @@ def resolve(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
                 principle=values.cited_principle(
                     session, submission.team_id, submission.option_of(ids.PRINCIPLE)
                 ),
+                decider_id=decider,
                 forecast=decisions.read_forecast(
                     submission.text_of(ids.FORECAST),
                     submission.text_of(ids.FORECAST_CONFIDENCE),

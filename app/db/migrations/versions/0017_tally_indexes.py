@@ -1,7 +1,7 @@
 """Let the dashboard's tally read decisions from indexes alone (PostgreSQL); index Home's lists.
 
 Revision ID: 0017
-Revises: 0016
+Revises: 0012
 Create Date: 2026-11-30
 
 The tally (app/domain/metrics._tally) counts the decisions opened in a period, those decided
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0016"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
