@@ -170,15 +170,17 @@ def _tally(session: Session, scope: Scope) -> tuple[_Tally, list[tuple[str, int,
     opened = and_(since(Decision.created_at), Decision.status != Status.CANCELLED)
     decided = and_(since(Decision.decided_at), Decision.status == Status.DECIDED)
     held = Decision.status.in_(OPEN)
-<<<<<<< HEAD
+    # A tiebreaker's pick is not deference to expertise, whatever framework was declared.
+    by_expertise = and_(Decision.framework == Framework.EXPERTISE, Decision.decider_rule.is_(None))
     counts = (
         func.count().filter(opened),
-        func.count().filter(and_(opened, Decision.framework == Framework.EXPERTISE)),
+        func.count().filter(and_(opened, by_expertise)),
         func.count().filter(decided),
         func.count(Decision.outcome).filter(decided),
         func.count().filter(and_(decided, Decision.outcome == "worked")),
         func.count().filter(and_(since(Decision.decided_at), Decision.decided_at.is_not(None))),
         func.count().filter(held),
+        func.count().filter(and_(opened, Decision.decider_rule.is_not(None))),
     )
     if scope.since is None:
         rows = session.execute(
@@ -190,30 +192,7 @@ def _tally(session: Session, scope: Scope) -> tuple[_Tally, list[tuple[str, int,
             (row[0], *(int(n or 0) for n in row[1:]))  # SUM is numeric on PostgreSQL
             for row in session.execute(_by_range(scope, counts, wanted))
         ]
-    totals = _Tally(*(sum(row[i] for row in rows) for i in range(1, 8)))
-=======
-    # A tiebreaker's pick is not deference to expertise, whatever framework was declared.
-    by_expertise = and_(Decision.framework == Framework.EXPERTISE, Decision.decider_rule.is_(None))
-    where = scope.place()
-    if scope.since is not None:
-        where.append(or_(opened, since(Decision.decided_at), held))
-    rows = session.execute(
-        select(
-            Decision.decider_id,
-            func.count().filter(opened),
-            func.count().filter(and_(opened, by_expertise)),
-            func.count().filter(decided),
-            func.count(Decision.outcome).filter(decided),
-            func.count().filter(and_(decided, Decision.outcome == "worked")),
-            func.count().filter(and_(since(Decision.decided_at), Decision.decided_at.is_not(None))),
-            func.count().filter(held),
-            func.count().filter(and_(opened, Decision.decider_rule.is_not(None))),
-        )
-        .where(*where)
-        .group_by(Decision.decider_id)
-    ).all()
     totals = _Tally(*(sum(row[i] for row in rows) for i in range(1, 9)))
->>>>>>> main
     return totals, [(row[0], row[1], row[7]) for row in rows if row[0] is not None]
 
 

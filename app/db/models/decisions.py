@@ -27,9 +27,17 @@ from app.db.types import UTCDateTime
 from app.vocabulary import Approach, Framework, Status, Tiebreaker, Zone
 
 # What the dashboard's tally reads besides team and time (app/domain/metrics._tally).
-TALLIED = ["decider_id", "status", "framework", "outcome", "channel_id", "decided_at"]
-OPEN_TALLIED = ["status", "framework", "outcome", "channel_id", "decided_at"]
-CHANNEL_TALLIED = ["decider_id", "status", "framework", "outcome", "decided_at"]
+TALLIED = [
+    "decider_id",
+    "status",
+    "framework",
+    "decider_rule",
+    "outcome",
+    "channel_id",
+    "decided_at",
+]
+OPEN_TALLIED = ["status", "framework", "decider_rule", "outcome", "channel_id", "decided_at"]
+CHANNEL_TALLIED = ["decider_id", "status", "framework", "decider_rule", "outcome", "decided_at"]
 
 
 class Decision(TeamOwned, Base):

@@ -24,8 +24,16 @@ down_revision = "0012"
 branch_labels = None
 depends_on = None
 
-TALLIED = ["decider_id", "status", "framework", "outcome", "channel_id", "decided_at"]
-CHANNEL_TALLIED = ["decider_id", "status", "framework", "outcome", "decided_at"]
+TALLIED = [
+    "decider_id",
+    "status",
+    "framework",
+    "decider_rule",
+    "outcome",
+    "channel_id",
+    "decided_at",
+]
+CHANNEL_TALLIED = ["decider_id", "status", "framework", "decider_rule", "outcome", "decided_at"]
 OPEN = sa.text("status IN ('open', 'escalated')")
 UNREVIEWED = sa.text("status = 'decided' AND outcome IS NULL")
 
