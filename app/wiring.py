@@ -20,6 +20,7 @@ from app.config import Mode, Settings, SettingsError
 from app.db.engine import make_engine, make_session_factory
 from app.domain.clock import Clock, SystemClock
 from app.domain.names import NameMemo
+from app.domain.team_cache import TeamCache
 from app.executor import TrackedExecutor
 from app.installs import OAuth, TeamClients, forget_org, forget_team, make_oauth
 from app.jobs.front_door import schedule_sweep
@@ -158,6 +159,8 @@ def build_runtime(
     # Every person the cache fetches from users.info (or a user_change pushes) is also
     # noted in the names store, for exports (app.domain.names).
     people, urls = People(clock, on_seen=names.saw_profile), WorkspaceUrls()
+    team_views = TeamCache()
+    team_views.watch(sessions)
     deps = Deps(
         sessions=sessions,
         clock=clock,
@@ -171,6 +174,7 @@ def build_runtime(
         names=names,
         people=people,
         urls=urls,
+        team_views=team_views,
     )
     # Job functions find their dependencies here; install before any job can fire.
     jobs.install(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import itertools
 import os
 import random
 import statistics
@@ -23,12 +24,14 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, text
 
+from app.blocks.home import build_home_tab
 from app.config import Settings
 from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade
 from app.db.models import ConsensusCheck, ConsensusVote, Decision, ExpertisePoll, PollVote, Team
-from app.domain import alignment, calibration, decisions, home, insight, metrics, participation
+from app.domain import alignment, calibration, decisions, figures, home, metrics, participation
 from app.domain.export import iter_rows
+from app.domain.team_cache import TeamCache
 from app.exporting import write_export
 
 TEAM = "TBENCH"
@@ -184,6 +187,31 @@ def timed(run: Callable[[], object], repeat: int) -> tuple[float, float]:
     return statistics.median(samples), max(samples)
 
 
+def stats(session, scope, cache=None, viewer="U0001"):
+    """What `/decide stats` reads: the dashboard, then the insight figures beside it."""
+    key = ("stats", scope.channel_id, (NOW - scope.since).days)
+    found = figures.shared_figures(session, scope, NOW, cache, key)
+    return found.board, found.insight_for(viewer)
+
+
+def aligned(session, scope):
+    return alignment.alignment(session, scope)
+
+
+def scored(session, scope):
+    return calibration.calibrations(session, scope, viewer="U0001")
+
+
+def voices(session, scope):
+    """As stats calls it: who decides comes from the dashboard it has already read."""
+    return participation.participation(session, scope, decided={})
+
+
+def home_tab(session, cache=None, viewer="U0000"):
+    """What opening Home costs: the domain assembles it, blocks draw it."""
+    return build_home_tab(home.home_for(session, TEAM, viewer, NOW, 14, cache=cache))
+
+
 def cases(sessions) -> list[tuple[str, Callable[[], object]]]:
     """(name, run) of each timed query."""
     month = metrics.Scope(TEAM, since=NOW - timedelta(days=30))
@@ -196,23 +224,16 @@ def cases(sessions) -> list[tuple[str, Callable[[], object]]]:
 
         return run
 
-    def stats(session, scope):
-        """What `/decide stats` reads: the dashboard, then the insight figures beside it."""
-        board = metrics.dashboard(session, scope)
-        return insight.gather(session, scope, board, viewer="U0001")
+    shared = TeamCache(ttl=timedelta(days=1))  # the bench's clock stands still: no expiry
+    viewers = (f"U{n:04d}" for n in itertools.count())
 
-    def aligned(session, scope):
-        return alignment.alignment(session, scope)
+    def stats_shared(session, scope):
+        """Another person asks for the same figures while they are cached."""
+        return stats(session, scope, shared, next(viewers))
 
-    def scored(session, scope):
-        return calibration.calibrations(session, scope, viewer="U0001")
-
-    def voices(session, scope):
-        """As stats calls it: who decides comes from the dashboard it has already read."""
-        return participation.participation(session, scope, decided={})
-
-    def home_tab(session):
-        return home.home_for(session, TEAM, "U0000", NOW, 14)
+    def home_tab_shared(session):
+        """Another person of the team opens Home while the team's view is cached."""
+        return home_tab(session, shared, next(viewers))
 
     def export():
         with sessions() as session:
@@ -230,12 +251,18 @@ def cases(sessions) -> list[tuple[str, Callable[[], object]]]:
         ("/decide log (no words)", with_session(lambda s: decisions.search_log(s, TEAM, ""))),
         ("/decide stats team 30d", with_session(lambda s: stats(s, month))),
         ("/decide stats channel 90d", with_session(lambda s: stats(s, channel))),
+        ("/decide stats team 30d, figures cached", with_session(lambda s: stats_shared(s, month))),
         ("  of which: dashboard team 30d", with_session(lambda s: metrics.dashboard(s, month))),
         ("  of which: shadow authority team 30d", with_session(lambda s: aligned(s, month))),
         ("  of which: calibration team 30d", with_session(lambda s: scored(s, month))),
         ("  of which: participation team 30d", with_session(lambda s: voices(s, month))),
-        ("App Home query", with_session(lambda s: home.home_data(s, TEAM, "U0000", NOW, 14))),
-        ("App Home tab (lists, dashboard, insight)", with_session(home_tab)),
+        ("App Home tab, first open in the team", with_session(home_tab)),
+        ("App Home tab, the team's view cached", with_session(home_tab_shared)),
+        (
+            "  of which: lists",
+            with_session(lambda s: home.home_data(s, TEAM, "U0000", NOW, 14)),
+        ),
+        ("  of which: team view", with_session(lambda s: home.team_view(s, TEAM, NOW))),
         ("export --format csv", export),
     ]
 

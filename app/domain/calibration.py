@@ -100,6 +100,12 @@ def calibrate(name: str, forecasts: dict[int, list[float]]) -> Calibration:
 
 def calibrations(session: Session, scope: Scope, viewer: str | None = None) -> Calibrations:
     """Per person and per domain (shared forecasts), and the viewer's own (all of theirs)."""
+    return summarise(forecast_counts(session, scope), viewer)
+
+
+def forecast_counts(session: Session, scope: Scope) -> list[tuple]:
+    """(author, domain, shared, confidence, outcome, count) of the forecasts in scope: the same
+    for every viewer, so a cached team view keeps these and `summarise` runs per viewer."""
     rows = session.execute(
         select(
             Decision.forecast_by,
@@ -121,6 +127,10 @@ def calibrations(session: Session, scope: Scope, viewer: str | None = None) -> C
             Decision.outcome,
         )
     ).all()
+    return [tuple(row) for row in rows]
+
+
+def summarise(rows: list[tuple], viewer: str | None = None) -> Calibrations:
     people: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
     domains: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
     mine: dict[int, list[float]] = defaultdict(list)

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Decision, ExpertisePoll, PollVote
 from app.domain import charter, insight, metrics, rotation_service
+from app.domain.figures import figures
 from app.domain.poll_service import voter_key
+from app.domain.team_cache import TeamCache
 from app.vocabulary import PollStatus, Status, Zone
 
 OPEN = (Status.OPEN, Status.ESCALATED)
@@ -63,15 +65,40 @@ class Home:
     insight: insight.Insight | None = None
 
 
-def home_for(session: Session, team_id: str, user_id: str, now: datetime, review_days: int) -> Home:
-    """Everything one person's Home tab shows, read in one session."""
+@dataclass(frozen=True)
+class TeamView:
+    """The part of Home that is the same for everyone in the team: the costly part."""
+
+    board: metrics.Dashboard
+    figures: insight.TeamFigures
+    recent: Page
+
+
+def team_view(session: Session, team_id: str, now: datetime, limit: int = 8) -> TeamView:
     scope = metrics.Scope(team_id, since=now - timedelta(days=DASHBOARD_DAYS))
-    leads = frozenset(charter.formal_leads(session, team_id))
-    board = metrics.dashboard(session, scope, formal_leads=leads)
+    found = figures(session, scope)
+    return TeamView(found.board, found.team, _recent(session, team_id, limit))
+
+
+def home_for(
+    session: Session,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    review_days: int,
+    cache: TeamCache | None = None,
+) -> Home:
+    """Everything one person's Home tab shows, read in one session. With `cache`, the team's
+    part (team_view) is computed once for everyone in the team who opens Home meanwhile."""
+
+    def compute() -> TeamView:
+        return team_view(session, team_id, now)
+
+    team = cache.get(team_id, now, compute) if cache is not None else compute()
     return Home(
-        data=home_data(session, team_id, user_id, now, review_days),
-        board=board,
-        insight=insight.gather(session, scope, board, viewer=user_id),
+        data=_personal(session, team_id, user_id, now, review_days, team.recent),
+        board=team.board,
+        insight=team.figures.for_viewer(user_id),
         leads=[
             RotationLead(r.name, r.channel_id, rotation_service.lead_now(session, r, now))
             for r in rotation_service.in_team(session, team_id)
@@ -91,12 +118,36 @@ def _page(session: Session, query, limit: int) -> Page:
 def home_data(
     session: Session, team_id: str, user_id: str, now: datetime, review_days: int, limit: int = 8
 ) -> HomeData:
+    """Home's lists alone."""
+    recent = _recent(session, team_id, limit)
+    return _personal(session, team_id, user_id, now, review_days, recent, limit)
+
+
+def _recent(session: Session, team_id: str, limit: int) -> Page:
+    recent = (
+        select(Decision)
+        .where(Decision.team_id == team_id)
+        .order_by(Decision.created_at.desc(), Decision.id.desc())
+    )
+    return _page(session, recent, limit)
+
+
+def _personal(
+    session: Session,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    review_days: int,
+    recent: Page,
+    limit: int = 8,
+) -> HomeData:
     mine = (
         select(Decision)
         .where(
             Decision.team_id == team_id, Decision.decider_id == user_id, Decision.status.in_(OPEN)
         )
-        .order_by(Decision.deadline.is_(None), Decision.deadline, Decision.created_at)
+        # Soonest deadline first, none last: the order of the open-decisions index (0017).
+        .order_by(Decision.deadline.asc().nulls_last(), Decision.created_at)
     )
     outcomes = (
         select(Decision)
@@ -109,16 +160,11 @@ def home_data(
         )
         .order_by(Decision.decided_at)
     )
-    recent = (
-        select(Decision)
-        .where(Decision.team_id == team_id)
-        .order_by(Decision.created_at.desc(), Decision.id.desc())
-    )
     return HomeData(
         mine=_page(session, mine, limit),
         polls=_waiting_polls(session, team_id, user_id, limit),
         outcomes=_page(session, outcomes, limit),
-        recent=_page(session, recent, limit),
+        recent=recent,
     )
 
 

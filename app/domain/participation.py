@@ -86,13 +86,26 @@ def _polls_in(scope: Scope) -> list:
 
 
 def _poll_figures(session: Session, scope: Scope) -> CompoundSelect:
-    """(kind, channel, person, count) rows for the polls in scope, aggregated by the database
-    over one read of the polls and their ballots: asks per channel, answers, nominations and
-    openers per channel and person; anonymous polls only as two totals, never per person."""
-    on_poll = (PollVote.team_id == ExpertisePoll.team_id) & (PollVote.poll_id == ExpertisePoll.id)
+    """(kind, channel, person, count) rows for the polls in scope, aggregated by the database:
+    asks per channel and openers per channel and person from the polls alone; answers and
+    nominations per channel and person from the polls joined to their ballots; anonymous polls
+    only as two totals, never per person. (For "present" only who, not how many, matters.)"""
+    polls = (
+        select(
+            ExpertisePoll.team_id.label("team"),
+            ExpertisePoll.id.label("poll"),
+            ExpertisePoll.channel_id.label("channel"),
+            ExpertisePoll.opened_by.label("opener"),
+            ExpertisePoll.anonymous.label("anonymous"),
+        )
+        .where(*_polls_in(scope))
+        .cte("polls")
+    )
+    p = polls.c
+    on_poll = (PollVote.team_id == p.team) & (PollVote.poll_id == p.poll)
     joined, ballot = outer_join_each(
         session,
-        ExpertisePoll.__table__,
+        polls,
         PollVote.__table__,
         on_poll,
         [PollVote.voter_key, PollVote.nominee_id],
@@ -100,37 +113,35 @@ def _poll_figures(session: Session, scope: Scope) -> CompoundSelect:
     )
     polled = (
         select(
-            ExpertisePoll.id.label("poll"),
-            ExpertisePoll.channel_id.label("channel"),
-            ExpertisePoll.opened_by.label("opener"),
-            ExpertisePoll.anonymous.label("anonymous"),
+            p.channel,
+            p.anonymous,
             ballot["voter_key"].label("voter"),
             ballot["nominee_id"].label("nominee"),
         )
         .select_from(joined)
-        .where(*_polls_in(scope))
         .cte("polled")
     )
     c = polled.c
-    named, secret = c.anonymous.is_(False), c.anonymous.is_(True)
     nobody = literal(None, String)
     return union_all(
-        select(literal("asks"), c.channel, nobody, func.count(distinct(c.poll)))
-        .where(named)
-        .group_by(c.channel),
+        select(literal("asks"), p.channel, nobody, func.count())
+        .where(p.anonymous.is_(False))
+        .group_by(p.channel),
+        select(literal("present"), p.channel, p.opener, func.count())
+        .where(p.anonymous.is_(False))
+        .group_by(p.channel, p.opener),
+        select(literal("anonymous_polls"), nobody, nobody, func.count()).where(
+            p.anonymous.is_(True)
+        ),
         select(literal("answered"), c.channel, c.voter, func.count())
-        .where(named, c.voter.is_not(None))
+        .where(c.anonymous.is_(False), c.voter.is_not(None))
         .group_by(c.channel, c.voter),
         select(literal("nominated"), c.channel, c.nominee, func.count())
-        .where(named, c.nominee.is_not(None), c.nominee != c.voter)
+        .where(c.anonymous.is_(False), c.nominee.is_not(None), c.nominee != c.voter)
         .group_by(c.channel, c.nominee),
-        select(literal("present"), c.channel, c.opener, func.count())
-        .where(named)
-        .group_by(c.channel, c.opener),
-        select(literal("anonymous_polls"), nobody, nobody, func.count(distinct(c.poll))).where(
-            secret
+        select(literal("anonymous_ballots"), nobody, nobody, func.count(c.voter)).where(
+            c.anonymous.is_(True)
         ),
-        select(literal("anonymous_ballots"), nobody, nobody, func.count(c.voter)).where(secret),
     )
 
 

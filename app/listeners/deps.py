@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 from app.domain.clock import Clock
 from app.domain.names import NameMemo
 from app.domain.storage import Sessions
+from app.domain.team_cache import TeamCache
 from app.listeners.forms import FormSeal, origin_of
 from app.listeners.payloads import BlockActions, CommandPayload, MessageShortcut
 from app.posting.people import People
@@ -49,6 +50,9 @@ class Deps:
     # app.posting.permalinks); wiring makes them on the same clock as everything else.
     people: People = field(default_factory=People)
     urls: WorkspaceUrls = field(default_factory=WorkspaceUrls)
+    # The team's part of Home, shared by everyone in the team for a few seconds; wiring makes
+    # it forget a team when a write to it commits (app.domain.team_cache).
+    team_views: TeamCache | None = None
 
     def note_profile(self, team_id: str) -> Callable[[str, Any], None] | None:
         """Hand this to a users.info look-up (decider_problem): the name it reads is kept."""

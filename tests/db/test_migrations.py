@@ -7,7 +7,7 @@ from sqlalchemy import inspect, text
 from app.db.migrate import current_revision, downgrade, include_object, upgrade
 from app.db.models import Base
 
-HEAD = "0012"
+HEAD = "0017"
 NOW = datetime(2026, 11, 1)
 
 

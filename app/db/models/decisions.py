@@ -26,23 +26,73 @@ from app.db.title_key import title_key
 from app.db.types import UTCDateTime
 from app.vocabulary import Approach, Framework, Status, Tiebreaker, Zone
 
+# What the dashboard's tally reads besides team and time (app/domain/metrics._tally).
+TALLIED = [
+    "decider_id",
+    "status",
+    "framework",
+    "decider_rule",
+    "outcome",
+    "channel_id",
+    "decided_at",
+]
+OPEN_TALLIED = ["status", "framework", "decider_rule", "outcome", "channel_id", "decided_at"]
+CHANNEL_TALLIED = ["decider_id", "status", "framework", "decider_rule", "outcome", "decided_at"]
+
 
 class Decision(TeamOwned, Base):
     __tablename__ = "decisions"
     __table_args__ = (
         UniqueConstraint("team_id", "origin_key"),
         UniqueConstraint("team_id", "id"),
-        Index("ix_decisions_team_created", "team_id", "created_at"),
+        # The dashboard's tally reads the decisions opened in its period, those decided in it,
+        # and those open now from these three alone (index-only scans on PostgreSQL, 0017).
+        Index("ix_decisions_team_created", "team_id", "created_at", postgresql_include=TALLIED),
         Index("ix_decisions_team_status", "team_id", "status"),
         # Stats over a period, open load per person, a channel's decisions (migration 0005).
         Index(
             "ix_decisions_team_decided",
             "team_id",
             "decided_at",
-            postgresql_include=["created_at"],  # velocity from the index alone (0006)
+            # velocity from the index alone (0006), and the tally (0017)
+            postgresql_include=["created_at", *TALLIED[:-1]],
+        ),
+        # Open decisions: a person's on Home in deadline order, and the tally's open load.
+        Index(
+            "ix_decisions_team_open",
+            "team_id",
+            "decider_id",
+            "deadline",
+            "created_at",
+            postgresql_include=OPEN_TALLIED,
+            postgresql_where=text("status IN ('open', 'escalated')"),
+            sqlite_where=text("status IN ('open', 'escalated')"),
+        ),
+        # A person's decisions still waiting for their outcome review, oldest first (Home).
+        Index(
+            "ix_decisions_team_unreviewed",
+            "team_id",
+            "decider_id",
+            "decided_at",
+            postgresql_where=text("status = 'decided' AND outcome IS NULL"),
+            sqlite_where=text("status = 'decided' AND outcome IS NULL"),
         ),
         Index("ix_decisions_team_decider", "team_id", "decider_id", "status"),
-        Index("ix_decisions_team_channel", "team_id", "channel_id", "created_at"),
+        # A channel's decisions; for a channel's stats, the tally's and velocity's ranges (0017).
+        Index(
+            "ix_decisions_team_channel",
+            "team_id",
+            "channel_id",
+            "created_at",
+            postgresql_include=CHANNEL_TALLIED,
+        ),
+        Index(
+            "ix_decisions_team_channel_decided",
+            "team_id",
+            "channel_id",
+            "decided_at",
+            postgresql_include=["created_at", *CHANNEL_TALLIED[:-1]],
+        ),
         # Shadow authority reads only decisions someone was named for; calibration only those
         # with a forecast: partial indexes that carry what each figure reads (migration 0014).
         Index(

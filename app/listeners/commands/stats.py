@@ -12,7 +12,7 @@ from app.blocks.messages import build_notice
 from app.blocks.replies import charts_comment
 from app.blocks.slack_errors import refusal_text
 from app.blocks.stats import build_stats
-from app.domain import charter, insight, metrics
+from app.domain import figures, metrics
 from app.listeners.commands import grammar
 from app.listeners.deps import Deps
 from app.listeners.payloads import CommandPayload
@@ -33,9 +33,10 @@ def show_stats(
     where = "the team" if intent.whole_team else "this channel"
     period = f"last {intent.days} days" if intent.days else "all time"
     with deps.sessions() as session:
-        leads = frozenset(charter.formal_leads(session, command.team_id))
-        board = metrics.dashboard(session, scope, formal_leads=leads)
-        found = insight.gather(session, scope, board, viewer=command.user_id)
+        shared = figures.shared_figures(
+            session, scope, deps.clock.now(), deps.team_views, key=("stats", channel, intent.days)
+        )
+    board, found = shared.board, shared.insight_for(command.user_id)
     respond(
         response_type="ephemeral",
         text=f"How {where} decides ({period})",

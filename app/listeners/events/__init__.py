@@ -35,7 +35,14 @@ def home_opened(event: dict, context: BoltContext, deps: Deps, client: WebClient
 def publish_home(client: WebClient, deps: Deps, team_id: str, user_id: str) -> None:
     with deps.sessions() as session:
         view = build_home_tab(
-            home.home_for(session, team_id, user_id, deps.clock.now(), deps.review_days)
+            home.home_for(
+                session,
+                team_id,
+                user_id,
+                deps.clock.now(),
+                deps.review_days,
+                cache=deps.team_views,
+            )
         )
     client.views_publish(user_id=user_id, view=view)
 
