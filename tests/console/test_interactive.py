@@ -141,6 +141,10 @@ def test_declare_and_resolve_by_hand(tmp_path):
     term.expect("Why? [optional, Enter to skip]")
     term.expect("│ > ")
     term.type("")
+    for field in ("Your forecast", "How confident", "Share"):  # optional, private forecast
+        term.expect(field)
+        term.expect("│ > ")
+        term.type("")
     term.expect("✅ Decided")
     term.expect("alice in #general> ")
     term.press(b"\x04")  # Ctrl-D

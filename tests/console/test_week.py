@@ -66,6 +66,7 @@ def test_buttons_in_the_home_tab_and_in_ephemeral_messages_work(console):
             "PostgreSQL",
             "",
             "",
+            *[""] * 3,  # the optional forecast, its confidence, sharing it
         ]
     )
     assert c.run() == 0
