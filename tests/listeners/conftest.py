@@ -63,8 +63,11 @@ class InProcessWorkspace(Workspace):
 
 @pytest.fixture
 def runtime(standin: SlackStandIn, database_url: str, clock: ManualClock) -> Iterator[Runtime]:
-    """The app `serve` runs (the database fixture is already migrated), with no server."""
-    built = build_runtime(bot_settings(standin, database_url), "http", clock=clock, migrate=False)
+    """The app `serve` runs (the database fixture is already migrated), with no server. Not
+    started: on a fresh database start-up's catch-up sweeps find nothing, and the fast loop
+    need not pay for them in every test (tests that want them call run_due())."""
+    settings = bot_settings(standin, database_url)
+    built = build_runtime(settings, "http", clock=clock, migrate=False, start=False)
     yield built
     built.close()
 
