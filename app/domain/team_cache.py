@@ -19,6 +19,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.elements import BindParameter
 
 T = TypeVar("T")
 TTL = timedelta(seconds=30)
@@ -106,13 +108,19 @@ def _note_bulk(state) -> None:
     """An INSERT/UPDATE/DELETE statement: the teams its parameters name, else every team."""
     if not (state.is_update or state.is_delete or state.is_insert):
         return
-    given = [state.statement.compile().params]
+    # The statement's own bound values, found by walking it (compiling it here would fail for
+    # an ORM bulk INSERT, which compiles only inside its execution), then executemany's rows.
+    given = [
+        {element.key: element.value}
+        for element in visitors.iterate(state.statement)
+        if isinstance(element, BindParameter)
+    ]
     given += state.parameters if isinstance(state.parameters, list) else [state.parameters or {}]
     named = {
         value
         for params in given
         for key, value in params.items()
-        if key.startswith("team_id") and isinstance(value, str)
+        if "team_id" in key and isinstance(value, str)  # an anonymous bind: "%(… team_id)s"
     }
     _touched(state.session).update(named or {EVERY_TEAM})
 

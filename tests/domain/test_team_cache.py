@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.models import Decision
@@ -163,3 +163,21 @@ def test_stats_share_figures_per_channel_and_period_not_per_viewer(
         open_decision(session, clock.now(), channel="C1")
     assert shared(channel, ("stats", "C1", 30)).board.opened == 2
     assert shared(month, ("stats", None, 30)).board.opened == 3
+
+
+def test_an_orm_bulk_insert_forgets_the_team_it_names_and_fails_nothing(
+    sessions: sessionmaker[Session], clock: ManualClock
+) -> None:
+    """Closing a retro rewrites its answers with an ORM bulk INSERT (app.domain.anonymity):
+    noting which team it touched must not compile that statement out of its execution."""
+    cache = TeamCache()
+    cache.watch(sessions)
+    with sessions.begin() as session:
+        open_decision(session, clock.now())
+    first = _home(sessions, clock, cache, ALICE)
+    with sessions.begin() as session:
+        row = session.scalars(select(Decision)).one()
+        values = {c.key: getattr(row, c.key) for c in Decision.__table__.columns}
+        copy = {"id": row.id + 1000, "title": "Copy", "origin_key": "copy"}
+        session.execute(insert(Decision), [values | copy])
+    assert _home(sessions, clock, cache, ALICE).board is not first.board
