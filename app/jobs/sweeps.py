@@ -48,9 +48,24 @@ def latest_recorded() -> datetime | None:
         return due.latest_recorded(session)
 
 
+class SweepsFailed(Exception):
+    """Some sweeps raised; the others ran. Raised after all, so the scheduler logs it too."""
+
+
 def run_due() -> dict[str, int]:
-    """Run every sweep; returns how much each one did."""
-    done = {name: sweep() for name, sweep in SWEEPS.items()}
+    """Run every sweep; returns how much each one did. The sweeps are independent promises
+    (destroying expired anonymity keys must not wait on a failing check-in), so one that
+    raises is logged and the rest still run."""
+    done: dict[str, int] = {}
+    failed: list[str] = []
+    for name, sweep in SWEEPS.items():
+        try:
+            done[name] = sweep()
+        except Exception:
+            log.exception("the sweep for %s failed; the other sweeps still run", name)
+            failed.append(name)
     if any(done.values()):
         log.info("caught up: %s", ", ".join(f"{n} {name}" for name, n in done.items() if n))
+    if failed:
+        raise SweepsFailed(", ".join(failed))
     return done
