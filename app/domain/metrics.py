@@ -25,6 +25,7 @@ LOAD_LIMIT = 5  # open decisions held by one person before the bot warns of over
 OPEN = (Status.OPEN, Status.ESCALATED)
 ESCALATED_KIND = "escalated"
 OBJECTION_KIND = "consensus_objection"
+WITHDRAWN_KIND = "consensus_objection_withdrawn"
 
 
 @dataclass(frozen=True)
@@ -231,12 +232,14 @@ def _by_range(scope: Scope, counts: tuple, wanted: ColumnElement[bool]):
 
 
 def _events(session: Session, scope: Scope) -> tuple[int, int]:
-    """Decisions in scope escalated at least once, and objections raised on them."""
+    """Decisions in scope escalated at least once, and objections raised on them and not
+    withdrawn by their objector."""
     kind = DecisionEvent.kind
-    escalated, objections = session.execute(
+    escalated, objections, withdrawn = session.execute(
         select(
             func.count(distinct(DecisionEvent.decision_id)).filter(kind == ESCALATED_KIND),
             func.count(DecisionEvent.id).filter(kind == OBJECTION_KIND),
+            func.count(DecisionEvent.id).filter(kind == WITHDRAWN_KIND),
         )
         .select_from(DecisionEvent)
         .join(
@@ -244,9 +247,9 @@ def _events(session: Session, scope: Scope) -> tuple[int, int]:
             (Decision.team_id == DecisionEvent.team_id)
             & (Decision.id == DecisionEvent.decision_id),
         )
-        .where(*scope.decisions(), kind.in_((ESCALATED_KIND, OBJECTION_KIND)))
+        .where(*scope.decisions(), kind.in_((ESCALATED_KIND, OBJECTION_KIND, WITHDRAWN_KIND)))
     ).one()
-    return escalated or 0, objections or 0
+    return escalated or 0, max((objections or 0) - (withdrawn or 0), 0)
 
 
 def dashboard(

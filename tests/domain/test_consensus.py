@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.blocks.cards import build_decision_card
 from app.db.models import DecisionEvent
-from app.domain import consensus, decisions
+from app.domain import consensus, decisions, metrics
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.vocabulary import Status
 from tests.domain.factories import ALICE, BOB, CAROL, DAN, T1, T2, decide, open_decision
@@ -170,6 +170,8 @@ def test_the_objector_withdraws_and_the_decider_the_check_asked_about_decides_ag
         assert changed and check.status == consensus.OPEN
         assert (restored.decider_id, restored.reopened, restored.objected_by) == (BOB, False, None)
         assert event_kinds(session, decision)[-1] == "consensus_objection_withdrawn"
+        board = metrics.dashboard(session, metrics.Scope(T1))
+        assert board.objections == 0, "a withdrawn objection is no longer counted"
         again = consensus.withdraw(
             session, team_id=T1, check_id=check.id, user_id=DAN, now=clock.now()
         )
