@@ -20,10 +20,13 @@ OTHER = "C0OTHER"
 
 
 def checkins(standin, channel: str) -> list:
+    """The check-ins Slack accepted in `channel` (a refused attempt, retried, posts nothing)."""
     return [
         c
         for c in standin.calls("chat.postMessage")
-        if c.params.get("channel") == channel and "who has authority" in str(c.params.get("text"))
+        if c.ok
+        and c.params.get("channel") == channel
+        and "who has authority" in str(c.params.get("text"))
     ]
 
 
