@@ -30,35 +30,35 @@ def _link(decision: Decision) -> str:
     return f"<{decision.permalink}|{title}>" if decision.permalink else f"*{title}*"
 
 
+def _reason_form(intro: str, label: str, note: str, max_length: int) -> list:
+    """What the escalation and objection forms share: what happens, the reason, who sees it."""
+    return [
+        SectionBlock(text=MarkdownTextObject(text=intro)),
+        InputBlock(
+            block_id=ids.REASON,
+            label=label,
+            element=PlainTextInputElement(
+                action_id=ids.VALUE, multiline=True, max_length=max_length
+            ),
+        ),
+        ContextBlock(elements=[MarkdownTextObject(text=note)]),
+    ]
+
+
 def build_escalate_modal(decision: Decision, target: Zone) -> View:
     return build_modal(
         ids.ESCALATE_VIEW,
         "Escalate",
         submit="Escalate",
         private_metadata={"decision_id": decision.id},
-        blocks=[
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=f"Move *{escape(truncate(decision.title, 150))}* from the "
-                    f"{decision.zone.value} zone to the *{target.value}* zone."
-                )
-            ),
-            InputBlock(
-                block_id=ids.REASON,
-                label="Why does it need to go higher?",
-                element=PlainTextInputElement(
-                    action_id=ids.VALUE, multiline=True, max_length=REASON_MAX
-                ),
-            ),
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(
-                        text="Your name and reason go in the decision's history, and the "
-                        "escalation contact gets a direct message."
-                    )
-                ]
-            ),
-        ],
+        blocks=_reason_form(
+            f"Move *{escape(truncate(decision.title, 150))}* from the "
+            f"{decision.zone.value} zone to the *{target.value}* zone.",
+            "Why does it need to go higher?",
+            "Your name and reason go in the decision's history, and the "
+            "escalation contact gets a direct message.",
+            REASON_MAX,
+        ),
     )
 
 
@@ -162,29 +162,14 @@ def build_objection_modal(check_id: int, decider_id: str, title: str) -> View:
         "Object",
         submit="Object",
         private_metadata={"check_id": check_id},
-        blocks=[
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=f"You object to <@{decider_id}> having final say on "
-                    f"*{escape(truncate(title, 150))}*. The choice of decider is reopened."
-                )
-            ),
-            InputBlock(
-                block_id=ids.REASON,
-                label="Why do you object?",
-                element=PlainTextInputElement(
-                    action_id=ids.VALUE, multiline=True, max_length=OBJECTION_MAX
-                ),
-            ),
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(
-                        text="Your name and reason show on the card; the decider and the person "
-                        "who opened it are told. You can withdraw the objection later."
-                    )
-                ]
-            ),
-        ],
+        blocks=_reason_form(
+            f"You object to <@{decider_id}> having final say on "
+            f"*{escape(truncate(title, 150))}*. The choice of decider is reopened.",
+            "Why do you object?",
+            "Your name and reason show on the card; the decider and the person "
+            "who opened it are told. You can withdraw the objection later.",
+            OBJECTION_MAX,
+        ),
     )
 
 
