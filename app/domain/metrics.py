@@ -12,13 +12,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, and_, distinct, func, literal, or_, select, true, union_all
+from sqlalchemy import ColumnElement, and_, distinct, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from app.db import counts as running_totals
 from app.db.dialect import lower_percentiles, outer_join_each, seconds_between
-from app.db.models import Decision, DecisionEvent, ExpertisePoll, PollVote
+from app.db.models import (
+    Decision,
+    DecisionCountChange,
+    DecisionDayCount,
+    DecisionEvent,
+    DecisionLoad,
+    ExpertisePoll,
+    PollVote,
+)
+from app.db.models.counts import NOBODY
 from app.vocabulary import Framework, PollStatus, Status
 
 LOAD_LIMIT = 5  # open decisions held by one person before the bot warns of overload
@@ -158,77 +168,119 @@ class _Tally:
     tiebroken: int = 0  # opened in the period, decider chosen by a tiebreaker rule
 
 
-OPENED_COUNTS = {0, 1, 7}  # _tally's counts that need a decision opened in the period
-DECIDED_COUNTS = {2, 3, 4, 5}  # ...and those that need a decision time in the period
-
-
 def _tally(session: Session, scope: Scope) -> tuple[_Tally, list[tuple[str, int, int]]]:
-    """One query over the decisions opened or decided in scope, or open now, grouped by
-    decider: the totals every share needs, and per decider (who, given in scope, holding)."""
+    """The totals every share needs, and per decider (who, given in scope, holding), in one
+    statement: the whole UTC days of the period from the running totals the database keeps
+    (app/db/models/counts.py), its first, partial day from the decisions themselves, and the
+    load from the open decisions' totals.
 
-    def since(column) -> ColumnElement[bool]:
-        return column >= scope.since if scope.since is not None else true()
-
-    # A cancelled decision was withdrawn (a mistake, a duplicate): it stays in the log and the
-    # export, but counts as neither opened nor given to anyone. It never has a decision time,
-    # so velocity leaves it out too, and it is not open, so it is nobody's load.
-    opened = and_(since(Decision.created_at), Decision.status != Status.CANCELLED)
-    decided = and_(since(Decision.decided_at), Decision.status == Status.DECIDED)
-    held = Decision.status.in_(OPEN)
-    # A tiebreaker's pick is not deference to expertise, whatever framework was declared.
-    by_expertise = and_(Decision.framework == Framework.EXPERTISE, Decision.decider_rule.is_(None))
-    counts = (  # in _Tally's order; _by_range relies on OPENED_COUNTS and DECIDED_COUNTS
-        func.count().filter(opened),
-        func.count().filter(and_(opened, by_expertise)),
-        func.count().filter(decided),
-        func.count(Decision.outcome).filter(decided),
-        func.count().filter(and_(decided, Decision.outcome == "worked")),
-        func.count().filter(and_(since(Decision.decided_at), Decision.decided_at.is_not(None))),
-        func.count().filter(held),
-        func.count().filter(and_(opened, Decision.decider_rule.is_not(None))),
-    )
-    if scope.since is None:
-        rows = session.execute(
-            select(Decision.decider_id, *counts).where(*scope.place()).group_by(Decision.decider_id)
-        ).all()
-    else:
-        wanted = or_(opened, since(Decision.decided_at), held)
-        rows = [
-            (row[0], *(int(n or 0) for n in row[1:]))  # SUM is numeric on PostgreSQL
-            for row in session.execute(_by_range(scope, counts, wanted))
-        ]
+    A cancelled decision was withdrawn (a mistake, a duplicate): it stays in the log and the
+    export, but counts as neither opened nor given to anyone. It never has a decision time, so
+    velocity leaves it out too, and it is not open, so it is nobody's load. A tiebreaker's pick
+    is not deference to expertise, whatever framework was declared (app/db/counts.py counts
+    the same way)."""
+    rows = [
+        (None if who == NOBODY else who, *(int(n or 0) for n in counts))  # SUM: numeric on PG
+        for who, *counts in session.execute(_counted(scope))
+    ]
     totals = _Tally(*(sum(row[i] for row in rows) for i in range(1, 9)))
     return totals, [(row[0], row[1], row[7]) for row in rows if row[0] is not None]
 
 
-def _by_range(scope: Scope, counts: tuple, wanted: ColumnElement[bool]):
-    """The tally over a period as three disjoint ranges, each read from one index that carries
-    every column counted (migration 0017): opened in the period; opened before it and decided
-    in it; opened before it, not decided in it and open now. One OR over the table made
-    PostgreSQL scan all of it; the ranges' sums per decider are the same counts. A count that
-    cannot be above zero in a range (nothing opened before the period counts as opened in it)
-    is a constant there, so the database evaluates fewer filters per row."""
-    before = Decision.created_at < scope.since
-    not_decided_since = or_(Decision.decided_at.is_(None), Decision.decided_at < scope.since)
-    ranges = (
-        ([Decision.created_at >= scope.since, wanted], set()),
-        ([before, Decision.decided_at >= scope.since], OPENED_COUNTS),
-        ([before, not_decided_since, Decision.status.in_(OPEN)], OPENED_COUNTS | DECIDED_COUNTS),
-    )
-    each = union_all(
-        *(
+def _counted(scope: Scope):
+    """Per decider, _Tally's counts in its order, summed over the parts of the period: whole
+    days' totals, changes not folded into them yet, and the first, partial day."""
+    days, loads, changes = DecisionDayCount, DecisionLoad, DecisionCountChange
+    in_days = _place(days, scope)
+    in_loads = _place(loads, scope)
+    in_changes = _place(changes, scope)
+    parts = []
+    if scope.since is not None:
+        boundary = _next_midnight(scope.since)
+        in_days.append(days.day >= boundary.date())
+        in_changes.append(or_(changes.day >= boundary.date(), changes.day.is_(None)))
+        parts += _first_day(scope, boundary)
+    for table, where in ((days, in_days), (changes, in_changes)):
+        held = func.sum(table.held) if table is changes else _zero()
+        parts.append(
             select(
-                Decision.decider_id.label("decider"),
-                *((literal(0) if i in zero else c).label(f"n{i}") for i, c in enumerate(counts)),
+                table.decider_id.label("decider"),
+                *(func.sum(getattr(table, name)) for name in TALLIED[:6]),
+                held,
+                func.sum(table.tiebroken),
             )
-            .where(*scope.place(), *where)
-            .group_by(Decision.decider_id)
-            for where, zero in ranges
+            .where(*where)
+            .group_by(table.decider_id)
         )
-    ).subquery()
-    return select(
-        each.c.decider, *(func.sum(each.c[f"n{i}"]) for i in range(len(counts)))
-    ).group_by(each.c.decider)
+    parts.append(
+        select(loads.decider_id, *_zeros(6), func.sum(loads.held), _zero())
+        .where(*in_loads)
+        .group_by(loads.decider_id)
+    )
+    each = union_all(*parts).subquery()
+    decider, *counts = each.c
+    return select(decider, *(func.sum(count) for count in counts)).group_by(decider)
+
+
+# _Tally's fields as the running totals name them, in _Tally's order (held, tiebroken after).
+TALLIED = ("opened", "expertise", "decided", "reviewed", "worked", "timed")
+
+
+def _place(table, scope: Scope) -> list[ColumnElement[bool]]:
+    where = [table.team_id == scope.team_id]
+    if scope.channel_id:
+        where.append(table.channel_id == scope.channel_id)
+    return where
+
+
+def _zero():
+    """A fresh 0 column: select() keeps one of the same column object given twice, which would
+    shift the UNION's columns."""
+    return literal(0)
+
+
+def _zeros(n: int) -> list:
+    return [_zero() for _ in range(n)]
+
+
+def fold_counts(session: Session) -> int:
+    """Move the changes the decisions' triggers recorded into the running totals (a sweep)."""
+    return running_totals.fold(session.connection())
+
+
+def _next_midnight(moment: datetime) -> datetime:
+    """The first UTC midnight at or after `moment`: where the running totals' whole days begin."""
+    moment = moment.astimezone(UTC)
+    midnight = datetime.combine(moment.date(), time(0), tzinfo=UTC)
+    return midnight if midnight == moment else midnight + timedelta(days=1)
+
+
+def _first_day(scope: Scope, boundary: datetime) -> list:
+    """The counts of [since, boundary), which no whole day's totals hold, read from the
+    decisions: those opened in it, and those decided in it (velocity's population, outcomes)."""
+    who = func.coalesce(Decision.decider_id, NOBODY).label("decider")
+    counted = Decision.status != Status.CANCELLED
+    decided = Decision.status == Status.DECIDED
+    by_expertise = and_(
+        counted, Decision.framework == Framework.EXPERTISE, Decision.decider_rule.is_(None)
+    )
+    opened = select(
+        who,
+        func.count().filter(counted),
+        func.count().filter(by_expertise),
+        *_zeros(5),
+        func.count().filter(and_(counted, Decision.decider_rule.is_not(None))),
+    ).where(*scope.place(), Decision.created_at >= scope.since, Decision.created_at < boundary)
+    timed = select(
+        who,
+        *_zeros(2),
+        func.count().filter(decided),
+        func.count(Decision.outcome).filter(decided),
+        func.count().filter(and_(decided, Decision.outcome == "worked")),
+        func.count(),
+        *_zeros(2),
+    ).where(*scope.place(), Decision.decided_at >= scope.since, Decision.decided_at < boundary)
+    return [opened.group_by(who), timed.group_by(who)]
 
 
 def _events(session: Session, scope: Scope) -> tuple[int, int]:

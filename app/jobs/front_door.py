@@ -26,6 +26,7 @@ CARD_SWEEP_JOB_ID = "card-sweep"
 # Cards lost to a crash must reappear within a minute of a restart: their claims' lease is
 # 30 s (app.posting.claimed), so the card sweep runs more often than the minute sweep.
 CARD_SWEEP_SECONDS = 10
+COUNTS_FOLD_JOB_ID = "counts-fold"
 
 
 def poll_job_id(team_id: str, poll_id: int) -> str:
@@ -92,7 +93,8 @@ def unschedule_channel_job(
 def schedule_sweep(scheduler: BaseScheduler, seconds: int) -> None:
     """Every `seconds`, everything that is due: besides each item's own job, this catches work
     whose job was added by a process that runs no scheduler, or lost with a job table. Cards
-    left unposted by a crash are swept every CARD_SWEEP_SECONDS as well (app.jobs.cards)."""
+    left unposted by a crash are swept every CARD_SWEEP_SECONDS as well (app.jobs.cards), and
+    the decisions' running totals take in their recorded changes (app.jobs.counts)."""
     scheduler.add_job(
         "app.jobs.sweeps:run_due",
         "interval",
@@ -105,5 +107,12 @@ def schedule_sweep(scheduler: BaseScheduler, seconds: int) -> None:
         "interval",
         seconds=min(seconds, CARD_SWEEP_SECONDS),
         id=CARD_SWEEP_JOB_ID,
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        "app.jobs.counts:fold_decision_counts",
+        "interval",
+        seconds=seconds,
+        id=COUNTS_FOLD_JOB_ID,
         replace_existing=True,
     )

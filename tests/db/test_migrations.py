@@ -7,7 +7,7 @@ from sqlalchemy import inspect, text
 from app.db.migrate import current_revision, downgrade, include_object, upgrade
 from app.db.models import Base
 
-HEAD = "0017"
+HEAD = "0018"
 NOW = datetime(2026, 11, 1)
 
 

@@ -21,6 +21,7 @@ from app.db.models.charter import (
     Rotation,
     RotationChange,
 )
+from app.db.models.counts import DecisionCountChange, DecisionDayCount, DecisionLoad
 from app.db.models.decisions import Decision, DecisionEvent
 from app.db.models.installs import (
     BOTS_TABLE,
@@ -54,7 +55,10 @@ __all__ = [
     "ConsensusCheck",
     "ConsensusVote",
     "Decision",
+    "DecisionCountChange",
+    "DecisionDayCount",
     "DecisionEvent",
+    "DecisionLoad",
     "ExpertisePoll",
     "FeedbackReport",
     "KnownName",
