@@ -46,6 +46,15 @@ COLUMNS = (
     "cancel_reason",
     "reopen_reason",
     "escalation_reason",
+    # How the decider came to be and whom the team's own rules named (issue 19): the tiebreaker
+    # rule that chose the decider, if one did; the charter's authority for the domain and the
+    # expertise poll's recommendation when it was decided. A forecast only once its author
+    # shared it: until then it is theirs alone, and an export is read by others.
+    "decider_rule",
+    "charter_authority",
+    "poll_expert",
+    "forecast",
+    "forecast_confidence",
 )
 REASON_KINDS = {
     "cancelled": "cancel_reason",
@@ -61,6 +70,7 @@ def _iso(value: datetime | None) -> str | None:
 def decision_row(decision: Decision, reasons: dict[str, str] | None = None) -> dict[str, object]:
     """One decision as the export's columns; `reasons` maps a reason column to its text."""
     reasons = reasons or {}
+    shared = decision.forecast_shared and decision.forecast_confidence is not None
     return {
         "id": decision.id,
         "title": decision.title,
@@ -88,6 +98,11 @@ def decision_row(decision: Decision, reasons: dict[str, str] | None = None) -> d
         "supersedes": decision.supersedes_id,
         "superseded_by": decision.superseded_by_id,
         **{column: reasons.get(column) for column in REASON_KINDS.values()},
+        "decider_rule": decision.decider_rule,
+        "charter_authority": decision.charter_authority_id,
+        "poll_expert": decision.poll_expert_id,
+        "forecast": decision.forecast if shared else None,
+        "forecast_confidence": decision.forecast_confidence if shared else None,
     }
 
 

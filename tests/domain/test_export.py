@@ -92,7 +92,7 @@ def test_csv_has_the_contract_columns_in_order_and_iso_utc_times(sessions, clock
     assert row["decided_at"] == "2026-11-23T10:00:00Z"
     assert (row["resolution"], row["rationale"], row["outcome"]) == ("Postgres", "Known", "")
     assert row["context"] == "line one\nline two"
-    assert COLUMNS[-7:-5] == ("domain", "principle")
+    assert COLUMNS[COLUMNS.index("domain") + 1] == "principle"
     assert (row["domain"], row["principle"]) == (
         "architecture",
         "Ownership: whoever is closest decides",
@@ -222,7 +222,8 @@ def test_export_ends_with_supersession_and_the_reasons_for_cancel_reopen_and_esc
             idempotency_key="ca",
         )
         ids = (old.id, new.id, gone.id)
-    assert COLUMNS[-5:] == (
+    start = COLUMNS.index("supersedes")
+    assert COLUMNS[start : start + 5] == (
         "supersedes",
         "superseded_by",
         "cancel_reason",
@@ -258,3 +259,38 @@ def test_markdown_keeps_hostile_text_inert_for_renderers(sessions, clock):
     html = markdown_it.MarkdownIt("commonmark").render(text)
     assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, "shown as the text it is"
+
+
+def test_a_forecast_is_exported_only_once_its_author_shared_it(sessions, clock):
+    """The export is read by others: a private forecast must not reach it, a shared one does,
+    and who decided by which rule and whom the charter and the poll named are there too."""
+    with sessions.begin() as session:
+        private = open_decision(session, clock.now(), team="T1", title="Private")
+        shared = open_decision(session, clock.now(), team="T1", title="Shared")
+        for decision, key, share in ((private, "p", False), (shared, "s", True)):
+            decisions.record_resolution(
+                session,
+                team_id="T1",
+                decision_id=decision.id,
+                actor_id=decision.decider_id or ALICE,
+                resolution="Go",
+                rationale="Because",
+                now=clock.now(),
+                idempotency_key=key,
+                forecast=decisions.Forecast(80, "It will ship by Friday", shared=share),
+            )
+        ids = private.id, shared.id
+    assert COLUMNS[-5:] == (
+        "decider_rule",
+        "charter_authority",
+        "poll_expert",
+        "forecast",
+        "forecast_confidence",
+    )
+    rows = {int(r["id"]): r for r in csv.DictReader(io.StringIO(export(sessions, "csv")))}
+    hidden, shown = rows[ids[0]], rows[ids[1]]
+    assert (hidden["forecast"], hidden["forecast_confidence"]) == ("", "")
+    assert (shown["forecast"], shown["forecast_confidence"]) == ("It will ship by Friday", "80")
+    as_json = {row["id"]: row for row in json.loads(export(sessions, "json"))}
+    assert as_json[ids[0]]["forecast_confidence"] is None
+    assert as_json[ids[1]]["forecast_confidence"] == 80
