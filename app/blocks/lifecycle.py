@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 )
 
 from app import ids
-from app.blocks.text import date, escape, truncate, user
+from app.blocks.text import date, decision_link, escape, truncate, user
 from app.db.models import Decision
 from app.domain.lifecycle import REASON_MAX
 from app.vocabulary import Status
@@ -74,10 +74,6 @@ def _when(stamp: str | None) -> str:
         return ""
 
 
-def _link(number: int | None, link: str | None) -> str:
-    return f"<{link}|#{number}>" if link else f"#{number}"
-
-
 def change_lines(decision: Decision) -> list[str]:
     """What the card says of the decision's last change and of its supersession, in place."""
     lines = []
@@ -95,12 +91,12 @@ def change_lines(decision: Decision) -> list[str]:
     elif kind == "edited":
         lines.append(f":pencil2: Edited by {user(by)}{when}")
     if decision.superseded_by_id is not None:
-        link = _link(decision.superseded_by_id, decision.superseded_by_link)
+        link = decision_link(decision.superseded_by_id, decision.superseded_by_link)
         lines.append(
             f":arrows_counterclockwise: Superseded by {link}{said if kind == 'superseded' else ''}"
         )
     if decision.supersedes_id is not None:
-        earlier = _link(decision.supersedes_id, decision.supersedes_link)
+        earlier = decision_link(decision.supersedes_id, decision.supersedes_link)
         lines.append(f":arrow_right_hook: Supersedes {earlier}")
     return lines
 

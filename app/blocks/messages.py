@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
 from app.blocks.cards import STATUS_BADGE
-from app.blocks.text import date, escape, truncate, user
+from app.blocks.text import date, decision_link, escape, truncate, user
 from app.db.models import Decision
 from app.domain.decisions import LOG_COUNT_CAP
 from app.domain.outcomes import OUTCOMES
@@ -104,6 +104,12 @@ def _log_line(decision: Decision) -> str:
         line += f" · decided {date(decision.decided_at, '{date_short}')}"
     if decision.outcome:
         line += f" · outcome: {OUTCOMES.get(decision.outcome, decision.outcome).lower()}"
+    # A superseded decision's resolution no longer holds: say which decision replaced it.
+    if decision.superseded_by_id is not None:
+        replaced_by = decision_link(decision.superseded_by_id, decision.superseded_by_link)
+        line += f" · superseded by {replaced_by}"
+    if decision.supersedes_id is not None:
+        line += f" · replaces {decision_link(decision.supersedes_id, decision.supersedes_link)}"
     if decision.resolution:
         line += f"\n>{escape(truncate(decision.resolution, 200))}"
     return line

@@ -34,6 +34,11 @@ def truncate(text: str, limit: int) -> str:
     return _PARTIAL.sub("", text[: limit - 1]).rstrip() + "…"
 
 
+def decision_link(number: int | None, link: str | None) -> str:
+    """`#12`, linked to its card when the bot knows the card's permalink (one it built)."""
+    return f"<{link}|#{number}>" if link else f"#{number}"
+
+
 def user(user_id: str | None, missing: str = "_no decider yet_") -> str:
     return f"<@{user_id}>" if user_id else missing
 

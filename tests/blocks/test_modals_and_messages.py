@@ -110,6 +110,31 @@ def test_log_results_link_to_cards_and_say_how_many_more():
     assert "Showing the newest 20 of 57" in blocks[-1]["elements"][0]["text"]
 
 
+def test_log_says_which_decision_superseded_one_and_which_it_replaced():
+    old = Decision(
+        id=3,
+        title="Use Redis",
+        status=Status.SUPERSEDED,
+        zone=Zone.LOCAL,
+        decider_id="U2",
+        created_at=datetime(2026, 11, 1, tzinfo=UTC),
+        superseded_by_id=9,
+        superseded_by_link="https://acme.slack.com/archives/C1/p9",
+    )
+    new = Decision(
+        id=9,
+        title="Use Postgres",
+        status=Status.OPEN,
+        zone=Zone.LOCAL,
+        decider_id="U2",
+        created_at=datetime(2026, 11, 2, tzinfo=UTC),
+        supersedes_id=3,
+    )
+    lines = [b.to_dict()["text"]["text"] for b in build_log_results([new, old], "", total=2)[1:]]
+    assert "superseded by <https://acme.slack.com/archives/C1/p9|#9>" in lines[1]
+    assert "replaces #3" in lines[0] and "superseded" not in lines[0]
+
+
 def test_empty_log_says_so():
     [block] = [b.to_dict() for b in build_log_results([], "zzz", total=0)]
     assert "No decisions matching “zzz” yet" in block["text"]["text"]

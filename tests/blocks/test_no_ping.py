@@ -579,6 +579,7 @@ NOT_BUILDERS = {
     "app.blocks.stats.duration",
     "app.blocks.stats.percent",
     "app.blocks.text.date",
+    "app.blocks.text.decision_link",  # a number and a permalink the bot itself stored
     "app.blocks.text.escape",
     "app.blocks.text.truncate",
     "app.blocks.text.user",
