@@ -1,7 +1,7 @@
 """The App Home tab: what waits for me, what the team decided, and how the team decides.
 
-Every list is capped and says how many more there are, so the view stays far below Slack's
-100-block limit whatever the size of the log.
+Every list is capped and says how many more there are (past 1,000, "more than 1,000"), so the
+view stays far below Slack's 100-block limit whatever the size of the log.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from app.blocks.lifecycle import lifecycle_menu
 from app.blocks.stats import build_stats
 from app.blocks.text import date, escape, truncate, user
 from app.db.models import Decision
-from app.domain.home import DomainHolder, Home, HomeData, Page, RotationLead
+from app.domain.home import COUNT_CAP, DomainHolder, Home, HomeData, Page, RotationLead
 from app.domain.insight import Insight
 from app.domain.metrics import Dashboard
 
@@ -36,7 +36,8 @@ def _title(decision: Decision) -> str:
 def _more(page: Page, what: str) -> list[Block]:
     if page.more <= 0:
         return []
-    text = f"…and {page.more} more {what}. `/decide log` finds any of them."
+    how_many = f"more than {COUNT_CAP:,}" if page.capped else f"{page.more:,}"
+    text = f"…and {how_many} more {what}. `/decide log` finds any of them."
     return [ContextBlock(elements=[MarkdownTextObject(text=text)])]
 
 

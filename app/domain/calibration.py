@@ -10,15 +10,18 @@ A forecast is private to its author until they share it on the card. The team's 
 person and per domain) count shared forecasts only; a person's own figure, shown only to them,
 counts all of theirs. Like every figure, calibration covers the decisions decided in the
 scope's period (`/decide stats all` for a whole track record): one grouped pass over a partial
-index that holds only decisions with a forecast.
+index that holds only decisions with a forecast, in which the database sums each author's
+forecasts per domain and confidence bin, in whole percent so that every sum is exact.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Decision
@@ -73,29 +76,55 @@ def forecast_score(decision: Decision, reader: str | None) -> float | None:
     return round((decision.forecast_confidence / 100 - score) ** 2, 4)
 
 
-def calibrate(name: str, forecasts: dict[int, list[float]]) -> Calibration:
-    """Brier score and bins from {confidence percent: [scores]}."""
-    total = sum(len(scores) for scores in forecasts.values())
-    squared = sum(
-        (confidence / 100 - score) ** 2
-        for confidence, scores in forecasts.items()
-        for score in scores
-    )
-    bins = []
-    for low, high in BINS:
-        inside = [(c, s) for c, scores in forecasts.items() if low <= c <= high for s in scores]
-        if inside:
-            bins.append(
-                Bin(
-                    low,
-                    high,
-                    len(inside),
-                    round(sum(c for c, _ in inside) / len(inside) / 100, 4),
-                    round(sum(s for _, s in inside) / len(inside), 4),
-                )
-            )
-    brier = round(squared / total, 4) if total >= CALIBRATION_MIN else None
+class Tally:
+    """Reviewed forecasts summed, in whole percent so that every sum is exact: how many, their
+    stated confidence, their score (worked 100, mixed 50), and (confidence - score)^2."""
+
+    __slots__ = ("confidence", "forecasts", "score", "squared")
+
+    def __init__(self) -> None:
+        self.forecasts = self.confidence = self.score = self.squared = 0
+
+    def add(self, forecasts: int, confidence: int, score: int, squared: int) -> None:
+        self.forecasts += forecasts
+        self.confidence += confidence
+        self.score += score
+        self.squared += squared
+
+
+def _scored(name: str, tallies: dict[int | None, Tally]) -> Calibration:
+    """Brier score and bins from one Tally per bin (keyed by its low end; None: outside them)."""
+    total = sum(t.forecasts for t in tallies.values())
+    squared = sum(t.squared for t in tallies.values())
+    bins = [
+        Bin(
+            low,
+            high,
+            t.forecasts,
+            round(t.confidence / t.forecasts / 100, 4),
+            round(t.score / 100 / t.forecasts, 4),
+        )
+        for low, high in BINS
+        if (t := tallies.get(low)) is not None and t.forecasts
+    ]
+    # Rounded from the exact mean (half to even, as round() does), not from a float sum whose
+    # last bits would depend on the order the rows came in: 0.07845 is always 0.0784.
+    brier = float(round(Fraction(squared, 10_000 * total), 4)) if total >= CALIBRATION_MIN else None
     return Calibration(name, total, brier, bins)
+
+
+def _bin_of(confidence: int) -> int | None:
+    return next((low for low, high in BINS if low <= confidence <= high), None)
+
+
+def calibrate(name: str, forecasts: dict[int, list[float]]) -> Calibration:
+    """Brier score and bins from {confidence percent: [scores]} (scores as in SCORES)."""
+    tallies: dict[int | None, Tally] = defaultdict(Tally)
+    for confidence, scores in forecasts.items():
+        for score in scores:
+            percent = round(score * 100)
+            tallies[_bin_of(confidence)].add(1, confidence, percent, (confidence - percent) ** 2)
+    return _scored(name, tallies)
 
 
 def calibrations(session: Session, scope: Scope, viewer: str | None = None) -> Calibrations:
@@ -103,58 +132,84 @@ def calibrations(session: Session, scope: Scope, viewer: str | None = None) -> C
     return summarise(forecast_counts(session, scope), viewer)
 
 
-def forecast_counts(session: Session, scope: Scope) -> list[tuple]:
-    """(author, domain, shared, confidence, outcome, count) of the forecasts in scope: the same
-    for every viewer, so a cached team view keeps these and `summarise` runs per viewer."""
+class ForecastSums(NamedTuple):
+    """One author's forecasts in one domain, shared or not, in one confidence bin, summed."""
+
+    author: str | None
+    domain: str | None
+    shared: bool
+    low: int | None  # the bin's low end (None: outside every bin)
+    forecasts: int  # all of them, reviewed or not
+    scored: int  # those whose outcome is scored (SCORES)
+    confidence: int  # the scored ones' stated confidence, summed, in percent
+    score: int  # their scores, summed, in percent (worked 100, mixed 50)
+    squared: int  # (confidence - score)^2 summed, in percent squared
+
+
+# What each outcome scores, in percent (NULL: not scored yet), and each confidence's bin.
+_SCORE = case(
+    {outcome: round(score * 100) for outcome, score in SCORES.items()}, value=Decision.outcome
+)
+_BIN = case(*((Decision.forecast_confidence.between(low, high), low) for low, high in BINS))
+
+
+def forecast_counts(session: Session, scope: Scope) -> list[ForecastSums]:
+    """The forecasts in scope summed per author, domain, shared or not, and confidence bin: the
+    same for every viewer, so a cached team view keeps these and `summarise` runs per viewer.
+    The database does the sums (a few hundred rows come back, not one per confidence and
+    outcome); who may see which forecast is still decided in `summarise`, from `shared`."""
+    confidence = Decision.forecast_confidence
     rows = session.execute(
         select(
             Decision.forecast_by,
             Decision.domain,
             Decision.forecast_shared,
-            Decision.forecast_confidence,
-            Decision.outcome,
+            _BIN,
             func.count(),
+            func.count(_SCORE),
+            func.sum(case((_SCORE.is_not(None), confidence))),
+            func.sum(_SCORE),
+            func.sum((confidence - _SCORE) * (confidence - _SCORE)),
         )
-        .where(
-            *scope.decisions(Decision.decided_at),
-            Decision.forecast_confidence.is_not(None),
-        )
-        .group_by(
-            Decision.forecast_by,
-            Decision.domain,
-            Decision.forecast_shared,
-            Decision.forecast_confidence,
-            Decision.outcome,
-        )
+        .where(*scope.decisions(Decision.decided_at), confidence.is_not(None))
+        .group_by(Decision.forecast_by, Decision.domain, Decision.forecast_shared, _BIN)
     ).all()
-    return [tuple(row) for row in rows]
+    return [
+        ForecastSums(
+            author, domain, shared, low, forecasts, scored, int(c or 0), int(s or 0), int(q or 0)
+        )
+        for author, domain, shared, low, forecasts, scored, c, s, q in rows
+    ]
 
 
-def summarise(rows: list[tuple], viewer: str | None = None) -> Calibrations:
-    people: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
-    domains: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
-    mine: dict[int, list[float]] = defaultdict(list)
+def summarise(rows: list[ForecastSums], viewer: str | None = None) -> Calibrations:
+    """Per person and per domain from shared forecasts only; the viewer's own from all of theirs.
+    An unshared forecast reaches no figure but its author's own, not even the pending count."""
+    people: dict[str, dict[int | None, Tally]] = defaultdict(lambda: defaultdict(Tally))
+    domains: dict[str, dict[int | None, Tally]] = defaultdict(lambda: defaultdict(Tally))
+    mine: dict[int | None, Tally] = defaultdict(Tally)
     pending = 0
-    for author, domain, shared, confidence, outcome, count in rows:
-        score = SCORES.get(outcome or "")
-        if score is None:
-            pending += count if shared else 0
+    for row in rows:
+        if row.shared:
+            pending += row.forecasts - row.scored
+        if not row.scored:
             continue
-        if author == viewer:
-            mine[confidence] += [score] * count
-        if not shared:
+        sums = (row.scored, row.confidence, row.score, row.squared)
+        if row.author == viewer:
+            mine[row.low].add(*sums)
+        if not row.shared:
             continue  # private: counted for its author alone
-        people[author][confidence] += [score] * count
-        if domain:
-            domains[domain][confidence] += [score] * count
+        people[row.author][row.low].add(*sums)
+        if row.domain:
+            domains[row.domain][row.low].add(*sums)
 
-    def ranked(groups: dict[str, dict[int, list[float]]]) -> list[Calibration]:
-        found = [calibrate(name, forecasts) for name, forecasts in groups.items()]
+    def ranked(groups: dict[str, dict[int | None, Tally]]) -> list[Calibration]:
+        found = [_scored(name, tallies) for name, tallies in groups.items()]
         return sorted(found, key=lambda c: (-c.forecasts, c.name))
 
     return Calibrations(
         people=ranked(people),
         domains=ranked(domains),
-        mine=calibrate(viewer, mine) if viewer is not None else None,
+        mine=_scored(viewer, mine) if viewer is not None else None,
         pending=pending,
     )

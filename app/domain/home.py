@@ -1,6 +1,7 @@
 """What one person's App Home shows: their open decisions, what waits for them, the team's
 recent decisions, rotation leads, charter domains and the team's figures. Each list is one
-indexed query with a limit, plus a count for "N more". Plain data: blocks/home.py draws it."""
+indexed query with a limit, plus a capped count for "N more". Plain data: blocks/home.py draws
+it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Decision, ExpertisePoll, PollVote
 from app.domain import charter, insight, metrics, rotation_service
+from app.domain.decisions import LOG_COUNT_CAP
 from app.domain.figures import figures
 from app.domain.poll_service import voter_key
 from app.domain.team_cache import TeamCache
@@ -19,16 +21,24 @@ from app.vocabulary import PollStatus, Status, Zone
 
 OPEN = (Status.OPEN, Status.ESCALATED)
 DASHBOARD_DAYS = 30  # the period of the team's figures on Home
+# Past this many unshown rows a list says "more than 1,000 more", as `/decide log` does: the
+# team's whole log can hold a million decisions, and nobody needs that counted to open Home.
+COUNT_CAP = LOG_COUNT_CAP
 
 
 @dataclass(frozen=True)
 class Page:
     items: list
-    total: int
+    total: int  # the items shown and the rest, the rest counted up to COUNT_CAP + 1
 
     @property
     def more(self) -> int:
         return self.total - len(self.items)
+
+    @property
+    def capped(self) -> bool:
+        """Whether the rest was too many to count: `more` then only says "above COUNT_CAP"."""
+        return self.more > COUNT_CAP
 
 
 @dataclass(frozen=True)
@@ -111,8 +121,15 @@ def home_for(
 
 
 def _page(session: Session, query, limit: int) -> Page:
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    return Page(list(session.scalars(query.limit(limit))), total or 0)
+    """The first `limit` rows of `query`, and how many follow them, counted up to COUNT_CAP + 1
+    (a short page has none following, so it needs no count)."""
+    items = list(session.scalars(query.limit(limit)))
+    if len(items) < limit:
+        return Page(items, len(items))
+    # How many rows follow the first `limit` does not depend on their order: count any.
+    rest = query.with_only_columns(Decision.id).order_by(None).offset(limit)
+    more = session.scalar(select(func.count()).select_from(rest.limit(COUNT_CAP + 1).subquery()))
+    return Page(items, limit + (more or 0))
 
 
 def home_data(
