@@ -186,8 +186,9 @@ def _personal(
 
 
 def _waiting_polls(session: Session, team_id: str, user_id: str, limit: int) -> Page:
-    """Open polls this person has not answered. Anonymous ballots are keyed by a salted hash,
-    recomputed here per poll, so the check never stores or reveals who voted."""
+    """Open polls this person has not answered, in one query for their ballots whatever the
+    number of polls. Anonymous ballots are keyed by a salted hash, recomputed here per poll, so
+    the check never stores or reveals who voted."""
     rows = session.execute(
         select(ExpertisePoll, Decision.title)
         .join(
@@ -198,15 +199,17 @@ def _waiting_polls(session: Session, team_id: str, user_id: str, limit: int) -> 
         .where(ExpertisePoll.team_id == team_id, ExpertisePoll.status == PollStatus.OPEN)
         .order_by(ExpertisePoll.closes_at)
     ).all()
-    waiting = []
-    for poll, title in rows:
-        answered = session.scalar(
-            select(PollVote.id).where(
-                PollVote.team_id == team_id,
-                PollVote.poll_id == poll.id,
-                PollVote.voter_key == voter_key(poll, user_id),
-            )
+    keys = {poll.id: voter_key(poll, user_id) for poll, _ in rows}
+    answered = set()
+    if keys:
+        answered = set(
+            session.execute(
+                select(PollVote.poll_id, PollVote.voter_key).where(
+                    PollVote.team_id == team_id,
+                    PollVote.poll_id.in_(keys),
+                    PollVote.voter_key.in_(set(keys.values())),
+                )
+            ).tuples()
         )
-        if answered is None:
-            waiting.append((poll, title))
+    waiting = [(poll, title) for poll, title in rows if (poll.id, keys[poll.id]) not in answered]
     return Page(waiting[:limit], len(waiting))

@@ -9,7 +9,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.models import Decision
-from app.domain import home
+from app.domain import home, poll_service
 from app.domain.clock import ManualClock
 from app.domain.home import COUNT_CAP
 from tests.domain.factories import ALICE, BOB, CAROL, T1, decide, open_decision
@@ -59,3 +59,38 @@ def test_short_lists_count_exactly(sessions: sessionmaker[Session], clock: Manua
     assert (len(bob.mine.items), bob.mine.more, bob.mine.capped) == (8, 3, False)
     assert (len(carol.mine.items), carol.mine.total, carol.mine.more) == (3, 3, 0)
     assert (alice.mine.items, alice.mine.total, alice.outcomes.total) == ([], 0, 0)
+
+
+def test_polls_waiting_are_the_open_ones_this_person_has_not_answered_named_or_anonymous(
+    sessions: sessionmaker[Session], clock: ManualClock
+) -> None:
+    """One query answers for every poll (no query per poll), and it must still tell a named
+    ballot from an anonymous one: the latter is found only by recomputing the salted key."""
+    polls = {}
+    with sessions.begin() as session:
+        for name, anonymous in (("named", False), ("anonymous", True), ("unanswered", False)):
+            decision = open_decision(session, clock.now(), title=name)
+            poll, _ = poll_service.start_poll(
+                session,
+                team_id=T1,
+                decision_id=decision.id,
+                opened_by=ALICE,
+                options=poll_service.PollOptions(clock.now() + timedelta(hours=1), anonymous),
+                origin_key=f"poll-{name}",
+                now=clock.now(),
+            )
+            polls[name] = poll.id
+        for name in ("named", "anonymous"):
+            poll_service.cast_vote(
+                session, team_id=T1, poll_id=polls[name], user_id=BOB, now=clock.now(), rating=4
+            )
+        poll_service.cast_vote(
+            session, team_id=T1, poll_id=polls["named"], user_id=CAROL, now=clock.now(), rating=2
+        )
+    waiting = {
+        who: [p.id for p, _ in _lists(sessions, clock, who).polls.items]
+        for who in (BOB, CAROL, ALICE)
+    }
+    assert waiting[BOB] == [polls["unanswered"]]
+    assert sorted(waiting[CAROL]) == sorted([polls["anonymous"], polls["unanswered"]])
+    assert sorted(waiting[ALICE]) == sorted(polls.values())
