@@ -11,6 +11,7 @@ import dataclasses
 import hashlib
 import hmac
 import json
+import secrets
 import time
 import urllib.error
 import urllib.request
@@ -182,7 +183,11 @@ class Workspace:
         retry_num: int | None = None,
         retry_reason: str | None = None,
     ) -> Reply:
-        """Deliver an Events API event; retry headers mimic Slack's redelivery."""
+        """Deliver an Events API event; retry headers mimic Slack's redelivery.
+
+        Only an event Slack would send this app: one manifest.yml subscribes to, with its
+        scope granted (``EventNotSubscribed`` names what is missing; subscriptions.py)."""
+        self.standin.check_event(event, org_wide=bool(self.enterprise_id))
         body = payloads.event_callback(
             self.standin,
             event=event,
@@ -209,6 +214,7 @@ class Workspace:
         execution and its `function_executed` event (delivered unless `send` is False; then
         deliver `run.body` yourself, as often and as concurrently as the test needs)."""
         event = self.standin.start_function(callback_id, inputs)
+        self.standin.check_event(event, org_wide=bool(self.enterprise_id))
         body = payloads.event_callback(
             self.standin, event=event, api_app_id=self.api_app_id, team=self._team()
         )
@@ -216,6 +222,17 @@ class Workspace:
         if send:
             run.replies.append(self.send_raw(run.body, "application/json"))
         return run
+
+    def url_verification(self, challenge: str | None = None) -> Reply:
+        """What Slack sends once when the Request URL is set: no event_callback and no
+        subscription, just a challenge the app must echo (docs.slack.dev/reference/events/
+        url_verification)."""
+        body = {
+            "token": payloads.VERIFICATION_TOKEN,
+            "challenge": challenge or secrets.token_urlsafe(24),
+            "type": "url_verification",
+        }
+        return self.send_raw(json.dumps(body), "application/json")
 
     def redeliver(self, run: StepRun, retry_num: int = 1) -> Reply:
         """Slack's redelivery of the same event (same event_id), with its retry headers."""
