@@ -93,6 +93,7 @@ class SlackStandIn(WebApi):
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._socket: Any = None  # SocketModeServer, created lazily (websockets is optional)
+        self._sent_envelopes: dict[str, Json] = {}  # interactive ones, until their ack is read
         self.limits: PostLimits | None = None  # chat.postMessage rate limits, off by default
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -193,7 +194,13 @@ class SlackStandIn(WebApi):
             authorizations = payload.get("authorizations") or [{}]
             org_wide = bool(authorizations[0].get("is_enterprise_install"))
             self.check_event(payload.get("event"), org_wide=org_wide)
-        return str(self._require_socket().send(envelope_type, payload, accepts_response_payload))
+        envelope_id = str(
+            self._require_socket().send(envelope_type, payload, accepts_response_payload)
+        )
+        if envelope_type in ("interactive", "slash_commands"):
+            with self._cond:
+                self._sent_envelopes[envelope_id] = payload
+        return envelope_id
 
     def socket_disconnect(self, reason: str = "refresh_requested") -> None:
         """Slack's ``{"type": "disconnect", "reason": ...}`` to every client (then a close,
@@ -205,8 +212,15 @@ class SlackStandIn(WebApi):
         return int(self._require_socket().ping(timeout))
 
     def socket_wait_ack(self, envelope_id: str, timeout: float = 5.0) -> Json:
-        """The client's ack for ``envelope_id`` (``{"envelope_id", "payload"?}``)."""
-        return dict(self._require_socket().wait_ack(envelope_id, timeout))
+        """The client's ack for ``envelope_id`` (``{"envelope_id", "payload"?}``), read as
+        Slack reads it: a submission's response_action changes the person's modal
+        (answer_interaction; AckRefused for what Slack refuses)."""
+        ack = dict(self._require_socket().wait_ack(envelope_id, timeout))
+        with self._cond:
+            payload = self._sent_envelopes.pop(envelope_id, None)
+        if payload is not None:
+            self.answer_interaction(payload, 200, ack.get("payload"))
+        return ack
 
     # -- Events API ------------------------------------------------------------------------
 

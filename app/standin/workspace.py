@@ -112,6 +112,7 @@ class Workspace:
             team=self._team(),
         )
         reply = self.send_raw(urlencode(fields), FORM)
+        self.standin.answer_interaction(fields, reply.status, reply.body)
         body = reply.json
         if (
             reply.status == 200
@@ -152,7 +153,11 @@ class Workspace:
         return self.interaction(payload)
 
     def submit(self, user: str, view: Json, values: Json | None = None) -> Reply:
-        """Submit a stored modal; ``values`` is block_id -> action_id -> Python value."""
+        """Submit a stored modal; ``values`` is block_id -> action_id -> Python value.
+
+        The bot's ack then changes the person's modal as Slack's would (``current_view``):
+        closed, updated, pushed, cleared, or kept with errors; ``AckRefused`` (the modal left
+        as it was) for an answer Slack refuses (app.standin.modals)."""
         payload = payloads.view_submission(
             self.standin,
             user=user,
@@ -242,13 +247,20 @@ class Workspace:
         return reply
 
     def interaction(self, payload: Json) -> Reply:
-        """Send any interaction payload form-encoded as ``payload=<json>``."""
-        return self.send_raw(urlencode({"payload": json.dumps(payload)}), FORM)
+        """Send any interaction payload form-encoded as ``payload=<json>``; Slack then reads
+        the ack (SlackStandIn.answer_interaction)."""
+        reply = self.send_raw(urlencode({"payload": json.dumps(payload)}), FORM)
+        self.standin.answer_interaction(payload, reply.status, reply.body)
+        return reply
 
     # -- stand-in shortcuts ----------------------------------------------------------------
 
     def latest_view(self, user: str) -> Json | None:
         return self.standin.latest_view(user)
+
+    def current_view(self, user: str) -> Json | None:
+        """The view ``user`` sees: the top of their open modal's stack."""
+        return self.standin.current_view(user)
 
     def latest_message(self, channel: str) -> Json | None:
         found = self.standin.messages(channel)
