@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from app.console import modal
 from app.console.render import mrkdwn
+from app.standin import AckRefused
 
 if TYPE_CHECKING:
     from app.console.render import Screen
@@ -29,28 +30,37 @@ class FormFilling:
     problem: Callable[[str], None]
     show_changes: Callable[[], None]
 
-    def fill(self, view: dict) -> None:
+    def fill(self, view: dict, answers: dict[str, object] | None = None) -> None:
         """Answer a modal's fields, send it, and while the bot flags fields (Slack keeps the
         form open then) go through the whole form again: flagged fields say what is wrong,
-        Enter keeps what was typed. Ctrl-C (or Ctrl-D) cancels the form, not the console."""
+        Enter keeps what was typed. Ctrl-C (or Ctrl-D) cancels the form, not the console.
+        ``answers``: what was typed in a form this one replaced, kept where the same fields
+        come back (Slack keeps input blocks with the same block_id and action_id)."""
         title = view.get("title", {}).get("text", "Form")
         self.say_line(f"┌─ {title} " + "─" * 30)
         for line in modal.notes(view):
             self.say_line(f"│ {mrkdwn(line, self.world.name, self.screen.tz)}")
-        answers: dict[str, object] = {}
+        fields = {f.block_id: f for f in modal.fields(view)}
+        answers = {b: v for b, v in (answers or {}).items() if b in fields}
         errors: dict[str, str] = {}
         while True:
             if not self._answer_all(view, answers, errors):
                 self.say_line("\n└─ form cancelled (nothing was sent)")
                 return
-            fields = {f.block_id: f for f in modal.fields(view)}
             state = {b: {fields[b].action_id: v} for b, v in answers.items()}
-            reply = self.world.slack.submit(self.user, view, state)
+            try:
+                reply = self.world.slack.submit(self.user, view, state)
+            except AckRefused as refused:  # Slack shows "We had some trouble connecting"
+                self.world.settle()
+                self.problem(f"Slack refused the bot's answer to the form: {refused}")
+                self.say_line("└─ the form stays open in Slack, with an error at its top")
+                return
             self.world.settle()
             errors = (reply.json or {}).get("errors") or {}
             if not errors:
                 self.say_line("└─ sent")
-                self._show_answer_view(reply.json or {})
+                if (reply.json or {}).get("response_action") in ("update", "push"):
+                    self._show_next_view(answers)
                 self.show_changes()
                 return
             if self.scripted:
@@ -64,16 +74,22 @@ class FormFilling:
                 "asked again; Enter keeps your answer, Ctrl-C cancels the form."
             )
 
-    def _show_answer_view(self, body: dict) -> None:
-        """A form answered with another view (``response_action: update``), such as "Answers
-        sent": Slack shows it in place of the form; here it is drawn once."""
-        view = body.get("view") if body.get("response_action") in ("update", "push") else None
-        if not view:
+    def _show_next_view(self, answers: dict[str, object]) -> None:
+        """A form answered with another view (``response_action`` update or push): what the
+        person now sees, as the stand-in stored it. A form again (the declaration headed by
+        similar decisions) is filled in turn, keeping what was typed; a view with nothing to
+        fill ("Answers sent") is drawn once, then closed, as the person would."""
+        view = self.world.standin.current_view(self.user)
+        if view is None:
+            return
+        if modal.fields(view):
+            self.fill(view, answers)
             return
         title = view.get("title", {}).get("text", "")
         self.say_line(f"┌─ {title} " + "─" * 30)
         self.say_line("\n".join("│" + line[1:] for line in self.screen.blocks(view["blocks"])))
         self.say_line("└─")
+        self.world.standin.close_modal(self.user)
 
     def _answer_all(self, view: dict, answers: dict, errors: dict[str, str]) -> bool:
         """Ask every field, updating ``answers``; False when the person cancelled."""
@@ -116,9 +132,9 @@ class FormFilling:
                     return None
                 continue
             if value is None and not field.optional:  # Slack's client asks before sending
-                if self.scripted:
+                if self.scripted:  # and sends nothing while it is empty: nobody here to ask
                     self.problem(f"“{field.label}” is required")
-                    return None
+                    return _CANCELLED
                 self.say_line("│  ⚠ This field is required: type an answer (Ctrl-C cancels).")
                 continue
             return value

@@ -6,11 +6,15 @@ rate limits, dropped connections) on every test run, without a network or a work
 
 from app.standin.blockkit import message_block_errors, view_errors
 from app.standin.clock import ManualClock
+from app.standin.modals import AckRefused
 from app.standin.server import ApiCall, SlackStandIn
+from app.standin.subscriptions import EventNotSubscribed
 from app.standin.workspace import Reply, Workspace, sign
 
 __all__ = [
+    "AckRefused",
     "ApiCall",
+    "EventNotSubscribed",
     "ManualClock",
     "Reply",
     "SlackStandIn",

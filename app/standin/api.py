@@ -20,6 +20,7 @@ from app.standin.files import FileUploads
 from app.standin.functions import Functions
 from app.standin.installs import Installs
 from app.standin.metadata import metadata_error
+from app.standin.modals import MAX_VIEWS, ViewStacks
 from app.standin.responses import ResponseUrls
 from app.standin.state import APP_ID, BOT_USER_ID, TRIGGER_TTL
 
@@ -31,7 +32,7 @@ def _fail(error: str, **extra: Any) -> Json:
     return {"ok": False, "error": error, **extra}
 
 
-class WebApi(Installs, ResponseUrls, FileUploads, Functions, Canvases):
+class WebApi(Installs, ResponseUrls, FileUploads, Functions, Canvases, ViewStacks):
     """Implements the Web API methods the bot uses, on top of the shared state."""
 
     def _dispatch(self, method: str, params: Json, team_id: str | None = None) -> Json:
@@ -348,33 +349,47 @@ class WebApi(Installs, ResponseUrls, FileUploads, Functions, Canvases):
         return {"ok": True, "view": copy.deepcopy(full)}
 
     def _m_views_open(self, p: Json) -> Json:
+        """A new modal: its root view is all the person's stack holds."""
         user, error = self._take_trigger(p.get("trigger_id"))
         error = error or self._view_invalid(p.get("view"))
         if error or user is None:
             return error or _fail("invalid_trigger_id")
         self._triggers[p["trigger_id"]]["used"] = True
         view_id = self._next_id("V")
-        return self._store_view(self._build_view(p["view"], view_id, None, view_id), user)
+        answer = self._store_view(self._build_view(p["view"], view_id, None, view_id), user)
+        self._stacks[user] = [view_id]
+        return answer
 
     def _m_views_push(self, p: Json) -> Json:
+        """On top of the person's open modal: "Push a new view onto the existing view stack",
+        at most 3 views ("push_limit_reached ... Currently the limit is 3"). Without a modal
+        open there is no stack to push onto: ``not_found``, Slack's answer for a view it
+        cannot find (docs.slack.dev/reference/methods/views.push)."""
         user, error = self._take_trigger(p.get("trigger_id"))
         error = error or self._view_invalid(p.get("view"))
         if error or user is None:
             return error or _fail("invalid_trigger_id")
+        stack = self._stacks.get(user)
+        if not stack:
+            return _fail("not_found")
+        if len(stack) >= MAX_VIEWS:
+            return _fail("push_limit_reached")
         self._triggers[p["trigger_id"]]["used"] = True
-        parent = self.latest_view(user)
+        parent = self._views[stack[-1]]
         view_id = self._next_id("V")
-        previous = parent["id"] if parent else None
-        root = parent["root_view_id"] if parent else view_id
-        return self._store_view(self._build_view(p["view"], view_id, previous, root), user)
+        built = self._build_view(p["view"], view_id, parent["id"], parent["root_view_id"])
+        answer = self._store_view(built, user)
+        stack.append(view_id)
+        return answer
 
     def _m_views_update(self, p: Json) -> Json:
+        """A view of an open modal, where it is in the stack; a closed one is ``not_found``."""
         view_id = p.get("view_id")
         if not view_id and p.get("external_id"):
             matches = [v for v in self._views.values() if v["external_id"] == p["external_id"]]
             view_id = matches[-1]["id"] if matches else None
         current = self._views.get(view_id or "")
-        if current is None:
+        if current is None or self._stack_of_view(current["id"]) is None:
             return _fail("not_found")
         if p.get("hash") and p["hash"] != current["hash"]:
             return _fail("hash_conflict")

@@ -49,19 +49,28 @@ def view_errors(view: Any, *, home: bool | None = None) -> list[str]:
     if len(blocks) > MAX_VIEW_BLOCKS:
         errors.append(f"too many blocks: {len(blocks)} > {MAX_VIEW_BLOCKS} per view")
     if kind == "modal":
-        title = view.get("title")
-        if not isinstance(title, dict):
-            errors.append("view.title is required for modals")
-        else:
-            _text(errors, "view.title", title, 24)
-        for key in ("submit", "close"):
-            if view.get(key) is not None:
-                _text(errors, f"view.{key}", view[key], 24)
+        _modal_errors(errors, view, blocks)
     _length(errors, "view.private_metadata", view.get("private_metadata"), 3000)
     _length(errors, "view.callback_id", view.get("callback_id"), _ID_MAX)
     _length(errors, "view.external_id", view.get("external_id"), _ID_MAX)
     errors.extend(_blocks_errors(blocks))
     return errors
+
+
+def _modal_errors(errors: list[str], view: dict[str, Any], blocks: list[Any]) -> None:
+    title = view.get("title")
+    if not isinstance(title, dict):
+        errors.append("view.title is required for modals")
+    else:
+        _text(errors, "view.title", title, 24)
+    for key in ("submit", "close"):
+        if view.get(key) is not None:
+            _text(errors, f"view.{key}", view[key], 24)
+    # "submit is required when an input block is within the blocks array"
+    # (api.slack.com/reference/block-kit/views, modal view fields)
+    has_input = any(isinstance(b, dict) and b.get("type") == "input" for b in blocks)
+    if has_input and view.get("submit") is None:
+        errors.append("view.submit is required when the blocks hold an input block")
 
 
 def iter_elements(blocks: Iterable[Any]) -> Iterable[tuple[dict[str, Any], dict[str, Any]]]:

@@ -136,6 +136,11 @@ class Functions(StandInState):
                 **({"user": user} if user else {}),
             }
 
+    def execution_started(self, execution_id: str) -> bool:
+        """Whether Slack started this run (start_function); only then is its event sent."""
+        with self._cond:
+            return execution_id in self._executions
+
     def execution(self, execution_id: str) -> Json:
         """A run: state (running, completed, failed), outputs, error and every completion
         attempt the app made (refused ones included)."""

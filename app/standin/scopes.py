@@ -68,12 +68,24 @@ METHOD_SCOPES: dict[str, Need] = {
     "canvases.sections.lookup": _need("canvases.sections.lookup", "canvases:read"),
 }
 
-#: Bot events the app can subscribe to, with the scope each needs (api.slack.com/events/...).
+#: Bot events the app can subscribe to, with the scope each needs (api.slack.com/events/...,
+#: "Required scopes"); which ones reach the app is subscriptions.py's.
 EVENT_SCOPES: dict[str, str | None] = {
     "app_home_opened": None,
     "app_uninstalled": None,
     "tokens_revoked": None,
     "user_change": "users:read",
+    "app_mention": "app_mentions:read",
+    "message.channels": "channels:history",
+    "message.groups": "groups:history",
+    "message.im": "im:history",
+    "message.mpim": "mpim:history",
+    # Org-wide installs only; "As an app event, subscriptions require no specific OAuth
+    # permission scope" (api.slack.com/events/team_access_granted).
+    "app_installed": None,
+    "app_uninstalled_team": None,
+    "team_access_granted": None,
+    "team_access_revoked": None,
 }
 
 #: slack_sdk helpers that are not one Web API method: the methods each one calls.

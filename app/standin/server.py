@@ -15,10 +15,12 @@ from http.server import ThreadingHTTPServer
 from typing import Any
 
 from app.standin.api import WebApi, _fail
+from app.standin.functions import manifest_functions
 from app.standin.handler import ApiHandler
 from app.standin.limits import PostLimits
 from app.standin.scopes import installed_scopes, needed_scope
 from app.standin.state import APP_ID
+from app.standin.subscriptions import EventNotSubscribed, app_subscriptions, refusal
 
 Json = dict[str, Any]
 TOKENLESS = frozenset({"oauth.v2.access"})  # the app authenticates with client id and secret
@@ -63,6 +65,7 @@ class SlackStandIn(WebApi):
         clock: Callable[[], float] | None = None,
         *,
         scopes: Iterable[str] | None = None,
+        bot_events: Iterable[str] | None = None,
         strict_membership: bool = True,
     ) -> None:
         super().__init__(
@@ -73,6 +76,13 @@ class SlackStandIn(WebApi):
         )
         #: The bot scopes every install granted (default: manifest.yml's).
         self.scopes: tuple[str, ...] = tuple(scopes if scopes is not None else installed_scopes())
+        #: The bot events the app subscribes to (default: manifest.yml's); nothing else is
+        #: delivered (check_event).
+        subscriptions = app_subscriptions()
+        self.bot_events: tuple[str, ...] = tuple(
+            bot_events if bot_events is not None else subscriptions.bot_events
+        )
+        self.events_api = subscriptions.events_api
         self.bot_token = bot_token
         self.app_token = app_token
         self._init_installs(bot_token)
@@ -83,6 +93,7 @@ class SlackStandIn(WebApi):
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._socket: Any = None  # SocketModeServer, created lazily (websockets is optional)
+        self._sent_envelopes: dict[str, Json] = {}  # interactive ones, until their ack is read
         self.limits: PostLimits | None = None  # chat.postMessage rate limits, off by default
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -176,9 +187,20 @@ class SlackStandIn(WebApi):
     ) -> str:
         """Push an envelope to a connected client; returns its envelope_id.
 
-        ``accepts_response_payload`` defaults to what Slack sets for that envelope type.
+        ``accepts_response_payload`` defaults to what Slack sets for that envelope type. An
+        ``events_api`` envelope must carry an event the app subscribes to (check_event).
         """
-        return str(self._require_socket().send(envelope_type, payload, accepts_response_payload))
+        if envelope_type == "events_api":
+            authorizations = payload.get("authorizations") or [{}]
+            org_wide = bool(authorizations[0].get("is_enterprise_install"))
+            self.check_event(payload.get("event"), org_wide=org_wide)
+        envelope_id = str(
+            self._require_socket().send(envelope_type, payload, accepts_response_payload)
+        )
+        if envelope_type in ("interactive", "slash_commands"):
+            with self._cond:
+                self._sent_envelopes[envelope_id] = payload
+        return envelope_id
 
     def socket_disconnect(self, reason: str = "refresh_requested") -> None:
         """Slack's ``{"type": "disconnect", "reason": ...}`` to every client (then a close,
@@ -190,8 +212,42 @@ class SlackStandIn(WebApi):
         return int(self._require_socket().ping(timeout))
 
     def socket_wait_ack(self, envelope_id: str, timeout: float = 5.0) -> Json:
-        """The client's ack for ``envelope_id`` (``{"envelope_id", "payload"?}``)."""
-        return dict(self._require_socket().wait_ack(envelope_id, timeout))
+        """The client's ack for ``envelope_id`` (``{"envelope_id", "payload"?}``), read as
+        Slack reads it: a submission's response_action changes the person's modal
+        (answer_interaction; AckRefused for what Slack refuses)."""
+        ack = dict(self._require_socket().wait_ack(envelope_id, timeout))
+        with self._cond:
+            payload = self._sent_envelopes.pop(envelope_id, None)
+        if payload is not None:
+            self.answer_interaction(payload, 200, ack.get("payload"))
+        return ack
+
+    # -- Events API ------------------------------------------------------------------------
+
+    def check_event(self, event: Any, *, org_wide: bool = False) -> None:
+        """Raise EventNotSubscribed, naming what is missing, unless Slack would send ``event``
+        to this app: subscribed in manifest.yml with its scope granted, or a run of a function
+        the manifest declares, that this stand-in started (subscriptions.py has the rules)."""
+        channel = event.get("channel") if isinstance(event, dict) else None
+        running_a_step = isinstance(event, dict) and event.get("type") == "function_executed"
+        problem = refusal(
+            event,
+            subscribed=self.bot_events,
+            events_api=self.events_api,
+            scopes=self.scopes,
+            org_wide=org_wide,
+            channel_kind=self.conversation_kind(channel) if isinstance(channel, str) else None,
+            declared_functions=manifest_functions() if running_a_step else (),
+        )
+        if problem is None and running_a_step:
+            execution_id = str(event.get("function_execution_id") or "")
+            if not self.execution_started(execution_id):
+                problem = (
+                    f"function_executed for {execution_id!r}, a run Slack never started "
+                    "(start one with start_function or Workspace.step)"
+                )
+        if problem is not None:
+            raise EventNotSubscribed(problem)
 
     # -- recording -------------------------------------------------------------------------
 

@@ -67,6 +67,8 @@ class StandInState:
         self._shown_privately: list[dict[str, Any]] = []
         self._views: dict[str, dict[str, Any]] = {}
         self._view_meta: dict[str, dict[str, Any]] = {}
+        # Each person's open modal: its view ids, the root first, the one they see last.
+        self._stacks: dict[str, list[str]] = {}
         self._homes: dict[str, dict[str, Any]] = {}
         self._triggers: dict[str, dict[str, Any]] = {}
         self._response_urls: dict[str, dict[str, Any]] = {}
@@ -356,13 +358,15 @@ class StandInState:
             return copy.deepcopy(self._views)
 
     def open_views(self, user: str | None = None) -> list[dict[str, Any]]:
-        """Modal views in the order they were opened, optionally for one user."""
+        """Every modal view ever opened or pushed, in that order, optionally for one user,
+        closed ones too (``view_stack`` has the ones still open)."""
         with self._cond:
             ids = [v for v, meta in self._view_meta.items() if user in (None, meta["user"])]
             return copy.deepcopy([self._views[v] for v in ids])
 
     def latest_view(self, user: str) -> dict[str, Any] | None:
-        """The view most recently opened, pushed or updated for ``user``."""
+        """The view most recently opened, pushed or updated for ``user``, even if it has been
+        closed since (``current_view`` is the one they see)."""
         with self._cond:
             mine = [(m["touched"], v) for v, m in self._view_meta.items() if m["user"] == user]
             return copy.deepcopy(self._views[max(mine)[1]]) if mine else None

@@ -11,6 +11,7 @@ import dataclasses
 import hashlib
 import hmac
 import json
+import secrets
 import time
 import urllib.error
 import urllib.request
@@ -111,6 +112,7 @@ class Workspace:
             team=self._team(),
         )
         reply = self.send_raw(urlencode(fields), FORM)
+        self.standin.answer_interaction(fields, reply.status, reply.body)
         body = reply.json
         if (
             reply.status == 200
@@ -151,7 +153,11 @@ class Workspace:
         return self.interaction(payload)
 
     def submit(self, user: str, view: Json, values: Json | None = None) -> Reply:
-        """Submit a stored modal; ``values`` is block_id -> action_id -> Python value."""
+        """Submit a stored modal; ``values`` is block_id -> action_id -> Python value.
+
+        The bot's ack then changes the person's modal as Slack's would (``current_view``):
+        closed, updated, pushed, cleared, or kept with errors; ``AckRefused`` (the modal left
+        as it was) for an answer Slack refuses (app.standin.modals)."""
         payload = payloads.view_submission(
             self.standin,
             user=user,
@@ -182,7 +188,11 @@ class Workspace:
         retry_num: int | None = None,
         retry_reason: str | None = None,
     ) -> Reply:
-        """Deliver an Events API event; retry headers mimic Slack's redelivery."""
+        """Deliver an Events API event; retry headers mimic Slack's redelivery.
+
+        Only an event Slack would send this app: one manifest.yml subscribes to, with its
+        scope granted (``EventNotSubscribed`` names what is missing; subscriptions.py)."""
+        self.standin.check_event(event, org_wide=bool(self.enterprise_id))
         body = payloads.event_callback(
             self.standin,
             event=event,
@@ -209,6 +219,7 @@ class Workspace:
         execution and its `function_executed` event (delivered unless `send` is False; then
         deliver `run.body` yourself, as often and as concurrently as the test needs)."""
         event = self.standin.start_function(callback_id, inputs)
+        self.standin.check_event(event, org_wide=bool(self.enterprise_id))
         body = payloads.event_callback(
             self.standin, event=event, api_app_id=self.api_app_id, team=self._team()
         )
@@ -216,6 +227,17 @@ class Workspace:
         if send:
             run.replies.append(self.send_raw(run.body, "application/json"))
         return run
+
+    def url_verification(self, challenge: str | None = None) -> Reply:
+        """What Slack sends once when the Request URL is set: no event_callback and no
+        subscription, just a challenge the app must echo (docs.slack.dev/reference/events/
+        url_verification)."""
+        body = {
+            "token": payloads.VERIFICATION_TOKEN,
+            "challenge": challenge or secrets.token_urlsafe(24),
+            "type": "url_verification",
+        }
+        return self.send_raw(json.dumps(body), "application/json")
 
     def redeliver(self, run: StepRun, retry_num: int = 1) -> Reply:
         """Slack's redelivery of the same event (same event_id), with its retry headers."""
@@ -225,13 +247,20 @@ class Workspace:
         return reply
 
     def interaction(self, payload: Json) -> Reply:
-        """Send any interaction payload form-encoded as ``payload=<json>``."""
-        return self.send_raw(urlencode({"payload": json.dumps(payload)}), FORM)
+        """Send any interaction payload form-encoded as ``payload=<json>``; Slack then reads
+        the ack (SlackStandIn.answer_interaction)."""
+        reply = self.send_raw(urlencode({"payload": json.dumps(payload)}), FORM)
+        self.standin.answer_interaction(payload, reply.status, reply.body)
+        return reply
 
     # -- stand-in shortcuts ----------------------------------------------------------------
 
     def latest_view(self, user: str) -> Json | None:
         return self.standin.latest_view(user)
+
+    def current_view(self, user: str) -> Json | None:
+        """The view ``user`` sees: the top of their open modal's stack."""
+        return self.standin.current_view(user)
 
     def latest_message(self, channel: str) -> Json | None:
         found = self.standin.messages(channel)

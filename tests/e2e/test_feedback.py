@@ -37,6 +37,8 @@ def test_a_report_reaches_the_steward_and_its_author_is_nowhere(
         },
     )
     assert reply.status == 200 and "no link to you" in reply.body
+    shown = standin.current_view(REPORTER)  # the form became the confirmation, in place
+    assert shown["id"] == view["id"] and "no link to you" in json.dumps(shown["blocks"])
     bot.settle()
     [dm] = standin.messages(BOB)
     assert dm["text"] == "Anonymous report: Pressure to defer"

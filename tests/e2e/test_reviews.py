@@ -275,8 +275,11 @@ def test_retro_answers_are_confirmed_privately_and_a_refusal_flags_both_question
     refused = slack.submit(BOB, view, {})
     assert refused.json["response_action"] == "errors"
     assert set(refused.json["errors"]) == {"overlooked", "pressured"}  # either may fix it
+    assert standin.errors_shown(view["id"]) == refused.json["errors"]
     sent = slack.submit(BOB, view, {"pressured": {ids.VALUE: "a little"}})
     assert sent.json["response_action"] == "update"
-    confirmation = json.dumps(sent.json["view"], ensure_ascii=False)
+    shown = standin.current_view(BOB)  # the form became the confirmation, in place
+    assert shown["id"] == view["id"] and shown["blocks"] == sent.json["view"]["blocks"]
+    confirmation = json.dumps(shown, ensure_ascii=False)
     assert "your answers are in" in confirmation and BOB not in confirmation
     assert standin.messages(BOB) == []  # nothing in a channel or DM says who answered

@@ -136,7 +136,8 @@ def test_the_form_shows_similar_decisions_at_its_head_then_declares_as_chosen(
     values = {ids.TITLE: v("Billing: which database?"), ids.DECIDER: v(CAROL)}
     reply = slack.submit(ALICE, form, values)
     assert reply.json["response_action"] == "update"
-    updated = {**reply.json["view"], "id": form["id"]}
+    updated = standin.current_view(ALICE)  # the same form, in place, headed by the choice
+    assert updated["id"] == form["id"] and updated["blocks"] == reply.json["view"]["blocks"]
     text = json.dumps(updated["blocks"])
     assert f"This looks like #{earlier.id}" in text and "Declare anyway" in text
     choice = next(b for b in updated["blocks"] if b.get("block_id") == ids.SIMILAR_CHOICE)
@@ -148,6 +149,7 @@ def test_the_form_shows_similar_decisions_at_its_head_then_declares_as_chosen(
     assert len(decisions_in(slack)) == 1
     chosen = {**values, ids.SIMILAR_CHOICE: v(ids.SIMILAR_AS_NEW)}
     assert slack.submit(ALICE, updated, chosen).status == 200
+    assert standin.current_view(ALICE) is None  # declared: the modal closed
     _, new = decisions_in(slack)
     assert (new.title, new.decider_id) == ("Billing: which database?", CAROL)
 
@@ -157,7 +159,8 @@ def test_a_forged_choice_in_the_form_is_refused(slack, standin, clock, caplog):
     slack.command(ALICE, GENERAL, "")
     form = standin.latest_view(ALICE)
     values = {ids.TITLE: v("Billing: which database?")}
-    updated = {**slack.submit(ALICE, form, values).json["view"], "id": form["id"]}
+    slack.submit(ALICE, form, values)
+    updated = standin.current_view(ALICE)
     choice = next(b for b in updated["blocks"] if b.get("block_id") == ids.SIMILAR_CHOICE)
     choice["element"]["options"].append({"text": {"type": "plain_text", "text": "x"}, "value": "x"})
     forged = {**values, ids.SIMILAR_CHOICE: v("x")}
@@ -183,7 +186,8 @@ def test_supersede_from_the_form(slack, standin, clock, errors_logged):
     slack.command(ALICE, GENERAL, "")
     form = standin.latest_view(ALICE)
     values = {ids.TITLE: v("Billing: which database?")}
-    updated = {**slack.submit(ALICE, form, values).json["view"], "id": form["id"]}
+    slack.submit(ALICE, form, values)
+    updated = standin.current_view(ALICE)
     chosen = {**values, ids.SIMILAR_CHOICE: v(f"{ids.SIMILAR_SUPERSEDES}{earlier.id}")}
     assert slack.submit(ALICE, updated, chosen).status == 200
     old, new = decisions_in(slack)
@@ -217,7 +221,8 @@ def test_decide_on_this_shows_similar_decisions_in_its_form_and_keeps_the_thread
     values = {ids.TITLE: v("Which database for billing?")}
     reply = slack.submit(ALICE, form, values)
     assert reply.json["response_action"] == "update"
-    updated = {**reply.json["view"], "id": form["id"]}
+    updated = standin.current_view(ALICE)  # the same form, in place, headed by the choice
+    assert updated["id"] == form["id"] and updated["blocks"] == reply.json["view"]["blocks"]
     assert f"#{earlier.id}" in json.dumps(updated["blocks"])
     assert json.loads(updated["private_metadata"])["thread_ts"] == message["ts"]
     chosen = {**values, ids.SIMILAR_CHOICE: v(ids.SIMILAR_AS_NEW)}

@@ -20,6 +20,9 @@ def button(text: str = "Go", value: str = "v", action_id: str = "go") -> dict[st
     }
 
 
+SUBMIT = {"type": "plain_text", "text": "Save"}
+
+
 def modal(title: str = "Decide", blocks: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     return {"type": "modal", "title": {"type": "plain_text", "text": title}, "blocks": blocks or []}
 
@@ -103,7 +106,10 @@ def test_ids_input_and_unknown_blocks() -> None:
     field = {"type": "input", "label": {"type": "plain_text", "text": "l"}, "element": text_input}
     assert view_errors(modal(blocks=[field]))
     text_input["max_length"] = 3000
-    assert view_errors(modal(blocks=[field])) == []
+    assert view_errors(modal(blocks=[field])) == [
+        "view.submit is required when the blocks hold an input block"
+    ]
+    assert view_errors({**modal(blocks=[field]), "submit": SUBMIT}) == []
     # Slack refuses block types it does not know (it used to be accepted here).
     [unknown] = message_block_errors([{"type": "brand_new_block", "whatever": 1}])
     assert "unknown block type" in unknown

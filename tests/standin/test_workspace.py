@@ -137,9 +137,9 @@ def bolt(standin: SlackStandIn, seen: dict[str, Any]) -> Iterator[BoltServer]:
         ack()
         seen["shortcut"] = body
 
-    @app.event("app_mention")
-    def mention(event: dict[str, Any], say: Any) -> None:
-        say(text=f"hello <@{event['user']}>")
+    @app.event("app_home_opened")  # an event manifest.yml subscribes to: Slack sends no other
+    def home(event: dict[str, Any], client: WebClient) -> None:
+        client.chat_postMessage(channel="C1", text=f"hello <@{event['user']}>")
 
     with BoltServer(app) as server:
         yield server
@@ -206,17 +206,23 @@ def test_shortcut_and_event_with_retry_headers(
     assert reply.status == 200
     assert seen["shortcut"]["message"]["ts"] == message["ts"]
     event = {
-        "type": "app_mention",
+        "type": "app_home_opened",
         "user": "U1",
-        "text": "<@UBOT> hi",
-        "channel": "C1",
-        "ts": "1700000000.000200",
+        "channel": "D1",
+        "tab": "home",
         "event_ts": "1700000000.000200",
     }
     assert ws.event(event, event_id="Ev1", retry_num=1, retry_reason="http_timeout").status == 200
     headers, _ = bolt.requests[-1]
     assert headers["x-slack-retry-num"] == "1" and headers["x-slack-retry-reason"] == "http_timeout"
     standin.wait_for("chat.postMessage", lambda c: c.params["text"] == "hello <@U1>")
+
+
+def test_url_verification_is_answered_with_its_challenge(
+    standin: SlackStandIn, bolt: BoltServer
+) -> None:
+    reply = workspace(standin, bolt).url_verification("3eZbrw1aBm2rZgRN")
+    assert reply.status == 200 and reply.json == {"challenge": "3eZbrw1aBm2rZgRN"}
 
 
 def test_hostile_requests_are_refused(
