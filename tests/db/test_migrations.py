@@ -1,8 +1,10 @@
+import re
 from datetime import datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
+from sqlalchemy.schema import CreateIndex
 
 from app.db.migrate import current_revision, downgrade, include_object, upgrade
 from app.db.models import Base
@@ -17,6 +19,41 @@ def test_migrations_build_exactly_the_models(engine):
             connection, opts={"compare_type": True, "include_object": include_object}
         )
         assert compare_metadata(context, Base.metadata) == []
+
+
+def _index_definitions(connection, table: str, names: list[str]) -> dict[str, str]:
+    """Each index as the database itself spells it, with its name taken out."""
+    if connection.dialect.name == "postgresql":
+        query = text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = :table")
+    else:
+        query = text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :table"
+        )
+    found = dict(connection.execute(query, {"table": table}).all())
+    return {
+        name: " ".join(re.sub(rf'"?{name}"?', "ix", found[name]).split())
+        for name in names
+        if name in found
+    }
+
+
+def test_every_index_has_the_columns_include_and_where_its_model_declares(engine):
+    """compare_metadata compares an index's columns only, not its INCLUDE nor its WHERE: each
+    model's index is built again under a probe name (and rolled back), and the database's own
+    spelling of the two must be the same."""
+    with engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            names = sorted(index.name for index in table.indexes)
+            migrated = _index_definitions(connection, table.name, names)
+            assert set(migrated) == set(names), table.name
+            probing = connection.begin_nested()  # a SAVEPOINT: SQLite rolls its DDL back too
+            for index in table.indexes:
+                ddl = str(CreateIndex(index).compile(dialect=connection.dialect))
+                connection.exec_driver_sql(ddl.replace(index.name, f"probe_{index.name}"))
+            probes = [f"probe_{name}" for name in names]
+            declared = _index_definitions(connection, table.name, probes)
+            probing.rollback()
+            assert {name: declared[f"probe_{name}"] for name in names} == migrated, table.name
 
 
 def test_downgrade_to_nothing_and_back(engine):
