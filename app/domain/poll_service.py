@@ -271,12 +271,13 @@ def cast_vote(
     """Record or replace this person's rating or nomination. Returns the response count.
 
     A ballot never lands in a closed poll, however a click and a close interleave: closing
-    scores the ballots (close_poll), so a later one would be counted by nobody, and in an
-    anonymous poll would keep a key the close did not replace. On PostgreSQL the poll's row is
-    share-locked before anything is written (after, it could deadlock with a close replacing
-    the keys), so a close waits for this ballot to commit and scores it, or this waits for the
-    close and refuses. SQLite takes no row locks but writes one transaction at a time, so the
-    poll is read again once the ballot is written: a close that committed first shows there."""
+    scores the ballots and stores their number (close_poll), so a later one would be counted
+    by nobody, and in an anonymous poll would keep a key the close did not replace. On
+    PostgreSQL the poll's row is share-locked before anything is written (after, it could
+    deadlock with a close replacing the keys), so a close waits for this ballot to commit and
+    scores it, or this waits for the close and refuses. SQLite takes no row locks but writes
+    one transaction at a time, so the poll is read again once the ballot is written: a close
+    that committed first shows there."""
     poll = get_poll(session, team_id, poll_id, for_share=True)
     _check_open(poll, now)
     if rating is not None and rating not in range(1, 6):
@@ -339,8 +340,10 @@ def close_poll(
         return poll, False
     decision = decisions.get_decision(session, team_id, poll.decision_id)
     # Read after the compare-and-set: a ballot being cast holds the poll's row until it commits
-    # (cast_vote), so these are all the ballots the poll will ever have.
+    # (cast_vote), so these are all the ballots the poll will ever have; the dashboard reads
+    # their number from the poll (app.domain.metrics).
     ballots = _ballots(session, poll)
+    poll.responses = len(ballots)
     outcome = score_ballots(
         ballots,
         _open_load(session, team_id),

@@ -217,12 +217,12 @@ def test_steward_and_rotation_lead_rules_name_their_person_when_there_is_one():
 
 
 def _ballots_and_scored(sessions, poll_id):
-    """(ballot rows, ballots the close scored) of a closed poll."""
+    """(ballot rows, ballots the close scored, ballots it stored) of a closed poll."""
     with sessions() as session:
         poll = poll_service.get_poll(session, "T1", poll_id)
         assert poll.status is PollStatus.CLOSED
         rows = poll_service.response_count(session, "T1", poll_id)
-        return rows, poll_service.outcome_of(poll).responses
+        return rows, poll_service.outcome_of(poll).responses, poll.responses
 
 
 def test_a_ballot_cast_as_its_poll_closes_is_scored_or_refused(sessions, clock, monkeypatch):
@@ -262,7 +262,7 @@ def test_a_ballot_cast_as_its_poll_closes_is_scored_or_refused(sessions, clock, 
         refused = True
     closer.join(timeout=10)
     assert not closer.is_alive()
-    assert _ballots_and_scored(sessions, poll_id) == ((1, 1) if refused else (2, 2))
+    assert _ballots_and_scored(sessions, poll_id) == ((1, 1, 1) if refused else (2, 2, 2))
     assert refused == (sessions.kw["bind"].dialect.name == "sqlite")
     with sessions() as session:  # no ballot kept a key made with the salt
         keys = set(session.scalars(select(PollVote.voter_key)))
@@ -297,4 +297,4 @@ def test_a_ballot_cast_while_a_close_is_under_way_waits_and_is_refused(sessions,
         assert voter.is_alive()  # waiting for the close to commit
     voter.join(timeout=10)
     assert len(outcome) == 1 and isinstance(outcome[0], NotAllowed)
-    assert _ballots_and_scored(sessions, poll_id) == (1, 1)
+    assert _ballots_and_scored(sessions, poll_id) == (1, 1, 1)
