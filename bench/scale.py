@@ -49,7 +49,7 @@ COLUMNS = (
 )  # fmt: skip
 POLL_COLUMNS = (
     "team_id", "decision_id", "origin_key", "channel_id", "opened_by", "anonymous",
-    "min_responses", "closes_at", "closed_at", "status", "created_at",
+    "min_responses", "closes_at", "closed_at", "status", "created_at", "responses",
 )  # fmt: skip
 VOTE_COLUMNS = ("id", "team_id", "poll_id", "voter_key", "rating", "nominee_id", "updated_at")
 CHECK_COLUMNS = (
@@ -104,6 +104,9 @@ def rows(count: int):
         )
 
 
+BALLOTS = 3  # each poll's, stored on the closed poll as closing stores it (migration 0019)
+
+
 def poll_rows(count: int):
     """A poll on one decision in ten (ids 10, 20, ...), one in five anonymous, each with three
     ballots; and a consensus check on one in fifty with two answers. Yields (table, row)."""
@@ -114,9 +117,9 @@ def poll_rows(count: int):
         channel = f"C{rng.randrange(20):03d}"
         yield "poll", (
             TEAM, decision_id, f"poll:{n}", channel, rng.choice(DECIDERS), anonymous, 1,
-            opened + timedelta(days=1), opened + timedelta(days=1), "closed", opened,
+            opened + timedelta(days=1), opened + timedelta(days=1), "closed", opened, BALLOTS,
         )  # fmt: skip
-        for voter in rng.sample(DECIDERS, 3):
+        for voter in rng.sample(DECIDERS, BALLOTS):
             key = f"{n:x}{voter}" if anonymous else voter
             yield "vote", (
                 rng.getrandbits(52), TEAM, n, key, rng.randrange(1, 6),

@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, and_, distinct, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from app.db import counts as running_totals
-from app.db.dialect import lower_percentiles, outer_join_each, seconds_between
+from app.db.dialect import lower_percentiles, seconds_between
 from app.db.models import (
     Decision,
     DecisionCountChange,
@@ -26,7 +26,6 @@ from app.db.models import (
     DecisionEvent,
     DecisionLoad,
     ExpertisePoll,
-    PollVote,
 )
 from app.db.models.counts import NOBODY
 from app.vocabulary import Framework, PollStatus, Status
@@ -333,25 +332,15 @@ def dashboard(
 
 
 def _polls(session: Session, scope: Scope) -> tuple[int, int]:
-    """Closed polls in scope and the ballots they received, in one query."""
+    """Closed polls in scope (by when they closed) and the ballots they received, summed from
+    the count each poll stored as it closed (a closed poll takes no more ballots), read from the
+    closed polls' index alone on PostgreSQL rather than by probing the ballots once per poll."""
     where = [ExpertisePoll.team_id == scope.team_id, ExpertisePoll.status == PollStatus.CLOSED]
     if scope.channel_id:
         where.append(ExpertisePoll.channel_id == scope.channel_id)
     if scope.since is not None:
         where.append(ExpertisePoll.closed_at >= scope.since)
-    # Each poll's ballots from the ballots index (voter_key is never null: it counts them),
-    # rather than PostgreSQL hashing every ballot of the team (162 ms against 300,000).
-    joined, ballot = outer_join_each(
-        session,
-        ExpertisePoll.__table__,
-        PollVote.__table__,
-        (ExpertisePoll.team_id == PollVote.team_id) & (ExpertisePoll.id == PollVote.poll_id),
-        [PollVote.voter_key],
-        "ballots",
-    )
     polls, ballots = session.execute(
-        select(func.count(distinct(ExpertisePoll.id)), func.count(ballot["voter_key"]))
-        .select_from(joined)
-        .where(*where)
+        select(func.count(), func.sum(ExpertisePoll.responses)).where(*where)
     ).one()
     return polls or 0, ballots or 0

@@ -183,10 +183,17 @@ def open_with_poll(
     return decision.id, poll.id
 
 
-def get_poll(session: Session, team_id: str, poll_id: int) -> ExpertisePoll:
-    poll = session.scalars(
-        select(ExpertisePoll).where(ExpertisePoll.team_id == team_id, ExpertisePoll.id == poll_id)
-    ).one_or_none()
+def get_poll(
+    session: Session, team_id: str, poll_id: int, *, for_share: bool = False
+) -> ExpertisePoll:
+    """This team's poll, or NotFound; `for_share` locks its row against closing (PostgreSQL)
+    until the transaction ends, and reads it afresh."""
+    query = select(ExpertisePoll).where(
+        ExpertisePoll.team_id == team_id, ExpertisePoll.id == poll_id
+    )
+    if for_share:
+        query = query.with_for_update(read=True).execution_options(populate_existing=True)
+    poll = session.scalars(query).one_or_none()
     if poll is None:
         raise NotFound("That poll does not exist in this workspace.")
     return poll
@@ -261,10 +268,18 @@ def cast_vote(
     rating: int | None = None,
     nominee: str | None = None,
 ) -> int:
-    """Record or replace this person's rating or nomination. Returns the response count."""
-    poll = get_poll(session, team_id, poll_id)
-    if poll.status is not PollStatus.OPEN or now >= poll.closes_at:
-        raise NotAllowed("This poll has closed; votes are no longer counted.")
+    """Record or replace this person's rating or nomination. Returns the response count.
+
+    A ballot never lands in a closed poll, however a click and a close interleave: closing
+    scores the ballots and stores their number (close_poll), so a later one would be counted
+    by nobody, and in an anonymous poll would keep a key the close did not replace. On
+    PostgreSQL the poll's row is share-locked before anything is written (after, it could
+    deadlock with a close replacing the keys), so a close waits for this ballot to commit and
+    scores it, or this waits for the close and refuses. SQLite takes no row locks but writes
+    one transaction at a time, so the poll is read again once the ballot is written: a close
+    that committed first shows there."""
+    poll = get_poll(session, team_id, poll_id, for_share=True)
+    _check_open(poll, now)
     if rating is not None and rating not in range(1, 6):
         raise InvalidInput({"rating": "Rate your confidence from 1 to 5."})
     if nominee is not None and nominee == user_id:
@@ -280,7 +295,13 @@ def cast_vote(
         changes["nominee_id"] = nominee
     row = {"team_id": team_id, "poll_id": poll_id, "voter_key": voter_key(poll, user_id)}
     upsert(session, PollVote, row, changes, inserted_only={"id": anonymity.random_id()})
+    _check_open(get_poll(session, team_id, poll_id, for_share=True), now)
     return response_count(session, team_id, poll_id)
+
+
+def _check_open(poll: ExpertisePoll, now: datetime) -> None:
+    if poll.status is not PollStatus.OPEN or now >= poll.closes_at:
+        raise NotAllowed("This poll has closed; votes are no longer counted.")
 
 
 def due_polls(session: Session, now: datetime) -> list[tuple[str, int]]:
@@ -318,8 +339,13 @@ def close_poll(
     if closed.rowcount != 1:
         return poll, False
     decision = decisions.get_decision(session, team_id, poll.decision_id)
+    # Read after the compare-and-set: a ballot being cast holds the poll's row until it commits
+    # (cast_vote), so these are all the ballots the poll will ever have; the dashboard reads
+    # their number from the poll (app.domain.metrics).
+    ballots = _ballots(session, poll)
+    poll.responses = len(ballots)
     outcome = score_ballots(
-        _ballots(session, poll),
+        ballots,
         _open_load(session, team_id),
         min_responses=poll.min_responses,
         tiebreaker=decision.tiebreaker,

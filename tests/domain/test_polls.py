@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,7 +16,7 @@ from app.db.models import PollVote
 from app.domain import decisions, poll_service, when
 from app.domain.errors import InvalidInput, NotAllowed
 from app.domain.polls import Ballot, score_ballots, who_decides
-from app.vocabulary import Tiebreaker
+from app.vocabulary import PollStatus, Tiebreaker
 
 OPENER = "U0OPENER"
 
@@ -213,3 +214,87 @@ def test_steward_and_rotation_lead_rules_name_their_person_when_there_is_one():
     )
     assert who_decides(Tiebreaker.ROTATION_LEAD, "U1", rotation_lead="U8")[0] == "U8"
     assert who_decides(Tiebreaker.ROTATION_LEAD, "U1")[0] == "U1"
+
+
+def _ballots_and_scored(sessions, poll_id):
+    """(ballot rows, ballots the close scored, ballots it stored) of a closed poll."""
+    with sessions() as session:
+        poll = poll_service.get_poll(session, "T1", poll_id)
+        assert poll.status is PollStatus.CLOSED
+        rows = poll_service.response_count(session, "T1", poll_id)
+        return rows, poll_service.outcome_of(poll).responses, poll.responses
+
+
+def test_a_ballot_cast_as_its_poll_closes_is_scored_or_refused(sessions, clock, monkeypatch):
+    """The close runs between the ballot's check of the poll and its write. On PostgreSQL the
+    ballot holds the poll's row, so the close waits for it and scores it; on SQLite the close
+    commits first and the ballot, written after it, is refused. Never a ballot nobody scored."""
+    poll_id = open_poll(sessions, clock, anonymous=True)
+    with sessions.begin() as session:
+        poll_service.cast_vote(
+            session, team_id="T1", poll_id=poll_id, user_id="U2", now=clock.now(), rating=3
+        )
+        salted = poll_service.get_poll(session, "T1", poll_id)  # keeps the salt, in memory
+    made = {poll_service.voter_key(salted, voter) for voter in ("U2", "U3")}
+
+    def close_elsewhere():
+        with sessions.begin() as session:
+            assert poll_service.close_poll(session, team_id="T1", poll_id=poll_id, now=clock.now())[
+                1
+            ]
+
+    closer = threading.Thread(target=close_elsewhere)
+    write = poll_service.upsert
+
+    def upsert_once_the_close_ran(*args, **kwargs):
+        closer.start()
+        closer.join(timeout=1)  # on PostgreSQL it waits for this transaction instead
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(poll_service, "upsert", upsert_once_the_close_ran)
+    refused = False
+    try:
+        with sessions.begin() as session:
+            poll_service.cast_vote(
+                session, team_id="T1", poll_id=poll_id, user_id="U3", now=clock.now(), rating=4
+            )
+    except NotAllowed:
+        refused = True
+    closer.join(timeout=10)
+    assert not closer.is_alive()
+    assert _ballots_and_scored(sessions, poll_id) == ((1, 1, 1) if refused else (2, 2, 2))
+    assert refused == (sessions.kw["bind"].dialect.name == "sqlite")
+    with sessions() as session:  # no ballot kept a key made with the salt
+        keys = set(session.scalars(select(PollVote.voter_key)))
+        assert len(keys) == (1 if refused else 2) and not keys & made
+
+
+def test_a_ballot_cast_while_a_close_is_under_way_waits_and_is_refused(sessions, clock):
+    poll_id = open_poll(sessions, clock, anonymous=False)
+    with sessions.begin() as session:
+        poll_service.cast_vote(
+            session, team_id="T1", poll_id=poll_id, user_id="U2", now=clock.now(), rating=3
+        )
+    outcome: list[object] = []
+
+    def cast():
+        try:
+            with sessions.begin() as session:
+                outcome.append(
+                    poll_service.cast_vote(
+                        session, team_id="T1", poll_id=poll_id, user_id="U3", now=clock.now(),
+                        rating=4,
+                    )
+                )  # fmt: skip
+        except NotAllowed as refusal:
+            outcome.append(refusal)
+
+    with sessions.begin() as session:
+        assert poll_service.close_poll(session, team_id="T1", poll_id=poll_id, now=clock.now())[1]
+        voter = threading.Thread(target=cast)
+        voter.start()
+        voter.join(timeout=0.5)
+        assert voter.is_alive()  # waiting for the close to commit
+    voter.join(timeout=10)
+    assert len(outcome) == 1 and isinstance(outcome[0], NotAllowed)
+    assert _ballots_and_scored(sessions, poll_id) == (1, 1, 1)

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -23,6 +24,9 @@ from app.db.models.base import (
 )
 from app.db.types import UTCDateTime
 from app.vocabulary import PollStatus
+
+# The closed polls: the dashboard's poll figures read them from their own index (migration 0019).
+CLOSED = "status = 'closed'"
 
 
 class ExpertisePoll(TeamOwned, Base):
@@ -37,6 +41,25 @@ class ExpertisePoll(TeamOwned, Base):
         Index("ix_expertise_polls_due", "status", "closes_at"),
         Index("ix_expertise_polls_decision", "team_id", "decision_id"),
         Index("ix_expertise_polls_team_created", "team_id", "created_at"),  # participation
+        # The dashboard's closed polls of a period and their ballots, a team's or a channel's,
+        # from an index alone on PostgreSQL (app/domain/metrics._polls, migration 0019).
+        Index(
+            "ix_expertise_polls_team_closed",
+            "team_id",
+            "closed_at",
+            postgresql_include=["channel_id", "responses"],
+            postgresql_where=text(CLOSED),
+            sqlite_where=text(CLOSED),
+        ),
+        Index(
+            "ix_expertise_polls_channel_closed",
+            "team_id",
+            "channel_id",
+            "closed_at",
+            postgresql_include=["responses"],
+            postgresql_where=text(CLOSED),
+            sqlite_where=text(CLOSED),
+        ),
     )
 
     decision_id: Mapped[int] = mapped_column(Integer)
@@ -54,6 +77,10 @@ class ExpertisePoll(TeamOwned, Base):
         _enum(PollStatus, "poll_status"), default=PollStatus.OPEN
     )
     result: Mapped[dict | None] = mapped_column(JSON)
+    # The ballots it received, stored as it closes, from the ballots it scored: a closed poll
+    # takes no more (cast_vote), and closing keeps every ballot row, so the count never changes.
+    # None while it is open.
+    responses: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
