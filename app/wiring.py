@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from app import anonymous_logging, jobs, web
 from app.config import Mode, Settings, SettingsError
 from app.db.engine import make_engine, make_session_factory
+from app.db.side_reads import side_reads_for
 from app.domain.clock import Clock, SystemClock
 from app.domain.names import NameMemo
 from app.domain.team_cache import TeamCache
@@ -121,6 +122,8 @@ class Runtime:
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         self.executor.shutdown(wait=True)
+        if self.deps.side_reads is not None:
+            self.deps.side_reads.close()  # after the listeners that may be waiting on them
         self.engine.dispose()
 
 
@@ -161,6 +164,9 @@ def build_runtime(
     people, urls = People(clock, on_seen=names.saw_profile), WorkspaceUrls()
     team_views = TeamCache()
     team_views.watch(sessions)
+    # On PostgreSQL, a pool of its own for the figures' reads run side by side (a request that
+    # waits on them holds a request connection meanwhile; app.db.side_reads).
+    side_reads = side_reads_for(settings.database_url)
     deps = Deps(
         sessions=sessions,
         clock=clock,
@@ -175,6 +181,7 @@ def build_runtime(
         people=people,
         urls=urls,
         team_views=team_views,
+        side_reads=side_reads,
     )
     # Job functions find their dependencies here; install before any job can fire.
     jobs.install(

@@ -21,6 +21,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from sqlalchemy import insert, text
 
@@ -30,6 +31,7 @@ from app.db import counts
 from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade
 from app.db.models import ConsensusCheck, ConsensusVote, Decision, ExpertisePoll, PollVote, Team
+from app.db.side_reads import SideReads, side_reads_for
 from app.domain import alignment, calibration, decisions, figures, home, metrics, participation
 from app.domain.export import iter_rows
 from app.domain.team_cache import TeamCache
@@ -190,19 +192,30 @@ def _write(connection, dialect: str, table: str, batch: list) -> None:
 
 
 def timed(run: Callable[[], object], repeat: int) -> tuple[float, float]:
-    run()  # warm the caches once, as a running bot would have them
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples), max(samples)
+    return timed_in_turn([run], repeat)[0]
 
 
-def stats(session, scope, cache=None, viewer="U0001"):
-    """What `/decide stats` reads: the dashboard, then the insight figures beside it."""
+def timed_in_turn(runs: list[Callable[[], object]], repeat: int) -> list[tuple[float, float]]:
+    """(median, max) ms of each run, timed in rounds of one of each, the order reversed every
+    other round: on a shared machine a busy spell then falls on all of them alike, so the same
+    query with and without side reads compares within one table."""
+    for run in runs:
+        run()  # warm the caches once, as a running bot would have them
+    samples: list[list[float]] = [[] for _ in runs]
+    for round_ in range(repeat):
+        order = list(enumerate(runs))
+        for n, run in order if round_ % 2 == 0 else reversed(order):
+            started = time.perf_counter()
+            run()
+            samples[n].append((time.perf_counter() - started) * 1000)
+    return [(statistics.median(each), max(each)) for each in samples]
+
+
+def stats(session, scope, cache=None, viewer="U0001", side=None):
+    """What `/decide stats` reads: the dashboard, then the insight figures beside it (with
+    `side`, side by side: app.db.side_reads)."""
     key = ("stats", scope.channel_id, (NOW - scope.since).days)
-    found = figures.shared_figures(session, scope, NOW, cache, key)
+    found = figures.shared_figures(session, scope, NOW, cache, key, side=side)
     return found.board, found.insight_for(viewer)
 
 
@@ -219,13 +232,17 @@ def voices(session, scope):
     return participation.participation(session, scope, decided={})
 
 
-def home_tab(session, cache=None, viewer="U0000"):
+def home_tab(session, cache=None, viewer="U0000", side=None):
     """What opening Home costs: the domain assembles it, blocks draw it."""
-    return build_home_tab(home.home_for(session, TEAM, viewer, NOW, 14, cache=cache))
+    return build_home_tab(home.home_for(session, TEAM, viewer, NOW, 14, cache=cache, side=side))
 
 
-def cases(sessions) -> list[tuple[str, Callable[[], object]]]:
-    """(name, run) of each timed query."""
+Case = tuple[str, Callable[[], object]]
+
+
+def cases(sessions, side: SideReads | None = None) -> list[list[Case]]:
+    """(name, run) of each timed query, in groups timed in turn (`timed_in_turn`): with `side`
+    (PostgreSQL), a team's first stats and first Home beside the same read side by side."""
     month = metrics.Scope(TEAM, since=NOW - timedelta(days=30))
     channel = metrics.Scope(TEAM, "C007", since=NOW - timedelta(days=90))
 
@@ -251,31 +268,35 @@ def cases(sessions) -> list[tuple[str, Callable[[], object]]]:
         with sessions() as session:
             write_export(iter_rows(session, [TEAM]), "csv", io.StringIO())
 
+    def alone(name: str, work) -> list[Case]:
+        return [(name, with_session(work))]
+
+    def twins(name: str, work) -> list[Case]:
+        """The row, and with side reads the same work side by side, timed in turn."""
+        if side is None:
+            return alone(name, work)
+        return [
+            *alone(name, work),
+            (f"{name}, side by side", with_session(partial(work, side=side))),
+        ]
+
+    log = decisions.search_log
     return [
-        (
-            "/decide log billing queue",
-            with_session(lambda s: decisions.search_log(s, TEAM, "billing queue")),
-        ),
-        (
-            "/decide log kubernetes (no match)",
-            with_session(lambda s: decisions.search_log(s, TEAM, "kubernetes")),
-        ),
-        ("/decide log (no words)", with_session(lambda s: decisions.search_log(s, TEAM, ""))),
-        ("/decide stats team 30d", with_session(lambda s: stats(s, month))),
-        ("/decide stats channel 90d", with_session(lambda s: stats(s, channel))),
-        ("/decide stats team 30d, figures cached", with_session(lambda s: stats_shared(s, month))),
-        ("  of which: dashboard team 30d", with_session(lambda s: metrics.dashboard(s, month))),
-        ("  of which: shadow authority team 30d", with_session(lambda s: aligned(s, month))),
-        ("  of which: calibration team 30d", with_session(lambda s: scored(s, month))),
-        ("  of which: participation team 30d", with_session(lambda s: voices(s, month))),
-        ("App Home tab, first open in the team", with_session(home_tab)),
-        ("App Home tab, the team's view cached", with_session(home_tab_shared)),
-        (
-            "  of which: lists",
-            with_session(lambda s: home.home_data(s, TEAM, "U0000", NOW, 14)),
-        ),
-        ("  of which: team view", with_session(lambda s: home.team_view(s, TEAM, NOW))),
-        ("export --format csv", export),
+        alone("/decide log billing queue", lambda s: log(s, TEAM, "billing queue")),
+        alone("/decide log kubernetes (no match)", lambda s: log(s, TEAM, "kubernetes")),
+        alone("/decide log (no words)", lambda s: log(s, TEAM, "")),
+        twins("/decide stats team 30d", partial(stats, scope=month)),
+        alone("/decide stats channel 90d", lambda s: stats(s, channel)),
+        alone("/decide stats team 30d, figures cached", lambda s: stats_shared(s, month)),
+        alone("  of which: dashboard team 30d", lambda s: metrics.dashboard(s, month)),
+        alone("  of which: shadow authority team 30d", lambda s: aligned(s, month)),
+        alone("  of which: calibration team 30d", lambda s: scored(s, month)),
+        alone("  of which: participation team 30d", lambda s: voices(s, month)),
+        twins("App Home tab, first open in the team", home_tab),
+        alone("App Home tab, the team's view cached", home_tab_shared),
+        alone("  of which: lists", lambda s: home.home_data(s, TEAM, "U0000", NOW, 14)),
+        alone("  of which: team view", lambda s: home.team_view(s, TEAM, NOW)),
+        [("export --format csv", export)],
     ]
 
 
@@ -314,12 +335,18 @@ def main() -> None:
     if not args.no_seed:
         prepare(engine, url, args.decisions)
     sessions = make_session_factory(engine)
+    side = side_reads_for(url)  # PostgreSQL: the stats and Home rows again, side by side
     print(f"\n| query | median ms | max ms |  ({args.repeat} runs)\n| --- | ---: | ---: |")
-    for name, run in cases(sessions):
-        if args.skip_export and name.startswith("export"):
+    for group in cases(sessions, side):
+        if args.skip_export and group[0][0].startswith("export"):
             continue
-        median, worst = timed(run, 1 if name.startswith("export") else args.repeat)
-        print(f"| {name} | {median:,.0f} | {worst:,.0f} |")
+        repeat = 1 if group[0][0].startswith("export") else args.repeat
+        for (name, _), (median, worst) in zip(
+            group, timed_in_turn([run for _, run in group], repeat), strict=True
+        ):
+            print(f"| {name} | {median:,.0f} | {worst:,.0f} |")
+    if side is not None:
+        side.close()
     engine.dispose()
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Decision, ExpertisePoll, PollVote
+from app.db.side_reads import SideReads, beside
 from app.domain import charter, insight, metrics, rotation_service
 from app.domain.decisions import LOG_COUNT_CAP
 from app.domain.figures import figures
@@ -84,10 +85,14 @@ class TeamView:
     recent: Page
 
 
-def team_view(session: Session, team_id: str, now: datetime, limit: int = 8) -> TeamView:
+def team_view(
+    session: Session, team_id: str, now: datetime, limit: int = 8, side: SideReads | None = None
+) -> TeamView:
+    """With `side`, the recent decisions are read beside the figures (app.domain.figures)."""
     scope = metrics.Scope(team_id, since=now - timedelta(days=DASHBOARD_DAYS))
-    found = figures(session, scope)
-    return TeamView(found.board, found.team, _recent(session, team_id, limit))
+    recent = beside(side, session, _recent, team_id, limit)
+    found = figures(session, scope, side)
+    return TeamView(found.board, found.team, recent())
 
 
 def home_for(
@@ -97,16 +102,20 @@ def home_for(
     now: datetime,
     review_days: int,
     cache: TeamCache | None = None,
+    side: SideReads | None = None,
 ) -> Home:
-    """Everything one person's Home tab shows, read in one session. With `cache`, the team's
-    part (team_view) is computed once for everyone in the team who opens Home meanwhile."""
+    """Everything one person's Home tab shows, read in one session; with `side`, their own
+    lists and the team's part are read side by side (team_view). With `cache`, the team's part
+    is computed once for everyone in the team who opens Home meanwhile."""
 
     def compute() -> TeamView:
-        return team_view(session, team_id, now)
+        return team_view(session, team_id, now, side=side)
 
+    lists = beside(side, session, _personal, team_id, user_id, now, review_days)
     team = cache.get(team_id, now, compute) if cache is not None else compute()
+    mine, polls, outcomes = lists()
     return Home(
-        data=_personal(session, team_id, user_id, now, review_days, team.recent),
+        data=HomeData(mine, polls, outcomes, team.recent),
         board=team.board,
         insight=team.figures.for_viewer(user_id),
         leads=[
@@ -137,7 +146,7 @@ def home_data(
 ) -> HomeData:
     """Home's lists alone."""
     recent = _recent(session, team_id, limit)
-    return _personal(session, team_id, user_id, now, review_days, recent, limit)
+    return HomeData(*_personal(session, team_id, user_id, now, review_days, limit), recent)
 
 
 def _recent(session: Session, team_id: str, limit: int) -> Page:
@@ -155,9 +164,9 @@ def _personal(
     user_id: str,
     now: datetime,
     review_days: int,
-    recent: Page,
     limit: int = 8,
-) -> HomeData:
+) -> tuple[Page, Page, Page]:
+    """(mine, polls, outcomes): the lists that are one person's own."""
     mine = (
         select(Decision)
         .where(
@@ -177,11 +186,10 @@ def _personal(
         )
         .order_by(Decision.decided_at)
     )
-    return HomeData(
-        mine=_page(session, mine, limit),
-        polls=_waiting_polls(session, team_id, user_id, limit),
-        outcomes=_page(session, outcomes, limit),
-        recent=recent,
+    return (
+        _page(session, mine, limit),
+        _waiting_polls(session, team_id, user_id, limit),
+        _page(session, outcomes, limit),
     )
 
 

@@ -282,7 +282,7 @@ def _first_day(scope: Scope, boundary: datetime) -> list:
     return [opened.group_by(who), timed.group_by(who)]
 
 
-def _events(session: Session, scope: Scope) -> tuple[int, int]:
+def escalations(session: Session, scope: Scope) -> tuple[int, int]:
     """Decisions in scope escalated at least once, and objections raised on them and not
     withdrawn by their objector."""
     kind = DecisionEvent.kind
@@ -303,19 +303,51 @@ def _events(session: Session, scope: Scope) -> tuple[int, int]:
     return escalated or 0, max((objections or 0) - (withdrawn or 0), 0)
 
 
+Tally = tuple[_Tally, list[tuple[str, int, int]]]  # _tally's answer
+
+
+def read_tally(session: Session, scope: Scope) -> Tally:
+    """The dashboard's grouped pass (`_tally`), as a read of its own."""
+    return _tally(session, scope)
+
+
 def dashboard(
     session: Session, scope: Scope, formal_leads: frozenset[str] = frozenset()
 ) -> Dashboard:
-    tally, by_decider = _tally(session, scope)
+    """The dashboard's four reads, one after another in `session`. None needs another's answer
+    (velocity takes the tally's count only to skip counting itself), so app.domain.figures may
+    run them side by side, each in its own session, and `assemble` the same Dashboard."""
+    counted = _tally(session, scope)
+    return assemble(
+        scope,
+        formal_leads,
+        counted,
+        velocity(session, scope, counted[0].timed),
+        escalations(session, scope),
+        closed_polls(session, scope),
+    )
+
+
+def assemble(
+    scope: Scope,
+    formal_leads: frozenset[str],
+    counted: Tally,
+    speed: Velocity,
+    escalated_objections: tuple[int, int],
+    polls_ballots: tuple[int, int],
+) -> Dashboard:
+    """The dashboard from its reads' answers: `read_tally`, `velocity`, `escalations` and
+    `closed_polls`. Pure arithmetic."""
+    tally, by_decider = counted
     spread = _concentration([(who, given) for who, given, _ in by_decider])
     load = sorted(((who, n) for who, _, n in by_decider if n), key=lambda row: (-row[1], row[0]))
     by_formal = sum(n for who, n in spread.by_decider if who in formal_leads)
-    escalated, objections = _events(session, scope)
-    polls, ballots = _polls(session, scope)
+    escalated, objections = escalated_objections
+    polls, ballots = polls_ballots
     return Dashboard(
         scope=scope,
         opened=tally.opened,
-        velocity=velocity(session, scope, tally.timed),
+        velocity=speed,
         concentration=spread,
         formal_lead_share=share(by_formal, spread.decisions) if formal_leads else None,
         expertise_share=share(tally.expertise, tally.opened),
@@ -331,7 +363,7 @@ def dashboard(
     )
 
 
-def _polls(session: Session, scope: Scope) -> tuple[int, int]:
+def closed_polls(session: Session, scope: Scope) -> tuple[int, int]:
     """Closed polls in scope (by when they closed) and the ballots they received, summed from
     the count each poll stored as it closed (a closed poll takes no more ballots), read from the
     closed polls' index alone on PostgreSQL rather than by probing the ballots once per poll."""

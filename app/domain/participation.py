@@ -187,20 +187,44 @@ def _check_figures(scope: Scope) -> CompoundSelect:
     )
 
 
+Rows = list[tuple]  # (kind, channel, person, count): what _poll_figures and _check_figures give
+
+
+def poll_rows(session: Session, scope: Scope) -> Rows:
+    """The polls' figures (`_poll_figures`), read."""
+    return [tuple(row) for row in session.execute(_poll_figures(session, scope))]
+
+
+def check_rows(session: Session, scope: Scope) -> Rows:
+    """The consensus checks' figures (`_check_figures`), read."""
+    return [tuple(row) for row in session.execute(_check_figures(scope))]
+
+
 def participation(
     session: Session, scope: Scope, decided: Mapping[str, int] | None = None
 ) -> Participation:
     """`decided`: decisions per decider in the same scope (the dashboard's concentration), for
-    hidden experts; read here when not given."""
+    hidden experts; read here when not given. app.domain.figures reads the rows beside the
+    dashboard instead and finishes them with `from_rows` once the dashboard is known."""
+    rows = [*poll_rows(session, scope), *check_rows(session, scope)]
+    if decided is None:
+        decided = _decided(session, scope, nominees(rows))
+    return from_rows(rows, decided)
+
+
+def nominees(rows: Rows) -> list[str]:
+    """Who `rows` say peers nominated: the people whose decisions hidden experts need."""
+    return list(dict.fromkeys(p for kind, _, p, _ in rows if kind == "nominated" and p is not None))
+
+
+def from_rows(rows: Rows, decided: Mapping[str, int]) -> Participation:
+    """The figures from `poll_rows` and `check_rows`, and decisions per decider (hidden
+    experts). Pure."""
     asks: Counter[str] = Counter()  # channel -> polls and checks asked there
     present: dict[str, set[str]] = defaultdict(set)  # channel -> people who took part there
     answered: Counter[str] = Counter()
     nominated: Counter[str] = Counter()
     totals: Counter[str] = Counter()
-    rows = [
-        *session.execute(_poll_figures(session, scope)),
-        *session.execute(_check_figures(scope)),
-    ]
     for kind, channel, person, count in rows:
         if kind == "asks":
             asks[channel] += count
@@ -220,8 +244,6 @@ def participation(
         (Voice(p, answered[p], asked[p], nominated[p]) for p in asked),
         key=lambda v: (-v.answered, -v.asked, v.user_id),
     )
-    if decided is None:
-        decided = _decided(session, scope, list(nominated))
     hidden = sorted(
         (
             (who, n, decided.get(who, 0))

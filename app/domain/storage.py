@@ -1,5 +1,6 @@
-"""The database as listeners see it through the domain: the session factory's type, and what
-kind of failure an error is, so the error handler can word it without importing sqlalchemy."""
+"""The database as listeners see it through the domain: the session factory's type, the side
+reads' (handed on to the figures, never used by a listener itself), and what kind of failure an
+error is, so the error handler can word it without importing sqlalchemy."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import enum
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.db.side_reads import SideReads
+
 Sessions = sessionmaker[Session]  # what listeners get: a factory, never an open session
+__all__ = ["Sessions", "SideReads", "StorageFailure", "storage_failure"]
 
 
 class StorageFailure(enum.Enum):

@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 
 from app.domain.clock import Clock
 from app.domain.names import NameMemo
-from app.domain.storage import Sessions
+from app.domain.storage import Sessions, SideReads
 from app.domain.team_cache import TeamCache
 from app.listeners.forms import FormSeal, origin_of
 from app.listeners.payloads import BlockActions, CommandPayload, MessageShortcut
@@ -53,6 +53,9 @@ class Deps:
     # The team's part of Home, shared by everyone in the team for a few seconds; wiring makes
     # it forget a team when a write to it commits (app.domain.team_cache).
     team_views: TeamCache | None = None
+    # On PostgreSQL, the figures' independent reads run side by side on connections of their
+    # own (app.db.side_reads); None (SQLite, tests): in the handler's session, in turn.
+    side_reads: SideReads | None = None
 
     def note_profile(self, team_id: str) -> Callable[[str, Any], None] | None:
         """Hand this to a users.info look-up (decider_problem): the name it reads is kept."""

@@ -155,5 +155,5 @@ def test_0019_counts_the_ballots_of_the_polls_closed_before_it(engine):
         stored = connection.execute(text("SELECT id, responses FROM expertise_polls ORDER BY id"))
         assert stored.all() == [(1, 3), (2, 2), (3, 0), (4, None), (5, 1)]
     with Session(engine) as session:
-        assert metrics._polls(session, metrics.Scope("T1")) == (3, 5)
-        assert metrics._polls(session, metrics.Scope("T2", "C1")) == (1, 1)
+        assert metrics.closed_polls(session, metrics.Scope("T1")) == (3, 5)
+        assert metrics.closed_polls(session, metrics.Scope("T2", "C1")) == (1, 1)

@@ -163,10 +163,10 @@ def test_the_poll_figures_match_the_hand_worked_ballots(seeded):
         # A, B, C, D, G closed in the period: 3 + 2 + 2 + 0 + 1 = 8 ballots over 5 polls.
         assert (board.polls, board.poll_responses) == (5, 8 / 5)
         # In C1: A, B, D, G: 3 + 2 + 0 + 1 = 6 over 4.
-        assert metrics._polls(session, metrics.Scope(T1, "C1", since=T0)) == (4, 6)
+        assert metrics.closed_polls(session, metrics.Scope(T1, "C1", since=T0)) == (4, 6)
         # All time: F as well, 9 over 6; the other team's own: 4 over 1.
-        assert metrics._polls(session, metrics.Scope(T1)) == (6, 9)
-        assert metrics._polls(session, metrics.Scope(T2, since=T0)) == (1, 4)
+        assert metrics.closed_polls(session, metrics.Scope(T1)) == (6, 9)
+        assert metrics.closed_polls(session, metrics.Scope(T2, since=T0)) == (1, 4)
 
 
 def test_every_closed_poll_stores_exactly_its_ballots(seeded):
@@ -179,7 +179,7 @@ def test_every_closed_poll_stores_exactly_its_ballots(seeded):
         ).one()
         assert open_poll.responses is None  # not known until it closes
         for scope in (PERIOD, metrics.Scope(T1, "C2", since=T0), metrics.Scope(T1)):
-            assert metrics._polls(session, scope) == ballots_counted(session, scope)
+            assert metrics.closed_polls(session, scope) == ballots_counted(session, scope)
 
 
 def test_an_anonymous_poll_keeps_its_ballots_count_once_the_keys_are_noise(seeded):
@@ -202,4 +202,4 @@ def test_a_closed_poll_refuses_ballots_and_its_count_stays(seeded):
             vote(session, poll_id, ERIN, T0 + timedelta(minutes=61), rating=5)
     with seeded() as session:
         assert all(stored == real for _poll, stored, real in stored_and_real(session))
-        assert metrics._polls(session, PERIOD) == (5, 8)
+        assert metrics.closed_polls(session, PERIOD) == (5, 8)

@@ -34,7 +34,12 @@ def show_stats(
     period = f"last {intent.days} days" if intent.days else "all time"
     with deps.sessions() as session:
         shared = figures.shared_figures(
-            session, scope, deps.clock.now(), deps.team_views, key=("stats", channel, intent.days)
+            session,
+            scope,
+            deps.clock.now(),
+            deps.team_views,
+            key=("stats", channel, intent.days),
+            side=deps.side_reads,
         )
     board, found = shared.board, shared.insight_for(command.user_id)
     respond(

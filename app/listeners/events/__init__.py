@@ -42,6 +42,7 @@ def publish_home(client: WebClient, deps: Deps, team_id: str, user_id: str) -> N
                 deps.clock.now(),
                 deps.review_days,
                 cache=deps.team_views,
+                side=deps.side_reads,
             )
         )
     client.views_publish(user_id=user_id, view=view)
