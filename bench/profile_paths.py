@@ -25,8 +25,8 @@ from app.domain import decisions, poll_service
 from app.domain.clock import SystemClock
 from app.domain.poll_service import PollOptions
 from app.listeners.deps import Deps
-from app.listeners.events import publish_home
 from app.posting.cards import publish_card
+from app.posting.home import publish_home
 from app.posting.people import People
 from app.posting.polls import publish_poll, redraw_poll
 from app.standin import SlackStandIn
@@ -90,7 +90,7 @@ def main() -> None:
             (
                 "App Home opened",
                 args.homes,
-                lambda n: publish_home(client, deps, TEAM, voters[n % 5]),
+                lambda n: publish_home(client, deps.home_reads, TEAM, voters[n % 5]),
             ),
         ):
             profile = cProfile.Profile()

@@ -21,6 +21,7 @@ from app.domain.storage import Sessions, SideReads
 from app.domain.team_cache import TeamCache
 from app.listeners.forms import FormSeal, origin_of
 from app.listeners.payloads import BlockActions, CommandPayload, MessageShortcut
+from app.posting.home import HomeReads
 from app.posting.people import People
 from app.posting.permalinks import WorkspaceUrls
 
@@ -56,6 +57,13 @@ class Deps:
     # On PostgreSQL, the figures' independent reads run side by side on connections of their
     # own (app.db.side_reads); None (SQLite, tests): in the handler's session, in turn.
     side_reads: SideReads | None = None
+
+    @property
+    def home_reads(self) -> HomeReads:
+        """What drawing someone's Home needs (app.posting.home)."""
+        return HomeReads(
+            self.sessions, self.clock, self.review_days, self.team_views, self.side_reads
+        )
 
     def note_profile(self, team_id: str) -> Callable[[str, Any], None] | None:
         """Hand this to a users.info look-up (decider_problem): the name it reads is kept."""

@@ -1,4 +1,5 @@
-"""Events API: the App Home tab, drawn fresh each time someone opens it."""
+"""Events API: the App Home tab, drawn fresh each time someone opens it (and republished
+after changes to a person's own lists: app.posting.home)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,9 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from app.blocks.home import build_home_tab
-from app.domain import home
 from app.listeners.deps import Deps
 from app.listeners.events import installs, people
+from app.posting.home import publish_home
 
 NOT_A_PERSON = frozenset({"user_not_found", "invalid_user", "cannot_dm_bot"})
 log = logging.getLogger(__name__)
@@ -24,28 +24,12 @@ def home_opened(event: dict, context: BoltContext, deps: Deps, client: WebClient
     if not team_id or not isinstance(user_id, str):
         return
     try:
-        publish_home(client, deps, team_id, user_id)
+        publish_home(client, deps.home_reads, team_id, user_id)
     except SlackApiError as exc:
         if exc.response.get("error") not in NOT_A_PERSON:
             raise
         # A forged or garbled event: there is nobody to draw a Home for.
         log.warning("no Home for %s: %s", user_id[:20], exc.response.get("error"))
-
-
-def publish_home(client: WebClient, deps: Deps, team_id: str, user_id: str) -> None:
-    with deps.sessions() as session:
-        view = build_home_tab(
-            home.home_for(
-                session,
-                team_id,
-                user_id,
-                deps.clock.now(),
-                deps.review_days,
-                cache=deps.team_views,
-                side=deps.side_reads,
-            )
-        )
-    client.views_publish(user_id=user_id, view=view)
 
 
 def register(app: App, deps: Deps) -> None:
