@@ -440,6 +440,15 @@ def told_of_change(decision: Decision, actor_id: str) -> list[str]:
     return [p for p in dict.fromkeys([decider, decision.created_by]) if p and p not in skip]
 
 
+def homes_changed(decision: Decision) -> list[str]:
+    """Whose own Home lists a stored change to this decision altered: its decider's (their open
+    decisions, or their decisions awaiting an outcome), and after a hand-on also the one it was
+    taken from. Never the person who acted, unless they are one of these."""
+    change = decision.last_change or {}
+    previous = change.get("previous") if change.get("kind") == HANDED_ON else None
+    return [p for p in dict.fromkeys([previous, decision.decider_id]) if p]
+
+
 def end_polls(session: Session, team_id: str, decision_id: int, now: datetime) -> list[tuple]:
     """A cancelled or superseded decision's running expertise poll stops taking votes: it is
     closed as any poll is (scored, an anonymous poll's voter keys forgotten). Returns the

@@ -34,6 +34,7 @@ from app.listeners.deps import Deps
 from app.listeners.payloads import BlockActions, CommandPayload
 from app.listeners.people import is_admin
 from app.posting.cards import CardNotPosted, publish_card, refresh_card
+from app.posting.home import republish_homes
 from app.posting.send import tell, update_message
 from app.vocabulary import Action
 
@@ -97,7 +98,8 @@ def after_change(
     response_url: str | None = None,
 ) -> None:
     """After a stored change: redraw the card; a new decider hears who handed it to them, and
-    the decider and opener who someone else changed their decision (tell_others)."""
+    the decider and opener who someone else changed their decision (tell_others); the Home of
+    each person whose own lists changed is published again."""
     if not refresh_card(client, decision):
         tell(
             client,
@@ -116,6 +118,7 @@ def after_change(
     tell_others(client, verb, decision, actor_id)
     if verb == "cancel":
         end_polls(client, deps, decision)
+    republish_homes(client, deps.home_reads, decision.team_id, lifecycle.homes_changed(decision))
 
 
 def end_polls(client: WebClient, deps: Deps, decision) -> None:
@@ -168,7 +171,7 @@ def supersede_and_post(
     The similar-decision check's [Supersede it] reuses this path with the declaration being
     made; the rules (who may, what changes) are app.domain.lifecycle.supersede's."""
     with deps.sessions.begin() as session:
-        new, _old, created = lifecycle.supersede(
+        new, old, created = lifecycle.supersede(
             session,
             team_id=team_id,
             decision_id=decision_id,
@@ -180,7 +183,7 @@ def supersede_and_post(
             is_admin=admin,
             team_domain=team_domain,
         )
-        new_id = new.id
+        new_id, deciders = new.id, [old.decider_id, new.decider_id]
     if stored is not None:
         stored()
     if not created:
@@ -195,12 +198,14 @@ def supersede_and_post(
         refresh_card(client, old)
         tell(client, user_id=actor_id, text=str(exc), response_url=response_url)
         return None
-    if posted is None:
-        return None  # the card sweep holds its claim and posts it; the old card says "#N"
-    with deps.sessions.begin() as session:
-        old = lifecycle.link_successor(session, team_id, new_id)
-    if old is not None:
-        refresh_card(client, old)
-        tell_others(client, "supersede", old, actor_id)
-        end_polls(client, deps, old)
+    # When posted is None, the card sweep holds its claim and posts it; the old card says "#N".
+    if posted is not None:
+        with deps.sessions.begin() as session:
+            old = lifecycle.link_successor(session, team_id, new_id)
+        if old is not None:
+            refresh_card(client, old)
+            tell_others(client, "supersede", old, actor_id)
+            end_polls(client, deps, old)
+    # The old decision left its decider's lists; the new one joined its decider's.
+    republish_homes(client, deps.home_reads, team_id, deciders)
     return posted

@@ -22,6 +22,7 @@ from app.listeners.deps import Deps
 from app.listeners.payloads import BlockActions, plain_id
 from app.listeners.people import decider_problem
 from app.posting.cards import refresh_card
+from app.posting.home import republish_homes
 from app.posting.polls import redraw_poll
 
 
@@ -91,6 +92,8 @@ def close(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
 def adopt(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
     poll_id = plain_id(click.action.value)
     with acknowledged_if_it_fails(ack), deps.sessions.begin() as session:
+        poll = poll_service.get_poll(session, click.team_id, poll_id)
+        before = decisions.get_decision(session, click.team_id, poll.decision_id).decider_id
         decision, _poll, changed = poll_service.adopt_result(
             session,
             team_id=click.team_id,
@@ -102,6 +105,8 @@ def adopt(ack: Ack, click: BlockActions, deps: Deps, client: WebClient) -> None:
     if changed:
         refresh_card(client, decision)
         redraw_poll(client, deps.sessions, click.team_id, poll_id, deps.people)
+        deciders = [before, decision.decider_id]  # from one's open decisions to the other's
+        republish_homes(client, deps.home_reads, click.team_id, deciders)
 
 
 def register(app: App, deps: Deps) -> None:

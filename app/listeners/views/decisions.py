@@ -29,6 +29,7 @@ from app.listeners.people import decider_problem
 from app.listeners.similar import similar_to
 from app.posting.cards import CardNotPosted, publish_card, refresh_card
 from app.posting.consensus import post_consensus_check
+from app.posting.home import republish_homes
 from app.posting.send import tell
 from app.vocabulary import Approach, Framework, Tiebreaker, Zone
 
@@ -270,6 +271,8 @@ def resolve(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
             text=f"Recorded the resolution of “{escape(decision.title)}”, but I couldn't "
             "update its card in the channel.",
         )
+    if changed:  # it left its decider's open decisions
+        republish_homes(client, deps.home_reads, decision.team_id, [decision.decider_id])
 
 
 def register(app: App, deps: Deps) -> None:

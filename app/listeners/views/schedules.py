@@ -12,6 +12,7 @@ from app.domain import calibration, ledger, outcomes, retros
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.listeners.deps import Deps
 from app.listeners.payloads import BadPayload, ViewSubmission
+from app.posting.home import republish_homes
 from app.posting.scheduled import Message, Slot, deliver
 from app.posting.send import update_message
 
@@ -48,6 +49,8 @@ def outcome(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient)
         )
         text = f"Outcome recorded: {outcomes.OUTCOMES[choice]}"
         update_message(client, review.channel_id, review.message_ts, text, blocks)
+    if changed:  # it left its decider's decisions awaiting an outcome
+        republish_homes(client, deps.home_reads, team, [decision.decider_id])
 
 
 def retro_answers(ack: Ack, submission: ViewSubmission, deps: Deps, client: WebClient) -> None:
