@@ -31,6 +31,7 @@ def test_uninstalling_disables_the_teams_schedules_once(slack, standin, errors_l
         [schedule] = session.scalars(select(ChannelSchedule))
     assert schedule.disabled_reason is None
 
+    standin.uninstall(slack.team_id)  # Slack sends app_uninstalled only once it happened
     assert slack.event({"type": "app_uninstalled"}, event_id="Ev1").status == 200
     assert slack.event({"type": "app_uninstalled"}, event_id="Ev1", retry_num=1).status == 200
     with slack.sessions() as session:
