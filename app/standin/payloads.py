@@ -273,7 +273,9 @@ def event_callback(
     event_id: str | None = None,
     team: Json | None = None,
 ) -> Json:
-    """An Events API ``event_callback`` envelope around ``event``."""
+    """An Events API ``event_callback`` envelope around ``event`` (an ``app_home_opened``
+    gets its ``view`` from the stand-in; see ``home_view``)."""
+    event = _with_home_view(standin, event)
     team_id = _team(standin, team)["id"]
     org = _enterprise(team)
     return {
@@ -297,6 +299,24 @@ def event_callback(
         "is_ext_shared_channel": False,
         "event_context": f"4-{secrets.token_hex(8)}",
     }
+
+
+def _with_home_view(standin: SlackStandIn, event: Json) -> Json:
+    """``app_home_opened`` as Slack sends it: "If they opened a Home tab and that tab has had a
+    view published at least once before, a ``view`` field will also be included. That view
+    field will contain the current state of the Home tab" (api.slack.com/events/app_home_opened,
+    whose sample shows the stored view: id, team_id, type, blocks, private_metadata,
+    callback_id, hash, clear_on_close, notify_on_close, root_view_id, app_id, external_id,
+    app_installed_team_id, bot_id). So the view is the one views.publish last stored for the
+    person, whatever the caller put there, and there is none on the Messages tab or before the
+    first publish. Other events pass unchanged."""
+    if not isinstance(event, dict) or event.get("type") != "app_home_opened":
+        return event
+    shaped = {k: v for k, v in event.items() if k != "view"}
+    published = standin.home(str(event.get("user"))) if event.get("tab") == "home" else None
+    if published is not None:
+        shaped["view"] = published
+    return shaped
 
 
 def _message_for_payload(message: Json) -> Json:

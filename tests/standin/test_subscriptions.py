@@ -225,3 +225,32 @@ def test_installing_again_brings_the_events_back(standin) -> None:
     assert standin.is_installed("T0BETA")
     beta.event(HOME)
     assert "still installed" in refused(lambda: beta.event(GONE))
+
+
+# -- app_home_opened carries the published Home view -----------------------------------------
+
+
+def test_app_home_opened_carries_the_home_view_last_published(standin) -> None:
+    """api.slack.com/events/app_home_opened: once a Home view was published, the event's
+    `view` is its current state (id, hash...); none on the Messages tab or before."""
+    slack = Recording(standin)
+    forged = {"id": "V0FORGED", "hash": "1.forged"}
+    slack.event({**HOME, "view": forged})  # nothing published yet: no view at all
+    client = WebClient(base_url=standin.api_url, token=standin.bot_token, retry_handlers=[])
+    home = {"type": "home", "callback_id": "home", "private_metadata": "m", "blocks": []}
+    first = client.views_publish(user_id="U1", view=home)["view"]
+    slack.event({**HOME, "view": forged})
+    slack.event({**HOME, "tab": "messages"})
+    again = client.views_publish(user_id="U1", view=home, hash=first["hash"])["view"]
+    slack.event(HOME)
+    sent = [b["event"] for b in slack.sent]
+    assert "view" not in sent[0] and "view" not in sent[2]
+    assert sent[1]["view"] == standin.home("U1") | {"hash": first["hash"]}
+    assert sent[1]["view"]["hash"] == first["hash"] and sent[1]["view"]["id"] == first["id"]
+    for field in ("team_id", "type", "callback_id", "private_metadata", "root_view_id"):
+        assert sent[1]["view"][field] == first[field]
+    assert sent[1]["view"]["app_installed_team_id"] == standin.team_id
+    assert sent[1]["view"]["bot_id"] and sent[1]["view"]["app_id"]
+    assert sent[3]["view"]["hash"] == again["hash"] != first["hash"]
+    assert sent[3]["view"]["id"] == first["id"]
+    assert sent[3]["tab"] == "home"

@@ -18,6 +18,9 @@ log = logging.getLogger(__name__)
 
 
 def home_opened(event: dict, context: BoltContext, deps: Deps, client: WebClient) -> None:
+    """Draw the person's Home afresh. Once a Home was published, Slack's event carries it as
+    `view` (api.slack.com/events/app_home_opened); nothing here reads it: the Home is a
+    pure function of the database, redrawn whole, never a change to the view last shown."""
     if event.get("tab") not in (None, "home"):
         return  # the Messages tab: nothing to draw
     team_id, user_id = context.get("workspace"), event.get("user")
@@ -33,6 +36,13 @@ def home_opened(event: dict, context: BoltContext, deps: Deps, client: WebClient
 
 
 def publish_home(client: WebClient, deps: Deps, team_id: str, user_id: str) -> None:
+    """Publish the Home without views.publish's `hash`. The hash ("a string that represents
+    view state to protect against possible race conditions"; a stale one fails with
+    `hash_conflict`, api.slack.com/methods/views.publish) guards a read-modify-write of a
+    view. This bot never modifies a view it read: each publish is a whole snapshot of the
+    database, and only app_home_opened publishes. Passing the event's hash would make two
+    near-simultaneous opens (a double click, a redelivery) first-publisher-wins with an error
+    to swallow, no fresher than last-publisher-wins, and the next open redraws anyway."""
     with deps.sessions() as session:
         view = build_home_tab(
             home.home_for(
