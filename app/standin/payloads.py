@@ -9,8 +9,15 @@ installed in; with ``enterprise_id`` in it, an org-wide install on Enterprise Gr
   one is ``view.app_installed_team_id`` (slackapi/bolt-js#1614);
 - org-wide installs: ``team`` is null in interactions, ``enterprise`` and
   ``is_enterprise_install`` are set, the workspace is ``user.team_id`` and ``view.team_id``, and
-  ``view.app_installed_team_id`` is the organisation (slackapi/bolt-js#1720); events name no
-  team in ``authorizations`` but the workspace in ``team_id``.
+  ``view.app_installed_team_id`` is the organisation (slackapi/bolt-js#1720; Bolt for Python's
+  own ``extract_team_id``: "With org-wide installations, payload.team in interactivity payloads
+  can be None"); a slash command keeps the workspace in ``team_id`` and adds
+  ``enterprise_id`` and ``is_enterprise_install``; an event names the workspace in ``team_id``
+  and in ``authorizations[0]`` beside the organisation, as Slack's org-wide sample event shows
+  (``"enterprise_id": "E324567", "team_id": "T423567", ..., "is_enterprise_install": true``,
+  api.slack.com/enterprise/apps/reference). That is Slack's own reference, so it wins over the
+  ``"team_id": null`` an earlier reading of bolt-js#1720 put there; the app copes with both
+  (tests/e2e/test_fixtures.py replays each).
 
 Why shared: the same slash command or click can reach the bot over HTTP (form-encoded,
 signed; see workspace.py) or over Socket Mode (inside an envelope). Building the payload in
@@ -290,7 +297,7 @@ def event_callback(
         "authorizations": [
             {
                 "enterprise_id": org["id"] if org else None,
-                "team_id": None if org else team_id,
+                "team_id": team_id,  # the workspace, org-wide too (see the module docstring)
                 "user_id": standin.bot_user_id(org["id"] if org else team_id),
                 "is_bot": True,
                 "is_enterprise_install": bool(org),

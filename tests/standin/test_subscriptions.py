@@ -132,6 +132,25 @@ def test_an_org_wide_install_gets_the_same_subscriptions_and_no_more(standin) ->
     assert len(org.sent) == 1
 
 
+def test_an_org_wide_event_names_the_workspace_and_the_organisation(standin) -> None:
+    """Slack's org-wide sample event (api.slack.com/enterprise/apps/reference): the workspace
+    in `team_id` and `authorizations[0].team_id`, the organisation beside it."""
+    standin.add_install("E0GRID", "grid")
+    org = Recording(standin, team_id="T1", team_domain="one", enterprise_id="E0GRID")
+    org.event(HOME)
+    [sent] = org.sent
+    assert (sent["team_id"], sent["enterprise_id"]) == ("T1", "E0GRID")
+    assert sent["authorizations"] == [
+        {
+            "enterprise_id": "E0GRID",
+            "team_id": "T1",
+            "user_id": standin.bot_user_id("E0GRID"),
+            "is_bot": True,
+            "is_enterprise_install": True,
+        }
+    ]
+
+
 def test_socket_mode_delivers_no_unsubscribed_event_either(standin) -> None:
     envelope = {"type": "event_callback", "event": {"type": "reaction_added", "user": "U1"}}
     assert "'reaction_added'" in refused(lambda: standin.socket_send("events_api", envelope))
