@@ -64,9 +64,11 @@ def workspace_of(body: dict[str, Any], context: BoltContext) -> str | None:
     `team.id` for a click (in a shared channel Slack sends the installing team there and the
     clicker's own in `user.team_id`), `authorizations[0].team_id` for an event.
 
-    An org-wide install on Enterprise Grid has no installing workspace: `team` is null, the
-    `app_installed_team_id` of a view is the organisation (E…) and `authorizations[0]` names no
-    team. Data is still kept per workspace, the one the person is using: Slack sends it as
+    An org-wide install on Enterprise Grid has no installing workspace: `team` is null and the
+    `app_installed_team_id` of a view is the organisation (E…); an event's `authorizations[0]`
+    names the workspace in Slack's sample (api.slack.com/enterprise/apps/reference) and no team
+    in slackapi/bolt-js#1720, so either is taken. Data is still kept per workspace, the one
+    the person is using: Slack sends it as
     `view.team_id` (the workspace the modal or Home tab was opened in), `user.team_id` (on
     clicks and shortcuts, the workspace the person acts from) and an event's `team_id`; Bolt
     itself falls back to `user.team_id` when `team` is null. A channel shared by several

@@ -44,7 +44,15 @@ class HomeReads:
 
 def publish_home(client: WebClient, reads: HomeReads, team_id: str, user_id: str) -> None:
     """Draw `user_id`'s Home as it is now and publish it (read first, session closed, then
-    Slack). Slack's refusal is raised: the person opening Home is told of it."""
+    Slack). Slack's refusal is raised: the person opening Home is told of it.
+
+    Without views.publish's `hash` ("a string that represents view state to protect against
+    possible race conditions"; a stale one fails with `hash_conflict`,
+    api.slack.com/methods/views.publish): it guards a read-modify-write of a view, and this bot
+    never modifies a view it read; each publish is a whole snapshot of the database. Passing
+    the hash would make two near-simultaneous publishes (a double click, a redelivery, an open
+    beside a republish) first-wins with an error to swallow; last-wins can rarely leave the
+    older snapshot on top, which the next open or change redraws."""
     with reads.sessions() as session:
         view = build_home_tab(
             home.home_for(

@@ -76,6 +76,9 @@ class Installs(StandInState):
         self._codes: dict[str, _Code] = {}
         self._refresh: dict[str, str] = {}  # refresh token -> team id
         self._current: Team | None = None  # the team whose token made the call in progress
+        #: Teams (T…, or E… for an org-wide install) that uninstalled the app and have not
+        #: installed it again: Slack sends them nothing but AFTER_UNINSTALL (check_event).
+        self._uninstalled: set[str] = set()
 
     def add_install(
         self,
@@ -99,10 +102,19 @@ class Installs(StandInState):
             return code
 
     def uninstall(self, team_id: str) -> None:
-        """What uninstalling does on Slack's side: the team's tokens stop working."""
+        """What uninstalling does on Slack's side: the team's tokens stop working, and from now
+        on the app hears from that team only ``app_uninstalled`` and ``tokens_revoked``
+        (``is_installed``; subscriptions.AFTER_UNINSTALL), until it is installed again."""
         with self._cond:
             self._tokens = {t: v for t, v in self._tokens.items() if v.team_id != team_id}
             self._refresh = {r: t for r, t in self._refresh.items() if t != team_id}
+            self._uninstalled.add(team_id)
+
+    def is_installed(self, team_id: str) -> bool:
+        """Whether the app is installed on ``team_id`` (a workspace, or an organisation
+        installed org-wide): false after ``uninstall`` until an OAuth code is exchanged again."""
+        with self._cond:
+            return team_id not in self._uninstalled
 
     def team(self, team_id: str) -> Team:
         with self._cond:
@@ -164,6 +176,7 @@ class Installs(StandInState):
         lifetime = self.token_lifetime if self.token_rotation else None
         expires_at = self.clock() + lifetime if lifetime is not None else None
         self._tokens[token] = _Token(team_id, expires_at)
+        self._uninstalled.discard(team_id)  # installed again
         body: Json = {
             "ok": True,
             "app_id": APP_ID,

@@ -9,8 +9,15 @@ installed in; with ``enterprise_id`` in it, an org-wide install on Enterprise Gr
   one is ``view.app_installed_team_id`` (slackapi/bolt-js#1614);
 - org-wide installs: ``team`` is null in interactions, ``enterprise`` and
   ``is_enterprise_install`` are set, the workspace is ``user.team_id`` and ``view.team_id``, and
-  ``view.app_installed_team_id`` is the organisation (slackapi/bolt-js#1720); events name no
-  team in ``authorizations`` but the workspace in ``team_id``.
+  ``view.app_installed_team_id`` is the organisation (slackapi/bolt-js#1720; Bolt for Python's
+  own ``extract_team_id``: "With org-wide installations, payload.team in interactivity payloads
+  can be None"); a slash command keeps the workspace in ``team_id`` and adds
+  ``enterprise_id`` and ``is_enterprise_install``; an event names the workspace in ``team_id``
+  and in ``authorizations[0]`` beside the organisation, as Slack's org-wide sample event shows
+  (``"enterprise_id": "E324567", "team_id": "T423567", ..., "is_enterprise_install": true``,
+  api.slack.com/enterprise/apps/reference). That is Slack's own reference, so it wins over the
+  ``"team_id": null`` an earlier reading of bolt-js#1720 put there; the app copes with both
+  (tests/e2e/test_fixtures.py replays each).
 
 Why shared: the same slash command or click can reach the bot over HTTP (form-encoded,
 signed; see workspace.py) or over Socket Mode (inside an envelope). Building the payload in
@@ -273,7 +280,9 @@ def event_callback(
     event_id: str | None = None,
     team: Json | None = None,
 ) -> Json:
-    """An Events API ``event_callback`` envelope around ``event``."""
+    """An Events API ``event_callback`` envelope around ``event`` (an ``app_home_opened``
+    gets its ``view`` from the stand-in; see ``home_view``)."""
+    event = _with_home_view(standin, event)
     team_id = _team(standin, team)["id"]
     org = _enterprise(team)
     return {
@@ -288,7 +297,7 @@ def event_callback(
         "authorizations": [
             {
                 "enterprise_id": org["id"] if org else None,
-                "team_id": None if org else team_id,
+                "team_id": team_id,  # the workspace, org-wide too (see the module docstring)
                 "user_id": standin.bot_user_id(org["id"] if org else team_id),
                 "is_bot": True,
                 "is_enterprise_install": bool(org),
@@ -297,6 +306,24 @@ def event_callback(
         "is_ext_shared_channel": False,
         "event_context": f"4-{secrets.token_hex(8)}",
     }
+
+
+def _with_home_view(standin: SlackStandIn, event: Json) -> Json:
+    """``app_home_opened`` as Slack sends it: "If they opened a Home tab and that tab has had a
+    view published at least once before, a ``view`` field will also be included. That view
+    field will contain the current state of the Home tab" (api.slack.com/events/app_home_opened,
+    whose sample shows the stored view: id, team_id, type, blocks, private_metadata,
+    callback_id, hash, clear_on_close, notify_on_close, root_view_id, app_id, external_id,
+    app_installed_team_id, bot_id). So the view is the one views.publish last stored for the
+    person, whatever the caller put there, and there is none on the Messages tab or before the
+    first publish. Other events pass unchanged."""
+    if not isinstance(event, dict) or event.get("type") != "app_home_opened":
+        return event
+    shaped = {k: v for k, v in event.items() if k != "view"}
+    published = standin.home(str(event.get("user"))) if event.get("tab") == "home" else None
+    if published is not None:
+        shaped["view"] = published
+    return shaped
 
 
 def _message_for_payload(message: Json) -> Json:

@@ -20,7 +20,12 @@ from app.standin.handler import ApiHandler
 from app.standin.limits import PostLimits
 from app.standin.scopes import installed_scopes, needed_scope
 from app.standin.state import APP_ID
-from app.standin.subscriptions import EventNotSubscribed, app_subscriptions, refusal
+from app.standin.subscriptions import (
+    EventNotSubscribed,
+    app_subscriptions,
+    install_refusal,
+    refusal,
+)
 
 Json = dict[str, Any]
 TOKENLESS = frozenset({"oauth.v2.access"})  # the app authenticates with client id and secret
@@ -191,9 +196,12 @@ class SlackStandIn(WebApi):
         ``events_api`` envelope must carry an event the app subscribes to (check_event).
         """
         if envelope_type == "events_api":
-            authorizations = payload.get("authorizations") or [{}]
-            org_wide = bool(authorizations[0].get("is_enterprise_install"))
-            self.check_event(payload.get("event"), org_wide=org_wide)
+            authorization = (payload.get("authorizations") or [{}])[0]
+            org_wide = bool(authorization.get("is_enterprise_install"))
+            install = (
+                authorization.get("enterprise_id") if org_wide else authorization.get("team_id")
+            ) or payload.get("team_id")
+            self.check_event(payload.get("event"), org_wide=org_wide, install=install)
         envelope_id = str(
             self._require_socket().send(envelope_type, payload, accepts_response_payload)
         )
@@ -224,10 +232,16 @@ class SlackStandIn(WebApi):
 
     # -- Events API ------------------------------------------------------------------------
 
-    def check_event(self, event: Any, *, org_wide: bool = False) -> None:
+    def check_event(
+        self, event: Any, *, org_wide: bool = False, install: str | None = None
+    ) -> None:
         """Raise EventNotSubscribed, naming what is missing, unless Slack would send ``event``
         to this app: subscribed in manifest.yml with its scope granted, or a run of a function
-        the manifest declares, that this stand-in started (subscriptions.py has the rules)."""
+        the manifest declares, that this stand-in started (subscriptions.py has the rules);
+        and, for the install on ``install`` (a workspace, or the organisation of an org-wide
+        install; default the stand-in's own team), nothing but ``app_uninstalled`` and
+        ``tokens_revoked`` once the app was uninstalled there (``subscriptions.install_refusal``).
+        """
         channel = event.get("channel") if isinstance(event, dict) else None
         running_a_step = isinstance(event, dict) and event.get("type") == "function_executed"
         problem = refusal(
@@ -239,6 +253,9 @@ class SlackStandIn(WebApi):
             channel_kind=self.conversation_kind(channel) if isinstance(channel, str) else None,
             declared_functions=manifest_functions() if running_a_step else (),
         )
+        if problem is None and isinstance(event, dict):
+            team = install or self.team_id
+            problem = install_refusal(event.get("type"), team, installed=self.is_installed(team))
         if problem is None and running_a_step:
             execution_id = str(event.get("function_execution_id") or "")
             if not self.execution_started(execution_id):

@@ -20,7 +20,15 @@ Slack's rules, from its event reference pages (api.slack.com/events/<type>):
   org-wide app" (their pages) and still need the subscription ("Subscribe to this event via
   the Events API"). An org-wide install otherwise gets the same subscribed events as a
   workspace install, marked ``is_enterprise_install`` in ``authorizations``
-  (api.slack.com/enterprise/apps/changes-apis).
+  (api.slack.com/enterprise/apps/changes-apis);
+- once the app is uninstalled from a workspace (or an organisation, org-wide), Slack sends it
+  ``app_uninstalled`` ("sent via subscription whenever a Slack app is completely
+  uninstalled") and ``tokens_revoked`` for the revoked tokens, in either order ("you could
+  receive a tokens_revoked event after app_uninstalled. An app is not uninstalled until its
+  final user and bot tokens are revoked", api.slack.com/events/app_uninstalled), and nothing
+  else for that team: its tokens are gone, so no other event has an installation to go to.
+  ``app_uninstalled`` is therefore never sent while the app is still installed;
+  ``tokens_revoked`` is (a person revoking their own user token, the bot kept).
 """
 
 from __future__ import annotations
@@ -42,6 +50,9 @@ BOT_EVENTS = ("app_home_opened", "app_uninstalled", "tokens_revoked", "user_chan
 ORG_WIDE_ONLY = frozenset(
     {"app_installed", "app_uninstalled_team", "team_access_granted", "team_access_revoked"}
 )
+#: What Slack still sends a team after the app was uninstalled from it, and only then for
+#: ``app_uninstalled`` (api.slack.com/events/app_uninstalled; see the module docstring).
+AFTER_UNINSTALL = frozenset({"app_uninstalled", "tokens_revoked"})
 #: The subscription a ``message`` event needs, by the kind of conversation it happened in.
 MESSAGE_SUBSCRIPTIONS = {
     "public": "message.channels",
@@ -53,6 +64,22 @@ MESSAGE_SUBSCRIPTIONS = {
 
 class EventNotSubscribed(ValueError):
     """Slack would not send this event to the app (what is missing is in the message)."""
+
+
+def install_refusal(kind: object, team_id: str, *, installed: bool) -> str | None:
+    """Why Slack would not send an event of ``kind`` to the install on ``team_id`` (T…, or E…
+    org-wide) given whether the app is still installed there; None when it would."""
+    if installed and kind == "app_uninstalled":
+        return (
+            f"app_uninstalled while the app is still installed on {team_id}: Slack sends it "
+            "only once the app is uninstalled (call standin.uninstall first)"
+        )
+    if not installed and kind not in AFTER_UNINSTALL:
+        return (
+            f"{kind!r} to {team_id}, which uninstalled the app: after an uninstall Slack sends "
+            f"that team only {sorted(AFTER_UNINSTALL)} (api.slack.com/events/app_uninstalled)"
+        )
+    return None
 
 
 @dataclass(frozen=True)

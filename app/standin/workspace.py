@@ -91,6 +91,11 @@ class Workspace:
         self.timeout = timeout
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
+    @property
+    def install(self) -> str:
+        """Where the app is installed for this workspace: its organisation when org-wide."""
+        return self.enterprise_id or self.team_id
+
     def _team(self) -> Json:
         """The workspace its payloads say they come from (and its org, for org-wide installs)."""
         team = {"id": self.team_id, "domain": self.team_domain}
@@ -191,8 +196,9 @@ class Workspace:
         """Deliver an Events API event; retry headers mimic Slack's redelivery.
 
         Only an event Slack would send this app: one manifest.yml subscribes to, with its
-        scope granted (``EventNotSubscribed`` names what is missing; subscriptions.py)."""
-        self.standin.check_event(event, org_wide=bool(self.enterprise_id))
+        scope granted, and after ``standin.uninstall`` only ``app_uninstalled`` or
+        ``tokens_revoked`` (``EventNotSubscribed`` names what is missing; subscriptions.py)."""
+        self.standin.check_event(event, org_wide=bool(self.enterprise_id), install=self.install)
         body = payloads.event_callback(
             self.standin,
             event=event,
@@ -219,7 +225,7 @@ class Workspace:
         execution and its `function_executed` event (delivered unless `send` is False; then
         deliver `run.body` yourself, as often and as concurrently as the test needs)."""
         event = self.standin.start_function(callback_id, inputs)
-        self.standin.check_event(event, org_wide=bool(self.enterprise_id))
+        self.standin.check_event(event, org_wide=bool(self.enterprise_id), install=self.install)
         body = payloads.event_callback(
             self.standin, event=event, api_app_id=self.api_app_id, team=self._team()
         )

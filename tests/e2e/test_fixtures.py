@@ -330,6 +330,23 @@ def test_org_wide_command_click_submission_and_home_land_in_the_workspace(
     assert "Grid SSO" in json.dumps(standin.home(A1))
 
 
+@pytest.mark.parametrize(
+    "fixture", ["event_app_home_opened_org_wide", "event_app_home_opened_org_wide_no_team"]
+)
+def test_org_wide_events_land_in_the_workspace_with_or_without_a_team_in_authorizations(
+    oauth_bot, grid, standin, errors_logged, fixture
+):
+    """Slack's org-wide sample event names the workspace in `authorizations[0].team_id`
+    (api.slack.com/enterprise/apps/reference); slackapi/bolt-js#1720 reported it null. The
+    organisation's one install is found and the Home drawn for the workspace either way."""
+    dispatch(oauth_bot, load("slash_command_org_wide", **fresh(standin, A1, GRID_CHANNEL)))
+    home = load(fixture, event_id=f"Ev0{fixture[-7:].upper()}", bot_user="UBE0GRID")
+    assert dispatch(oauth_bot, home).status == 200
+    assert "Grid SSO" in json.dumps(standin.home(A1))
+    [publish] = standin.calls("views.publish")
+    assert publish.team_id == GRID  # the organisation's token, the one install
+
+
 def test_org_wide_uninstall_forgets_the_organisation(oauth_bot, grid, standin, errors_logged):
     dispatch(oauth_bot, load("slash_command_org_wide", **fresh(standin, A1, GRID_CHANNEL)))
     standin.uninstall(GRID)

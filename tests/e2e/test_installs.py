@@ -162,6 +162,7 @@ def test_revoking_only_user_tokens_keeps_the_install(oauth_bot, teams, standin):
 
 def test_single_workspace_uninstall_stops_its_schedules(bot, slack, standin):
     set_checkin(bot, slack, ALICE, GENERAL)
+    standin.uninstall(ALPHA)  # Slack sends app_uninstalled only once it happened
     assert slack.event({"type": "app_uninstalled"}).status == 200
     bot.settle()
     assert schedules(bot) == {ALPHA: "uninstalled"}

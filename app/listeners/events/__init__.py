@@ -18,6 +18,9 @@ log = logging.getLogger(__name__)
 
 
 def home_opened(event: dict, context: BoltContext, deps: Deps, client: WebClient) -> None:
+    """Draw the person's Home afresh. Once a Home was published, Slack's event carries it as
+    `view` (api.slack.com/events/app_home_opened); nothing here reads it: the Home is a
+    pure function of the database, redrawn whole, never a change to the view last shown."""
     if event.get("tab") not in (None, "home"):
         return  # the Messages tab: nothing to draw
     team_id, user_id = context.get("workspace"), event.get("user")
