@@ -229,6 +229,7 @@ def test_push_and_update_need_an_open_modal(standin, client, app) -> None:
     assert closed.value.response["error"] == "not_found"
 
 
+@pytest.mark.slow  # a real WebSocket client (README: such tests stay out of the fast loop)
 def test_a_submission_over_socket_mode_is_answered_the_same_way(standin, client) -> None:
     bot = WebClient(base_url=standin.api_url, token=standin.bot_token)
     app = App(token=standin.bot_token, client=bot)
