@@ -22,6 +22,10 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _people(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
+
+
 def alignment_lines(found: Alignment) -> list[str]:
     if not found.enough:
         return [
@@ -101,8 +105,8 @@ def participation_lines(found: Participation) -> list[str]:
         return [
             "*Whose voice is heard:* not enough data yet. It needs "
             f"{PARTICIPATION_MIN} polls and consensus checks (not anonymous) and "
-            f"{PEOPLE_MIN} people taking part; this period has {found.asks} with "
-            f"{_plural(len(found.voices), 'person')}.{anonymous}"
+            f"{PEOPLE_MIN} people taking part; this period has {found.asks} and "
+            f"{_people(len(found.voices))} taking part.{anonymous}"
         ]
     voices = ", ".join(f"<@{v.user_id}> {v.answered}/{v.asked}" for v in found.voices[:8])
     lines = [
