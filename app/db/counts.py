@@ -8,7 +8,7 @@ Appending takes no lock that another transaction waits for, so writers of the sa
 and decider never block each other and cannot deadlock (updating the totals in place did, as
 soon as two transactions each changed two decisions: tests/db/test_counts.py). `fold()`, a
 sweep, moves the changes into the totals in one statement; readers add the changes not yet
-folded. The definitions match metrics._tally's.
+folded. The definitions match metrics.read_tally's.
 """
 
 from __future__ import annotations

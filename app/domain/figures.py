@@ -34,14 +34,10 @@ class Figures:
 
 
 def figures(session: Session, scope: metrics.Scope, side: SideReads | None = None) -> Figures:
-    """Without `side` (SQLite, tests) the reads run in `session` in turn, as they always have.
-    With it, every read but the tally is started on a side session, longest first (as measured
-    at a million decisions), and this thread reads the tally meanwhile; a side read's error is
-    raised here. Should `side` be shut down meanwhile, its reads run in `session` too."""
-    if side is None:
-        leads = frozenset(charter.formal_leads(session, scope.team_id))
-        board = metrics.dashboard(session, scope, formal_leads=leads)
-        return Figures(board, insight.figures(session, scope, board))
+    """With `side`, every read but the tally is started on a side session, longest first (as
+    measured at a million decisions), and this thread reads the tally meanwhile; a side read's
+    error is raised here. Without it (SQLite, tests), or should it be shut down meanwhile, the
+    same reads run in `session`, one after another."""
     reads = (  # longest first, as measured at a million decisions
         metrics.velocity,
         participation.poll_rows,

@@ -167,7 +167,10 @@ class _Tally:
     tiebroken: int = 0  # opened in the period, decider chosen by a tiebreaker rule
 
 
-def _tally(session: Session, scope: Scope) -> tuple[_Tally, list[tuple[str, int, int]]]:
+Tally = tuple[_Tally, list[tuple[str, int, int]]]  # read_tally's answer
+
+
+def read_tally(session: Session, scope: Scope) -> Tally:
     """The totals every share needs, and per decider (who, given in scope, holding), in one
     statement: the whole UTC days of the period from the running totals the database keeps
     (app/db/models/counts.py), its first, partial day from the decisions themselves, and the
@@ -303,21 +306,13 @@ def escalations(session: Session, scope: Scope) -> tuple[int, int]:
     return escalated or 0, max((objections or 0) - (withdrawn or 0), 0)
 
 
-Tally = tuple[_Tally, list[tuple[str, int, int]]]  # _tally's answer
-
-
-def read_tally(session: Session, scope: Scope) -> Tally:
-    """The dashboard's grouped pass (`_tally`), as a read of its own."""
-    return _tally(session, scope)
-
-
 def dashboard(
     session: Session, scope: Scope, formal_leads: frozenset[str] = frozenset()
 ) -> Dashboard:
     """The dashboard's four reads, one after another in `session`. None needs another's answer
     (velocity takes the tally's count only to skip counting itself), so app.domain.figures may
     run them side by side, each in its own session, and `assemble` the same Dashboard."""
-    counted = _tally(session, scope)
+    counted = read_tally(session, scope)
     return assemble(
         scope,
         formal_leads,

@@ -117,7 +117,7 @@ def _apply(session, made: list[int], step) -> None:
 
 
 def _by_hand(decisions: list[Decision], scope: metrics.Scope):
-    """metrics._tally's figures counted in Python from every decision, by its definitions."""
+    """metrics.read_tally's figures counted in Python from every decision, by its definitions."""
     totals = dict.fromkeys(metrics._Tally.__dataclass_fields__, 0)
     per: dict[str | None, list[int]] = {}
     for d in decisions:
@@ -190,7 +190,7 @@ def test_the_tally_from_running_totals_equals_counting_every_decision(
                 counts.fold(session.connection())
             for team in TEAMS:
                 scope = metrics.Scope(team, channel, since)
-                tally, by_decider = metrics._tally(session, scope)
+                tally, by_decider = metrics.read_tally(session, scope)
                 given = sorted(row for row in by_decider if any(row[1:]))  # zeros: no figure
                 assert (tally, given) == _by_hand(everything, scope)
         kept = _totals(session)
@@ -277,7 +277,7 @@ def test_concurrent_writers_to_the_same_totals_neither_deadlock_nor_lose_counts(
         thread.join(timeout=120)
     assert not errors
     with sessions.begin() as session:
-        tally, _ = metrics._tally(session, metrics.Scope("T1"))
+        tally, _ = metrics.read_tally(session, metrics.Scope("T1"))
         kept = _totals(session)
     assert tally.opened == 8 * 15 * 2 - 8 * 5  # rounds 0, 3, 6, 9 and 12 cancel one each
     assert tally.timed == 8 * 15

@@ -1,6 +1,6 @@
 """Running totals of decisions per team, day, channel and decider, kept by the database.
 
-The dashboard's tally (app/domain/metrics._tally) sums these instead of reading every decision
+The dashboard's tally (app/domain/metrics.read_tally) sums these instead of reading every decision
 of its period: a month of a busy team is a few thousand rows here against ~190,000 index entries
 in `decisions`. Triggers (app/db/counts.py, migration 0018) record every insert, update and
 delete of a decision, however it is written (the ORM, a bulk UPDATE, COPY), in the same
@@ -27,7 +27,7 @@ def _count() -> Mapped[int]:
 class DecisionDayCount(Base):
     """What one day added to the tally, for one channel and decider. Counts on the day a
     decision was opened: opened, expertise, tiebroken; on the day it was decided: timed,
-    decided, reviewed, worked (the same definitions as metrics._tally's)."""
+    decided, reviewed, worked (the same definitions as metrics.read_tally's)."""
 
     __tablename__ = "decision_day_counts"
     __table_args__ = (Index("ix_decision_day_counts_channel", "team_id", "channel_id", "day"),)

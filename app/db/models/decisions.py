@@ -26,7 +26,8 @@ from app.db.title_key import title_key
 from app.db.types import UTCDateTime
 from app.vocabulary import Approach, Framework, Status, Tiebreaker, Zone
 
-# What the dashboard's tally reads besides team and time (app/domain/metrics._tally).
+# What the dashboard's tally reads besides team and time for its period's first, partial day
+# (app/domain/metrics.read_tally; whole days come from the running totals, app/db/counts.py).
 TALLIED = [
     "decider_id",
     "status",

@@ -4,7 +4,7 @@ Revision ID: 0018
 Revises: 0017
 Create Date: 2026-11-30
 
-The dashboard's tally (app/domain/metrics._tally) read every decision opened or decided in its
+The dashboard's tally (app/domain/metrics.read_tally) read every decision opened or decided in its
 period from covering indexes: ~190,000 index entries for a month of a team with a million
 decisions, 60 ms on an idle machine and most of why `/decide stats` and a team's first Home
 open missed 200 ms. `decision_day_counts` holds the same counts per UTC day, channel and
